@@ -1,0 +1,30 @@
+# Quick start: `make demo` sets everything up and renders the example edition;
+# `make test` runs the whole test suite.
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup demo test lint golden bench clean
+
+setup:
+	bash scripts/setup.sh
+
+demo: setup
+	$(VENV)/bin/weekly render --cutoff latest
+	@echo "open output/$$(ls inputs | grep -E '^[0-9]{4}-' | sort | tail -1)/ to read it"
+
+test: setup
+	$(PY) -m pytest
+
+lint:
+	$(VENV)/bin/ruff check src tests bench scripts
+	$(VENV)/bin/ruff format --check src tests bench scripts
+	$(VENV)/bin/mypy
+
+golden:
+	WEEKLY_REGENERATE_GOLDEN=1 $(PY) -m pytest tests/test_golden.py
+
+bench:
+	$(PY) bench/run.py
+
+clean:
+	rm -rf output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install what weekly needs on a fresh Debian machine: system libraries (when missing),
+# a virtual environment in .venv, and the project with its test extras.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0  # WeasyPrint
+  fonts-sil-charis fonts-open-sans fonts-dejavu-core                   # the house fonts
+  poppler-utils                                                        # pdftotext/pdfinfo in tests
+  chromium                                                             # browser tests
+)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -c "import weekly, weasyprint" >/dev/null
+echo "setup: ready (.venv)"

@@ -1,0 +1,88 @@
+"""Print dates, times, numbers and lists the way the series' copy desk does (AP style)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+def long_date(day: dt.date) -> str:
+    """Return ``November 8, 2023``."""
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def weekday_date(day: dt.date) -> str:
+    """Return ``Thursday, November 9, 2023``."""
+    return f"{DAYS[day.weekday()]}, {long_date(day)}"
+
+
+def clock_time(moment: dt.time) -> str:
+    """Return ``10 a.m.``, ``3:30 p.m.``, ``noon`` or ``midnight``."""
+    if moment.hour == 12 and moment.minute == 0:
+        return "noon"
+    if moment.hour == 0 and moment.minute == 0:
+        return "midnight"
+    hour = moment.hour % 12 or 12
+    suffix = "a.m." if moment.hour < 12 else "p.m."
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes} {suffix}"
+
+
+def number(value: float) -> str:
+    """Return a count in AP style: ``five``, ``16``, ``1,204``, ``4.5``."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}".rstrip("0").rstrip(".")
+    whole = int(value)
+    if 0 <= whole < 10:
+        return SMALL[whole]
+    return f"{whole:,}"
+
+
+def percent(fraction: float) -> str:
+    """Return a fraction (0.69) as ``69 percent``, rounded half up."""
+    value = int(fraction * 100 + 0.5) if fraction >= 0 else -int(-fraction * 100 + 0.5)
+    return f"{value} percent"
+
+
+def join_names(names: list[str]) -> str:
+    """Return ``A``, ``A and B`` or ``A, B, and C`` (serial comma)."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def roman(value: int) -> str:
+    """Return a positive integer in lowercase roman numerals."""
+    table = [
+        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+    ]  # fmt: skip
+    out = []
+    for size, letters in table:
+        count, value = divmod(value, size)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def slugify(text: str) -> str:
+    """Return a lowercase, hyphenated ASCII slug."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

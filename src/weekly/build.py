@@ -1,0 +1,80 @@
+"""Render an edition: assemble and check everything, then print HTML and PDF and write them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from weekly.assemble import Update, assemble
+from weekly.edition import resolve_cutoff
+from weekly.errors import Problem, Problems
+
+FORMATS = ("html", "pdf")
+
+
+@dataclass
+class Rendered:
+    """What a render wrote, and the warnings it found on the way."""
+
+    update: Update
+    folder: Path
+    written: list[Path]
+    warnings: list[Problem]
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """Return the formats named in ``html,pdf``; raise ValueError on an unknown one."""
+    names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise ValueError(f"unknown format '{','.join(unknown) or text}' (choose from html, pdf)")
+    return names
+
+
+def load_checked(inputs: Path, cutoff: str) -> Update:
+    """Assemble edition ``cutoff`` and run the checks; raise on any error."""
+    problems = Problems()
+    name = resolve_cutoff(inputs, cutoff)
+    update = assemble(inputs, name, problems)
+    from weekly.check import review
+
+    review(update, problems)
+    problems.raise_if_errors()
+    return update
+
+
+def edition_files(update: Update, formats: Iterable[str], draft: bool = False) -> dict[str, bytes]:
+    """Return the files of ``update`` by name: HTML, PDF and the figures they show."""
+    from weekly.html import render_html
+
+    formats = tuple(formats)
+    assets = [fig.asset for fig in update.figures.values() if fig.asset is not None]
+    files: dict[str, bytes] = {}
+    html = render_html(update)
+    if "html" in formats:
+        files[f"{update.slug}.html"] = html.encode("utf-8")
+        for asset in assets:
+            files[asset.name] = asset.data
+    if draft:
+        files[f"{update.slug}.draft.html"] = render_html(update, draft=True).encode("utf-8")
+        for asset in assets:
+            files[asset.name] = asset.data
+    if "pdf" in formats:
+        from weekly.pdf import write_pdf
+
+        files[f"{update.slug}.pdf"] = write_pdf(html, assets)
+    return files
+
+
+def render(
+    inputs: Path, output: Path, cutoff: str, formats: Iterable[str] = FORMATS, draft: bool = False
+) -> Rendered:
+    """Render edition ``cutoff`` from ``inputs`` into ``output/<cutoff>/``."""
+    from weekly.output import write_atomically
+
+    update = load_checked(inputs, cutoff)
+    files = edition_files(update, formats, draft)
+    folder = output / update.edition.key
+    written = write_atomically(folder, files)
+    return Rendered(update, folder, written, update.problems.warnings)

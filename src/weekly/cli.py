@@ -1,0 +1,105 @@
+"""The ``weekly`` command line: parse options, call the core, report problems.
+
+Each command imports its core only when it runs, so ``weekly --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def inputs_option(func: F) -> F:
+    """Add ``--inputs`` (the inputs root)."""
+    return click.option(
+        "--inputs",
+        "inputs",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("inputs"),
+        show_default=True,
+        help="Folder holding series.yaml, sources.yaml, events and one folder per edition.",
+    )(func)
+
+
+def output_option(func: F) -> F:
+    """Add ``--output`` (the output root)."""
+    return click.option(
+        "--output",
+        "output",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output"),
+        show_default=True,
+        help="Folder the rendered editions are written to.",
+    )(func)
+
+
+def cutoff_option(func: F) -> F:
+    """Add ``--cutoff`` (an edition date or ``latest``)."""
+    return click.option(
+        "--cutoff",
+        required=True,
+        metavar="DATE|latest",
+        help="The edition's data cutoff date, e.g. 2023-12-13, or 'latest'.",
+    )(func)
+
+
+def report(problems: list[Any], with_level: bool = False) -> None:
+    """Print problems one a line on stderr."""
+    for problem in problems:
+        click.echo(problem.with_level() if with_level else str(problem), err=True)
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn a :class:`WeeklyError` into its lines, a summary and exit status 2."""
+    from weekly.errors import WeeklyError
+
+    try:
+        yield
+    except WeeklyError as exc:
+        errors = [p for p in exc.problems if p.level == "error"]
+        report(exc.problems, with_level=False)
+        count = len(errors) or 1
+        click.echo(f"weekly: {count} error{'s' if count != 1 else ''}; nothing written", err=True)
+        sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="weekly")
+def main() -> None:
+    """Assemble a weekly intelligence update from curated inputs into HTML and PDF."""
+
+
+@main.command()
+@cutoff_option
+@inputs_option
+@output_option
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf",
+    show_default=True,
+    help="Comma-separated output formats: html, pdf.",
+)
+@click.option("--draft", is_flag=True, help="Also write <slug>.draft.html with reviewer aids.")
+def render(cutoff: str, inputs: Path, output: Path, formats: str, draft: bool) -> None:
+    """Render one edition to output/DATE/<slug>.html and .pdf."""
+    from weekly import build
+
+    try:
+        chosen = build.parse_formats(formats)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from None
+    with handled():
+        result = build.render(inputs, output, cutoff, chosen, draft)
+    report(result.warnings, with_level=True)
+    for path in result.written:
+        if path.suffix in (".html", ".pdf"):
+            click.echo(f"wrote {path}")

@@ -1,0 +1,142 @@
+"""Problems found in the inputs, with the place they were found.
+
+Every stage reports into a :class:`Problems` collection rather than raising at the
+first fault, so a user sees everything wrong with an edition in one run. Only when
+a stage cannot go on does it raise :class:`WeeklyError`, which the command line turns
+into ``path:line: message`` lines and exit status 2.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+def display_path(path: Path | str) -> str:
+    """Return ``path`` relative to the working directory when it lies below it."""
+    text = os.fspath(path)
+    try:
+        rel = os.path.relpath(text)
+    except ValueError:  # another drive on Windows
+        return text
+    return text if rel.startswith("..") else rel
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding: where it is, how bad it is, a stable code and a message."""
+
+    path: str
+    line: int
+    column: int
+    level: Level
+    code: str
+    message: str
+
+    def location(self) -> str:
+        """Return ``path:line`` (or just ``path`` when the line is unknown)."""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.message}"
+
+    def with_level(self) -> str:
+        """Return ``path:line: level: message``, the form ``weekly check`` prints."""
+        return f"{self.location()}: {self.level}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the finding as a JSON-ready mapping."""
+        return {
+            "file": self.path,
+            "line": self.line,
+            "column": self.column,
+            "level": self.level,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Problems:
+    """An ordered, de-duplicated collection of problems found so far."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        level: Level,
+        code: str,
+        path: Path | str,
+        line: int | None,
+        message: str,
+        column: int | None = None,
+    ) -> None:
+        """Record one problem."""
+        problem = Problem(display_path(path), line or 0, column or 0, level, code, message)
+        if problem not in self.items:
+            self.items.append(problem)
+
+    def error(
+        self, code: str, path: Path | str, line: int | None, message: str, column: int | None = None
+    ) -> None:
+        """Record an error: something that stops a render."""
+        self.add("error", code, path, line, message, column)
+
+    def warning(
+        self, code: str, path: Path | str, line: int | None, message: str, column: int | None = None
+    ) -> None:
+        """Record a warning: something an editor should look at."""
+        self.add("warning", code, path, line, message, column)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Add problems found elsewhere."""
+        for problem in problems:
+            if problem not in self.items:
+                self.items.append(problem)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the errors, sorted by file and line."""
+        return sorted(p for p in self.items if p.level == "error")
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Return the warnings, sorted by file and line."""
+        return sorted(p for p in self.items if p.level == "warning")
+
+    def sorted(self) -> list[Problem]:
+        """Return every problem sorted by file, line and column."""
+        return sorted(self.items, key=lambda p: (p.path, p.line, p.column, p.level, p.code))
+
+    def raise_if_errors(self) -> None:
+        """Raise :class:`WeeklyError` when any error has been recorded."""
+        if self.errors:
+            raise WeeklyError(self.sorted())
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class WeeklyError(Exception):
+    """Inputs that cannot be rendered; carries every problem found."""
+
+    def __init__(self, problems: list[Problem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem("weekly", 0, 0, "error", "E000", problems)]
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    @classmethod
+    def at(
+        cls, path: Path | str, line: int | None, message: str, code: str = "E000"
+    ) -> WeeklyError:
+        """Return an error for a single place."""
+        return cls([Problem(display_path(path), line or 0, 0, "error", code, message)])

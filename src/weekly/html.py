@@ -1,0 +1,264 @@
+"""Render the resolved update to HTML through the Jinja templates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+from weekly.apstyle import clock_time, join_names, long_date, weekday_date
+from weekly.assemble import Update
+from weekly.document import Block, markdown
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def templates_dir() -> Path:
+    """Return the default templates folder (``reports/templates`` in a checkout)."""
+    bundled = PACKAGE_DIR / "templates"
+    if bundled.is_dir():
+        return bundled
+    return PACKAGE_DIR.parents[1] / "reports" / "templates"
+
+
+@cache
+def environment(extra: tuple[Path, ...] = ()) -> jinja2.Environment:
+    """Return the template environment: autoescaped, strict about undefined names.
+
+    ``extra`` folders are searched first (a series' own templates).
+    """
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(p)) for p in extra]
+    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """A figure as the template shows it."""
+
+    id: str
+    number: int
+    title: str
+    src: str
+    alt: str
+    note: Markup
+    source: Markup
+    provenance: str = ""
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """One block of the body: its kind, its HTML, and its figure when it is one."""
+
+    kind: str
+    line: int
+    html: Markup
+    figure: FigureView | None = None
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    """A lead judgment and its supporting blocks."""
+
+    lead: BlockView | None
+    blocks: list[BlockView]
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A region section (``title`` empty for the single-theatre body)."""
+
+    title: str
+    id: str
+    assessments: list[AssessmentView]
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """An endnote: ``[label] text`` with links both ways."""
+
+    number: int
+    label: str
+    html: Markup
+    text: str
+
+
+@dataclass(frozen=True)
+class TakeawayView:
+    """A key takeaway; ``region`` is empty for the single-takeaway form."""
+
+    region: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything ``update.html`` shows; the only object templates receive."""
+
+    #: ``{series}, {Month D, YYYY}: {headline}``.
+    title: str
+    series_name: str
+    organization: str
+    headline: str
+    #: The edition date, ``December 13, 2023``.
+    edition_date: str
+    #: The posting date, ``Friday, December 15, 2023``.
+    published: str
+    published_iso: str
+    #: ``Author: Liam Karr`` / ``Authors: A, B, and C``.
+    byline: str
+    authors: str
+    #: ``Contributors: …`` or empty.
+    contributors: str
+    #: ``Data Cutoff: December 13, 2023, at 10 a.m.``.
+    cutoff: str
+    subscribe: Markup
+    notices: list[Markup]
+    #: ``Key Takeaway`` or ``Key Takeaways``.
+    takeaway_label: str
+    takeaways: list[TakeawayView]
+    sections: list[SectionView]
+    notes: list[NoteView]
+    description: str
+    css: Markup
+    #: Draft aids on (banner, reviewer panel); never in final output.
+    draft: bool = False
+    #: Extra HTML for draft review (reviewer panel, reload script), already safe.
+    draft_html: Markup = Markup("")
+    lang: str = "en"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _render_tokens(tokens: Sequence[Token], inline: bool = False) -> Markup:
+    md = markdown()
+    if inline:
+        return Markup(md.renderer.render(list(tokens), md.options, {}))
+    return Markup(md.renderer.render(list(tokens), md.options, {}))
+
+
+def _citation(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    point = tokens[idx].meta["point"]
+    number = point.number
+    return f'<a class="ref" id="ref-{number}" href="#note-{number}" role="doc-noteref">[{point.label}]</a>'
+
+
+def install_renderer_rules() -> None:
+    """Teach the Markdown renderer to print citation points as linked ``[n]``."""
+    md = markdown()
+    md.add_render_rule("citation", _citation)
+
+
+def render_inline_markdown(text: str) -> Markup:
+    """Render a one-paragraph Markdown string (no citations) to inline HTML."""
+    install_renderer_rules()
+    md = markdown()
+    return Markup(md.renderInline(text))
+
+
+def _block_view(block: Block, figures: dict[str, FigureView]) -> BlockView:
+    if block.kind == "figure":
+        return BlockView("figure", block.line, Markup(""), figures.get(block.figure_id))
+    tokens = list(block.tokens)
+    if block.kind == "lead":
+        tokens[0].attrSet("class", "lead")
+    elif block.kind == "bullets":
+        tokens[0].attrSet("class", "evidence")
+    return BlockView(block.kind, block.line, _render_tokens(tokens))
+
+
+def page_context(update: Update, css: str, draft: bool = False) -> PageContext:
+    """Return the template context of ``update``."""
+    install_renderer_rules()
+    edition = update.edition
+    series = edition.series
+    figures = {
+        fid: FigureView(
+            id=f"figure-{fig.number}",
+            number=fig.number,
+            title=fig.spec.title,
+            src=fig.asset.name if fig.asset else "",
+            alt=fig.spec.alt or fig.spec.title,
+            note=render_inline_markdown(fig.spec.note) if fig.spec.note else Markup(""),
+            source=render_inline_markdown(fig.spec.source) if fig.spec.source else Markup(""),
+            provenance=fig.provenance,
+        )
+        for fid, fig in update.figures.items()
+    }
+    sections = [
+        SectionView(
+            s.title,
+            s.id,
+            [
+                AssessmentView(
+                    _block_view(a.lead, figures) if a.lead else None,
+                    [_block_view(b, figures) for b in a.blocks],
+                )
+                for a in s.assessments
+            ],
+        )
+        for s in update.body.sections
+    ]
+    label = "Author" if len(edition.authors) == 1 else "Authors"
+    contributors = ""
+    if edition.contributors:
+        clabel = "Contributor" if len(edition.contributors) == 1 else "Contributors"
+        contributors = f"{clabel}: {join_names(edition.contributors)}"
+    cutoff = edition.cutoff
+    takeaways = [
+        TakeawayView(region, _render_tokens(tokens)) for region, tokens in update.takeaway_tokens
+    ]
+    return PageContext(
+        title=update.title,
+        series_name=series.name,
+        organization=series.organization,
+        headline=edition.headline,
+        edition_date=long_date(edition.date),
+        published=weekday_date(edition.published),
+        published_iso=edition.published.isoformat(),
+        byline=f"{label}: {join_names(edition.authors)}",
+        authors=join_names(edition.authors),
+        contributors=contributors,
+        cutoff=f"{series.cutoff_label}: {long_date(cutoff.date())}, at {clock_time(cutoff.time())}",
+        subscribe=render_inline_markdown(series.subscribe) if series.subscribe else Markup(""),
+        notices=[_render_tokens(tokens) for tokens in update.notice_tokens],
+        takeaway_label="Key Takeaways" if len(takeaways) > 1 else "Key Takeaway",
+        takeaways=takeaways,
+        sections=sections,
+        notes=[NoteView(n.number, n.label, n.html, n.text) for n in update.notes],
+        description=" ".join(update.takeaway_text),
+        css=Markup(css),
+        draft=draft,
+    )
+
+
+def stylesheet(name: str = "style.css", extra: tuple[Path, ...] = ()) -> str:
+    """Return a stylesheet from the templates."""
+    loader = environment(extra).loader
+    assert loader is not None
+    source, _, _ = loader.get_source(environment(extra), name)
+    return source
+
+
+def render_html(update: Update, draft: bool = False, draft_html: Markup | None = None) -> str:
+    """Return the complete HTML page of ``update``."""
+    extra = update.template_dirs
+    context = page_context(update, stylesheet("style.css", extra), draft)
+    if draft_html is not None:
+        context = PageContext(**{**context.__dict__, "draft_html": draft_html})
+    return environment(extra).get_template("update.html").render(page=context)
+
+
+__all__ = ["render_html", "page_context", "PageContext", "escape"]

@@ -1,0 +1,74 @@
+"""Read YAML while keeping the line of every key, so errors can point at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from weekly.errors import WeeklyError
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML document and the 1-based line of each key path in it."""
+
+    data: Any
+    path: Path
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    first_line: int = 1
+    duplicates: list[tuple[KeyPath, int]] = field(default_factory=list)
+
+    def line(self, *keys: str | int) -> int:
+        """Return the line of the deepest known key along ``keys``."""
+        while keys:
+            if keys in self.lines:
+                return self.lines[keys]
+            keys = keys[:-1]
+        return self.first_line
+
+
+def _walk(node: yaml.Node, prefix: KeyPath, offset: int, doc: YamlDoc) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1 + offset
+            if key in seen:
+                doc.duplicates.append((prefix + (key,), line))
+            seen.add(key)
+            doc.lines[prefix + (key,)] = line
+            _walk(value_node, prefix + (key,), offset, doc)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            doc.lines[prefix + (index,)] = item.start_mark.line + 1 + offset
+            _walk(item, prefix + (index,), offset, doc)
+
+
+def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlDoc:
+    """Parse ``text`` (found in ``path`` from ``first_line`` on) into a :class:`YamlDoc`.
+
+    A syntax error raises :class:`WeeklyError` at the line YAML names.
+    """
+    offset = first_line - 1
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + offset if mark else first_line
+        problem = exc.problem or exc.context or "syntax error"
+        raise WeeklyError.at(path, line, f"malformed YAML: {problem}", "E001") from None
+    except yaml.YAMLError as exc:
+        raise WeeklyError.at(path, first_line, f"malformed YAML: {exc}", "E001") from None
+    finally:
+        loader.dispose()
+    doc = YamlDoc(data, path, first_line=first_line)
+    if node is not None:
+        _walk(node, (), offset, doc)
+    return doc

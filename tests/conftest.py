@@ -1,0 +1,111 @@
+"""Shared fixtures: a dict of files written into a temporary inputs tree, and the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+
+SOURCES = """\
+sigact:
+  text: Author’s database of significant activity (SIGACT). Available by request.
+  short: Author’s database of SIGACTs. Available by request.
+acled-dashboard:
+  url: https://acleddata.com/dashboard/#/dashboard
+  date: 2023-12-12
+site-jnim-2023-11-24:
+  publisher: SITE Intelligence Group
+  title: JNIM Bombs FAMa and Wagner Vehicles in Mali, Attacks VDP Positions in Burkina Faso
+  date: 2023-11-24
+  subscription: www.siteintelgroup.com
+tamani-bandiagara:
+  url: https://www.studiotamani.org/151388-insecurite-a-bandiagara
+  link: false
+reuters-kidal:
+  publisher: Reuters
+  title: Mali army says it has taken control of rebel stronghold Kidal
+  date: 2023-11-14
+  url: https://www.reuters.com/world/africa/mali-army-kidal-2023-11-14/
+"""
+
+UPDATE = """\
+---
+series: salafi-jihadi
+headline: Al Qaeda Strengthens in Central Mali
+authors: [Liam Karr]
+cutoff: 2023-12-13 10:00
+published: 2023-12-15
+notices:
+  - CTP has paused the Afghanistan and Pakistan sections for the holidays.
+key_takeaway: >-
+  Al Qaeda–linked militants are attacking central Mali more often.
+---
+
+**JNIM is attacking central Mali more often.** The group struck at least 16 times since November 19.[@sigact]
+
+- It claimed a bombing of a convoy.[@site-jnim-2023-11-24; @tamani-bandiagara]
+- Security forces pulled back.[@acled-dashboard]
+
+**Security forces will likely fail to protect civilians.** Reuters reported the army's move north.[@reuters-kidal]
+"""
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path -> text or bytes) under ``root``; return ``root``."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(
+                textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8"
+            )
+    return root
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """Return a function writing a dict of files into ``tmp_path``."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        return write_tree(tmp_path, files)
+
+    return make
+
+
+@pytest.fixture
+def edition(tmp_path: Path) -> Path:
+    """Write a small valid edition (2023-12-13) and return the project folder."""
+    return write_tree(
+        tmp_path, {"inputs/sources.yaml": SOURCES, "inputs/2023-12-13/update.md": UPDATE}
+    )
+
+
+def run_weekly(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m weekly ARGS`` in ``cwd`` as a user would, capturing its output."""
+    environment = {**os.environ, "PYTHONPATH": str(SRC), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "weekly", *map(str, args)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def weekly() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Return :func:`run_weekly`."""
+    return run_weekly
