@@ -103,3 +103,48 @@ def render(cutoff: str, inputs: Path, output: Path, formats: str, draft: bool) -
     for path in result.written:
         if path.suffix in (".html", ".pdf"):
             click.echo(f"wrote {path}")
+
+
+@main.command()
+@cutoff_option
+@inputs_option
+@output_option
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 to serve the draft on; 0 picks a free one.",
+)
+@click.option("--pdf", is_flag=True, help="Also print the PDF in the background and link it.")
+def preview(cutoff: str, inputs: Path, output: Path, port: int, pdf: bool) -> None:
+    """Serve the draft of one edition on 127.0.0.1 and rebuild it on every save."""
+    import signal
+
+    from weekly import preview as core
+
+    def problems_out(problems: list[Any]) -> None:
+        report(problems, with_level=True)
+
+    with handled():
+        try:
+            running = core.start(
+                inputs, cutoff, port, output, pdf, log=click.echo, log_problems=problems_out
+            )
+        except core.PortBusy as exc:
+            click.echo(f"weekly: {exc}", err=True)
+            sys.exit(2)
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    click.echo(f"Serving the draft of {running.preview.name} at {running.url}")
+    click.echo("Edit the inputs and save: the page follows. Press Ctrl-C to stop.")
+    try:
+        running.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
+    click.echo("weekly: preview stopped")
