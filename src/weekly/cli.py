@@ -139,9 +139,9 @@ def preview(cutoff: str, inputs: Path, output: Path, port: int, pdf: bool) -> No
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
-    click.echo(f"Serving the draft of {running.preview.name} at {running.url}")
-    click.echo("Edit the inputs and save: the page follows. Press Ctrl-C to stop.")
     try:
+        click.echo(f"Serving the draft of {running.preview.name} at {running.url}")
+        click.echo("Edit the inputs and save: the page follows. Press Ctrl-C to stop.")
         running.serve_forever()
     except KeyboardInterrupt:
         pass

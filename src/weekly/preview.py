@@ -193,6 +193,9 @@ class Preview:
         self._pdf_wake = threading.Condition()
         self._build_lock = threading.Lock()
         self.slug = ""
+        #: Set once the watcher watches; files as they were before the first build.
+        self.ready = threading.Event()
+        self.first_snapshot: dict[str, tuple[int, int]] = {}
 
     # -- building -----------------------------------------------------------
 
@@ -421,6 +424,19 @@ class Preview:
             return len(parts) == 1 or parts[0] == self.name
         return True
 
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        """Return (mtime, size) of every watched file that matters, to spot missed saves."""
+        found: dict[str, tuple[int, int]] = {}
+        for folder in self.watched():
+            for path in folder.rglob("*"):
+                try:
+                    if path.is_file() and self.relevant(str(path)):
+                        stat = path.stat()
+                        found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+                except OSError:
+                    continue
+        return found
+
     def watch(self) -> None:
         """Rebuild on every relevant change until stopped (a thread's body)."""
         import watchfiles
@@ -430,11 +446,17 @@ class Preview:
             stop_event=self.stopping,
             debounce=400,
             step=30,
-            rust_timeout=500,
+            rust_timeout=250,
+            yield_on_timeout=True,
             raise_interrupt=False,
         ):
             if self.stopping.is_set():
                 break
+            if not self.ready.is_set():
+                # Watching now: catch a save made while the watcher was starting.
+                self.ready.set()
+                if self.snapshot() != self.first_snapshot:
+                    self.build()
             if any(self.relevant(path) for _, path in changes):
                 try:
                     self.build()
@@ -692,6 +714,7 @@ def start(
     memo = warm.__enter__()
     running = Running(preview, server, memo=memo, _warm=warm)
     try:
+        preview.first_snapshot = preview.snapshot()
         preview.build()
     except BaseException:
         running.stop()
@@ -705,4 +728,5 @@ def start(
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         running.threads.append(thread)
+    preview.ready.wait(10)
     return running
