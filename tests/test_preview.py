@@ -290,6 +290,33 @@ def test_shared_sources_images_and_templates_rebuild_the_page(serve, page, proje
     expect(page.locator("#weekly-errors")).to_have_count(0)
 
 
+def test_the_panel_lists_check_findings_linked_to_their_place(
+    serve, page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playwright.sync_api import expect
+
+    from weekly import check
+
+    def review(update, problems) -> None:
+        bullet = update.body.blocks()[1].items[1]
+        problems.warning("W900", update.edition.path, bullet.line, "an evidence bullet to see")
+
+    monkeypatch.setattr(check, "review", review)
+    running = serve()
+    page.goto(running.url)
+    expect(page.locator(".draft-summary")).to_have_text("1 finding from weekly check.")
+    finding = page.locator(".draft-findings li")
+    expect(finding).to_have_text("inputs/2023-12-13/update.md:16warningan evidence bullet to see")
+    # At this width the panel is a drawer behind the "Review" button.
+    expect(finding).to_be_hidden()
+    page.get_by_role("button", name="Review · 1").click()
+    finding.locator("a").click()
+    expect(page.locator("#weekly-panel")).to_be_hidden()
+    expect(page).to_have_url(re.compile(r"#L16$"))
+    expect(page.locator("#L16")).to_be_in_viewport()
+    expect(page.locator("#L16")).to_have_text("Security forces pulled back.[3]")
+
+
 def test_pdf_is_printed_in_the_background_and_linked(serve, page) -> None:
     from playwright.sync_api import expect
 
@@ -378,6 +405,8 @@ def test_other_hosts_and_origins_are_refused(serve) -> None:
     cross = {"Host": f"127.0.0.1:{port}", "Sec-Fetch-Site": "cross-site"}
     assert raw_get(port, preview.EVENTS, cross) == refused
     assert raw_get(port, "/", {"Host": f"localhost:{port}"})[0] == 200
+    # Following a link to the draft from elsewhere is fine; reading the channel is not.
+    assert raw_get(port, "/", {"Sec-Fetch-Site": "cross-site"})[0] == 200
 
 
 def test_the_reload_channel_streams_build_numbers_to_the_same_origin(serve) -> None:

@@ -485,14 +485,22 @@ class Handler(BaseHTTPRequestHandler):
         port = self.server.server_address[1]
         return {f"127.0.0.1:{port}", f"localhost:{port}"}
 
-    def _same_origin(self) -> bool:
+    def _allowed(self, channel: bool) -> bool:
+        """Return whether the request names this server and comes from its own pages.
+
+        Every request must carry ``Host: 127.0.0.1:<port>`` (or ``localhost``), which
+        defeats DNS rebinding; a foreign ``Origin`` is refused everywhere. The reload
+        channel also refuses what the browser marks as cross-site.
+        """
         host = self.headers.get("Host", "")
         if host not in self._allowed_hosts():
             return False
         origin = self.headers.get("Origin")
         if origin is not None and origin not in {f"http://{h}" for h in self._allowed_hosts()}:
             return False
-        return self.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+        if channel:
+            return self.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+        return True
 
     def _path(self) -> str | None:
         """Return the decoded path asked for, or None when it is not a plain ``/path``."""
@@ -540,10 +548,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         """Serve the draft, a figure, the PDF or the reload channel."""
         preview = self.server.preview
-        if not self._same_origin():
+        path = self._path()
+        if not self._allowed(channel=path == EVENTS):
             self._plain(HTTPStatus.FORBIDDEN, "Forbidden: weekly preview answers only its own page")
             return
-        path = self._path()
         page = preview.page
         if path is None or page is None:
             self._plain(HTTPStatus.NOT_FOUND, "Not found")
