@@ -412,16 +412,24 @@ def test_other_hosts_and_origins_are_refused(serve) -> None:
 def test_the_reload_channel_streams_build_numbers_to_the_same_origin(serve) -> None:
     running = serve()
     port = running.server.server_address[1]
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("GET", preview.EVENTS, headers={"Origin": f"http://127.0.0.1:{port}"})
-    response = connection.getresponse()
-    assert response.status == 200
-    assert response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
-    first = response.fp.readline() + response.fp.readline()
-    assert first == b"retry: 500\n\n"
-    assert response.fp.readline() == b"event: build\n"
-    assert response.fp.readline() == f"data: {running.preview.page.version}\n".encode()
-    connection.close()
+    with socket.create_connection(("127.0.0.1", port), 10) as sock:
+        sock.sendall(
+            f"GET {preview.EVENTS} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Origin: http://127.0.0.1:{port}\r\n\r\n".encode()
+        )
+        stream = sock.makefile("rb")
+        head = []
+        while (line := stream.readline()) != b"\r\n":
+            head.append(line.decode().strip())
+        assert head[0] == "HTTP/1.1 200 OK"
+        assert "Content-Type: text/event-stream; charset=utf-8" in head
+        version = running.preview.page.version
+        expected = f"retry: 500\n\nevent: build\ndata: {version}\n\n".encode()
+        assert b"".join(stream.readline() for _ in range(5)) == expected
+        # Then nothing until the next build (a keep-alive comes only every 15 seconds).
+        sock.settimeout(1.0)
+        with pytest.raises(TimeoutError):
+            stream.readline()
 
 
 def test_the_server_listens_on_127_0_0_1_only(serve) -> None:

@@ -606,6 +606,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._plain(HTTPStatus.NOT_FOUND, "Not found")
 
+    def _pdf_state(self) -> str:
+        preview = self.server.preview
+        return preview.pdf.state if preview.pdf_enabled else ""
+
     def _events(self) -> None:
         """Stream ``build`` (the page version) and ``pdf`` (its state) events until closed."""
         preview = self.server.preview
@@ -623,15 +627,15 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"retry: 500\n\n")
             while not preview.stopping.is_set():
                 with preview.changed:
-                    page, pdf = preview.page, preview.pdf.state
+                    page, pdf = preview.page, self._pdf_state()
                     if page is not None and page.version == sent_version and pdf == sent_pdf:
                         preview.changed.wait(KEEPALIVE)
-                        page, pdf = preview.page, preview.pdf.state
+                        page, pdf = preview.page, self._pdf_state()
                 message = b""
                 if page is not None and page.version != sent_version:
                     message += f"event: build\ndata: {page.version}\n\n".encode()
                     sent_version = page.version
-                if preview.pdf_enabled and pdf != sent_pdf:
+                if pdf != sent_pdf:
                     message += f"event: pdf\ndata: {pdf}\n\n".encode()
                     sent_pdf = pdf
                 self.wfile.write(message or b": keep-alive\n\n")
