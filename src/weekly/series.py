@@ -38,6 +38,14 @@ class Series:
     subscribe: str = ""
     #: Endnote numbering: ``arabic`` ([1], [2]) or ``roman`` ([i], [ii]).
     note_style: str = "arabic"
+    #: Cutoff line form: ``date`` ("December 13, 2023, at 10 a.m.") or ``clock`` ("2:00 p.m. ET").
+    cutoff_style: str = "date"
+    #: Time zone abbreviation printed after the clock in the ``clock`` cutoff style ("ET").
+    zone_label: str = "ET"
+    #: Key takeaways form: ``paragraph`` (one, or one per region) or ``numbered`` (a 1, 2, 3 list).
+    takeaway_style: str = "paragraph"
+    #: Label printed before the body ("Assessments" gives "Assessments:"); empty prints none.
+    assessments_label: str = ""
 
     def cutoff_clock(self) -> dt.time:
         """Return the default cutoff time of day."""
@@ -51,6 +59,12 @@ class Series:
 
 FIELD_NAMES = {f.name for f in fields(Series)} - {"key"}
 TUPLE_FIELDS = {"authors", "notices"}
+#: Fields that take one of a few words.
+CHOICES = {
+    "note_style": ("arabic", "roman"),
+    "cutoff_style": ("date", "clock"),
+    "takeaway_style": ("paragraph", "numbered"),
+}
 
 
 def _series_from(key: str, entry: Any, doc: YamlDoc, problems: Problems) -> Series | None:
@@ -86,13 +100,14 @@ def _series_from(key: str, entry: Any, doc: YamlDoc, problems: Problems) -> Seri
         )
         return None
     series = Series(key=key, **values)
-    if series.note_style not in ("arabic", "roman"):
-        problems.error(
-            "E002",
-            doc.path,
-            doc.line(key, "note_style"),
-            f"series '{key}': note_style must be arabic or roman",
-        )
+    for name, allowed in CHOICES.items():
+        if getattr(series, name) not in allowed:
+            problems.error(
+                "E002",
+                doc.path,
+                doc.line(key, name),
+                f"series '{key}': {name} must be {' or '.join(allowed)}",
+            )
     try:
         series.zone()
     except (ZoneInfoNotFoundError, ValueError):
