@@ -218,8 +218,6 @@ def parse_body(
                 block.kind = "figure"
                 block.figure_id = figure[1]
                 placements.append((figure[1], line))
-            elif FIGURE.search(content):
-                problems.error("E201", path, line, "a figure must stand alone in its own paragraph")
             else:
                 children = chunk[1].children or []
                 block.kind = (
@@ -251,6 +249,8 @@ def parse_body(
         elif start.type == "heading_open":
             block.kind = "heading"
 
+        if block.kind != "figure" and any(FIGURE.search(t.content) for t in inlines):
+            problems.error("E201", path, line, "a figure must stand alone in its own paragraph")
         citations += block.citations
         if block.kind == "lead" or not section.assessments:
             section.assessments.append(Assessment(block if block.kind == "lead" else None))
