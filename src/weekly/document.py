@@ -219,7 +219,9 @@ def parse_body(
                 block.figure_id = figure[1]
                 placements.append((figure[1], line))
             else:
-                children = chunk[1].children or []
+                children = [
+                    c for c in chunk[1].children or [] if c.type != "text" or c.content.strip()
+                ]
                 block.kind = (
                     "lead" if children and children[0].type == "strong_open" else "paragraph"
                 )
