@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import SOURCES, UPDATE
+from conftest import ROOT, SOURCES, UPDATE
 
 A = "{http://www.w3.org/2005/Atom}"
 SLUG = "salafi-jihadi-movement-weekly-update-{}-2023"
@@ -252,3 +253,14 @@ def test_two_series_share_the_archive(tree, weekly) -> None:
     assert 'class="previous"' not in africa_page and 'class="next"' not in africa_page
     page = (root / "output/2023-12-13" / f"{SLUG.format('december-13')}.html").read_text()
     assert "../2023-12-06/" in page  # the previous edition of the same series
+
+
+def test_archive_of_the_example_editions(tmp_path: Path, weekly) -> None:
+    shutil.copytree(ROOT / "inputs", tmp_path / "inputs")
+    result = _archive(tmp_path, weekly)
+    assert _lines(result)[:2] == ["rendered 2023-11-08 (new)", "rendered 2023-12-13 (new)"]
+    feed = ET.parse(tmp_path / "output/feed.xml").getroot()
+    titles = [e.findtext(f"{A}title", "") for e in feed.findall(f"{A}entry")]
+    assert titles[0].startswith("Salafi-Jihadi Movement Weekly Update, December 13, 2023: ")
+    assert titles[1].startswith("Salafi-Jihadi Movement Weekly Update, November 8, 2023: ")
+    assert (tmp_path / "output/2023-12-13/figures/central-mali.png").is_file()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from conftest import SOURCES, UPDATE
+from conftest import ROOT, SOURCES, UPDATE
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 
@@ -183,3 +184,30 @@ def test_new_rejects_a_bad_date_and_a_missing_base(tree, weekly) -> None:
     assert result.stderr.splitlines()[0] == (
         "inputs/2023-11-01/update.md: no edition for --from 2023-11-01"
     )
+
+
+def test_new_on_the_example_editions(tmp_path: Path, weekly) -> None:
+    shutil.copytree(ROOT / "inputs", tmp_path / "inputs")
+    result = weekly("new", "--cutoff", "2023-12-20", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "created inputs/2023-12-20/update.md from inputs/2023-12-13/update.md\n"
+        "copied inputs/2023-12-20/figures/central-mali.png\n"
+    )
+    text = (tmp_path / "inputs/2023-12-20/update.md").read_text(encoding="utf-8")
+    assert text.count("  # REVIEW: carried over from 2023-12-13\n  - ") == 2
+    assert "  - CTP has temporarily suspended the Afghanistan, Iraq and Syria," in text
+    assert "cutoff: 2023-12-20 10:00\n" in text
+    leads = [line for line in text.splitlines() if line.startswith("{# Lead: ")]
+    assert leads[0].startswith("{# Lead: Jama’at Nusrat al Islam wa al Muslimeen (JNIM)")
+    assert leads[1] == (
+        "{# Lead: Security forces will likely fail to shield civilians from JNIM’s attacks "
+        "because Malian forces cannot contest the group effectively in central Mali. #}"
+    )
+    copied = tmp_path / "inputs/2023-12-20/figures/central-mali.png"
+    assert copied.read_bytes() == (ROOT / "inputs/2023-12-13/figures/central-mali.png").read_bytes()
+    rendered = weekly("render", "--cutoff", "2023-12-20", "--format", "html", cwd=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr
+    from_older = weekly("new", "--cutoff", "2023-11-15", cwd=tmp_path)
+    assert from_older.returncode == 0, from_older.stderr
+    assert "from inputs/2023-11-08/update.md" in from_older.stdout
