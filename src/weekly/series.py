@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from weekly.errors import Problems
+from weekly.errors import Problems, read_text
 from weekly.yamlfile import YamlDoc, load_yaml
 
 
@@ -151,7 +151,7 @@ def load_series(inputs: Path, problems: Problems) -> dict[str, Series]:
     path = inputs / "series.yaml"
     if not path.is_file():
         return found
-    doc = load_yaml(path.read_text(encoding="utf-8"), path)
+    doc = load_yaml(read_text(path), path)
     if isinstance(doc.data, dict):
         for key, entry in doc.data.items():
             base = found.get(str(key))
