@@ -221,7 +221,8 @@ def parse_body(
             elif FIGURE.search(content):
                 problems.error("E201", path, line, "a figure must stand alone in its own paragraph")
             else:
-                children = chunk[1].children or []
+                # markdown-it leaves an empty text token before a leading ``**``
+                children = [c for c in chunk[1].children or [] if c.type != "text" or c.content]
                 block.kind = (
                     "lead" if children and children[0].type == "strong_open" else "paragraph"
                 )
