@@ -117,8 +117,8 @@ class Placer:
             offset = found[nth].start()
             line = first + raw.count("\n", 0, offset)
             column = offset - (raw.rfind("\n", 0, offset) + 1) + 1
-            return Word(match[0], line, column)
-        return Word(match[0], prose.first, 0)
+            return Word(" ".join(match[0].split()), line, column)
+        return Word(" ".join(match[0].split()), prose.first, 0)
 
 
 def _visible(children: list[Token]) -> str:
@@ -189,7 +189,7 @@ def check_language(update: Update, problems: Problems) -> None:
     placer = Placer(update.source_lines)
     hedges = _alternation(list(series.hedges))
     sets = {name: _alternation(list(p)) for name, p in _TERM_PATTERNS.items()}
-    chosen = series.estimative_scale
+    chosen = series.estimative_scale if series.estimative_scale in SCALE_NAMES else "either"
     first_term: tuple[str, Word] | None = None
     for prose in [*_front_prose(update), *_body_prose(update)]:
         text = _mask(prose.text, _URL_IN_TEXT)
