@@ -487,6 +487,30 @@ def test_render_refuses_on_errors_and_keeps_previous_output(tmp_path: Path, week
     assert html.read_bytes() == before
 
 
+def test_failed_body_does_not_make_everything_look_unused(tmp_path: Path, weekly) -> None:
+    update = UPDATE.replace(
+        "key_takeaway:", "figures:\n  north-mali:\n    title: North\n    image: figures/n.png\nkey_takeaway:"
+    ).replace("more often.**", "more often.** {{ evnts }}")  # fmt: skip
+    root = make(tmp_path, update)
+    (root / "inputs/2023-12-13/sources.yaml").write_text(
+        "extra-report:\n  url: https://example.org/report\n", encoding="utf-8"
+    )
+    result = check(weekly, root)
+    assert result.returncode == 2
+    assert result.stdout == (
+        f"{UPDATE_MD}:17: error: template error: 'evnts' is undefined\n1 error, 0 warnings\n"
+    )
+
+
+# --- the bundled examples -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cutoff", ["2023-11-08", "2023-12-13"])
+def test_bundled_examples_check_clean(weekly, cutoff: str) -> None:
+    result = weekly("check", "--cutoff", cutoff, "--inputs", ROOT / "inputs", "--strict", cwd=ROOT)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "no problems found\n", "")
+
+
 # --- docs -----------------------------------------------------------------------------
 
 

@@ -33,6 +33,8 @@ ALTERNATE_TERMS = (
     "remote", "highly improbable", "improbable", "roughly even odds", "probable",
     "highly probable", "nearly certain",
 )  # fmt: skip
+#: Errors after which the body is missing, so loose ends cannot be judged.
+BODY_FAILED = ("E020", "E021", "E022")
 SCALE_NAMES = {"standard": "the standard", "alternate": "the alternate"}
 
 #: What counts as using each term set (longest phrases first). ``remote`` counts
@@ -385,7 +387,8 @@ def review(update: Update, problems: Problems) -> None:
     """Record the editor's findings about ``update`` in ``problems``."""
     check_citations(update, problems)
     check_language(update, problems)
-    check_loose_ends(update, problems)
+    if not any(p.code in BODY_FAILED for p in problems):  # else every source looks uncited
+        check_loose_ends(update, problems)
     check_urls(update, problems)
 
 
