@@ -12,6 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from weekly.errors import Problems, read_text
 from weekly.yamlfile import YamlDoc, load_yaml
 
+#: The hedges flagged when a series names none: vague words that say no probability.
+DEFAULT_HEDGES = (
+    "perhaps", "possibly", "maybe", "conceivably", "it seems", "seemingly", "presumably",
+)  # fmt: skip
+ESTIMATIVE_SCALES = ("standard", "alternate", "either")
+
 
 @dataclass(frozen=True)
 class Series:
@@ -38,6 +44,10 @@ class Series:
     subscribe: str = ""
     #: Endnote numbering: ``arabic`` ([1], [2]) or ``roman`` ([i], [ii]).
     note_style: str = "arabic"
+    #: Vague hedges ``weekly check`` flags as off the ICD 203 scale (W201); ``[]`` turns it off.
+    hedges: tuple[str, ...] = DEFAULT_HEDGES
+    #: ICD 203 term set: ``standard`` (likely …), ``alternate`` (probable …) or ``either`` (one per edition).
+    estimative_scale: str = "either"
 
     def cutoff_clock(self) -> dt.time:
         """Return the default cutoff time of day."""
@@ -50,7 +60,7 @@ class Series:
 
 
 FIELD_NAMES = {f.name for f in fields(Series)} - {"key"}
-TUPLE_FIELDS = {"authors", "notices"}
+TUPLE_FIELDS = {"authors", "notices", "hedges"}
 
 
 def _series_from(key: str, entry: Any, doc: YamlDoc, problems: Problems) -> Series | None:
@@ -92,6 +102,13 @@ def _series_from(key: str, entry: Any, doc: YamlDoc, problems: Problems) -> Seri
             doc.path,
             doc.line(key, "note_style"),
             f"series '{key}': note_style must be arabic or roman",
+        )
+    if series.estimative_scale not in ESTIMATIVE_SCALES:
+        problems.error(
+            "E002",
+            doc.path,
+            doc.line(key, "estimative_scale"),
+            f"series '{key}': estimative_scale must be standard, alternate or either",
         )
     try:
         series.zone()
