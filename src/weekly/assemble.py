@@ -84,7 +84,7 @@ def assemble(
     Callers decide what to do with the errors recorded (``render`` stops on them).
     """
     edition = load_edition(inputs, name, problems)
-    source_lines = edition.path.read_text(encoding="utf-8-sig").splitlines()
+    source_lines = edition.lines
 
     notice_tokens, takeaway_tokens, takeaway_text = [], [], []
     front_points: list[CitationPoint] = []

@@ -65,7 +65,8 @@ def handled() -> Iterator[None]:
         yield
     except WeeklyError as exc:
         errors = [p for p in exc.problems if p.level == "error"]
-        report(exc.problems, with_level=False)
+        for problem in exc.problems:  # errors as path:line: message; warnings say so
+            report([problem], with_level=problem.level == "warning")
         count = len(errors) or 1
         click.echo(f"weekly: {count} error{'s' if count != 1 else ''}; nothing written", err=True)
         sys.exit(2)
@@ -221,3 +222,38 @@ def new(cutoff: str, base: str | None, series: str | None, inputs: Path) -> None
 def archive(inputs: Path, output: Path, formats: str, base_url: str) -> None:
     """Render every changed edition, then output/index.html and output/feed.xml."""
     build_archive(inputs, output, formats, base_url)
+
+
+@main.command()
+@cutoff_option
+@inputs_option
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one finding a line and a summary; json: a list of findings.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings (and no errors).")
+def check(cutoff: str, inputs: Path, form: str, strict: bool) -> None:
+    """Check one edition: sources, data cutoff, estimative language, loose ends.
+
+    Exit status: 0 without errors, 1 with --strict and warnings, 2 on any error.
+    """
+    import json
+
+    from weekly.check import check as run_check
+    from weekly.check import summary
+
+    findings = run_check(inputs, cutoff)
+    if form == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            click.echo(finding.with_level())
+        click.echo(summary(findings))
+    if any(f.level == "error" for f in findings):
+        sys.exit(2)
+    if strict and findings:
+        sys.exit(1)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from weekly.errors import Problems, WeeklyError
+from weekly.errors import Problems, WeeklyError, read_text
 from weekly.series import Series, load_series
 from weekly.sources import Source, load_sources
 from weekly.yamlfile import YamlDoc, load_yaml
@@ -72,6 +72,8 @@ class Edition:
     front: YamlDoc
     #: ``## Region`` heading -> the authors printed under it (``Author: …``).
     section_authors: dict[str, list[str]] = field(default_factory=dict)
+    #: The lines of ``update.md`` as read, for column lookups.
+    lines: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -324,10 +326,7 @@ def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
     """
     folder = inputs / name
     path = folder / "update.md"
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise WeeklyError.at(path, None, f"not UTF-8 text ({exc.reason})", "E003") from None
+    text = read_text(path)
     front_text, body, body_line = split_front_matter(text, path)
     doc = load_yaml(front_text, path, first_line=2)
     if not isinstance(doc.data, dict):
@@ -398,4 +397,5 @@ def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
         body_line=body_line,
         front=doc,
         section_authors=_section_authors(doc, problems),
+        lines=text.splitlines(),
     )

@@ -9,8 +9,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from weekly.errors import Problems
+from weekly.errors import Problems, read_text
 from weekly.yamlfile import YamlDoc, load_yaml
+
+#: The hedges flagged when a series names none: vague words that say no probability.
+DEFAULT_HEDGES = (
+    "perhaps", "possibly", "maybe", "conceivably", "it seems", "seemingly", "presumably",
+)  # fmt: skip
+ESTIMATIVE_SCALES = ("standard", "alternate", "either")
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,10 @@ class Series:
     takeaway_style: str = "paragraph"
     #: Label printed before the body ("Assessments" gives "Assessments:"); empty prints none.
     assessments_label: str = ""
+    #: Vague hedges ``weekly check`` flags as off the ICD 203 scale (W201); ``[]`` turns it off.
+    hedges: tuple[str, ...] = DEFAULT_HEDGES
+    #: ICD 203 term set: ``standard`` (likely …), ``alternate`` (probable …) or ``either`` (one per edition).
+    estimative_scale: str = "either"
 
     def cutoff_clock(self) -> dt.time:
         """Return the default cutoff time of day."""
@@ -58,7 +68,7 @@ class Series:
 
 
 FIELD_NAMES = {f.name for f in fields(Series)} - {"key"}
-TUPLE_FIELDS = {"authors", "notices"}
+TUPLE_FIELDS = {"authors", "notices", "hedges"}
 #: Fields that take one of a few words.
 CHOICES = {
     "note_style": ("arabic", "roman"),
@@ -108,6 +118,13 @@ def _series_from(key: str, entry: Any, doc: YamlDoc, problems: Problems) -> Seri
                 doc.line(key, name),
                 f"series '{key}': {name} must be {' or '.join(allowed)}",
             )
+    if series.estimative_scale not in ESTIMATIVE_SCALES:
+        problems.error(
+            "E002",
+            doc.path,
+            doc.line(key, "estimative_scale"),
+            f"series '{key}': estimative_scale must be standard, alternate or either",
+        )
     try:
         series.zone()
     except (ZoneInfoNotFoundError, ValueError):
@@ -166,7 +183,7 @@ def load_series(inputs: Path, problems: Problems) -> dict[str, Series]:
     path = inputs / "series.yaml"
     if not path.is_file():
         return found
-    doc = load_yaml(path.read_text(encoding="utf-8"), path)
+    doc = load_yaml(read_text(path), path)
     if isinstance(doc.data, dict):
         for key, entry in doc.data.items():
             base = found.get(str(key))
