@@ -497,6 +497,17 @@ def table_for(inputs: Path, cutoff: dt.date) -> EventTable | None:
     return _TABLES[key]
 
 
+def places() -> dict[str, tuple[float, float]]:
+    """Return the bundled towns as name -> (latitude, longitude)."""
+    from importlib import resources
+
+    text = (resources.files("weekly") / "data" / "sahel-places.csv").read_text(encoding="utf-8")
+    return {
+        row["name"]: (float(row["latitude"]), float(row["longitude"]))
+        for row in csv.DictReader(io.StringIO(text))
+    }
+
+
 # -- body helpers ------------------------------------------------------------------------
 
 
