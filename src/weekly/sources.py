@@ -98,6 +98,8 @@ def print_source(source: Source, first: bool, last: bool) -> Printed:
         return Printed(html, text)
     if source.kind == "text":
         words = source.text if first or not source.short else source.short
+        if not last and words.endswith(".") and not words.endswith(".."):
+            words = words[:-1]  # "…on request; SITE …", not "…on request.; SITE …"
         return Printed(escape(words), words)
     lead = ", ".join(source.authors) if source.authors else ""
     if source.kind == "subscription":
