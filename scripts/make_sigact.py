@@ -224,8 +224,8 @@ class Writer:
             kind = BATTLE
         event_type, sub_event, disorder = kind
         admin1 = "Menaka" if town == "Menaka" else place["admin1"]
-        lat = float(place["latitude"]) + rng.uniform(-0.25, 0.25)
-        lon = float(place["longitude"]) + rng.uniform(-0.25, 0.25)
+        lat = float(place["latitude"]) + rng.uniform(-0.08, 0.08)
+        lon = float(place["longitude"]) + rng.uniform(-0.08, 0.08)
         if event_type == "Protests":
             target, deaths = Actor("", ""), 0
         inter1, inter2 = INTER[actor.kind], INTER.get(target.kind, 0)

@@ -22,7 +22,6 @@ from typing import Any
 import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib import patheffects
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -231,8 +230,8 @@ def draw_bars(data: ChartData) -> Figure:
     label = f"Data cutoff, {AP_MONTHS[data.last.month - 1]} {data.last.day}"
     if partial:
         label += f"\n(partial {period} hatched)"
-    ax.text(at - 1.5, top * 1.16, label, ha="right", va="top", fontsize=7, color=INK,
-            linespacing=1.2, path_effects=_halo(2.5), zorder=6)  # fmt: skip
+    ax.text(at - 4, top * 1.16, label, ha="right", va="top", fontsize=7, color=INK,
+            linespacing=1.2, bbox=_halo(), zorder=6)  # fmt: skip
 
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     ax.set_ylabel(f"Events per {period}")
@@ -388,8 +387,9 @@ def _nice_length(km: float) -> int:
     return 5
 
 
-def _halo(width: float = 2.2) -> list[Any]:
-    return [patheffects.withStroke(linewidth=width, foreground="white")]
+def _halo() -> dict[str, Any]:
+    """Return a soft white box behind a label (path effects would turn text into outlines)."""
+    return {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.72}
 
 
 def _points(data: ChartData) -> pd.DataFrame:
@@ -508,7 +508,7 @@ def draw_map(data: ChartData) -> Figure:
         if not (west < lon < east and south < lat < north):
             continue
         capital = place["name"] in CAPITALS
-        style: dict[str, Any] = {"color": INK, "zorder": 8, "path_effects": _halo(),
+        style: dict[str, Any] = {"color": INK, "zorder": 8, "bbox": _halo(),
                  "fontweight": "semibold" if capital else "normal"}  # fmt: skip
         placed = labels.place(lon + dx, lat + dy, place["name"], 7, **style) or labels.place(
             lon - dx, lat + dy, place["name"], 7, ha="right", **style
