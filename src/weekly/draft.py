@@ -14,7 +14,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from weekly.apstyle import clock_time, long_date
 from weekly.assemble import Update
 from weekly.errors import Problem, display_path
 
@@ -155,14 +154,15 @@ def aids_for(
     errors: Iterable[Problem] = (),
 ) -> DraftAids:
     """Return the draft aids of ``update``; ``problems`` default to the update's own."""
+    from weekly.html import cutoff_line
+
     edition = update.edition
-    cutoff = edition.cutoff
     cited = {key for note in update.notes for key in note.keys}
-    when = f"{long_date(cutoff.date())}, at {clock_time(cutoff.time())}"
+    line = cutoff_line(edition.series, edition.cutoff)
     return DraftAids(
         edition=edition.key,
-        cutoff=f"{edition.series.cutoff_label}: {when}",
-        cutoff_when=when,
+        cutoff=line,
+        cutoff_when=line.split(": ", 1)[-1],
         findings=finding_views(update.problems if problems is None else problems, update),
         errors=finding_views(errors, update),
         notes=len(update.notes),
