@@ -263,4 +263,4 @@ def test_archive_of_the_example_editions(tmp_path: Path, weekly) -> None:
     titles = [e.findtext(f"{A}title", "") for e in feed.findall(f"{A}entry")]
     assert titles[0].startswith("Salafi-Jihadi Movement Weekly Update, December 13, 2023: ")
     assert titles[1].startswith("Salafi-Jihadi Movement Weekly Update, November 8, 2023: ")
-    assert (tmp_path / "output/2023-12-13/figures/central-mali.png").is_file()
+    assert (tmp_path / "output/2023-12-13/figures/jnim-central.svg").is_file()
