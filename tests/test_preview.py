@@ -499,6 +499,7 @@ def test_findings_link_to_their_place_in_the_draft(project: Path) -> None:
         return Problem(file, line, column, "warning", "W000", "look here")
 
     assert anchor_for(at(18), update) == "#L18"  # the first lead (after 5 figure lines)
+    assert anchor_for(at(20), update) == "#L20"  # the first evidence bullet
     assert anchor_for(at(21), update) == "#L21"  # the second evidence bullet
     assert anchor_for(at(22), update) == "#L21"  # a blank line: the block before it
     assert anchor_for(at(23), update) == "#figure-1"
@@ -513,6 +514,7 @@ def test_findings_link_to_their_place_in_the_draft(project: Path) -> None:
         '<li class="warning"><a href="#L21"><span class="where">inputs/2023-12-13/update.md:21'
         in page
     )
+    assert '<ul class="evidence">\n<li id="L20" data-line="20">' in page
     assert '<li id="L21" data-line="21">' in page
 
 

@@ -84,9 +84,11 @@ def _block_anchors(update: Update) -> list[tuple[int, str]]:
             if block.figure_id in figure_ids:
                 anchors.append((block.line, figure_ids[block.figure_id]))
             continue
-        anchors.append((block.line, f"L{block.line}"))
-        anchors += [(item.line, f"L{item.line}") for item in block.items if item.line != block.line]
-    return sorted(anchors)
+        if block.items:
+            anchors += [(item.line, f"L{item.line}") for item in block.items]
+        else:
+            anchors.append((block.line, f"L{block.line}"))
+    return sorted(set(anchors))
 
 
 def anchor_for(problem: Problem, update: Update) -> str:

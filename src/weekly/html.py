@@ -217,15 +217,17 @@ def _block_view(block: Block, figures: dict[str, FigureView], draft: bool = Fals
         tokens[0].attrSet("class", "evidence")
     if draft:
         # Draft pages carry each block's line so the reviewer panel can link to it;
-        # copies keep the shared tokens (and so the final HTML) untouched.
-        tokens[0] = _with_line(tokens[0], block.line)
+        # copies keep the shared tokens (and so the final HTML) untouched. A list's
+        # lines go on its bullets, so a finding about one bullet marks just that one.
+        if not block.items:
+            tokens[0] = _with_line(tokens[0], block.line)
         items = iter(block.items)
         depth = 0
         for index, token in enumerate(tokens):
             if token.type == "list_item_open":
                 depth += 1
                 item = next(items, None) if depth == 1 else None
-                if item is not None and item.line != block.line:
+                if item is not None:
                     tokens[index] = _with_line(token, item.line)
             elif token.type == "list_item_close":
                 depth -= 1
