@@ -13,6 +13,7 @@ import email.policy
 import email.utils
 import functools
 import hashlib
+import io
 import ipaddress
 import re
 import smtplib
@@ -120,7 +121,7 @@ def read_recipients(path: Path) -> list[Recipient]:
         raise WeeklyError.at(path, None, "recipient list not found") from None
     except UnicodeDecodeError as exc:
         raise WeeklyError.at(path, None, f"not UTF-8 text ({exc.reason})") from None
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     header_line = 0
     found: list[Recipient] = []
@@ -824,7 +825,7 @@ class Connection:
                 smtp.starttls(context=self._context())
                 smtp.ehlo()
             if s.user:
-                smtp.login(s.user, s.password)
+                self._login(smtp)
         except ssl.SSLCertVerificationError as exc:
             raise Fatal(
                 f"TLS certificate of {where} not trusted: {exc.verify_message}"
@@ -850,6 +851,25 @@ class Connection:
             ) from None
         self.smtp = smtp
         return smtp
+
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        """Log in with one mechanism the server offers (PLAIN, LOGIN or CRAM-MD5).
+
+        Unlike :meth:`smtplib.SMTP.login`, a refused password is not tried again with the
+        next mechanism: one failure is one failure.
+        """
+        if not smtp.has_extn("auth"):
+            raise smtplib.SMTPNotSupportedError("AUTH not offered")
+        offered = smtp.esmtp_features["auth"].upper().split()
+        smtp.user, smtp.password = self.settings.user, self.settings.password
+        if "PLAIN" in offered:
+            smtp.auth("PLAIN", smtp.auth_plain)
+        elif "LOGIN" in offered:
+            smtp.auth("LOGIN", smtp.auth_login)
+        elif "CRAM-MD5" in offered:
+            smtp.auth("CRAM-MD5", smtp.auth_cram_md5)
+        else:
+            raise smtplib.SMTPNotSupportedError("no supported AUTH mechanism")
 
     def close(self) -> None:
         """Say goodbye if the server still listens; forget the connection."""
