@@ -6,8 +6,12 @@ import email
 import email.policy
 import fcntl
 import json
+import os
+import signal
 import socket
 import ssl
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
@@ -18,6 +22,8 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from conftest import SRC
 
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
 SUBJECT = (
@@ -540,3 +546,120 @@ def test_a_second_sending_run_waits_for_the_lock(project: Path, weekly: Run, smt
     after = weekly(*send_args(port), cwd=project)
     assert after.returncode == 0, after.stderr
     assert len(handler.messages) == 5
+
+
+def start_weekly(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    environment = {**os.environ, "PYTHONPATH": str(SRC)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "weekly", *args],
+        cwd=cwd,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_killed_midway_then_rerun_gives_everyone_exactly_one_copy(
+    project: Path, weekly: Run, smtp, how: signal.Signals
+) -> None:
+    handler, port = smtp
+    # Render first so the kill lands while sending, not while rendering.
+    assert weekly("render", "--cutoff", "2023-12-13", cwd=project).returncode == 0
+    process = start_weekly(send_args(port), project)
+    original = handler.handle_DATA
+
+    async def kill_at_second(server, session, envelope) -> str:  # noqa: ANN001
+        if len(handler.messages) == 1:
+            process.send_signal(how)
+        return await original(server, session, envelope)
+
+    handler.handle_DATA = kill_at_second  # type: ignore[method-assign]
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode != 0
+    if how != signal.SIGKILL:
+        # A polite stop finishes the message under way, records it, and stops.
+        assert "weekly: interrupted; rerun to send to the rest" in stderr
+        assert len(handler.messages) == 2
+    handler.handle_DATA = original  # type: ignore[method-assign]
+    rerun = weekly(*send_args(port), cwd=project)
+    assert set(handler.per_recipient.values()) == {1}
+    assert len(handler.per_recipient) == 5
+    if how == signal.SIGKILL:
+        # Killed while the server had the second message: its delivery is unknown to the
+        # ledger, so it is not sent again (at most once) and the rerun says so.
+        assert rerun.returncode == 1
+        assert "recipients.csv:3: bob@example.org: delivery unknown" in rerun.stderr
+    else:
+        assert rerun.returncode == 0, rerun.stderr
+
+
+# A 1×1 PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
+REGIONS = """\
+---
+series: salafi-jihadi
+headline: Militants Press on Two Fronts
+authors: [Liam Karr, Kathryn Tyson]
+cutoff: 2023-12-13 10:00
+key_takeaway: JNIM and al Shabaab both escalated this week.
+figures:
+  map:
+    title: Attacks in Central Mali
+    image: figures/map.png
+    source: Liam Karr.
+---
+
+## Mali
+
+**JNIM is attacking central Mali more often.** The group struck 16 times.[@sigact]
+
+{{ figure("map") }}
+
+## Somalia
+
+**Al Shabaab will likely retake towns in central Somalia.** Clan militias withdrew.[@sigact]
+"""
+
+
+def test_multi_region_teasers_and_a_figure(project: Path, weekly: Run) -> None:
+    (project / "inputs" / "2023-12-13" / "update.md").write_text(REGIONS, encoding="utf-8")
+    (project / "inputs" / "2023-12-13" / "figures").mkdir()
+    (project / "inputs" / "2023-12-13" / "figures" / "map.png").write_bytes(PNG)
+    args = [
+        "email",
+        "--cutoff",
+        "2023-12-13",
+        "--to",
+        "recipients.csv",
+        "--only",
+        "jane@example.com",
+    ]
+    result = weekly(*args, "--figure", "map", cwd=project)
+    assert result.returncode == 0, result.stderr
+    eml = project / "output" / "2023-12-13" / "mail" / "001-jane-example-com.eml"
+    msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Mali. JNIM is attacking central Mali more often." in text
+    assert "Somalia. Al Shabaab will likely retake towns in central Somalia." in text
+    assert "Authors: Liam Karr and Kathryn Tyson" in text
+    assert "Figure 1. Attacks in Central Mali" in text
+    related = msg.get_body(("related",))
+    assert related is not None
+    html = related.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    [image] = [p for p in related.iter_parts() if p.get_content_type() == "image/png"]
+    assert image.get_content() == PNG
+    assert f'src="cid:{image["Content-ID"].strip("<>")}"' in html
+    assert sorted(p.name for p in eml.parent.glob("*.eml")) == ["001-jane-example-com.eml"]
+
+    unknown = weekly(*args, "--figure", "nope", cwd=project)
+    assert unknown.returncode == 2
+    assert unknown.stderr.splitlines() == [
+        "weekly: --figure: no figure 'nope' placed in this edition (placed: map)",
+        "weekly: 1 error; nothing sent",
+    ]

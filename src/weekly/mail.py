@@ -360,13 +360,16 @@ def _inline_plain(tokens: list[Any]) -> str:
 
 
 def _lead_sentence(block: Any) -> str:
-    """Return the bold lead judgment of a lead paragraph, as plain text."""
+    """Return the bold lead judgment opening a paragraph, as plain text ("" if none)."""
     inline = next((t for t in block.tokens if t.type == "inline"), None)
     if inline is None:
         return ""
     out: list[str] = []
     depth = 0
-    for child in inline.children or []:
+    children = [c for c in inline.children or [] if c.type != "text" or c.content]
+    if not children or children[0].type != "strong_open":
+        return ""
+    for child in children:
         if child.type == "strong_open":
             depth += 1
         elif child.type == "strong_close":
@@ -400,8 +403,15 @@ def mail_context(update: Update, settings: MailSettings, pdf: bytes) -> MailCont
     titled = [s for s in update.body.sections if s.title]
     if len(titled) > 1 and not any(t.region for t in takeaways):
         for section in titled:
-            lead = next((a.lead for a in section.assessments if a.lead), None)
-            sentence = _lead_sentence(lead) if lead else ""
+            sentence = next(
+                (
+                    _lead_sentence(block)
+                    for a in section.assessments
+                    for block in a.all_blocks
+                    if block.kind in ("lead", "paragraph") and _lead_sentence(block)
+                ),
+                "",
+            )
             if sentence:
                 regions.append(Teaser(section.title, sentence))
     figure = None
