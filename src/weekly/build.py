@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from weekly.assemble import Update, assemble
 from weekly.edition import resolve_cutoff
 from weekly.errors import Problem, Problems
+
+if TYPE_CHECKING:
+    from weekly.html import NavView
 
 FORMATS = ("html", "pdf")
 
@@ -44,14 +48,19 @@ def load_checked(inputs: Path, cutoff: str) -> Update:
     return update
 
 
-def edition_files(update: Update, formats: Iterable[str], draft: bool = False) -> dict[str, bytes]:
-    """Return the files of ``update`` by name: HTML, PDF and the figures they show."""
+def edition_files(
+    update: Update, formats: Iterable[str], draft: bool = False, nav: NavView | None = None
+) -> dict[str, bytes]:
+    """Return the files of ``update`` by name: HTML, PDF and the figures they show.
+
+    ``nav`` (archive builds) links the page to its neighbours.
+    """
     from weekly.html import render_html
 
     formats = tuple(formats)
     assets = [fig.asset for fig in update.figures.values() if fig.asset is not None]
     files: dict[str, bytes] = {}
-    html = render_html(update)
+    html = render_html(update, nav=nav)
     if "html" in formats:
         files[f"{update.slug}.html"] = html.encode("utf-8")
         for asset in assets:

@@ -218,10 +218,10 @@ def parse_body(
                 block.kind = "figure"
                 block.figure_id = figure[1]
                 placements.append((figure[1], line))
-            elif FIGURE.search(content):
-                problems.error("E201", path, line, "a figure must stand alone in its own paragraph")
             else:
-                children = chunk[1].children or []
+                children = [
+                    c for c in chunk[1].children or [] if c.type != "text" or c.content.strip()
+                ]
                 block.kind = (
                     "lead" if children and children[0].type == "strong_open" else "paragraph"
                 )
@@ -251,6 +251,8 @@ def parse_body(
         elif start.type == "heading_open":
             block.kind = "heading"
 
+        if block.kind != "figure" and any(FIGURE.search(t.content) for t in inlines):
+            problems.error("E201", path, line, "a figure must stand alone in its own paragraph")
         citations += block.citations
         if block.kind == "lead" or not section.assessments:
             section.assessments.append(Assessment(block if block.kind == "lead" else None))

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from weekly.apstyle import long_date
-from weekly.errors import Problems, WeeklyError, display_path
+from weekly.errors import Problems, WeeklyError, display_path, read_text
 from weekly.yamlfile import YamlDoc, load_yaml
 
 KINDS = ("url", "text", "subscription", "article")
@@ -98,6 +98,8 @@ def print_source(source: Source, first: bool, last: bool) -> Printed:
         return Printed(html, text)
     if source.kind == "text":
         words = source.text if first or not source.short else source.short
+        if not last and words.endswith(".") and not words.endswith(".."):
+            words = words[:-1]  # "…on request; SITE …", not "…on request.; SITE …"
         return Printed(escape(words), words)
     lead = ", ".join(source.authors) if source.authors else ""
     if source.kind == "subscription":
@@ -231,7 +233,7 @@ def _entry(
 
 
 def _read_yaml(path: Path, edition_only: bool, problems: Problems) -> list[Source]:
-    doc = load_yaml(path.read_text(encoding="utf-8-sig"), path)
+    doc = load_yaml(read_text(path), path)
     if doc.data is None:
         return []
     if not isinstance(doc.data, dict):
@@ -267,7 +269,7 @@ def _csl_names(item: dict[str, Any]) -> list[str]:
 
 
 def _read_csl(path: Path, edition_only: bool, problems: Problems) -> list[Source]:
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_text(path)
     try:
         items = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -314,11 +316,9 @@ def load_sources(folders: list[tuple[Path, bool]], problems: Problems) -> dict[s
             path = folder / name
             if not path.is_file():
                 continue
-            try:
-                entries = reader(path, edition_only, problems)
-            except WeeklyError as exc:
-                problems.extend(exc.problems)
-                continue
+            # A bibliography that cannot be read at all stops here: checking citations
+            # against half of it would only bury the real error under unknown sources.
+            entries = reader(path, edition_only, problems)
             for source in entries:
                 earlier = merged.get(source.id)
                 if earlier is not None:

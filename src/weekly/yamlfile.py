@@ -63,6 +63,8 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else first_line
         problem = exc.problem or exc.context or "syntax error"
+        if exc.problem and exc.context and exc.context_mark:
+            problem += f" ({exc.context} at line {exc.context_mark.line + 1 + offset})"
         raise WeeklyError.at(path, line, f"malformed YAML: {problem}", "E001") from None
     except yaml.YAMLError as exc:
         raise WeeklyError.at(path, first_line, f"malformed YAML: {exc}", "E001") from None
