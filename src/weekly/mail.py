@@ -806,7 +806,10 @@ class Connection:
     def _context(self) -> ssl.SSLContext:
         ca = self.settings.ca_file
         try:
-            return ssl.create_default_context(cafile=str(ca) if ca else None)
+            context = ssl.create_default_context()  # the system's CAs ...
+            if ca:
+                context.load_verify_locations(cafile=str(ca))  # ... and this one
+            return context
         except (OSError, ssl.SSLError) as exc:
             raise Fatal(f"cannot read the CA file {ca}: {exc}") from None
 
