@@ -663,3 +663,26 @@ def test_multi_region_teasers_and_a_figure(project: Path, weekly: Run) -> None:
         "weekly: --figure: no figure 'nope' placed in this edition (placed: map)",
         "weekly: 1 error; nothing sent",
     ]
+
+
+def test_only_matches_addresses_as_the_list_normalises_them(
+    project: Path, weekly: Run, smtp
+) -> None:
+    """``--only`` is matched after normalising: spaces, case and IDN domains."""
+    handler, port = smtp
+    (project / "recipients.csv").write_text(
+        RECIPIENTS + "ana@bücher.example,Ana\n", encoding="utf-8"
+    )
+    only = ["--only", " Jane@Example.com", "--only", "ana@BÜCHER.example"]
+    dry = weekly("email", "--cutoff", "2023-12-13", "--to", "recipients.csv", *only, cwd=project)
+    assert dry.returncode == 0, dry.stderr
+    assert "wrote 2 messages to output/2023-12-13/mail/ (dry run: nothing sent)" in dry.stdout
+    assert dry.stdout.splitlines()[-1] == (
+        "with --send: 2 to send, 0 already delivered, 0 delivery unknown"
+    )
+    result = weekly(*send_args(port, *only), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        f"sent 2 of 2 messages for 2023-12-13 ({SLUG}.pdf); 0 already delivered"
+    )
+    assert handler.per_recipient == {"jane@example.com": 1, "ana@xn--bcher-kva.example": 1}

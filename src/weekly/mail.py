@@ -46,15 +46,10 @@ class Plan:
     uncertain: list[Recipient]
 
 
-def plan(
-    recipients: list[Recipient], ledger: Ledger, resend: bool, only: Iterable[str] = ()
-) -> Plan:
+def plan(recipients: list[Recipient], ledger: Ledger, resend: bool) -> Plan:
     """Split ``recipients`` by the ledger: to send, already delivered, delivery unknown."""
-    chosen = {o.lower() for o in only}
     result = Plan([], [], [])
     for recipient in recipients:
-        if chosen and recipient.email.lower() not in chosen:
-            continue
         state = ledger.state(recipient.email)
         if resend:
             result.send.append(recipient)
@@ -116,6 +111,7 @@ def run(cutoff: str, to: Path, inputs: Path, output: Path, options: dict[str, An
     from weekly.cli import report
 
     recipients = read_recipients(to)
+    # --only is matched here, once, on the normalised address (as the list stores it).
     only = tuple(options["only"])
     if only:
         check_only(recipients, only, to)
@@ -133,11 +129,11 @@ def run(cutoff: str, to: Path, inputs: Path, output: Path, options: dict[str, An
     edition = prepare(update, settings, pdf)
     folder = output / update.edition.key / "mail"
     if smtp is None:
-        return _dry_run(edition, recipients, folder, pdf_path, options["resend"], only)
+        return _dry_run(edition, recipients, folder, pdf_path, options["resend"])
 
     try:
         with sending_lock(folder):
-            return _send(edition, recipients, folder, smtp, options, to, only)
+            return _send(edition, recipients, folder, smtp, options, to)
     except LockedError as exc:
         holder = f", pid {exc.args[0]}" if exc.args and exc.args[0] else ""
         _echo(
@@ -154,10 +150,9 @@ def _dry_run(
     folder: Path,
     pdf_path: Path,
     resend: bool,
-    only: tuple[str, ...],
 ) -> int:
     paths, largest = write_drafts(edition, recipients, folder)
-    chosen = plan(recipients, Ledger.read(folder), resend, only)
+    chosen = plan(recipients, Ledger.read(folder), resend)
     _echo(
         f"wrote {len(paths)} message{'s' if len(paths) != 1 else ''} to "
         f"{display_path(folder)}/ (dry run: nothing sent)"
@@ -188,12 +183,11 @@ def _send(
     smtp: SmtpSettings,
     options: dict[str, Any],
     to: Path,
-    only: tuple[str, ...],
 ) -> int:
     from tqdm import tqdm
 
     ledger = Ledger.read(folder)
-    chosen = plan(recipients, ledger, options["resend"], only)
+    chosen = plan(recipients, ledger, options["resend"])
     for recipient in chosen.uncertain:
         _echo(
             f"{_where(to, recipient)}: delivery unknown (a run stopped while the server had the"
