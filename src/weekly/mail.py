@@ -23,7 +23,7 @@ from weekly.errors import WeeklyError, display_path
 from weekly.ledger import Ledger, LockedError, sending_lock
 from weekly.message import (
     FILE_POLICY,
-    Edition,
+    MailEdition,
     build_message,
     edition_pdf,
     eml_name,
@@ -76,7 +76,7 @@ def check_only(recipients: list[Recipient], only: Iterable[str], path: Path) -> 
 
 
 def write_drafts(
-    edition: Edition, recipients: list[Recipient], folder: Path
+    edition: MailEdition, recipients: list[Recipient], folder: Path
 ) -> tuple[list[Path], int]:
     """Write one ``.eml`` per recipient under ``folder``; return the paths and largest HTML."""
     from weekly.output import write_atomically
@@ -145,7 +145,7 @@ def run(cutoff: str, to: Path, inputs: Path, output: Path, options: dict[str, An
 
 
 def _dry_run(
-    edition: Edition,
+    edition: MailEdition,
     recipients: list[Recipient],
     folder: Path,
     pdf_path: Path,
@@ -177,7 +177,7 @@ def _dry_run(
 
 
 def _send(
-    edition: Edition,
+    edition: MailEdition,
     recipients: list[Recipient],
     folder: Path,
     smtp: SmtpSettings,

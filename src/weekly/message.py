@@ -368,8 +368,8 @@ def render_bodies(
 
 
 @dataclass(frozen=True)
-class Edition:
-    """What every message of one edition shares."""
+class MailEdition:
+    """What every message of one edition shares (its inputs are :class:`weekly.edition.Edition`)."""
 
     update: Update
     settings: MailSettings
@@ -417,9 +417,9 @@ def subject_of(update: Update, template: str) -> str:
     return subject
 
 
-def prepare(update: Update, settings: MailSettings, pdf: bytes) -> Edition:
+def prepare(update: Update, settings: MailSettings, pdf: bytes) -> MailEdition:
     """Return the shared parts of every message of ``update``."""
-    return Edition(
+    return MailEdition(
         update=update,
         settings=settings,
         context=mail_context(update, settings, pdf),
@@ -429,7 +429,7 @@ def prepare(update: Update, settings: MailSettings, pdf: bytes) -> Edition:
     )
 
 
-def message_id(edition: Edition, recipient: Recipient) -> str:
+def message_id(edition: MailEdition, recipient: Recipient) -> str:
     """Return a Message-ID that is the same for the same edition and recipient."""
     seed = f"{edition.key}\0{edition.update.slug}\0{recipient.email.lower()}"
     digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
@@ -437,7 +437,7 @@ def message_id(edition: Edition, recipient: Recipient) -> str:
 
 
 def build_message(
-    edition: Edition, recipient: Recipient, now: dt.datetime | None = None
+    edition: MailEdition, recipient: Recipient, now: dt.datetime | None = None
 ) -> tuple[EmailMessage, int]:
     """Return the message to ``recipient`` and the size of its HTML body in bytes."""
     settings = edition.settings
