@@ -686,3 +686,18 @@ def test_only_matches_addresses_as_the_list_normalises_them(
         f"sent 2 of 2 messages for 2023-12-13 ({SLUG}.pdf); 0 already delivered"
     )
     assert handler.per_recipient == {"jane@example.com": 1, "ana@xn--bcher-kva.example": 1}
+
+
+def test_only_addresses_not_on_the_list_are_all_reported(project: Path, weekly: Run) -> None:
+    result = weekly(
+        "email", "--cutoff", "2023-12-13", "--to", "recipients.csv",
+        "--only", "jane@example.com", "--only", "zed@example.com", "--only", "not-an-address",
+        cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "weekly: --only: zed@example.com is not in recipients.csv",
+        "weekly: --only: not-an-address is not in recipients.csv",
+        "weekly: 2 errors; nothing sent",
+    ]
+    assert not (project / "output").exists()

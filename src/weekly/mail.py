@@ -67,12 +67,7 @@ def check_only(recipients: list[Recipient], only: Iterable[str], path: Path) -> 
     known = {r.email.lower() for r in recipients}
     missing = [o for o in only if check_address(o)[0].lower() not in known]
     if missing:
-        raise WeeklyError(
-            [
-                WeeklyError(f"--only: {m} is not in {display_path(path)}").problems[0]
-                for m in missing
-            ]
-        )
+        raise WeeklyError.many(f"--only: {m} is not in {display_path(path)}" for m in missing)
 
 
 def write_drafts(

@@ -141,7 +141,7 @@ def mail_settings(
                 f"--figure: figure '{figure}' is {kind}; mail clients show only PNG, JPEG or GIF"
             )
     if problems or from_address is None:
-        raise WeeklyError([WeeklyError(p).problems[0] for p in problems])
+        raise WeeklyError.many(problems)
     return MailSettings(
         sender=from_address,
         reply_to=reply_address,
