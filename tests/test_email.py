@@ -701,3 +701,23 @@ def test_only_addresses_not_on_the_list_are_all_reported(project: Path, weekly: 
         "weekly: 2 errors; nothing sent",
     ]
     assert not (project / "output").exists()
+
+
+def test_region_teaser_of_a_lead_wrapped_across_lines(project: Path, weekly: Run) -> None:
+    wrapped = REGIONS.replace(
+        "**JNIM is attacking central Mali more often.**",
+        "**JNIM is attacking\ncentral Mali more often.**",
+    )
+    (project / "inputs" / "2023-12-13" / "update.md").write_text(wrapped, encoding="utf-8")
+    (project / "inputs" / "2023-12-13" / "figures").mkdir()
+    (project / "inputs" / "2023-12-13" / "figures" / "map.png").write_bytes(PNG)
+    result = weekly(
+        "email", "--cutoff", "2023-12-13", "--to", "recipients.csv", "--only", "jane@example.com",
+        cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    eml = project / "output" / "2023-12-13" / "mail" / "001-jane-example-com.eml"
+    msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Mali. JNIM is attacking central Mali more often." in text

@@ -212,28 +212,6 @@ def _inline_plain(tokens: list[Any]) -> str:
     return " ".join(inline_text(children).split())
 
 
-def _lead_sentence(block: Any) -> str:
-    """Return the bold lead judgment opening a paragraph, as plain text ("" if none)."""
-    inline = next((t for t in block.tokens if t.type == "inline"), None)
-    if inline is None:
-        return ""
-    out: list[str] = []
-    depth = 0
-    children = [c for c in inline.children or [] if c.type != "text" or c.content]
-    if not children or children[0].type != "strong_open":
-        return ""
-    for child in children:
-        if child.type == "strong_open":
-            depth += 1
-        elif child.type == "strong_close":
-            depth -= 1
-            if depth == 0 and out:
-                break
-        elif depth and child.type in ("text", "code_inline"):
-            out.append(child.content)
-    return " ".join("".join(out).split())
-
-
 def file_size(count: int) -> str:
     """Return ``count`` bytes as people read it: ``512 bytes``, ``84 KB``, ``1.2 MB``."""
     if count < 1024:
@@ -261,7 +239,7 @@ def mail_context(update: Update, settings: MailSettings, pdf: bytes) -> MailCont
                     lead
                     for a in section.assessments
                     for block in a.all_blocks
-                    if block.kind in ("lead", "paragraph") and (lead := _lead_sentence(block))
+                    if (lead := block.lead_parts()[0])
                 ),
                 "",
             )
