@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,3 +75,15 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlDoc:
     if node is not None:
         _walk(node, (), offset, doc)
     return doc
+
+
+def as_date(value: Any) -> dt.date:
+    """Return a YAML value (a date, a datetime or ``2023-11-19``) as a date.
+
+    Raises ValueError for anything else.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
