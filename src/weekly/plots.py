@@ -68,6 +68,10 @@ STYLE: dict[str, Any] = {
     "svg.fonttype": "none",  # text stays text: the PDF stays searchable
     "svg.hashsalt": "weekly",  # stable ids: the same chart gives the same bytes
     "svg.image_inline": True,
+    # Drop path detail finer than about a third of a point: boundaries stay crisp in print, and
+    # the map's SVG (which WeasyPrint draws vertex by vertex) stays small.
+    "path.simplify": True,
+    "path.simplify_threshold": 0.5,
 }
 AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
              "Nov.", "Dec.")  # fmt: skip
@@ -327,13 +331,47 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
 
 
 def _path(geometry: dict[str, Any]) -> MplPath:
+    # Rings are closed by a LINETO back to their first point rather than CLOSEPOLY: a path
+    # of MOVETO/LINETO only is one matplotlib simplifies to the output's resolution, which
+    # keeps boundary detail finer than a printed point out of the SVG.
     vertices: list[Any] = []
     codes: list[int] = []
     for ring in _rings(geometry):
         vertices += ring
-        codes += [int(MplPath.MOVETO)] + [int(MplPath.LINETO)] * (len(ring) - 2)
-        codes.append(int(MplPath.CLOSEPOLY))
+        codes += [int(MplPath.MOVETO)] + [int(MplPath.LINETO)] * (len(ring) - 1)
     return MplPath(np.array(vertices, dtype=float), codes)
+
+
+def _simplified(paths: list[MplPath], ax: Any) -> list[MplPath]:
+    """Return ``paths`` cut to the axes and without detail finer than the page shows.
+
+    matplotlib neither simplifies paths drawn as a collection nor clips filled ones in
+    SVG, so both are done here, in page coordinates (detail under
+    ``path.simplify_threshold``), and the result mapped back to degrees.
+    """
+    ax.apply_aspect()
+    transform = ax.transData
+    inverse = transform.inverted()
+    frame = ax.bbox.expanded(1.02, 1.02)
+    out = []
+    for path in paths:
+        cleaned = path.cleaned(transform=transform, simplify=True)
+        keep = cleaned.codes != MplPath.STOP
+        page = MplPath(cleaned.vertices[keep], cleaned.codes[keep]).clip_to_bbox(frame)
+        out.append(MplPath(inverse.transform(page.vertices), page.codes))
+    return out
+
+
+def _in_view(geometry: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    """Return whether a feature's bounding box meets the map's extent."""
+    west, south, east, north = box
+    points = np.array([p for ring in _rings(geometry) for p in ring], dtype=float)
+    return bool(
+        points[:, 0].min() <= east
+        and points[:, 0].max() >= west
+        and points[:, 1].min() <= north
+        and points[:, 1].max() >= south
+    )
 
 
 def _label_point(geometry: dict[str, Any]) -> tuple[float, float]:
@@ -467,17 +505,23 @@ def draw_map(data: ChartData) -> Figure:
     )
     covering = region_names()
     counts = data.frame["admin1"].astype("string").map(lambda n: covering.get(n, n)).value_counts()
-    country_paths = [(f["properties"]["name"], _path(f["geometry"])) for f in base["countries"]]
+    # Only what meets the view is drawn: filled paths are not clipped in SVG output.
+    countries = [f for f in base["countries"] if _in_view(f["geometry"], box)]
+    regions = [f for f in base["regions"] if _in_view(f["geometry"], box)]
+    country_shapes = _simplified([_path(f["geometry"]) for f in countries], ax)
+    country_paths = [
+        (f["properties"]["name"], p) for f, p in zip(countries, country_shapes, strict=True)
+    ]
     ax.add_collection(PathCollection(
         [p for _, p in country_paths],
         facecolors=["#fcfbf8" if name in focus else "#ebe7e0" for name, _ in country_paths],
         edgecolors="none", zorder=1))  # fmt: skip
     peak = max(int(counts.max()) if len(counts) else 1, 1)
     shades = []
-    for feature in base["regions"]:
+    for feature in regions:
         n = int(counts.get(feature["properties"]["admin1"], 0))
         shades.append(matplotlib.colors.to_rgba(ACCENT, 0.05 + 0.15 * n / peak) if n else "none")
-    ax.add_collection(PathCollection([_path(f["geometry"]) for f in base["regions"]],
+    ax.add_collection(PathCollection(_simplified([_path(f["geometry"]) for f in regions], ax),
                                      facecolors=shades, edgecolors="#c2bbaf",
                                      linewidths=0.45, zorder=2))  # fmt: skip
     ax.add_collection(PathCollection([p for _, p in country_paths], facecolors="none",
@@ -516,7 +560,7 @@ def draw_map(data: ChartData) -> Figure:
         if placed or capital or place["name"] in busy:
             ax.plot(lon, lat, marker="s" if capital else "o", markersize=3.4 if capital else 2.4,
                     color=INK, zorder=7, markeredgewidth=0)  # fmt: skip
-    for feature in base["regions"]:
+    for feature in regions:
         props = feature["properties"]
         if span > 16 and props["country"] not in focus:
             continue
@@ -528,7 +572,7 @@ def draw_map(data: ChartData) -> Figure:
         labels.place(cx, cy, text, 6, ha="center", va="center", color="#8d877b", style="italic",
                      zorder=4, linespacing=1.1)  # fmt: skip
     for name, _ in country_paths:
-        geometry = next(f["geometry"] for f in base["countries"] if f["properties"]["name"] == name)
+        geometry = next(f["geometry"] for f in countries if f["properties"]["name"] == name)
         cx, cy = _label_point(geometry)
         labels.place(cx, cy, name.upper(), 8, ha="center", va="center", color="#a39d92",
                      zorder=4, fontweight="semibold")  # fmt: skip
@@ -603,7 +647,8 @@ def _locator(figure: Figure, base: dict[str, Any], box: tuple[float, float, floa
         spine.set_visible(True)
         spine.set_color("#b9b2a6")
         spine.set_linewidth(0.6)
-    paths = [(f["properties"]["name"], _path(f["geometry"])) for f in base["countries"]]
+    shapes = _simplified([_path(f["geometry"]) for f in base["countries"]], ax)
+    paths = [(f["properties"]["name"], p) for f, p in zip(base["countries"], shapes, strict=True)]
     sahel = focus | {"Mali", "Burkina Faso", "Niger"}
     ax.add_collection(PathCollection(
         [p for _, p in paths],
