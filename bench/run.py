@@ -97,6 +97,8 @@ class Variant:
     argv: list[str]
     cwd: Path
     before: Callable[[], None] | None = None
+    #: Extra environment variables for this variant.
+    env: dict[str, str] = field(default_factory=dict)
     samples: list[Sample] = field(default_factory=list)
 
 
@@ -231,6 +233,12 @@ def variants(paths: dict[str, Path], charts: bool) -> list[Variant]:
     quoted_pandoc = f"'{pandoc}'"
     found: list[Variant] = [
         Variant("weekly render", weekly("render", "--cutoff", EDITION), work),
+        Variant(
+            "weekly render, PDF in-process",
+            weekly("render", "--cutoff", EDITION),
+            work,
+            env={"WEEKLY_PDF_WORKER": "0"},
+        ),
     ]
     if charts:
         found.append(
@@ -372,7 +380,7 @@ def main() -> None:
                 for variant in order:
                     if variant.before:
                         variant.before()
-                    sample = spawn(variant.argv, variant.cwd, env)
+                    sample = spawn(variant.argv, variant.cwd, {**env, **variant.env})
                     if round_:
                         variant.samples.append(sample)
                 print(f"  {scale}x round {round_}/{runs}", end="\r", flush=True)
@@ -428,6 +436,7 @@ def report_scale(
         "render / floor": paired_ratio(render, floor),
         "render / peer": paired_ratio(render, peer),
         "render / typst": paired_ratio(render, typst),
+        "render in-process / floor": paired_ratio(by_name["weekly render, PDF in-process"], floor),
         "render / floor (cpu)": paired_ratio(render, floor, "cpu"),
         "render / peer (cpu)": paired_ratio(render, peer, "cpu"),
     }

@@ -1,16 +1,25 @@
-"""Render an edition: assemble and check everything, then print HTML and PDF and write them."""
+"""Render an edition: assemble and check everything, then print HTML and PDF and write them.
+
+The core modules are imported inside the functions: ``render`` first forks the process
+that imports WeasyPrint (:mod:`weekly.pdfworker`), then imports and runs the rest while
+that child works on the other core.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from weekly.assemble import Update, assemble
-from weekly.edition import resolve_cutoff
-from weekly.errors import Problem, Problems
+if TYPE_CHECKING:
+    from weekly.assemble import Update
+    from weekly.errors import Problem
+    from weekly.figures import Asset
 
 FORMATS = ("html", "pdf")
+#: ``write_pdf(html, assets) -> bytes``, as :func:`weekly.pdf.write_pdf`.
+PdfWriter = Callable[[str, "Iterable[Asset]"], bytes]
 
 
 @dataclass
@@ -34,6 +43,10 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def load_checked(inputs: Path, cutoff: str) -> Update:
     """Assemble edition ``cutoff`` and run the checks; raise on any error."""
+    from weekly.assemble import assemble
+    from weekly.edition import resolve_cutoff
+    from weekly.errors import Problems
+
     problems = Problems()
     name = resolve_cutoff(inputs, cutoff)
     update = assemble(inputs, name, problems)
@@ -44,8 +57,17 @@ def load_checked(inputs: Path, cutoff: str) -> Update:
     return update
 
 
-def edition_files(update: Update, formats: Iterable[str], draft: bool = False) -> dict[str, bytes]:
-    """Return the files of ``update`` by name: HTML, PDF and the figures they show."""
+def edition_files(
+    update: Update,
+    formats: Iterable[str],
+    draft: bool = False,
+    write_pdf: PdfWriter | None = None,
+) -> dict[str, bytes]:
+    """Return the files of ``update`` by name: HTML, PDF and the figures they show.
+
+    The HTML is rendered once; the PDF is printed from that very string, by ``write_pdf``
+    (default :func:`weekly.pdf.write_pdf`).
+    """
     from weekly.html import render_html
 
     formats = tuple(formats)
@@ -61,8 +83,10 @@ def edition_files(update: Update, formats: Iterable[str], draft: bool = False) -
         for asset in assets:
             files[asset.name] = asset.data
     if "pdf" in formats:
-        from weekly.pdf import write_pdf
+        if write_pdf is None:
+            from weekly.pdf import write_pdf as in_process
 
+            write_pdf = in_process
         files[f"{update.slug}.pdf"] = write_pdf(html, assets)
     return files
 
@@ -71,10 +95,27 @@ def render(
     inputs: Path, output: Path, cutoff: str, formats: Iterable[str] = FORMATS, draft: bool = False
 ) -> Rendered:
     """Render edition ``cutoff`` from ``inputs`` into ``output/<cutoff>/``."""
+    from weekly.pdfworker import PdfWorker
+
+    formats = tuple(formats)
+    if "pdf" not in formats:
+        return _render(inputs, output, cutoff, formats, draft, None)
+    with PdfWorker() as worker:  # starts importing WeasyPrint now, on the other core
+        return _render(inputs, output, cutoff, formats, draft, worker.write_pdf)
+
+
+def _render(
+    inputs: Path,
+    output: Path,
+    cutoff: str,
+    formats: tuple[str, ...],
+    draft: bool,
+    write_pdf: PdfWriter | None,
+) -> Rendered:
     from weekly.output import write_atomically
 
     update = load_checked(inputs, cutoff)
-    files = edition_files(update, formats, draft)
+    files = edition_files(update, formats, draft, write_pdf)
     folder = output / update.edition.key
     written = write_atomically(folder, files)
     return Rendered(update, folder, written, update.problems.warnings)
