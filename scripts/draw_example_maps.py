@@ -1,10 +1,10 @@
-# Data: boundaries from Natural Earth 1:10m (public domain); places from GeoNames (CC-BY 4.0), via /work/shared/data.
-"""Draw the two hand-made example maps bundled with the example editions.
+# Data: boundaries from Natural Earth 1:10m (public domain); places from GeoNames (CC-BY 4.0); see src/weekly/data/README.md.
+"""Draw the hand-made example map bundled with the 2023-11-08 example edition.
 
 Usage: .venv/bin/python scripts/draw_example_maps.py [--data DIR] [--inputs DIR]
 
-Writes inputs/2023-11-08/figures/north-mali.png and
-inputs/2023-12-13/figures/central-mali.png. The GeoJSON is read with the json
+Writes inputs/2023-11-08/figures/north-mali.png (the 2023-12-13 edition draws
+its figures from the events table instead). The GeoJSON is read with the json
 module only, and the PNGs carry no timestamp or software metadata, so the same
 data always gives the same bytes.
 """
@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = Path("/work/shared/data")
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / "src" / "weekly" / "data"
 
 WIDTH_PX = 1400
 DPI = 150
@@ -331,40 +331,13 @@ def north_mali(inputs: Path) -> MapSpec:
     )
 
 
-def central_mali(inputs: Path) -> MapSpec:
-    """Return the spec of the central Mali map of the 2023-12-13 edition."""
-    return MapSpec(
-        out=inputs / "2023-12-13" / "figures" / "central-mali.png",
-        extent=(-7.6, -0.9, 12.6, 16.3),
-        focus=["Mopti", "Segou"],
-        region_labels={"Mopti": (-2.0, 15.45), "Segou": (-6.55, 14.75)},
-        country_labels={"Burkina Faso": (-1.9, 13.1), "Mauritania": (-6.9, 16.1)},
-        towns=[
-            Town("Mopti", bold=True, dx=-7, ha="right"),
-            Town("Sevare", label="Sévaré", bold=True, dy=4, marker="s", color=ACCENT),
-            Town("Bandiagara", bold=True),
-            Town("Douentza", bold=True),
-            Town("Djenne", label="Djenné", bold=True, dx=0, dy=-12, ha="center"),
-            Town("Niono", bold=True),
-            Town("Farabougou", bold=True),
-            Town("Segou", label="Ségou"),
-            Town("Macina"),
-            Town("Bankass"),
-            Town("Djibo", dx=7),
-        ],
-        scale_km=100,
-        legend=[("s", ACCENT, "Former MINUSMA camp (closed December 9)"), ("o", MARKER, "Town")],
-        legend_loc="upper right",
-    )
-
-
 def main() -> None:
     """Draw both maps."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--inputs", type=Path, default=ROOT / "inputs")
     args = parser.parse_args()
-    for spec in (north_mali(args.inputs), central_mali(args.inputs)):
+    for spec in (north_mali(args.inputs),):
         draw(spec, args.data)
         print(f"wrote {spec.out} ({spec.out.stat().st_size // 1024} KB)")
 

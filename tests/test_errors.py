@@ -217,3 +217,9 @@ def test_unknown_format_is_a_usage_error(edition: Path, weekly) -> None:
     result = weekly("render", "--cutoff", "2023-12-13", "--format", "docx", cwd=edition)
     assert result.returncode == 2
     assert "unknown format 'docx' (choose from html, pdf)" in result.stderr
+
+
+def test_input_that_is_not_utf8(edition: Path, weekly) -> None:
+    path = edition / "inputs/sources.yaml"
+    path.write_bytes(path.read_bytes() + b"caf\xe9:\n  text: Latin-1.\n")
+    assert_refused(render(weekly, edition), "inputs/sources.yaml:20: not UTF-8 text (byte 0xe9)")

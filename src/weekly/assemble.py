@@ -84,7 +84,7 @@ def assemble(
     Callers decide what to do with the errors recorded (``render`` stops on them).
     """
     edition = load_edition(inputs, name, problems)
-    source_lines = edition.path.read_text(encoding="utf-8-sig").splitlines()
+    source_lines = edition.lines
 
     notice_tokens, takeaway_tokens, takeaway_text = [], [], []
     front_points: list[CitationPoint] = []
@@ -102,6 +102,15 @@ def assemble(
     names = dict(helpers(edition, problems)) if helpers else {}
     evaluated = render_body(edition.body, edition.path, edition.body_line, names, problems)
     body = parse_body(evaluated or "", edition.path, edition.body_line, problems, source_lines)
+    titles = {section.title for section in body.sections}
+    for heading in edition.section_authors:
+        if evaluated is not None and heading not in titles:
+            problems.error(
+                "E002",
+                edition.path,
+                edition.line("section_authors", heading),
+                f"section_authors: no section '## {heading}' in the body",
+            )
     citations = front_points + body.citations
     notes = resolve_notes(
         citations,

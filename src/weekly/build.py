@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from weekly.assemble import Update
     from weekly.errors import Problem
     from weekly.figures import Asset
+    from weekly.html import NavView
 
 FORMATS = ("html", "pdf")
 #: ``write_pdf(html, assets) -> bytes``, as :func:`weekly.pdf.write_pdf`.
@@ -61,19 +62,21 @@ def edition_files(
     update: Update,
     formats: Iterable[str],
     draft: bool = False,
+    nav: NavView | None = None,
     write_pdf: PdfWriter | None = None,
 ) -> dict[str, bytes]:
     """Return the files of ``update`` by name: HTML, PDF and the figures they show.
 
-    The HTML is rendered once; the PDF is printed from that very string, by ``write_pdf``
-    (default :func:`weekly.pdf.write_pdf`).
+    ``nav`` (archive builds) links the page to its neighbours. The HTML is rendered
+    once; the PDF is printed from that very string, by ``write_pdf`` (default
+    :func:`weekly.pdf.write_pdf`).
     """
     from weekly.html import render_html
 
     formats = tuple(formats)
     assets = [fig.asset for fig in update.figures.values() if fig.asset is not None]
     files: dict[str, bytes] = {}
-    html = render_html(update)
+    html = render_html(update, nav=nav)
     if "html" in formats:
         files[f"{update.slug}.html"] = html.encode("utf-8")
         for asset in assets:
@@ -115,7 +118,7 @@ def _render(
     from weekly.output import write_atomically
 
     update = load_checked(inputs, cutoff)
-    files = edition_files(update, formats, draft, write_pdf)
+    files = edition_files(update, formats, draft, write_pdf=write_pdf)
     folder = output / update.edition.key
     written = write_atomically(folder, files)
     return Rendered(update, folder, written, update.problems.warnings)

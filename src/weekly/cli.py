@@ -65,7 +65,8 @@ def handled() -> Iterator[None]:
         yield
     except WeeklyError as exc:
         errors = [p for p in exc.problems if p.level == "error"]
-        report(exc.problems, with_level=False)
+        for problem in exc.problems:  # errors as path:line: message; warnings say so
+            report([problem], with_level=problem.level == "warning")
         count = len(errors) or 1
         click.echo(f"weekly: {count} error{'s' if count != 1 else ''}; nothing written", err=True)
         sys.exit(2)
@@ -77,29 +78,182 @@ def main() -> None:
     """Assemble a weekly intelligence update from curated inputs into HTML and PDF."""
 
 
-@main.command()
-@cutoff_option
-@inputs_option
-@output_option
-@click.option(
-    "--format",
-    "formats",
-    default="html,pdf",
-    show_default=True,
-    help="Comma-separated output formats: html, pdf.",
-)
-@click.option("--draft", is_flag=True, help="Also write <slug>.draft.html with reviewer aids.")
-def render(cutoff: str, inputs: Path, output: Path, formats: str, draft: bool) -> None:
-    """Render one edition to output/DATE/<slug>.html and .pdf."""
+def _formats(formats: str) -> tuple[str, ...]:
     from weekly import build
 
     try:
-        chosen = build.parse_formats(formats)
+        return build.parse_formats(formats)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
+
+
+def format_option(func: F) -> F:
+    """Add ``--format`` (html, pdf or both)."""
+    return click.option(
+        "--format",
+        "formats",
+        default="html,pdf",
+        show_default=True,
+        help="Comma-separated output formats: html, pdf.",
+    )(func)
+
+
+def base_url_option(func: F) -> F:
+    """Add ``--base-url`` (where the archive is published, for the feed)."""
+    return click.option(
+        "--base-url",
+        default="",
+        metavar="URL",
+        help="Where output/ is published; makes the feed's links and ids absolute.",
+    )(func)
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
+    """Show a progress bar on stderr (a terminal only) while ``total`` steps run."""
+    if not total or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
+
+
+def build_archive(inputs: Path, output: Path, formats: str, base_url: str) -> None:
+    """Run the archive build and report what it did."""
+    from weekly.archive import build_archive as run
+
+    chosen = _formats(formats)
+    with handled():
+        result = run(inputs, output, chosen, base_url, progress_bar)
+    report(result.warnings, with_level=True)
+    for key, reason in result.rendered:
+        click.echo(f"rendered {key} ({reason})")
+    for key in result.skipped:
+        click.echo(f"skipped {key} (unchanged)")
+    for path in result.written:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option(
+    "--cutoff",
+    default=None,
+    metavar="DATE|latest",
+    help="The edition's data cutoff date, e.g. 2023-12-13, or 'latest'.",
+)
+@click.option("--all", "everything", is_flag=True, help="Render the archive (see weekly archive).")
+@inputs_option
+@output_option
+@format_option
+@click.option("--draft", is_flag=True, help="Also write <slug>.draft.html with reviewer aids.")
+@base_url_option
+def render(
+    cutoff: str | None,
+    everything: bool,
+    inputs: Path,
+    output: Path,
+    formats: str,
+    draft: bool,
+    base_url: str,
+) -> None:
+    """Render one edition to output/DATE/<slug>.html and .pdf (or every edition: --all)."""
+    from weekly import build
+
+    if everything:
+        if cutoff is not None or draft:
+            raise click.UsageError("--all renders every edition: drop --cutoff and --draft")
+        build_archive(inputs, output, formats, base_url)
+        return
+    if cutoff is None:
+        raise click.UsageError("give --cutoff DATE (or --all for every edition)")
+    if base_url:
+        raise click.UsageError("--base-url applies to --all only")
+    chosen = _formats(formats)
     with handled():
         result = build.render(inputs, output, cutoff, chosen, draft)
     report(result.warnings, with_level=True)
     for path in result.written:
         if path.suffix in (".html", ".pdf"):
             click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option(
+    "--cutoff",
+    required=True,
+    metavar="DATE",
+    help="The new edition's data cutoff date, e.g. 2023-12-20.",
+)
+@click.option(
+    "--from",
+    "base",
+    metavar="DATE",
+    default=None,
+    help="Start from this edition instead of the latest earlier one.",
+)
+@click.option(
+    "--series",
+    "series",
+    metavar="KEY",
+    default=None,
+    help="Start from the latest earlier edition of this series (several series in one tree).",
+)
+@inputs_option
+def new(cutoff: str, base: str | None, series: str | None, inputs: Path) -> None:
+    """Start inputs/DATE/update.md from the previous edition."""
+    from weekly.errors import display_path
+    from weekly.new import start_edition
+
+    with handled():
+        started = start_edition(inputs, cutoff, base, series)
+    base_path = display_path(inputs / started.base / "update.md")
+    click.echo(f"created {display_path(started.path)} from {base_path}")
+    for path in started.copied:
+        click.echo(f"copied {display_path(path)}")
+    for reason in started.dropped:
+        click.echo(f"left out figure {reason}", err=True)
+
+
+@main.command()
+@inputs_option
+@output_option
+@format_option
+@base_url_option
+def archive(inputs: Path, output: Path, formats: str, base_url: str) -> None:
+    """Render every changed edition, then output/index.html and output/feed.xml."""
+    build_archive(inputs, output, formats, base_url)
+
+
+@main.command()
+@cutoff_option
+@inputs_option
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one finding a line and a summary; json: a list of findings.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings (and no errors).")
+def check(cutoff: str, inputs: Path, form: str, strict: bool) -> None:
+    """Check one edition: sources, data cutoff, estimative language, loose ends.
+
+    Exit status: 0 without errors, 1 with --strict and warnings, 2 on any error.
+    """
+    import json
+
+    from weekly.check import check as run_check
+    from weekly.check import summary
+
+    findings = run_check(inputs, cutoff)
+    if form == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            click.echo(finding.with_level())
+        click.echo(summary(findings))
+    if any(f.level == "error" for f in findings):
+        sys.exit(2)
+    if strict and findings:
+        sys.exit(1)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from weekly.errors import Problems, WeeklyError
+from weekly.errors import Problems, WeeklyError, read_text
 from weekly.series import Series, load_series
 from weekly.sources import Source, load_sources
 from weekly.yamlfile import YamlDoc, load_yaml
@@ -16,7 +16,7 @@ from weekly.yamlfile import YamlDoc, load_yaml
 EDITION_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FRONT_MATTER_FIELDS = {
     "series", "headline", "authors", "contributors", "cutoff", "date", "published",
-    "notices", "key_takeaway", "key_takeaways", "figures",
+    "notices", "key_takeaway", "key_takeaways", "figures", "section_authors",
 }  # fmt: skip
 FIGURE_FIELDS = {"title", "image", "chart", "note", "source", "alt"}
 CHART_KINDS = ("weekly", "monthly", "share", "map")
@@ -70,6 +70,10 @@ class Edition:
     body: str
     body_line: int
     front: YamlDoc
+    #: ``## Region`` heading -> the authors printed under it (``Author: …``).
+    section_authors: dict[str, list[str]] = field(default_factory=dict)
+    #: The lines of ``update.md`` as read, for column lookups.
+    lines: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -287,6 +291,34 @@ def _takeaways(doc: YamlDoc, problems: Problems) -> dict[str, str]:
     return {str(k): str(v).strip() for k, v in many.items()}
 
 
+def _section_authors(doc: YamlDoc, problems: Problems) -> dict[str, list[str]]:
+    raw = doc.data.get("section_authors")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.error(
+            "E002",
+            doc.path,
+            doc.line("section_authors"),
+            "section_authors must map each region heading to a list of names",
+        )
+        return {}
+    found = {}
+    for heading, names in raw.items():
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not names or not all(_text(n) for n in names):
+            problems.error(
+                "E002",
+                doc.path,
+                doc.line("section_authors", str(heading)),
+                f"section_authors: '{heading}' must be a list of names",
+            )
+            continue
+        found[str(heading)] = [str(n).strip() for n in names]
+    return found
+
+
 def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
     """Read and validate one edition's inputs, recording every problem found.
 
@@ -294,10 +326,7 @@ def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
     """
     folder = inputs / name
     path = folder / "update.md"
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise WeeklyError.at(path, None, f"not UTF-8 text ({exc.reason})", "E003") from None
+    text = read_text(path)
     front_text, body, body_line = split_front_matter(text, path)
     doc = load_yaml(front_text, path, first_line=2)
     if not isinstance(doc.data, dict):
@@ -367,4 +396,6 @@ def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
         body=body,
         body_line=body_line,
         front=doc,
+        section_authors=_section_authors(doc, problems),
+        lines=text.splitlines(),
     )

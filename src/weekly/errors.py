@@ -140,3 +140,18 @@ class WeeklyError(Exception):
     ) -> WeeklyError:
         """Return an error for a single place."""
         return cls([Problem(display_path(path), line or 0, 0, "error", code, message)])
+
+
+def read_text(path: Path) -> str:
+    """Return the UTF-8 text of an input file (a byte-order mark is allowed).
+
+    A file that is not UTF-8 is an error at the line of the first bad byte.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise WeeklyError.at(
+            path, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})", "E003"
+        ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,6 +16,7 @@ from markupsafe import Markup, escape
 from weekly.apstyle import clock_time, join_names, long_date, weekday_date
 from weekly.assemble import Update
 from weekly.document import Block, markdown
+from weekly.series import Series
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -84,6 +86,26 @@ class SectionView:
     title: str
     id: str
     assessments: list[AssessmentView]
+    #: ``Author: …`` under the heading (front matter ``section_authors``), or empty.
+    byline: str = ""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link to another edition of the series."""
+
+    href: str
+    title: str
+    date: str
+
+
+@dataclass(frozen=True)
+class NavView:
+    """Links to the previous and next editions and the archive index (archive builds only)."""
+
+    previous: NavLink | None = None
+    next: NavLink | None = None
+    index: str = "../index.html"
 
 
 @dataclass(frozen=True)
@@ -140,6 +162,12 @@ class PageContext:
     draft_html: Markup = Markup("")
     lang: str = "en"
     extra: dict[str, Any] = field(default_factory=dict)
+    #: ``paragraph`` or ``numbered`` (the series' takeaway_style).
+    takeaway_style: str = "paragraph"
+    #: Label printed before the body, e.g. ``Assessments``; empty prints none.
+    assessments_label: str = ""
+    #: Previous/next edition links; None outside an archive build.
+    nav: NavView | None = None
 
 
 def _render_tokens(tokens: Sequence[Token], inline: bool = False) -> Markup:
@@ -179,7 +207,30 @@ def _block_view(block: Block, figures: dict[str, FigureView]) -> BlockView:
     return BlockView(block.kind, block.line, _render_tokens(tokens))
 
 
-def page_context(update: Update, css: str, draft: bool = False) -> PageContext:
+def byline(names: list[str]) -> str:
+    """Return ``Author: A`` / ``Authors: A and B``, or empty for no names."""
+    if not names:
+        return ""
+    return f"{'Author' if len(names) == 1 else 'Authors'}: {join_names(names)}"
+
+
+def cutoff_line(series: Series, cutoff: dt.datetime) -> str:
+    """Return the cutoff line in the series' style.
+
+    ``date``: ``Data Cutoff: December 13, 2023, at 10 a.m.`` (AP style);
+    ``clock``: ``Information Cutoff: 2:00 p.m. ET`` (the Iran Update's form).
+    """
+    if series.cutoff_style == "clock":
+        hour = cutoff.hour % 12 or 12
+        suffix = "a.m." if cutoff.hour < 12 else "p.m."
+        zone = f" {series.zone_label}" if series.zone_label else ""
+        return f"{series.cutoff_label}: {hour}:{cutoff.minute:02d} {suffix}{zone}"
+    return f"{series.cutoff_label}: {long_date(cutoff.date())}, at {clock_time(cutoff.time())}"
+
+
+def page_context(
+    update: Update, css: str, draft: bool = False, nav: NavView | None = None
+) -> PageContext:
     """Return the template context of ``update``."""
     install_renderer_rules()
     edition = update.edition
@@ -208,6 +259,7 @@ def page_context(update: Update, css: str, draft: bool = False) -> PageContext:
                 )
                 for a in s.assessments
             ],
+            byline(edition.section_authors.get(s.title, [])) if s.title else "",
         )
         for s in update.body.sections
     ]
@@ -231,16 +283,23 @@ def page_context(update: Update, css: str, draft: bool = False) -> PageContext:
         byline=f"{label}: {join_names(edition.authors)}",
         authors=join_names(edition.authors),
         contributors=contributors,
-        cutoff=f"{series.cutoff_label}: {long_date(cutoff.date())}, at {clock_time(cutoff.time())}",
+        cutoff=cutoff_line(series, cutoff),
         subscribe=render_inline_markdown(series.subscribe) if series.subscribe else Markup(""),
         notices=[_render_tokens(tokens) for tokens in update.notice_tokens],
-        takeaway_label="Key Takeaways" if len(takeaways) > 1 else "Key Takeaway",
+        takeaway_label=(
+            "Key Takeaways"
+            if len(takeaways) > 1 or series.takeaway_style == "numbered"
+            else "Key Takeaway"
+        ),
         takeaways=takeaways,
         sections=sections,
         notes=[NoteView(n.number, n.label, n.html, n.text) for n in update.notes],
         description=" ".join(update.takeaway_text),
         css=Markup(css),
         draft=draft,
+        takeaway_style=series.takeaway_style,
+        assessments_label=series.assessments_label,
+        nav=nav,
     )
 
 
@@ -252,10 +311,25 @@ def stylesheet(name: str = "style.css", extra: tuple[Path, ...] = ()) -> str:
     return source
 
 
-def render_html(update: Update, draft: bool = False, draft_html: Markup | None = None) -> str:
-    """Return the complete HTML page of ``update``."""
-    extra = update.template_dirs
-    context = page_context(update, stylesheet("style.css", extra), draft)
+def series_template_dirs(update: Update) -> tuple[Path, ...]:
+    """Return the folders searched before the defaults: the project's, then the package's.
+
+    ``reports/templates/<series key>/`` beside the inputs wins over the same folder in the
+    package templates, which wins over the default templates.
+    """
+    bundled = templates_dir() / update.edition.series.key
+    return update.template_dirs + ((bundled,) if bundled.is_dir() else ())
+
+
+def render_html(
+    update: Update,
+    draft: bool = False,
+    draft_html: Markup | None = None,
+    nav: NavView | None = None,
+) -> str:
+    """Return the complete HTML page of ``update``; ``nav`` links its neighbours."""
+    extra = series_template_dirs(update)
+    context = page_context(update, stylesheet("style.css", extra), draft, nav)
     if draft_html is not None:
         context = PageContext(**{**context.__dict__, "draft_html": draft_html})
     return environment(extra).get_template("update.html").render(page=context)

@@ -9,8 +9,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from weekly.errors import Problems
+from weekly.errors import Problems, read_text
 from weekly.yamlfile import YamlDoc, load_yaml
+
+#: The hedges flagged when a series names none: vague words that say no probability.
+DEFAULT_HEDGES = (
+    "perhaps", "possibly", "maybe", "conceivably", "it seems", "seemingly", "presumably",
+)  # fmt: skip
+ESTIMATIVE_SCALES = ("standard", "alternate", "either")
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,18 @@ class Series:
     subscribe: str = ""
     #: Endnote numbering: ``arabic`` ([1], [2]) or ``roman`` ([i], [ii]).
     note_style: str = "arabic"
+    #: Cutoff line form: ``date`` ("December 13, 2023, at 10 a.m.") or ``clock`` ("2:00 p.m. ET").
+    cutoff_style: str = "date"
+    #: Time zone abbreviation printed after the clock in the ``clock`` cutoff style ("ET").
+    zone_label: str = "ET"
+    #: Key takeaways form: ``paragraph`` (one, or one per region) or ``numbered`` (a 1, 2, 3 list).
+    takeaway_style: str = "paragraph"
+    #: Label printed before the body ("Assessments" gives "Assessments:"); empty prints none.
+    assessments_label: str = ""
+    #: Vague hedges ``weekly check`` flags as off the ICD 203 scale (W201); ``[]`` turns it off.
+    hedges: tuple[str, ...] = DEFAULT_HEDGES
+    #: ICD 203 term set: ``standard`` (likely …), ``alternate`` (probable …) or ``either`` (one per edition).
+    estimative_scale: str = "either"
 
     def cutoff_clock(self) -> dt.time:
         """Return the default cutoff time of day."""
@@ -50,7 +68,13 @@ class Series:
 
 
 FIELD_NAMES = {f.name for f in fields(Series)} - {"key"}
-TUPLE_FIELDS = {"authors", "notices"}
+TUPLE_FIELDS = {"authors", "notices", "hedges"}
+#: Fields that take one of a few words.
+CHOICES = {
+    "note_style": ("arabic", "roman"),
+    "cutoff_style": ("date", "clock"),
+    "takeaway_style": ("paragraph", "numbered"),
+}
 
 
 def _series_from(key: str, entry: Any, doc: YamlDoc, problems: Problems) -> Series | None:
@@ -86,12 +110,20 @@ def _series_from(key: str, entry: Any, doc: YamlDoc, problems: Problems) -> Seri
         )
         return None
     series = Series(key=key, **values)
-    if series.note_style not in ("arabic", "roman"):
+    for name, allowed in CHOICES.items():
+        if getattr(series, name) not in allowed:
+            problems.error(
+                "E002",
+                doc.path,
+                doc.line(key, name),
+                f"series '{key}': {name} must be {' or '.join(allowed)}",
+            )
+    if series.estimative_scale not in ESTIMATIVE_SCALES:
         problems.error(
             "E002",
             doc.path,
-            doc.line(key, "note_style"),
-            f"series '{key}': note_style must be arabic or roman",
+            doc.line(key, "estimative_scale"),
+            f"series '{key}': estimative_scale must be standard, alternate or either",
         )
     try:
         series.zone()
@@ -151,7 +183,7 @@ def load_series(inputs: Path, problems: Problems) -> dict[str, Series]:
     path = inputs / "series.yaml"
     if not path.is_file():
         return found
-    doc = load_yaml(path.read_text(encoding="utf-8"), path)
+    doc = load_yaml(read_text(path), path)
     if isinstance(doc.data, dict):
         for key, entry in doc.data.items():
             base = found.get(str(key))

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from weekly.apstyle import long_date
-from weekly.errors import Problems, WeeklyError, display_path
+from weekly.errors import Problems, WeeklyError, display_path, read_text
 from weekly.yamlfile import YamlDoc, load_yaml
 
 KINDS = ("url", "text", "subscription", "article")
@@ -233,7 +233,7 @@ def _entry(
 
 
 def _read_yaml(path: Path, edition_only: bool, problems: Problems) -> list[Source]:
-    doc = load_yaml(path.read_text(encoding="utf-8-sig"), path)
+    doc = load_yaml(read_text(path), path)
     if doc.data is None:
         return []
     if not isinstance(doc.data, dict):
@@ -269,7 +269,7 @@ def _csl_names(item: dict[str, Any]) -> list[str]:
 
 
 def _read_csl(path: Path, edition_only: bool, problems: Problems) -> list[Source]:
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_text(path)
     try:
         items = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -316,11 +316,9 @@ def load_sources(folders: list[tuple[Path, bool]], problems: Problems) -> dict[s
             path = folder / name
             if not path.is_file():
                 continue
-            try:
-                entries = reader(path, edition_only, problems)
-            except WeeklyError as exc:
-                problems.extend(exc.problems)
-                continue
+            # A bibliography that cannot be read at all stops here: checking citations
+            # against half of it would only bury the real error under unknown sources.
+            entries = reader(path, edition_only, problems)
             for source in entries:
                 earlier = merged.get(source.id)
                 if earlier is not None:

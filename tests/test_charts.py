@@ -1,0 +1,226 @@
+"""Charts and maps drawn from the events table: kinds, options, errors, cache, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SOURCES, SRC, UPDATE, write_tree
+from test_events import held_out_rows, render_errors, table
+from weekly import events, plots
+from weekly.assemble import assemble
+from weekly.errors import Problems
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def chart_edition(tmp_path: Path, figure: str, rows: list[list[object]] | None = None) -> Path:
+    """Write an edition whose front matter defines ``figure`` (YAML under ``figures:``)."""
+    front = "figures:\n" + figure + "---\n"
+    update = UPDATE.replace("---\n\n**JNIM", front + "\n**JNIM", 1)
+    update += '\n{{ figure("pace") }}\n'
+    return write_tree(
+        tmp_path,
+        {
+            "inputs/sources.yaml": SOURCES,
+            "inputs/2023-12-13/update.md": update,
+            "inputs/events.csv": table(rows if rows is not None else held_out_rows()),
+        },
+    )
+
+
+def figure_line(root: Path, key: str = "chart") -> int:
+    lines = (root / "inputs" / "2023-12-13" / "update.md").read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line.strip().startswith(f"{key}:"))
+
+
+def draw(root: Path) -> tuple[object, Problems]:
+    problems = Problems()
+    update = assemble(root / "inputs", "2023-12-13", problems)
+    return update.figures["pace"], problems
+
+
+KINDS = {
+    "weekly": "    chart: weekly\n    where: {actor1: JNIM}\n    since: 2023-10-01\n",
+    "weekly-by": "    chart: weekly\n    by: admin1\n    since: 2023-10-01\n",
+    "monthly": "    chart: monthly\n    where: {actor1: [JNIM, FAMa]}\n    by: actor1\n",
+    "share": "    chart: share\n    by: admin1\n    where: {actor1: JNIM}\n    since: 2023-11-19\n",
+    "map": "    chart: map\n    color: actor1\n    size: fatalities\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_each_kind_draws_svg_with_text_kept_as_text(tmp_path: Path, kind: str) -> None:
+    root = chart_edition(tmp_path, f"  pace:\n    title: A Chart\n{KINDS[kind]}")
+    figure, problems = draw(root)
+    assert problems.errors == []
+    svg = figure.asset.data.decode()
+    assert figure.asset.name == "figures/pace.svg"
+    assert figure.asset.media_type == "image/svg+xml"
+    assert svg.startswith("<?xml") and "<text" in svg
+    assert "font-family: 'Open Sans'" in svg
+    assert "<dc:date>" not in svg
+    expected = {"share": "Mopti", "map": "Bandiagara", "monthly": "FAMa"}.get(kind, "Dec. 13")
+    assert expected in svg
+
+
+def test_provenance_names_filters_count_and_cutoff(tmp_path: Path, monkeypatch) -> None:
+    root = chart_edition(tmp_path, f"  pace:\n    title: A Chart\n{KINDS['weekly']}")
+    monkeypatch.chdir(root)
+    figure, _ = draw(Path("."))
+    assert figure.provenance == (
+        "Chart: weekly, drawn from 17 events in inputs/events.csv "
+        "(actor1 = JNIM; 2023-10-01 to 2023-12-13); data cutoff December 13, 2023."
+    )
+
+
+def test_weekly_chart_counts_weeks_up_to_the_cutoff(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"event_date": pd.to_datetime(["2023-12-04", "2023-12-13", "2023-11-27"])})
+    data = plots.ChartData("weekly", frame, dt.date(2023, 11, 27), dt.date(2023, 12, 13),
+                           dt.date(2023, 12, 13))  # fmt: skip
+    starts, ends, period = plots._periods(data)
+    assert starts == [dt.date(2023, 11, 27), dt.date(2023, 12, 4), dt.date(2023, 12, 11)]
+    assert ends[-1] == dt.date(2023, 12, 17) and period == "week"
+    svg = plots.draw(data).decode()
+    assert "Data cutoff, Dec. 13" in svg and "(partial week hatched)" in svg
+
+
+def test_chart_is_byte_identical_when_drawn_twice(tmp_path: Path) -> None:
+    root = chart_edition(tmp_path, f"  pace:\n    title: A Chart\n{KINDS['map']}")
+    first, _ = draw(root)
+    cache = root / "inputs" / ".weekly-cache" / "charts"
+    for path in cache.glob("*.svg"):
+        path.unlink()
+    second, _ = draw(root)
+    assert first.asset.data == second.asset.data
+    assert len(list(cache.glob("*.svg"))) == 1
+
+
+def test_map_maps_menaka_to_the_gao_polygon(tmp_path: Path) -> None:
+    assert plots.region_names()["Menaka"] == "Gao"
+    assert plots.region_names()["Taoudeni"] == "Timbuktu"
+    rows = [["2023-12-01", "Battles", "ISSP", "Menaka", "Menaka", 5, "Mali"]] * 3
+    rows += [["2023-12-02", "Battles", "ISSP", "Gao", "Ansongo", 1, "Mali"]]
+    root = chart_edition(tmp_path, "  pace:\n    title: Map\n    chart: map\n", rows)
+    figure, problems = draw(root)
+    assert problems.errors == []
+    assert "(INCL. MENAKA)" in figure.asset.data.decode()
+
+
+def test_map_renders_to_png(tmp_path: Path) -> None:
+    """Draw the example map to PNG (kept in the test's folder for a look)."""
+    table_ = events.table_for(ROOT / "inputs", dt.date(2023, 12, 13))
+    assert table_ is not None and table_.ok
+    mask = table_.select({"actor1": "JNIM", "admin1": ["Mopti", "Segou"]}, "2023-11-19")
+    frame = table_.frame(mask, ["event_date", "latitude", "longitude", "location", "admin1",
+                                "event_type", "country", "fatalities"])  # fmt: skip
+    data = plots.ChartData("map", frame, dt.date(2023, 11, 19), dt.date(2023, 12, 13),
+                           dt.date(2023, 12, 13), color="event_type")  # fmt: skip
+    png = plots.draw(data, image_format="png")
+    (tmp_path / "map.png").write_bytes(png)
+    assert png.startswith(b"\x89PNG")
+    assert len(png) > 20_000
+
+
+def test_cached_rerender_does_not_import_matplotlib(tmp_path: Path) -> None:
+    root = chart_edition(tmp_path, f"  pace:\n    title: A Chart\n{KINDS['weekly-by']}")
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom weekly.assemble import assemble\n"
+        "from weekly.errors import Problems\n"
+        "update = assemble(Path('inputs'), '2023-12-13', Problems())\n"
+        "assert update.figures['pace'].asset is not None\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+
+    def run() -> str:
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    assert run() == "True"  # first render draws
+    assert run() == "False"  # unchanged: read from the cache
+
+
+def test_changed_rows_draw_again(tmp_path: Path) -> None:
+    root = chart_edition(tmp_path, f"  pace:\n    title: A Chart\n{KINDS['weekly']}")
+    first, _ = draw(root)
+    rows = [*held_out_rows(), ["2023-12-12", "Battles", "JNIM", "Segou", "Niono", 40, "Mali"]]
+    (root / "inputs" / "events.csv").write_text(table(rows), encoding="utf-8")
+    second, _ = draw(root)
+    assert first.asset.data != second.asset.data
+    assert "18 events" in second.provenance
+
+
+# -- bad charts ---------------------------------------------------------------------------
+
+
+def test_chart_over_zero_events_is_an_error(tmp_path: Path, weekly) -> None:
+    figure = "  pace:\n    title: A Chart\n    chart: weekly\n    where: {actor1: Nobody}\n"
+    root = chart_edition(tmp_path, figure)
+    errors = render_errors(root, weekly)
+    assert errors[0] == (
+        f"inputs/2023-12-13/update.md:{figure_line(root)}: figure 'pace': "
+        "no events to chart (actor1 = Nobody; through 2023-12-13)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "key", "message"),
+    [
+        ("    by: admin9\n", "by", "by: unknown events column 'admin9'; did you mean 'admin1'?"),
+        ("    colour: red\n", "colour", "unknown option 'colour' for chart: weekly (by, since, top, until, where)"),
+        ("    where: JNIM\n", "where", "where: expected a mapping of column to value or list"),
+        ("    where: {admin9: Mopti}\n", "where", "where: unknown events column 'admin9'; did you mean 'admin1'?"),
+        ("    since: 19/11/2023\n", "since", "since: expected a date like 2023-11-19, got '19/11/2023'"),
+        ("    top: 0\n", "top", "top: expected a whole number from 1 to 12"),
+    ],
+)  # fmt: skip
+def test_bad_chart_options_are_reported_at_their_line(
+    tmp_path: Path, weekly, option: str, key: str, message: str
+) -> None:
+    root = chart_edition(tmp_path, "  pace:\n    title: A Chart\n    chart: weekly\n" + option)
+    errors = render_errors(root, weekly)
+    assert errors[0] == (
+        f"inputs/2023-12-13/update.md:{figure_line(root, key)}: figure 'pace': {message}"
+    )
+
+
+def test_bad_map_options(tmp_path: Path, weekly) -> None:
+    figure = "  pace:\n    title: Map\n    chart: map\n    size: big\n    extent: [1, 2]\n"
+    root = chart_edition(tmp_path, figure)
+    errors = render_errors(root, weekly)
+    assert errors[0] == (
+        f"inputs/2023-12-13/update.md:{figure_line(root, 'size')}: figure 'pace': "
+        "size: expected count or fatalities, got 'big'"
+    )
+
+
+def test_chart_without_a_table(tmp_path: Path, weekly) -> None:
+    root = chart_edition(tmp_path, f"  pace:\n    title: A Chart\n{KINDS['weekly']}")
+    (root / "inputs" / "events.csv").unlink()
+    errors = render_errors(root, weekly)
+    assert errors[0] == (
+        f"inputs/2023-12-13/update.md:{figure_line(root)}: figure 'pace': no events table "
+        "(expected inputs/events.csv, events.xlsx or events.parquet)"
+    )
+
+
+def test_map_data_ships_in_the_package() -> None:
+    from importlib import resources
+
+    folder = resources.files("weekly") / "data"
+    for name in ("sahel-admin1.geojson", "sahel-countries.geojson", "sahel-places.csv",
+                 "README.md"):  # fmt: skip
+        assert (folder / name).is_file()
+    assert "also_covers" in (folder / "README.md").read_text()
