@@ -1,7 +1,8 @@
 """Synthetic editions for the benchmark: N× the size of a typical weekly update.
 
-1× is about 3,000 words (2,100 of body prose, the rest in the notes), 50 endnotes (citation points citing one to three sources
-each), 2 charts and 1 map; N× multiplies all of them. The text is made of plausible
+1× is about 3,000 words (2,100 of body prose, the rest in the notes), 50 endnotes
+(citation points citing one to three sources each), 2 charts, 1 map and 2 facts counted
+from the events table; N× multiplies all of them. The text is made of plausible
 analytic sentences drawn from a fixed vocabulary with a seeded random generator, so every
 run builds byte-identical inputs.
 
@@ -42,6 +43,8 @@ TAILS = [
     "undermining the legitimacy of the transitional authorities",
     "and residents fled toward the regional capital",
 ]  # fmt: skip
+#: Actors present in the example SIGACT table (inputs/events.csv), for charts and facts.
+CHART_ACTORS = ["JNIM", "FAMa", "ISSP", "Burkinabe armed forces", "Nigerien armed forces"]
 ESTIMATIVE = ["will likely", "will almost certainly", "probably will", "is unlikely to"]
 PUBLISHERS = ["Reuters", "Agence France-Presse", "Jeune Afrique", "RFI", "Studio Tamani"]
 
@@ -96,7 +99,9 @@ def sources_yaml(count: int, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_md(scale: int, chart_ids: list[str], figures_yaml: str, rng: random.Random) -> str:
+def update_md(
+    scale: int, chart_ids: list[str], figures_yaml: str, rng: random.Random, facts: bool
+) -> str:
     """Return ``update.md`` for an edition ``scale`` times the 1× size."""
     notes_left = 50 * scale
     # Body prose; the endnotes' text brings the printed edition to about 3,000 words.
@@ -116,6 +121,7 @@ def update_md(scale: int, chart_ids: list[str], figures_yaml: str, rng: random.R
     body: list[str] = []
     words = 0
     figure_queue = list(chart_ids)
+    facts_left = 2 * scale if facts else 0
     for region in regions:
         if len(regions) > 1:
             body.append(f"## {region}\n")
@@ -131,6 +137,14 @@ def update_md(scale: int, chart_ids: list[str], figures_yaml: str, rng: random.R
             for _ in range(2):
                 item = [_sentence(rng) for _ in range(2)]
                 item[-1] += cite()
+                if facts_left:
+                    facts_left -= 1
+                    actor = CHART_ACTORS[facts_left % len(CHART_ACTORS)]
+                    item.insert(
+                        0,
+                        f'{actor} carried out {{{{ events.count(actor1="{actor}", since="2023-'
+                        f'{1 + facts_left % 11:02d}-01") | number }}}} attacks since then.',
+                    )
                 bullets.append("- " + " ".join(item))
             budget -= 4
             block = [" ".join(lead), " ".join(para), "\n".join(bullets)]
@@ -219,7 +233,7 @@ def figures_for(
         for kind in ("weekly", "monthly", "map"):
             fid = f"{kind}-{n}"
             ids.append(fid)
-            actor = ACTORS[n % len(ACTORS)]
+            actor = CHART_ACTORS[n % len(CHART_ACTORS)]
             lines.append(f"  {fid}:")
             lines.append(f"    title: {actor} Activity, {kind.title()} View {n + 1}")
             if use_charts:
@@ -228,7 +242,7 @@ def figures_for(
                     lines.append(f"    where: {{actor1: {actor}}}")
                 else:
                     lines.append(f"    where: {{actor1: {actor}}}")
-                lines.append("    since: 2023-01-01")
+                lines.append(f"    since: 2022-{1 + n % 12:02d}-01")
             else:
                 name = f"figures/{fid}.svg"
                 (folder / "figures").mkdir(parents=True, exist_ok=True)
@@ -250,7 +264,8 @@ def build(root: Path, scale: int, use_charts: bool | None = None) -> Path:
     folder.mkdir(parents=True)
     ids, figures_yaml = figures_for(scale, folder, use_charts, rng)
     (inputs / "sources.yaml").write_text(sources_yaml(60 * scale, rng), encoding="utf-8")
-    (folder / "update.md").write_text(update_md(scale, ids, figures_yaml, rng), encoding="utf-8")
+    text = update_md(scale, ids, figures_yaml, rng, facts=use_charts)
+    (folder / "update.md").write_text(text, encoding="utf-8")
     events = ROOT / "inputs" / "events.csv"
     if use_charts and events.is_file():
         shutil.copy(events, inputs / "events.csv")

@@ -154,10 +154,15 @@ def peer_markdown(work: Path) -> str:
     """
     import re
 
-    from weekly import build
+    from weekly import build, events
+    from weekly.bodytemplate import render_body
+    from weekly.errors import Problems
 
     update = build.load_checked(work / "inputs", EDITION)
     edition = update.edition
+    problems = Problems()
+    helpers = dict(events.body_helpers(edition, problems))
+    evaluated = render_body(edition.body, edition.path, edition.body_line, helpers, problems)
     notes = iter(note.text.replace("[", "\\[").replace("]", "\\]") for note in update.notes)
     figures = {fid: fig for fid, fig in update.figures.items()}
 
@@ -184,7 +189,7 @@ def peer_markdown(work: Path) -> str:
         parts += [f"*{cite.sub(footnote, notice)}*", ""]
     for text in edition.takeaways.values():
         parts += [f"**Key Takeaway:** {cite.sub(footnote, text)}", ""]
-    body = re.sub(r'\{\{\s*figure\("([^"]+)"\)\s*\}\}', figure, edition.body)
+    body = re.sub("\ue000figure:([^\ue001]*)\ue001", figure, evaluated or "")
     parts.append(cite.sub(footnote, body))
     return "\n".join(parts)
 

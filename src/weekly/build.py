@@ -47,10 +47,13 @@ def load_checked(inputs: Path, cutoff: str) -> Update:
     from weekly.assemble import assemble
     from weekly.edition import resolve_cutoff
     from weekly.errors import Problems
+    from weekly.memo import Memos
 
     problems = Problems()
     name = resolve_cutoff(inputs, cutoff)
-    update = assemble(inputs, name, problems)
+    memos = Memos()  # facts and charts of an unchanged events table, without pandas
+    update = assemble(inputs, name, problems, helpers=memos.helpers, charts=memos.charts)
+    memos.save()
     from weekly.check import review
 
     review(update, problems)
