@@ -45,7 +45,8 @@ TAILS = [
 ]  # fmt: skip
 #: Actors present in the example SIGACT table (inputs/events.csv), for charts and facts.
 CHART_ACTORS = ["JNIM", "FAMa", "ISSP", "Burkinabe armed forces", "Nigerien armed forces"]
-ESTIMATIVE = ["will likely", "will almost certainly", "probably will", "is unlikely to"]
+#: ICD 203 terms of one set, so the checks stay quiet.
+ESTIMATIVE = ["will likely", "will almost certainly", "will very likely", "is unlikely to"]
 PUBLISHERS = ["Reuters", "Agence France-Presse", "Jeune Afrique", "RFI", "Studio Tamani"]
 
 
@@ -154,11 +155,14 @@ def update_md(
                 body.append(f'{{{{ figure("{figure_queue.pop(0)}") }}}}\n')
     for fid in figure_queue:
         body.append(f'{{{{ figure("{fid}") }}}}\n')
-    # Pad to the word target with uncited analysis paragraphs spread over the body.
+    # Pad to the word target with more analysis spread over the cited paragraphs.
+    paragraphs = [i for i, part in enumerate(body) if not part.startswith(("##", "{{"))]
     while words < words_target:
-        text = " ".join(_sentence(rng) for _ in range(6))
-        words += len(text.split())
-        body.insert(rng.randrange(1, len(body) + 1), text + "\n")
+        index = rng.choice(paragraphs)
+        head, _, tail = body[index].partition("\n\n")
+        sentence = _sentence(rng)
+        words += len(sentence.split())
+        body[index] = f"{head} {sentence}\n\n{tail}" if tail else f"{sentence} {head}"
     front = f"""---
 series: salafi-jihadi
 headline: Synthetic Edition at {scale}x Size

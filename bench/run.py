@@ -215,17 +215,14 @@ def prepare(scale: int, root: Path, env: dict[str, str], pandoc: str) -> dict[st
     return {"work": work, "html": html, "peer": peer, "pandoc": Path(pandoc)}
 
 
-def chart_cache_cleaner(work: Path) -> Callable[[], None] | None:
-    """Return a function emptying the chart cache, or None when there is nothing to clear."""
-    caches = [work / "inputs" / ".weekly-cache"]
+def chart_cache_cleaner(work: Path) -> Callable[[], None]:
+    """Return a function emptying the chart cache and the memo (the events copy stays)."""
+    cache = work / "inputs" / ".weekly-cache"
 
     def clear() -> None:
-        for cache in caches:
-            for path in cache.glob("chart*") if cache.is_dir() else []:
-                if path.is_dir():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink()
+        for name in ("charts", "memo"):
+            shutil.rmtree(cache / name, ignore_errors=True)
+        (cache / "memo.json").unlink(missing_ok=True)
 
     return clear
 
