@@ -178,6 +178,25 @@ def test_shared_inputs_re_render_every_edition(tree, weekly) -> None:
     )
 
 
+def test_new_events_re_render_only_the_editions_that_can_see_them(tree, weekly) -> None:
+    header = "event_date,event_type,actor1,admin1,location\n"
+    root = tree({**EDITIONS, "inputs/events.csv": header + "2023-11-20,Battles,JNIM,Mopti,Mopti\n"})
+    _archive(root, weekly)
+    events = root / "inputs/events.csv"
+    events.write_text(events.read_text() + "2023-12-20,Battles,JNIM,Mopti,Mopti\n")
+    assert _lines(_archive(root, weekly))[:3] == [
+        "skipped 2023-11-29 (unchanged)",
+        "skipped 2023-12-06 (unchanged)",
+        "skipped 2023-12-13 (unchanged)",
+    ]
+    events.write_text(events.read_text() + "2023-12-01,Battles,JNIM,Segou,Segou\n")
+    assert _lines(_archive(root, weekly))[:3] == [
+        "rendered 2023-12-06 (changed)",
+        "rendered 2023-12-13 (changed)",
+        "skipped 2023-11-29 (unchanged)",
+    ]
+
+
 def test_a_missing_output_file_is_rendered_again(tree, weekly) -> None:
     root = tree(EDITIONS)
     _archive(root, weekly)

@@ -105,7 +105,6 @@ def shared_hash(inputs: Path) -> str:
     digest = hashlib.sha256(f"weekly {__version__}".encode())
     digest.update(resources.files("weekly").joinpath("series.yaml").read_bytes())
     names = ["series.yaml", "sources.yaml", "sources.json"]
-    names += sorted(p.name for p in inputs.glob("events.*"))
     for name in names:
         path = inputs / name
         if path.is_file():
@@ -116,11 +115,23 @@ def shared_hash(inputs: Path) -> str:
     return digest.hexdigest()
 
 
-def edition_hash(inputs: Path, key: str, shared: str) -> str:
-    """Return the hash of edition ``key``'s own folder combined with the shared hash."""
+def edition_hash(inputs: Path, key: str, shared: str, events: str = "") -> str:
+    """Return the hash of edition ``key``'s own folder, the shared hash and its events."""
     digest = hashlib.sha256(shared.encode())
+    digest.update(f"\0events\0{events}".encode())
     _hash_tree(digest, inputs / key, key)
     return digest.hexdigest()
+
+
+def events_digests(inputs: Path, keys: list[str]) -> dict[str, str]:
+    """Return, per edition, the digest of the events rows it can see (up to its cutoff)."""
+    if not any(inputs.glob("events.*")):
+        return {}
+    from weekly.events import visible_digests
+
+    days = {key: dt.date.fromisoformat(key) for key in keys}
+    found = visible_digests(inputs, list(days.values()))
+    return {key: found.get(day, "") for key, day in days.items()}
 
 
 def entry_of(update: Update, files: list[str]) -> Entry:
@@ -308,7 +319,8 @@ def build_archive(
         )
     old = load_manifest(output)
     shared = shared_hash(inputs)
-    hashes = {key: edition_hash(inputs, key, shared) for key in keys}
+    events = events_digests(inputs, keys)
+    hashes = {key: edition_hash(inputs, key, shared, events.get(key, "")) for key in keys}
     reasons: dict[str, str] = {}
     for key in keys:
         entry = old.get(key)

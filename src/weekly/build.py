@@ -85,7 +85,9 @@ def edition_files(
         for asset in assets:
             files[asset.name] = asset.data
     if draft:
-        files[f"{update.slug}.draft.html"] = render_html(update, draft=True).encode("utf-8")
+        from weekly.draft import draft_html
+
+        files[f"{update.slug}.draft.html"] = draft_html(update).encode("utf-8")
         for asset in assets:
             files[asset.name] = asset.data
     if "pdf" in formats:

@@ -57,7 +57,7 @@ def report(problems: list[Any], with_level: bool = False) -> None:
 
 
 @contextmanager
-def handled() -> Iterator[None]:
+def handled(outcome: str = "nothing written") -> Iterator[None]:
     """Turn a :class:`WeeklyError` into its lines, a summary and exit status 2."""
     from weekly.errors import WeeklyError
 
@@ -68,7 +68,7 @@ def handled() -> Iterator[None]:
         for problem in exc.problems:  # errors as path:line: message; warnings say so
             report([problem], with_level=problem.level == "warning")
         count = len(errors) or 1
-        click.echo(f"weekly: {count} error{'s' if count != 1 else ''}; nothing written", err=True)
+        click.echo(f"weekly: {count} error{'s' if count != 1 else ''}; {outcome}", err=True)
         sys.exit(2)
 
 
@@ -178,6 +178,87 @@ def render(
 
 
 @main.command()
+@cutoff_option
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Subscriber list, CSV with a header: email,name (further columns allowed).",
+)
+@inputs_option
+@output_option
+@click.option("--send", is_flag=True, help="Deliver over SMTP (default: write .eml files only).")
+@click.option("--resend", is_flag=True, help="Send again to recipients already delivered.")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="ADDRESS",
+    help="Limit this run to these addresses from the list (repeatable).",
+)
+@click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (series mail_from).")
+@click.option("--reply-to", metavar="ADDRESS", help="Reply-To address (series mail_reply_to).")
+@click.option(
+    "--web-url",
+    metavar="URL",
+    help="Link to the web version; {slug} and {date} filled in (series web_url).",
+)
+@click.option("--figure", metavar="ID", help="Show this figure (PNG, JPEG or GIF) in the mail.")
+@click.option(
+    "--smtp-host", envvar="WEEKLY_SMTP_HOST", default="localhost", show_default=True,
+    show_envvar=True, help="SMTP server.",
+)  # fmt: skip
+@click.option(
+    "--smtp-port", envvar="WEEKLY_SMTP_PORT", type=click.IntRange(1, 65535), show_envvar=True,
+    help="SMTP port  [default: 25, 587 with starttls, 465 with ssl]",
+)  # fmt: skip
+@click.option(
+    "--smtp-user", envvar="WEEKLY_SMTP_USER", default="", show_envvar=True,
+    help="Log in as this user; the password is read from WEEKLY_SMTP_PASSWORD only.",
+)  # fmt: skip
+@click.option(
+    "--smtp-security", envvar="WEEKLY_SMTP_SECURITY", type=click.Choice(["none", "starttls", "ssl"]),
+    default="starttls", show_default=True, show_envvar=True,
+    help="Connection security.",
+)  # fmt: skip
+@click.option(
+    "--ca-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Trust this CA certificate (PEM) for STARTTLS/SSL, besides the system's.",
+)
+@click.option(
+    "--rate", type=click.FloatRange(min=0), default=5.0, show_default=True,
+    help="At most this many messages a second (0: no limit).",
+)  # fmt: skip
+@click.option(
+    "--retries", type=click.IntRange(min=0), default=3, show_default=True,
+    help="Retries of a temporary failure (4xx, dropped connection).",
+)  # fmt: skip
+@click.option(
+    "--retry-delay", type=click.FloatRange(min=0), default=2.0, show_default=True,
+    help="Seconds before the first retry; doubles each time.",
+)  # fmt: skip
+@click.option(
+    "--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+    help="Seconds to wait for the SMTP server.",
+)  # fmt: skip
+def email(cutoff: str, to: Path, inputs: Path, output: Path, **options: Any) -> None:
+    """Email an edition's PDF to a subscriber list, at most once per recipient.
+
+    Without --send, writes one .eml per recipient to output/DATE/mail/ and prints a
+    summary. With --send, delivers them and records each delivery in
+    output/DATE/mail/ledger.jsonl; a rerun sends only to those not yet delivered.
+    Exit status: 0 all delivered, 1 someone not delivered, 2 bad input, 3 another run
+    is sending.
+    """
+    from weekly import mail
+
+    with handled("nothing sent"):
+        status = mail.run(cutoff, to, inputs, output, options)
+    sys.exit(status)
+
+
+@main.command()
 @click.option(
     "--cutoff",
     required=True,
@@ -257,3 +338,48 @@ def check(cutoff: str, inputs: Path, form: str, strict: bool) -> None:
         sys.exit(2)
     if strict and findings:
         sys.exit(1)
+
+
+@main.command()
+@cutoff_option
+@inputs_option
+@output_option
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 to serve the draft on; 0 picks a free one.",
+)
+@click.option("--pdf", is_flag=True, help="Also print the PDF in the background and link it.")
+def preview(cutoff: str, inputs: Path, output: Path, port: int, pdf: bool) -> None:
+    """Serve the draft of one edition on 127.0.0.1 and rebuild it on every save."""
+    import signal
+
+    from weekly import preview as core
+
+    def problems_out(problems: list[Any]) -> None:
+        report(problems, with_level=True)
+
+    with handled():
+        try:
+            running = core.start(
+                inputs, cutoff, port, output, pdf, log=click.echo, log_problems=problems_out
+            )
+        except core.PortBusy as exc:
+            click.echo(f"weekly: {exc}", err=True)
+            sys.exit(2)
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        click.echo(f"Serving the draft of {running.preview.name} at {running.url}")
+        click.echo("Edit the inputs and save: the page follows. Press Ctrl-C to stop.")
+        running.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
+    click.echo("weekly: preview stopped")

@@ -347,6 +347,59 @@ def read_table(source: Path) -> tuple[Any, list[Problem]]:
     return table, []
 
 
+def visible_digests(inputs: Path, cutoffs: Sequence[dt.date]) -> dict[dt.date, str]:
+    """Return, per cutoff, a digest of the table rows dated on or before it.
+
+    Two cutoffs between which no event was added get the same digest, so an archive
+    re-renders only the editions whose visible events changed. The digests are kept in
+    the cache folder, keyed by the source's size and modification time, so an unchanged
+    table costs no reading at all. Returns ``{}`` without a table (or when it is unreadable).
+    """
+    import json
+
+    source = find_table(inputs)
+    if source is None:
+        return {}
+    stamp = {k.decode(): v.decode() for k, v in _stamp(source).items()}
+    memo = source.parent / CACHE_DIR / f"{source.name}.digests.json"
+    known: dict[str, str] = {}
+    try:
+        saved = json.loads(memo.read_text(encoding="utf-8"))
+        if saved.get("stamp") == stamp:
+            known = saved["digests"]
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    wanted = sorted({c.isoformat() for c in cutoffs} - set(known))
+    if wanted:
+        known.update(_range_digests(source, [dt.date.fromisoformat(c) for c in wanted]))
+        try:
+            memo.parent.mkdir(exist_ok=True)
+            memo.write_text(json.dumps({"stamp": stamp, "digests": known}), encoding="utf-8")
+        except OSError:
+            pass
+    return {c: known[c.isoformat()] for c in cutoffs if c.isoformat() in known}
+
+
+def _range_digests(source: Path, cutoffs: list[dt.date]) -> dict[str, str]:
+    import numpy as np
+    import pandas as pd
+
+    data, problems = read_table(source)
+    if data is None or problems:
+        return {}
+    table = data.read() if hasattr(data, "schema_arrow") else data
+    frame = table.to_pandas()
+    dates = pd.to_datetime(frame["event_date"]).to_numpy()
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
+    order = np.argsort(dates, kind="stable")
+    running = np.cumsum(rows[order], dtype=np.uint64)  # wraps modulo 2**64, as intended
+    ends = np.searchsorted(dates[order], np.array(cutoffs, dtype="datetime64[ns]"), side="right")
+    return {
+        day.isoformat(): f"{int(end)}:{int(running[end - 1]) if end else 0:016x}"
+        for day, end in zip(cutoffs, ends, strict=True)
+    }
+
+
 # -- querying ----------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from weekly.apstyle import clock_time, join_names, long_date, weekday_date
 from weekly.assemble import Update
 from weekly.document import Block, markdown
+from weekly.figures import Figure
 from weekly.series import Series
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -59,6 +60,8 @@ class FigureView:
     note: Markup
     source: Markup
     provenance: str = ""
+    #: Line of the placement in ``update.md`` (draft review only).
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,15 @@ def render_inline_markdown(text: str) -> Markup:
     return Markup(md.renderInline(text))
 
 
-def _block_view(block: Block, figures: dict[str, FigureView]) -> BlockView:
+def _with_line(token: Token, line: int) -> Token:
+    """Return a copy of ``token`` carrying its ``update.md`` line (draft review only)."""
+    copy = token.copy(attrs=dict(token.attrs))
+    copy.attrSet("id", f"L{line}")
+    copy.attrSet("data-line", str(line))
+    return copy
+
+
+def _block_view(block: Block, figures: dict[str, FigureView], draft: bool = False) -> BlockView:
     if block.kind == "figure":
         return BlockView("figure", block.line, Markup(""), figures.get(block.figure_id))
     tokens = list(block.tokens)
@@ -204,7 +215,33 @@ def _block_view(block: Block, figures: dict[str, FigureView]) -> BlockView:
         tokens[0].attrSet("class", "lead")
     elif block.kind == "bullets":
         tokens[0].attrSet("class", "evidence")
+    if draft:
+        # Draft pages carry each block's line so the reviewer panel can link to it;
+        # copies keep the shared tokens (and so the final HTML) untouched. A list's
+        # lines go on its bullets, so a finding about one bullet marks just that one.
+        if not block.items:
+            tokens[0] = _with_line(tokens[0], block.line)
+        items = iter(block.items)
+        depth = 0
+        for index, token in enumerate(tokens):
+            if token.type == "list_item_open":
+                depth += 1
+                item = next(items, None) if depth == 1 else None
+                if item is not None:
+                    tokens[index] = _with_line(token, item.line)
+            elif token.type == "list_item_close":
+                depth -= 1
     return BlockView(block.kind, block.line, _render_tokens(tokens))
+
+
+def _image_provenance(figure: Figure) -> str:
+    """Describe where a static image comes from, for draft review."""
+    spec = figure.spec
+    if spec.image is None or figure.asset is None:
+        return ""
+    size = len(figure.asset.data)
+    shown = f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} bytes"
+    return f"Static image {spec.image} ({shown}), defined at line {spec.line} of update.md."
 
 
 def byline(names: list[str]) -> str:
@@ -244,7 +281,8 @@ def page_context(
             alt=fig.spec.alt or fig.spec.title,
             note=render_inline_markdown(fig.spec.note) if fig.spec.note else Markup(""),
             source=render_inline_markdown(fig.spec.source) if fig.spec.source else Markup(""),
-            provenance=fig.provenance,
+            provenance=fig.provenance or (_image_provenance(fig) if draft else ""),
+            line=fig.line,
         )
         for fid, fig in update.figures.items()
     }
@@ -254,8 +292,8 @@ def page_context(
             s.id,
             [
                 AssessmentView(
-                    _block_view(a.lead, figures) if a.lead else None,
-                    [_block_view(b, figures) for b in a.blocks],
+                    _block_view(a.lead, figures, draft) if a.lead else None,
+                    [_block_view(b, figures, draft) for b in a.blocks],
                 )
                 for a in s.assessments
             ],

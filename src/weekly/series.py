@@ -56,6 +56,18 @@ class Series:
     hedges: tuple[str, ...] = DEFAULT_HEDGES
     #: ICD 203 term set: ``standard`` (likely …), ``alternate`` (probable …) or ``either`` (one per edition).
     estimative_scale: str = "either"
+    #: Mail sender, ``Name <address>``; ``weekly email --from`` overrides it.
+    mail_from: str = ""
+    #: Mail Reply-To address (optional); ``--reply-to`` overrides it.
+    mail_reply_to: str = ""
+    #: Mail subject; ``{title}``, ``{name}``, ``{date}``, ``{headline}``, ``{organization}`` filled in.
+    mail_subject: str = "{title}"
+    #: List-Unsubscribe mail address, ``mailto:…`` (optional).
+    unsubscribe_mailto: str = ""
+    #: List-Unsubscribe one-click HTTPS URL (optional); ``{email}`` becomes the recipient's address.
+    unsubscribe_url: str = ""
+    #: Web version of an edition; ``{slug}`` and ``{date}`` filled in; ``--web-url`` overrides it.
+    web_url: str = ""
 
     def cutoff_clock(self) -> dt.time:
         """Return the default cutoff time of day."""

@@ -1,0 +1,147 @@
+"""Email delivery ledger: who has been sent which edition, and the lock that guards sending.
+
+The ledger is an append-only file of JSON lines, ``output/DATE/mail/ledger.jsonl``. Every
+record is flushed and fsynced before the next message goes out, so after a crash the file
+says exactly what happened up to the last record. Before a message body is handed to the
+server an ``attempt`` record is written; once the server accepts it a ``sent`` record
+follows. An ``attempt`` with no outcome after it means the process died while the server
+had the message: delivery is unknown, and at-most-once means such a recipient is not sent
+to again without ``--resend``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+LEDGER_NAME = "ledger.jsonl"
+LOCK_NAME = ".lock"
+
+#: Outcomes a record may carry.
+ATTEMPT, SENT, FAILED, DEFERRED, UNCERTAIN = "attempt", "sent", "failed", "deferred", "uncertain"
+
+
+class LockedError(Exception):
+    """Another run holds the sending lock of this edition."""
+
+
+@dataclass
+class RecipientState:
+    """What the ledger says about one address."""
+
+    #: How many times the server accepted a message for this address.
+    sent: int = 0
+    #: The last status recorded (``attempt`` means the run died mid-delivery).
+    last: str = ""
+    detail: str = ""
+
+    @property
+    def uncertain(self) -> bool:
+        """Return True when the last delivery may or may not have happened."""
+        return self.last in (ATTEMPT, UNCERTAIN)
+
+
+@dataclass
+class Ledger:
+    """The append-only record of deliveries of one edition."""
+
+    folder: Path
+    states: dict[str, RecipientState] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        """Return ``output/DATE/mail/ledger.jsonl``."""
+        return self.folder / LEDGER_NAME
+
+    @classmethod
+    def read(cls, folder: Path) -> Ledger:
+        """Return the ledger in ``folder`` (empty when there is none yet)."""
+        ledger = cls(folder)
+        if not ledger.path.is_file():
+            return ledger
+        with ledger.path.open(encoding="utf-8") as stream:
+            for line in stream:
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line torn by a crash mid-write: nothing was confirmed by it
+                if isinstance(record, dict):
+                    ledger._apply(record)
+        return ledger
+
+    def _apply(self, record: dict[str, Any]) -> None:
+        email = str(record.get("email", "")).lower()
+        status = str(record.get("status", ""))
+        if not email or not status:
+            return
+        state = self.states.setdefault(email, RecipientState())
+        if status == SENT:
+            state.sent += 1
+        state.last = status
+        state.detail = str(record.get("detail", ""))
+
+    def state(self, email: str) -> RecipientState:
+        """Return what is known about ``email``."""
+        return self.states.get(email.lower(), RecipientState())
+
+    def append(self, **record: Any) -> None:
+        """Append one record and force it to disk before returning."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        new = not self.path.exists()
+        record = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **record}
+        line = json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n"
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if new:
+            _fsync_dir(self.folder)
+        self._apply(record)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def sending_lock(folder: Path) -> Iterator[None]:
+    """Hold the edition's sending lock; raise :class:`LockedError` when another run has it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            raise LockedError(holder) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
