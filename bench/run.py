@@ -371,7 +371,15 @@ def main() -> None:
     parser.add_argument(
         "--output", type=Path, default=BENCH / "results.json", help="where to write results"
     )
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the tables of an earlier run's results file as Markdown, and stop",
+    )
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(args.output.read_text(encoding="utf-8"))))
+        return
     runs = args.runs or (5 if args.quick else 7)
     scales = (
         [int(s) for s in args.scales.split(",")]
@@ -482,6 +490,31 @@ def report_scale(
     )
     for name, value in info["ratios"].items():
         print(f"  {name:34} {value:6.2f}")
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """Return the results as Markdown tables (for docs/bench.md)."""
+    lines = []
+    for scale, info in results["scales"].items():
+        pg = info["pages"]
+        lines += [
+            f"**{scale}×** (weekly {pg['weekly']} pages, peer {pg['peer']}, Typst {pg['typst']})",
+            "",
+            "| process | median | min | max | CPU (median) | peak RSS |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, v in info["variants"].items():
+            lines.append(
+                f"| {name} | {v['median']:.2f} s | {v['min']:.2f} s | {v['max']:.2f} s"
+                f" | {v['cpu_median']:.2f} s | {v['rss_mb_max']:.0f} MB |"
+            )
+        p = info["preview_rerender"]
+        lines.append(
+            f"| warm preview re-render after an edit | {p['median'] * 1000:.0f} ms"
+            f" | {p['min'] * 1000:.0f} ms | {p['max'] * 1000:.0f} ms | | |"
+        )
+        lines += ["", " · ".join(f"{k} **{v:.2f}**" for k, v in info["ratios"].items()), ""]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
