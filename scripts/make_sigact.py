@@ -23,17 +23,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from weekly.events import ACLED_COLUMNS
+
 ROOT = Path(__file__).resolve().parents[1]
 PLACES = ROOT / "src" / "weekly" / "data" / "sahel-places.csv"
 SEED = 20231213
 START, END = dt.date(2022, 1, 1), dt.date(2024, 1, 31)
-COLUMNS = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
-    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
-    "notes", "fatalities", "tags", "timestamp",
-)  # fmt: skip
+COLUMNS = ACLED_COLUMNS
 ISO = {"Mali": ("MLI", 466), "Burkina Faso": ("BFA", 854), "Niger": ("NER", 562)}
 INTER = {
     "State forces": 1, "Rebel group": 2, "Political militia": 3, "Identity militia": 4,

@@ -519,7 +519,7 @@ def test_every_code_is_documented() -> None:
     for path in (ROOT / "src/weekly").rglob("*.py"):
         used |= set(re.findall(r"\"([EW]\d{3})\"", path.read_text(encoding="utf-8")))
     documented = set(
-        re.findall(r"^#+ `?([EW]\d{3})", (ROOT / "docs/check.md").read_text(), re.MULTILINE)
+        re.findall(r"^#+ `?([EW]\d{3})", (ROOT / "README.md").read_text(), re.MULTILINE)
     )
     assert used, "no codes found in src/"
     assert sorted(used - documented) == []

@@ -663,3 +663,61 @@ def test_multi_region_teasers_and_a_figure(project: Path, weekly: Run) -> None:
         "weekly: --figure: no figure 'nope' placed in this edition (placed: map)",
         "weekly: 1 error; nothing sent",
     ]
+
+
+def test_only_matches_addresses_as_the_list_normalises_them(
+    project: Path, weekly: Run, smtp
+) -> None:
+    """``--only`` is matched after normalising: spaces, case and IDN domains."""
+    handler, port = smtp
+    (project / "recipients.csv").write_text(
+        RECIPIENTS + "ana@bücher.example,Ana\n", encoding="utf-8"
+    )
+    only = ["--only", " Jane@Example.com", "--only", "ana@BÜCHER.example"]
+    dry = weekly("email", "--cutoff", "2023-12-13", "--to", "recipients.csv", *only, cwd=project)
+    assert dry.returncode == 0, dry.stderr
+    assert "wrote 2 messages to output/2023-12-13/mail/ (dry run: nothing sent)" in dry.stdout
+    assert dry.stdout.splitlines()[-1] == (
+        "with --send: 2 to send, 0 already delivered, 0 delivery unknown"
+    )
+    result = weekly(*send_args(port, *only), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        f"sent 2 of 2 messages for 2023-12-13 ({SLUG}.pdf); 0 already delivered"
+    )
+    assert handler.per_recipient == {"jane@example.com": 1, "ana@xn--bcher-kva.example": 1}
+
+
+def test_only_addresses_not_on_the_list_are_all_reported(project: Path, weekly: Run) -> None:
+    result = weekly(
+        "email", "--cutoff", "2023-12-13", "--to", "recipients.csv",
+        "--only", "jane@example.com", "--only", "zed@example.com", "--only", "not-an-address",
+        cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "weekly: --only: zed@example.com is not in recipients.csv",
+        "weekly: --only: not-an-address is not in recipients.csv",
+        "weekly: 2 errors; nothing sent",
+    ]
+    assert not (project / "output").exists()
+
+
+def test_region_teaser_of_a_lead_wrapped_across_lines(project: Path, weekly: Run) -> None:
+    wrapped = REGIONS.replace(
+        "**JNIM is attacking central Mali more often.**",
+        "**JNIM is attacking\ncentral Mali more often.**",
+    )
+    (project / "inputs" / "2023-12-13" / "update.md").write_text(wrapped, encoding="utf-8")
+    (project / "inputs" / "2023-12-13" / "figures").mkdir()
+    (project / "inputs" / "2023-12-13" / "figures" / "map.png").write_bytes(PNG)
+    result = weekly(
+        "email", "--cutoff", "2023-12-13", "--to", "recipients.csv", "--only", "jane@example.com",
+        cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    eml = project / "output" / "2023-12-13" / "mail" / "001-jane-example-com.eml"
+    msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Mali. JNIM is attacking central Mali more often." in text

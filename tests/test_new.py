@@ -211,3 +211,23 @@ def test_new_on_the_example_editions(tmp_path: Path, weekly) -> None:
     assert "from inputs/2023-11-08/update.md" in from_older.stdout
     copied = tmp_path / "inputs/2023-11-15/figures/north-mali.png"
     assert copied.read_bytes() == (ROOT / "inputs/2023-11-08/figures/north-mali.png").read_bytes()
+
+
+def test_new_lists_only_the_leads_of_assessment_blocks(tree, weekly) -> None:
+    """A bold-led bullet or quote is evidence, not a lead; a wrapped lead is one line."""
+    body = (
+        "\n## Mali\n\n"
+        "**JNIM is attacking\ncentral Mali more often.** It struck 16 times.[@sigact]\n\n"
+        "- **Kidal:** rebels withdrew.[@sigact]\n\n"
+        "> **Quoted:** a statement.\n"
+    )
+    root = tree(
+        {
+            "inputs/sources.yaml": SOURCES,
+            "inputs/2023-12-13/update.md": UPDATE.split("\n---\n")[0] + "\n---\n" + body,
+        }
+    )
+    result = weekly("new", "--cutoff", "2023-12-20", cwd=root)
+    assert result.returncode == 0, result.stderr
+    text = (root / "inputs/2023-12-20/update.md").read_text(encoding="utf-8")
+    assert text.endswith("\n## Mali\n\n{# Lead: JNIM is attacking central Mali more often. #}\n")

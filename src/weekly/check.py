@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from weekly.apstyle import slugify
 from weekly.assemble import Update, assemble
-from weekly.document import Block, inline_text
+from weekly.document import Block
 from weekly.edition import resolve_cutoff
 from weekly.errors import Problem, Problems, WeeklyError
 
@@ -233,17 +233,6 @@ def check_language(update: Update, problems: Problems) -> None:
             )
 
 
-def _lead_rest(block: Block) -> str:
-    """Return the text of a lead paragraph after its bold judgment."""
-    children = next(_inlines(block)).children or []
-    depth = 0
-    for position, child in enumerate(children):
-        depth += child.nesting if child.type in ("strong_open", "strong_close") else 0
-        if depth == 0 and child.type == "strong_close":
-            return inline_text(children[position + 1 :])
-    return ""
-
-
 def check_citations(update: Update, problems: Problems) -> None:
     """Flag evidence with no citation (W101–W103) and a source twice in a note (W402)."""
     path = update.edition.path
@@ -258,7 +247,9 @@ def check_citations(update: Update, problems: Problems) -> None:
             problems.warning(
                 "W102", path, block.line, "supporting paragraph has no citation; add [@source]"
             )
-        elif block.kind == "lead" and not block.citations and re.search(r"\w", _lead_rest(block)):
+        elif (
+            block.kind == "lead" and not block.citations and re.search(r"\w", block.lead_parts()[1])
+        ):
             problems.warning(
                 "W103",
                 path,

@@ -21,7 +21,7 @@ from typing import Any
 
 from weekly.errors import WeeklyError
 from weekly.ledger import ATTEMPT, DEFERRED, FAILED, SENT, UNCERTAIN, Ledger
-from weekly.message import Edition, build_message
+from weekly.message import MailEdition, build_message
 from weekly.recipients import Recipient, header_safe
 
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -286,7 +286,7 @@ class Stop:
 
 
 def deliver(
-    edition: Edition,
+    edition: MailEdition,
     recipients: list[Recipient],
     smtp: SmtpSettings,
     ledger: Ledger,

@@ -63,6 +63,20 @@ class Block:
     #: For figure blocks: the id placed.
     figure_id: str = ""
 
+    def lead_parts(self) -> tuple[str, str]:
+        """Return the bold lead judgment opening this paragraph and the text after it.
+
+        Both are plain text, citations left out and whitespace collapsed to single
+        spaces. A block that is not a paragraph opening with bold gives ``("", "")``.
+        """
+        if len(self.tokens) < 2 or self.tokens[0].type != "paragraph_open":
+            return "", ""
+        parts = split_lead(self.tokens[1].children or [])
+        if parts is None:
+            return "", ""
+        lead, rest = (" ".join(inline_text(tokens).split()) for tokens in parts)
+        return lead, rest
+
 
 @dataclass
 class Assessment:
@@ -137,6 +151,31 @@ def inline_text(children: list[Token]) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             out.append("\n")
     return "".join(out)
+
+
+def split_lead(children: list[Token]) -> tuple[list[Token], list[Token]] | None:
+    """Split a paragraph's inline tokens into its opening bold and what follows.
+
+    Return (the tokens inside the first ``**…**``, the tokens after it), or None when the
+    paragraph does not open with bold. markdown-it starts a paragraph that opens with
+    ``**`` with an empty text token; leading blank text tokens are skipped.
+    """
+    start = 0
+    while (
+        start < len(children)
+        and children[start].type == "text"
+        and not children[start].content.strip()
+    ):
+        start += 1
+    if start == len(children) or children[start].type != "strong_open":
+        return None
+    depth = 0
+    for end in range(start, len(children)):
+        kind = children[end].type
+        depth += 1 if kind == "strong_open" else -1 if kind == "strong_close" else 0
+        if depth == 0:
+            return children[start + 1 : end], children[end + 1 :]
+    return children[start + 1 :], []
 
 
 def _citations(token: Token, first_line: int, source_lines: list[str]) -> list[CitationPoint]:
@@ -219,12 +258,8 @@ def parse_body(
                 block.figure_id = figure[1]
                 placements.append((figure[1], line))
             else:
-                children = [
-                    c for c in chunk[1].children or [] if c.type != "text" or c.content.strip()
-                ]
-                block.kind = (
-                    "lead" if children and children[0].type == "strong_open" else "paragraph"
-                )
+                opens_bold = split_lead(chunk[1].children or []) is not None
+                block.kind = "lead" if opens_bold else "paragraph"
         elif start.type == "bullet_list_open":
             block.kind = "bullets"
             depth = 0

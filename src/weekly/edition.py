@@ -11,7 +11,7 @@ from typing import Any
 from weekly.errors import Problems, WeeklyError, read_text
 from weekly.series import Series, load_series
 from weekly.sources import Source, load_sources
-from weekly.yamlfile import YamlDoc, load_yaml
+from weekly.yamlfile import YamlDoc, as_date, load_yaml
 
 EDITION_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FRONT_MATTER_FIELDS = {
@@ -156,12 +156,8 @@ def _date(doc: YamlDoc, key: str, problems: Problems) -> dt.date | None:
     value = doc.data.get(key)
     if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return as_date(value)
     except ValueError:
         problems.error(
             "E002", doc.path, doc.line(key), f"{key} must be a date like 2023-12-13, got '{value}'"

@@ -125,14 +125,24 @@ class Problems:
         return len(self.items)
 
 
+def _unplaced(message: str) -> Problem:
+    """Return an error that belongs to no input file; printed as ``weekly: message``."""
+    return Problem("weekly", 0, 0, "error", "E000", message)
+
+
 class WeeklyError(Exception):
     """Inputs that cannot be rendered; carries every problem found."""
 
     def __init__(self, problems: list[Problem] | str) -> None:
         if isinstance(problems, str):
-            problems = [Problem("weekly", 0, 0, "error", "E000", problems)]
+            problems = [_unplaced(problems)]
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+    @classmethod
+    def many(cls, messages: Iterable[str]) -> WeeklyError:
+        """Return one error carrying several messages that belong to no file (options, say)."""
+        return cls([_unplaced(m) for m in messages])
 
     @classmethod
     def at(

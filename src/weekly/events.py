@@ -24,6 +24,7 @@ from weekly import apstyle
 from weekly.bodytemplate import BodyError
 from weekly.edition import Edition
 from weekly.errors import Problem, Problems, display_path
+from weekly.yamlfile import as_date
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,12 +66,8 @@ def find_table(inputs: Path) -> Path | None:
 
 def parse_day(value: Any, name: str) -> dt.date:
     """Return ``value`` (a date or ``2023-11-19``) as a date; raise QueryError otherwise."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return as_date(value)
     except ValueError:
         raise QueryError(f"{name}: expected a date like 2023-11-19, got '{value}'") from None
 

@@ -23,7 +23,7 @@ from weekly.errors import WeeklyError, display_path
 from weekly.ledger import Ledger, LockedError, sending_lock
 from weekly.message import (
     FILE_POLICY,
-    Edition,
+    MailEdition,
     build_message,
     edition_pdf,
     eml_name,
@@ -46,15 +46,10 @@ class Plan:
     uncertain: list[Recipient]
 
 
-def plan(
-    recipients: list[Recipient], ledger: Ledger, resend: bool, only: Iterable[str] = ()
-) -> Plan:
+def plan(recipients: list[Recipient], ledger: Ledger, resend: bool) -> Plan:
     """Split ``recipients`` by the ledger: to send, already delivered, delivery unknown."""
-    chosen = {o.lower() for o in only}
     result = Plan([], [], [])
     for recipient in recipients:
-        if chosen and recipient.email.lower() not in chosen:
-            continue
         state = ledger.state(recipient.email)
         if resend:
             result.send.append(recipient)
@@ -72,16 +67,11 @@ def check_only(recipients: list[Recipient], only: Iterable[str], path: Path) -> 
     known = {r.email.lower() for r in recipients}
     missing = [o for o in only if check_address(o)[0].lower() not in known]
     if missing:
-        raise WeeklyError(
-            [
-                WeeklyError(f"--only: {m} is not in {display_path(path)}").problems[0]
-                for m in missing
-            ]
-        )
+        raise WeeklyError.many(f"--only: {m} is not in {display_path(path)}" for m in missing)
 
 
 def write_drafts(
-    edition: Edition, recipients: list[Recipient], folder: Path
+    edition: MailEdition, recipients: list[Recipient], folder: Path
 ) -> tuple[list[Path], int]:
     """Write one ``.eml`` per recipient under ``folder``; return the paths and largest HTML."""
     from weekly.output import write_atomically
@@ -116,6 +106,7 @@ def run(cutoff: str, to: Path, inputs: Path, output: Path, options: dict[str, An
     from weekly.cli import report
 
     recipients = read_recipients(to)
+    # --only is matched here, once, on the normalised address (as the list stores it).
     only = tuple(options["only"])
     if only:
         check_only(recipients, only, to)
@@ -133,11 +124,11 @@ def run(cutoff: str, to: Path, inputs: Path, output: Path, options: dict[str, An
     edition = prepare(update, settings, pdf)
     folder = output / update.edition.key / "mail"
     if smtp is None:
-        return _dry_run(edition, recipients, folder, pdf_path, options["resend"], only)
+        return _dry_run(edition, recipients, folder, pdf_path, options["resend"])
 
     try:
         with sending_lock(folder):
-            return _send(edition, recipients, folder, smtp, options, to, only)
+            return _send(edition, recipients, folder, smtp, options, to)
     except LockedError as exc:
         holder = f", pid {exc.args[0]}" if exc.args and exc.args[0] else ""
         _echo(
@@ -149,15 +140,14 @@ def run(cutoff: str, to: Path, inputs: Path, output: Path, options: dict[str, An
 
 
 def _dry_run(
-    edition: Edition,
+    edition: MailEdition,
     recipients: list[Recipient],
     folder: Path,
     pdf_path: Path,
     resend: bool,
-    only: tuple[str, ...],
 ) -> int:
     paths, largest = write_drafts(edition, recipients, folder)
-    chosen = plan(recipients, Ledger.read(folder), resend, only)
+    chosen = plan(recipients, Ledger.read(folder), resend)
     _echo(
         f"wrote {len(paths)} message{'s' if len(paths) != 1 else ''} to "
         f"{display_path(folder)}/ (dry run: nothing sent)"
@@ -182,18 +172,17 @@ def _dry_run(
 
 
 def _send(
-    edition: Edition,
+    edition: MailEdition,
     recipients: list[Recipient],
     folder: Path,
     smtp: SmtpSettings,
     options: dict[str, Any],
     to: Path,
-    only: tuple[str, ...],
 ) -> int:
     from tqdm import tqdm
 
     ledger = Ledger.read(folder)
-    chosen = plan(recipients, ledger, options["resend"], only)
+    chosen = plan(recipients, ledger, options["resend"])
     for recipient in chosen.uncertain:
         _echo(
             f"{_where(to, recipient)}: delivery unknown (a run stopped while the server had the"

@@ -141,7 +141,7 @@ def mail_settings(
                 f"--figure: figure '{figure}' is {kind}; mail clients show only PNG, JPEG or GIF"
             )
     if problems or from_address is None:
-        raise WeeklyError([WeeklyError(p).problems[0] for p in problems])
+        raise WeeklyError.many(problems)
     return MailSettings(
         sender=from_address,
         reply_to=reply_address,
@@ -212,28 +212,6 @@ def _inline_plain(tokens: list[Any]) -> str:
     return " ".join(inline_text(children).split())
 
 
-def _lead_sentence(block: Any) -> str:
-    """Return the bold lead judgment opening a paragraph, as plain text ("" if none)."""
-    inline = next((t for t in block.tokens if t.type == "inline"), None)
-    if inline is None:
-        return ""
-    out: list[str] = []
-    depth = 0
-    children = [c for c in inline.children or [] if c.type != "text" or c.content]
-    if not children or children[0].type != "strong_open":
-        return ""
-    for child in children:
-        if child.type == "strong_open":
-            depth += 1
-        elif child.type == "strong_close":
-            depth -= 1
-            if depth == 0 and out:
-                break
-        elif depth and child.type in ("text", "code_inline"):
-            out.append(child.content)
-    return " ".join("".join(out).split())
-
-
 def file_size(count: int) -> str:
     """Return ``count`` bytes as people read it: ``512 bytes``, ``84 KB``, ``1.2 MB``."""
     if count < 1024:
@@ -261,7 +239,7 @@ def mail_context(update: Update, settings: MailSettings, pdf: bytes) -> MailCont
                     lead
                     for a in section.assessments
                     for block in a.all_blocks
-                    if block.kind in ("lead", "paragraph") and (lead := _lead_sentence(block))
+                    if (lead := block.lead_parts()[0])
                 ),
                 "",
             )
@@ -368,8 +346,8 @@ def render_bodies(
 
 
 @dataclass(frozen=True)
-class Edition:
-    """What every message of one edition shares."""
+class MailEdition:
+    """What every message of one edition shares (its inputs are :class:`weekly.edition.Edition`)."""
 
     update: Update
     settings: MailSettings
@@ -417,9 +395,9 @@ def subject_of(update: Update, template: str) -> str:
     return subject
 
 
-def prepare(update: Update, settings: MailSettings, pdf: bytes) -> Edition:
+def prepare(update: Update, settings: MailSettings, pdf: bytes) -> MailEdition:
     """Return the shared parts of every message of ``update``."""
-    return Edition(
+    return MailEdition(
         update=update,
         settings=settings,
         context=mail_context(update, settings, pdf),
@@ -429,7 +407,7 @@ def prepare(update: Update, settings: MailSettings, pdf: bytes) -> Edition:
     )
 
 
-def message_id(edition: Edition, recipient: Recipient) -> str:
+def message_id(edition: MailEdition, recipient: Recipient) -> str:
     """Return a Message-ID that is the same for the same edition and recipient."""
     seed = f"{edition.key}\0{edition.update.slug}\0{recipient.email.lower()}"
     digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
@@ -437,7 +415,7 @@ def message_id(edition: Edition, recipient: Recipient) -> str:
 
 
 def build_message(
-    edition: Edition, recipient: Recipient, now: dt.datetime | None = None
+    edition: MailEdition, recipient: Recipient, now: dt.datetime | None = None
 ) -> tuple[EmailMessage, int]:
     """Return the message to ``recipient`` and the size of its HTML body in bytes."""
     settings = edition.settings

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from weekly.document import inline_text, markdown
+from weekly.document import parse_body
 from weekly.edition import Edition, list_editions, load_edition, split_front_matter
 from weekly.errors import Problems, WeeklyError
 from weekly.output import write_atomically
@@ -89,30 +89,17 @@ def lead_judgments(body: str) -> list[Lead]:
     """Return the bold first sentences of the body's assessment blocks, by region.
 
     The body is read as written (its template is not run), so a lead that computes a number
-    keeps its ``{{ … }}`` expression.
+    keeps its ``{{ … }}`` expression. It is parsed into the same document model the renderer
+    and checker read, so a lead is a top-level paragraph opening with bold (not a bullet or a
+    quote) and a region is named as ``section_authors`` must name it.
     """
-    leads = []
-    section = ""
-    tokens = markdown().parse(body, {})
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h2":
-            section = tokens[index + 1].content.strip()
-        elif token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
-            # markdown-it opens a paragraph that starts with ** with an empty text token.
-            children = [c for c in token.children or [] if c.type != "text" or c.content]
-            if not children or children[0].type != "strong_open":
-                continue
-            depth, inner = 0, []
-            for child in children:
-                depth += 1 if child.type == "strong_open" else 0
-                depth -= 1 if child.type == "strong_close" else 0
-                if depth == 0:
-                    break
-                inner.append(child)
-            text = inline_text(inner).strip()
-            if text:
-                leads.append(Lead(section, " ".join(text.split())))
-    return leads
+    parsed = parse_body(body, Path("update.md"), 1, Problems(), [])
+    return [
+        Lead(section.title, text)
+        for section in parsed.sections
+        for assessment in section.assessments
+        if assessment.lead is not None and (text := assessment.lead.lead_parts()[0])
+    ]
 
 
 def _comment(text: str) -> str:

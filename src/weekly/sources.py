@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from weekly.apstyle import long_date
 from weekly.errors import Problems, WeeklyError, display_path, read_text
-from weekly.yamlfile import YamlDoc, load_yaml
+from weekly.yamlfile import YamlDoc, as_date, load_yaml
 
 KINDS = ("url", "text", "subscription", "article")
 KNOWN_FIELDS = {
@@ -125,19 +125,6 @@ def print_source(source: Source, first: bool, last: bool) -> Printed:
     return Printed(escape(words + " ") + html, f"{words} {text}")
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def _entry(
     key: str,
     raw: Any,
@@ -192,7 +179,10 @@ def _entry(
             ok = False
     date = None
     if values.get("date") is not None:
-        date = _as_date(values["date"])
+        try:
+            date = as_date(values["date"])
+        except ValueError:
+            date = None
         if date is None:
             problems.error(
                 "E010",

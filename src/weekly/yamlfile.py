@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,3 +95,15 @@ def _parse_or_raise(text: str, path: Path, first_line: int) -> tuple[yaml.Node |
     finally:
         loader.dispose()
     return node, data
+
+
+def as_date(value: Any) -> dt.date:
+    """Return a YAML value (a date, a datetime or ``2023-11-19``) as a date.
+
+    Raises ValueError for anything else.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
