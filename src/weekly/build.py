@@ -1,20 +1,26 @@
-"""Render an edition: assemble and check everything, then print HTML and PDF and write them."""
+"""Render an edition: assemble and check everything, then print HTML and PDF and write them.
+
+The core modules are imported inside the functions: ``render`` first forks the process
+that imports WeasyPrint (:mod:`weekly.pdfworker`), then imports and runs the rest while
+that child works on the other core.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from weekly.assemble import Update, assemble
-from weekly.edition import resolve_cutoff
-from weekly.errors import Problem, Problems
-
 if TYPE_CHECKING:
+    from weekly.assemble import Update
+    from weekly.errors import Problem
+    from weekly.figures import Asset
     from weekly.html import NavView
 
 FORMATS = ("html", "pdf")
+#: ``write_pdf(html, assets) -> bytes``, as :func:`weekly.pdf.write_pdf`.
+PdfWriter = Callable[[str, "Iterable[Asset]"], bytes]
 
 
 @dataclass
@@ -38,9 +44,16 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def load_checked(inputs: Path, cutoff: str) -> Update:
     """Assemble edition ``cutoff`` and run the checks; raise on any error."""
+    from weekly.assemble import assemble
+    from weekly.edition import resolve_cutoff
+    from weekly.errors import Problems
+    from weekly.memo import Memos
+
     problems = Problems()
     name = resolve_cutoff(inputs, cutoff)
-    update = assemble(inputs, name, problems)
+    memos = Memos()  # facts and charts of an unchanged events table, without pandas
+    update = assemble(inputs, name, problems, helpers=memos.helpers, charts=memos.charts)
+    memos.save()
     from weekly.check import review
 
     review(update, problems)
@@ -49,11 +62,17 @@ def load_checked(inputs: Path, cutoff: str) -> Update:
 
 
 def edition_files(
-    update: Update, formats: Iterable[str], draft: bool = False, nav: NavView | None = None
+    update: Update,
+    formats: Iterable[str],
+    draft: bool = False,
+    nav: NavView | None = None,
+    write_pdf: PdfWriter | None = None,
 ) -> dict[str, bytes]:
     """Return the files of ``update`` by name: HTML, PDF and the figures they show.
 
-    ``nav`` (archive builds) links the page to its neighbours.
+    ``nav`` (archive builds) links the page to its neighbours. The HTML is rendered
+    once; the PDF is printed from that very string, by ``write_pdf`` (default
+    :func:`weekly.pdf.write_pdf`).
     """
     from weekly.html import render_html
 
@@ -72,8 +91,10 @@ def edition_files(
         for asset in assets:
             files[asset.name] = asset.data
     if "pdf" in formats:
-        from weekly.pdf import write_pdf
+        if write_pdf is None:
+            from weekly.pdf import write_pdf as in_process
 
+            write_pdf = in_process
         files[f"{update.slug}.pdf"] = write_pdf(html, assets)
     return files
 
@@ -82,10 +103,27 @@ def render(
     inputs: Path, output: Path, cutoff: str, formats: Iterable[str] = FORMATS, draft: bool = False
 ) -> Rendered:
     """Render edition ``cutoff`` from ``inputs`` into ``output/<cutoff>/``."""
+    from weekly.pdfworker import PdfWorker
+
+    formats = tuple(formats)
+    if "pdf" not in formats:
+        return _render(inputs, output, cutoff, formats, draft, None)
+    with PdfWorker() as worker:  # starts importing WeasyPrint now, on the other core
+        return _render(inputs, output, cutoff, formats, draft, worker.write_pdf)
+
+
+def _render(
+    inputs: Path,
+    output: Path,
+    cutoff: str,
+    formats: tuple[str, ...],
+    draft: bool,
+    write_pdf: PdfWriter | None,
+) -> Rendered:
     from weekly.output import write_atomically
 
     update = load_checked(inputs, cutoff)
-    files = edition_files(update, formats, draft)
+    files = edition_files(update, formats, draft, write_pdf=write_pdf)
     folder = output / update.edition.key
     written = write_atomically(folder, files)
     return Rendered(update, folder, written, update.problems.warnings)

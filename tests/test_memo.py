@@ -1,0 +1,106 @@
+"""The memo of facts and charts: same output, no pandas on an unchanged table, never stale."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SRC
+from test_charts import KINDS, chart_edition
+from test_events import held_out_rows, render_errors, table
+
+FACT = 'JNIM struck {{ events.count(actor1="JNIM", since="2023-11-19") }} times.[@sigact]\n'
+SCRIPT = """\
+import sys
+from pathlib import Path
+from weekly import build
+build.render(Path("inputs"), Path("output"), "2023-12-13", ("html",))
+print("pandas" in sys.modules, "pyarrow" in sys.modules, "matplotlib" in sys.modules)
+"""
+
+
+def memo_edition(tmp_path: Path) -> Path:
+    root = chart_edition(tmp_path, f"  pace:\n    title: A Chart\n{KINDS['weekly-by']}")
+    update = root / "inputs/2023-12-13/update.md"
+    update.write_text(update.read_text(encoding="utf-8") + "\n" + FACT, encoding="utf-8")
+    return root
+
+
+def render_html(root: Path) -> tuple[str, str]:
+    """Render to HTML in a fresh process; return (imports seen, the HTML)."""
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        cwd=root,
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(root)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    html = next((root / "output/2023-12-13").glob("*.html")).read_text(encoding="utf-8")
+    return result.stdout.strip(), html
+
+
+def test_second_render_is_identical_and_reads_no_table(tmp_path: Path) -> None:
+    root = memo_edition(tmp_path)
+    imports, first = render_html(root)
+    assert imports == "True True True"
+    assert (root / "inputs/.weekly-cache/memo.json").is_file()
+    imports, second = render_html(root)
+    assert imports == "False False False"
+    assert second == first
+    assert "JNIM struck 16 times." in second
+
+
+def test_a_changed_table_is_read_again(tmp_path: Path) -> None:
+    root = memo_edition(tmp_path)
+    render_html(root)
+    rows = [*held_out_rows(), ["2023-12-12", "Battles", "JNIM", "Segou", "Niono", 40, "Mali"]]
+    events_csv = root / "inputs/events.csv"
+    events_csv.write_text(table(rows), encoding="utf-8")
+    stat = events_csv.stat()  # even within the same clock tick: the size differs
+    os.utime(events_csv, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    imports, html = render_html(root)
+    assert imports.startswith("True True")
+    assert "JNIM struck 17 times." in html
+
+
+def test_a_missing_memo_svg_draws_the_chart_again(tmp_path: Path) -> None:
+    root = memo_edition(tmp_path)
+    _, first = render_html(root)
+    for svg in (root / "inputs/.weekly-cache/memo").glob("*.svg"):
+        svg.unlink()
+    imports, second = render_html(root)
+    assert imports.startswith("True True")
+    assert second == first
+
+
+def test_a_garbled_memo_is_ignored(tmp_path: Path) -> None:
+    root = memo_edition(tmp_path)
+    _, first = render_html(root)
+    (root / "inputs/.weekly-cache/memo.json").write_text("{not json", encoding="utf-8")
+    _, second = render_html(root)
+    assert second == first
+    assert json.loads((root / "inputs/.weekly-cache/memo.json").read_text())["version"] == "1"
+
+
+def test_errors_are_never_remembered(tmp_path: Path, weekly) -> None:
+    figure = "  pace:\n    title: A Chart\n    chart: weekly\n    where: {actor1: Nobody}\n"
+    root = chart_edition(tmp_path, figure)
+    first = render_errors(root, weekly)
+    assert "no events to chart" in first[0]
+    assert render_errors(root, weekly) == first
+
+
+def test_a_bad_fact_is_reported_every_time(tmp_path: Path, weekly) -> None:
+    root = memo_edition(tmp_path)
+    render_html(root)
+    update = root / "inputs/2023-12-13/update.md"
+    text = update.read_text(encoding="utf-8")
+    update.write_text(text.replace('actor1="JNIM"', 'actor9="JNIM"'), encoding="utf-8")
+    runs = [weekly("render", "--cutoff", "2023-12-13", cwd=root) for _ in range(2)]
+    assert [run.returncode for run in runs] == [2, 2]
+    assert "unknown events column 'actor9'" in runs[0].stderr
+    assert runs[1].stderr == runs[0].stderr
