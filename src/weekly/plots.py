@@ -356,8 +356,9 @@ def _simplified(paths: list[MplPath], ax: Any) -> list[MplPath]:
     out = []
     for path in paths:
         cleaned = path.cleaned(transform=transform, simplify=True)
-        keep = cleaned.codes != MplPath.STOP
-        page = MplPath(cleaned.vertices[keep], cleaned.codes[keep]).clip_to_bbox(frame)
+        vertices, codes = np.asarray(cleaned.vertices), np.asarray(cleaned.codes)
+        keep = codes != MplPath.STOP
+        page = MplPath(vertices[keep], codes[keep]).clip_to_bbox(frame)
         out.append(MplPath(inverse.transform(page.vertices), page.codes))
     return out
 
