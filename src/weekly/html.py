@@ -45,6 +45,9 @@ def environment(extra: tuple[Path, ...] = ()) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Compiled templates are kept between runs in a private per-user folder under the
+        # system's temporary directory; Jinja checks each against its source's checksum.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
 
 
