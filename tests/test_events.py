@@ -192,6 +192,29 @@ def test_cached_copy_is_used_when_current(tmp_path: Path) -> None:
     assert hasattr(data, "schema_arrow")  # a ParquetFile: the cache, not the CSV
 
 
+def test_cached_copy_answers_as_the_source_does(tmp_path: Path) -> None:
+    root = make(tmp_path, table(held_out_rows()))
+
+    def answers() -> list[object]:
+        events._TABLES.clear()  # a fresh table, read from the cache once it exists
+        found = helpers(root)
+        return [
+            found.count(actor1="JNIM", admin1=["Mopti", "Segou"], since="2023-11-19"),
+            found.per_week(actor1="JNIM", since="2023-11-19"),
+            found.share({"admin1": "Mopti"}, actor1="JNIM", since="2023-11-19"),
+            found.fatalities(country="Mali"),
+            found.count(fatalities=0),
+        ]
+
+    cache = root / "inputs" / ".weekly-cache" / "events.csv.parquet"
+    first = answers()
+    assert cache.is_file()
+    data, _ = events.read_table(root / "inputs" / "events.csv")
+    text = data.read(columns=["actor1"])["actor1"]
+    assert str(text.type) == "dictionary<values=string, indices=int32, ordered=0>"
+    assert answers() == first
+
+
 def test_edition_without_events_does_not_import_pandas(edition: Path) -> None:
     script = (
         "import sys\nfrom pathlib import Path\nfrom weekly.assemble import assemble\n"
