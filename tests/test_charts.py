@@ -91,6 +91,40 @@ def test_weekly_chart_counts_weeks_up_to_the_cutoff(tmp_path: Path) -> None:
     assert "Data cutoff, Dec. 13" in svg and "(partial week hatched)" in svg
 
 
+def test_stacked_bars_count_each_group_in_each_week() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "event_date": pd.to_datetime(
+                ["2023-11-20", "2023-11-22", "2023-11-26", "2023-11-28", "2023-12-13", "2023-11-19"]
+            ),
+            "actor1": ["JNIM", "JNIM", "ISSP", "JNIM", "ISSP", "JNIM"],
+        }
+    )
+    data = plots.ChartData("weekly", frame, dt.date(2023, 11, 20), dt.date(2023, 12, 13),
+                           dt.date(2023, 12, 13), by="actor1")  # fmt: skip
+    starts, _, _ = plots._periods(data)
+    order, counts = plots.bar_counts(data, starts)
+    # The Nov. 19 row falls before the first week shown (the week of Nov. 20).
+    assert order == ["JNIM", "ISSP"]
+    assert counts.tolist() == [[2, 1, 0, 0], [1, 0, 0, 1]]
+
+
+def test_each_bar_series_is_one_path_of_closed_rectangles() -> None:
+    import numpy as np
+    from matplotlib.path import Path as MplPath
+
+    path = plots._bars(np.array([0.0, 7.0, 14.0]), 5.0, np.array([0.0, 1.0, 0.0]),
+                       np.array([3.0, 0.0, 2.0]))  # fmt: skip
+    rectangles = [poly.tolist() for poly in path.to_polygons(closed_only=True)]
+    assert rectangles == [
+        [[0, 0], [5, 0], [5, 3], [0, 3], [0, 0]],
+        [[14, 0], [19, 0], [19, 2], [14, 2], [14, 0]],
+    ]  # the empty week draws nothing
+    assert list(path.codes).count(MplPath.CLOSEPOLY) == 2
+
+
 def test_chart_is_byte_identical_when_drawn_twice(tmp_path: Path) -> None:
     root = chart_edition(tmp_path, f"  pace:\n    title: A Chart\n{KINDS['map']}")
     first, _ = draw(root)

@@ -20,7 +20,7 @@ from weekly.errors import Problems, display_path
 from weekly.figures import Asset, ChartDrawer
 
 #: Bump when the drawing changes, so cached charts are drawn again.
-STYLE_VERSION = "5"
+STYLE_VERSION = "6"
 COMMON = {"where", "since", "until"}
 OPTIONS = {
     "weekly": COMMON | {"by", "top"},
