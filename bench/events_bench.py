@@ -4,13 +4,14 @@
 
 Builds the table in a temporary folder (all 31 ACLED columns, synthetic values), then
 times, each in a fresh process: facts + charts with no columnar cache (cold), the same
-with the cache warm but charts to draw, and a re-render with every chart cached. Prints
-figures; asserts nothing.
+with the cache warm but charts to draw, and a re-render with every chart cached (the two
+warm cases five times each: median and range). Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
+REPEATS = 5  # fresh processes per warm case; the median is reported
 
 UPDATE = """\
 ---
@@ -140,20 +142,30 @@ def main() -> None:
             f"table: {rows:,} rows, {size:.0f} MB CSV, built in {time.perf_counter() - start:.1f} s"
         )
         cache = inputs / ".weekly-cache"
-        for label in ("cold (no columnar cache, charts drawn)",
-                      "columnar cache warm, charts drawn",
-                      "re-render, charts cached"):  # fmt: skip
-            if label.startswith("columnar"):
-                for svg in (cache / "charts").glob("*.svg"):
-                    svg.unlink()
-            wall, inside, mpl = timed(inputs)
-            print(f"{label:42} {wall:5.2f} s wall, {inside:5.2f} s in assemble, "
-                  f"matplotlib imported: {'yes' if mpl else 'no'}")  # fmt: skip
+        wall, inside, mpl = timed(inputs)
+        report("cold (no columnar cache, charts drawn)", [wall], [inside], mpl)
+        for label, drop_charts in (("columnar cache warm, charts drawn", True),
+                                   ("re-render, charts cached", False)):  # fmt: skip
+            walls, insides = [], []
+            for _ in range(REPEATS):
+                if drop_charts:
+                    for svg in (cache / "charts").glob("*.svg"):
+                        svg.unlink()
+                wall, inside, mpl = timed(inputs)
+                walls.append(wall)
+                insides.append(inside)
+            report(label, walls, insides, mpl)
         os.utime(inputs / "events.csv")  # a touched source refreshes the cache
-        wall, inside, _ = timed(inputs)
-        print(
-            f"{'source touched: cache rebuilt':42} {wall:5.2f} s wall, {inside:5.2f} s in assemble"
-        )
+        wall, inside, mpl = timed(inputs)
+        report("source touched: cache rebuilt", [wall], [inside], mpl)
+
+
+def report(label: str, walls: list[float], insides: list[float], mpl: bool) -> None:
+    """Print the median wall time (and the range over repeats) of one case."""
+    spread = f" ({min(walls):.2f}-{max(walls):.2f})" if len(walls) > 1 else " " * 12
+    print(f"{label:40} {statistics.median(walls):5.2f} s wall{spread}, "
+          f"{statistics.median(insides):5.2f} s in assemble, "
+          f"matplotlib imported: {'yes' if mpl else 'no'}")  # fmt: skip
 
 
 if __name__ == "__main__":
