@@ -104,3 +104,28 @@ def test_a_bad_fact_is_reported_every_time(tmp_path: Path, weekly) -> None:
     assert [run.returncode for run in runs] == [2, 2]
     assert "unknown events column 'actor9'" in runs[0].stderr
     assert runs[1].stderr == runs[0].stderr
+
+
+PREVIEW = """\
+import sys
+from pathlib import Path
+from weekly import preview
+with preview.warm_yaml():
+    page = preview.Preview(Path("inputs"), "2023-12-13").build()
+assert not page.errors, page.errors
+print("pandas" in sys.modules, "matplotlib" in sys.modules)
+"""
+
+
+def test_preview_builds_take_facts_and_charts_from_the_memo(tmp_path: Path) -> None:
+    root = memo_edition(tmp_path)
+    render_html(root)  # fills the memo
+    result = subprocess.run(
+        [sys.executable, "-c", PREVIEW],
+        cwd=root,
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(root)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "False False"

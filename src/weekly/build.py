@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from weekly.assemble import Update
-    from weekly.errors import Problem
+    from weekly.errors import Problem, Problems
     from weekly.figures import Asset
     from weekly.html import NavView
 
@@ -42,21 +42,30 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return names
 
 
-def load_checked(inputs: Path, cutoff: str) -> Update:
-    """Assemble edition ``cutoff`` and run the checks; raise on any error."""
+def assemble_checked(inputs: Path, name: str, problems: Problems) -> Update:
+    """Assemble edition ``name`` and run the checks, recording problems in ``problems``.
+
+    Facts and charts come from the memo while the events table is unchanged, so neither
+    pandas nor matplotlib is touched (see :mod:`weekly.memo`).
+    """
     from weekly.assemble import assemble
-    from weekly.edition import resolve_cutoff
-    from weekly.errors import Problems
+    from weekly.check import review
     from weekly.memo import Memos
 
-    problems = Problems()
-    name = resolve_cutoff(inputs, cutoff)
-    memos = Memos()  # facts and charts of an unchanged events table, without pandas
+    memos = Memos()
     update = assemble(inputs, name, problems, helpers=memos.helpers, charts=memos.charts)
     memos.save()
-    from weekly.check import review
-
     review(update, problems)
+    return update
+
+
+def load_checked(inputs: Path, cutoff: str) -> Update:
+    """Assemble edition ``cutoff`` and run the checks; raise on any error."""
+    from weekly.edition import resolve_cutoff
+    from weekly.errors import Problems
+
+    problems = Problems()
+    update = assemble_checked(inputs, resolve_cutoff(inputs, cutoff), problems)
     problems.raise_if_errors()
     return update
 

@@ -221,13 +221,11 @@ class Preview:
             return page
 
     def _assemble(self) -> tuple[Any, list[Problem]]:
-        from weekly.assemble import assemble
-        from weekly.check import review
+        from weekly.build import assemble_checked
 
         problems = Problems()
         try:
-            update = assemble(self.inputs, self.name, problems)
-            review(update, problems)
+            update = assemble_checked(self.inputs, self.name, problems)
         except WeeklyError as exc:
             return None, list(exc.problems)
         except Exception as exc:
