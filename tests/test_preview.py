@@ -3,6 +3,7 @@ surface (404s, same-origin, loopback only) and the command line around it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import io
 import os
@@ -478,6 +479,23 @@ def test_final_html_and_pdf_carry_no_draft_aids(edition: Path, weekly) -> None:
     assert "Al Qaeda Strengthens in Central Mali" in text
     for aid in ("DRAFT", "not for distribution", "Reviewer panel", "line 13"):
         assert aid not in text
+
+
+def test_warm_yaml_hands_out_copies_a_reader_may_change(tmp_path: Path) -> None:
+    from weekly import edition, preview, yamlfile
+
+    text = "a:\n  b: [1, 2]\n  when: 2023-12-13\n"
+    path = tmp_path / "x.yaml"
+    with preview.warm_yaml():  # replaces the loader the edition module calls
+        first = edition.load_yaml(text, path)
+        first.data["a"]["b"].append(3)
+        first.data["a"]["c"] = "new"
+        first.lines[("z",)] = 9
+        second = edition.load_yaml(text, path)
+    fresh = yamlfile.load_yaml(text, path)
+    assert second == fresh
+    assert second.data == {"a": {"b": [1, 2], "when": dt.date(2023, 12, 13)}}
+    assert second.line("a", "b") == 2
 
 
 def test_findings_link_to_their_place_in_the_draft(project: Path) -> None:

@@ -136,11 +136,14 @@ def finding_views(problems: Iterable[Problem], update: Update | None = None) -> 
 def _note_sources(update: Update) -> dict[str, list[dict[str, str]]]:
     sources = update.edition.sources
     found: dict[str, list[dict[str, str]]] = {}
+    shown: dict[Path, str] = {}  # relpath is slow enough to matter for 500 notes
     for note in update.notes:
         entries = []
         for key in note.keys:
             source = sources.get(key)
-            where = f"{display_path(source.path)}:{source.line}" if source else "not defined"
+            if source and source.path not in shown:
+                shown[source.path] = display_path(source.path)
+            where = f"{shown[source.path]}:{source.line}" if source else "not defined"
             entries.append({"key": key, "where": where})
         found[str(note.number)] = entries
     return found
