@@ -29,18 +29,24 @@ def memo_edition(tmp_path: Path) -> Path:
     return root
 
 
-def render_html(root: Path) -> tuple[str, str]:
-    """Render to HTML in a fresh process; return (imports seen, the HTML)."""
+def run_script(root: Path, script: str) -> str:
+    """Run ``script`` in a fresh Python process in ``root``; return what it printed."""
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", script],
         cwd=root,
         env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(root)},
         capture_output=True,
         text=True,
         check=True,
     )
+    return result.stdout.strip()
+
+
+def render_html(root: Path) -> tuple[str, str]:
+    """Render to HTML in a fresh process; return (imports seen, the HTML)."""
+    imports = run_script(root, SCRIPT)
     html = next((root / "output/2023-12-13").glob("*.html")).read_text(encoding="utf-8")
-    return result.stdout.strip(), html
+    return imports, html
 
 
 def test_second_render_is_identical_and_reads_no_table(tmp_path: Path) -> None:
@@ -120,12 +126,4 @@ print("pandas" in sys.modules, "matplotlib" in sys.modules)
 def test_preview_builds_take_facts_and_charts_from_the_memo(tmp_path: Path) -> None:
     root = memo_edition(tmp_path)
     render_html(root)  # fills the memo
-    result = subprocess.run(
-        [sys.executable, "-c", PREVIEW],
-        cwd=root,
-        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(root)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.strip() == "False False"
+    assert run_script(root, PREVIEW) == "False False"
