@@ -105,6 +105,24 @@ def run_weekly(
     )
 
 
+def run_script(cwd: Path, script: str) -> str:
+    """Run ``script`` in a fresh Python process in ``cwd``; return what it printed.
+
+    Only ``src`` is importable and nothing of the test process is loaded, so the script
+    can tell which modules a step imports.
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=cwd,
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(cwd)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return result.stdout.strip()
+
+
 @pytest.fixture
 def weekly() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Return :func:`run_weekly`."""

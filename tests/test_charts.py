@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, SRC, UPDATE, write_tree
+from conftest import SOURCES, UPDATE, run_script, write_tree
 from test_events import held_out_rows, render_errors, table
 from weekly import events, plots
 from weekly.assemble import assemble
@@ -171,19 +169,8 @@ def test_cached_rerender_does_not_import_matplotlib(tmp_path: Path) -> None:
         "assert update.figures['pace'].asset is not None\n"
         "print('matplotlib' in sys.modules)\n"
     )
-
-    def run() -> str:
-        return subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=root,
-            env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(tmp_path)},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-
-    assert run() == "True"  # first render draws
-    assert run() == "False"  # unchanged: read from the cache
+    assert run_script(root, script) == "True"  # first render draws
+    assert run_script(root, script) == "False"  # unchanged: read from the cache
 
 
 def test_changed_rows_draw_again(tmp_path: Path) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, SRC, UPDATE, write_tree
+from conftest import SOURCES, UPDATE, run_script, write_tree
 from weekly import events
 from weekly.assemble import assemble
 from weekly.errors import Problems
@@ -222,15 +221,7 @@ def test_edition_without_events_does_not_import_pandas(edition: Path) -> None:
         "assemble(Path('inputs'), '2023-12-13', Problems())\n"
         "print(sorted(m for m in ('pandas', 'pyarrow', 'matplotlib') if m in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=edition,
-        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.strip() == "[]"
+    assert run_script(edition, script) == "[]"
 
 
 # -- held-out edition, end to end ---------------------------------------------------------

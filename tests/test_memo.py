@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import SRC
+from conftest import run_script
 from test_charts import KINDS, chart_edition
 from test_events import held_out_rows, render_errors, table
 
@@ -27,19 +25,6 @@ def memo_edition(tmp_path: Path) -> Path:
     update = root / "inputs/2023-12-13/update.md"
     update.write_text(update.read_text(encoding="utf-8") + "\n" + FACT, encoding="utf-8")
     return root
-
-
-def run_script(root: Path, script: str) -> str:
-    """Run ``script`` in a fresh Python process in ``root``; return what it printed."""
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=root,
-        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(root)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip()
 
 
 def render_html(root: Path) -> tuple[str, str]:

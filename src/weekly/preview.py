@@ -15,8 +15,6 @@ reach a file; every other path is a 404. Requests must name this server in their
 from __future__ import annotations
 
 import base64
-import copy
-import dataclasses
 import datetime as dt
 import errno
 import hashlib
@@ -100,13 +98,13 @@ class YamlMemo:
 
     def __init__(self, limit: int = 64) -> None:
         self.limit = limit
-        self.docs: dict[tuple[str, str, int], Any] = {}
+        self.docs: dict[tuple[str, str, int], YamlDoc] = {}
         self.lock = threading.Lock()
 
     def wrap(self, load: Callable[..., Any]) -> Callable[..., Any]:
         """Return ``load`` (``weekly.yamlfile.load_yaml``) with the memo in front."""
 
-        def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
+        def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlDoc:
             key = (text, str(path), first_line)
             with self.lock:
                 doc = self.docs.get(key)
@@ -117,31 +115,9 @@ class YamlMemo:
                         self.docs.pop(next(iter(self.docs)))
                     self.docs[key] = doc
             # Callers may change what they get (series overlays do): hand out copies.
-            return _copy_doc(doc)
+            return doc.copy()
 
         return load_yaml
-
-
-def _copy_tree(value: Any) -> Any:
-    """Return a copy of YAML data: new dicts and lists, the same (immutable) scalars."""
-    if isinstance(value, dict):
-        return {key: _copy_tree(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy_tree(item) for item in value]
-    return value
-
-
-def _copy_doc(doc: Any) -> Any:
-    """Return a copy of a parsed YAML document that its reader may change freely.
-
-    Ten times faster than ``copy.deepcopy``, which matters for a bibliography of hundreds
-    of sources copied on every save.
-    """
-    if not isinstance(doc, YamlDoc):
-        return copy.deepcopy(doc)
-    return dataclasses.replace(
-        doc, data=_copy_tree(doc.data), lines=dict(doc.lines), duplicates=list(doc.duplicates)
-    )
 
 
 @contextmanager
