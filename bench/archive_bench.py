@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import SOURCES, UPDATE, write_tree  # noqa: E402
-from weekly.archive import build_archive  # noqa: E402
+from weekly.site.archive import build_archive  # noqa: E402
 
 
 def make_inputs(root: Path, count: int) -> None:

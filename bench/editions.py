@@ -6,7 +6,7 @@ from the events table; N× multiplies all of them. The text is made of plausible
 analytic sentences drawn from a fixed vocabulary with a seeded random generator, so every
 run builds byte-identical inputs.
 
-Charts are only added when ``weekly.charts`` can draw them (the events stage); before
+Charts are only added when ``weekly.events.charts`` can draw them (the events stage); before
 that, each chart is replaced by a static SVG image of similar weight so that the PDF has
 the same number of figures to lay out.
 """
@@ -180,11 +180,11 @@ key_takeaway: >-
 
 
 def charts_available() -> bool:
-    """Return True when ``weekly.charts`` draws a 1× edition's charts without an error."""
+    """Return True when ``weekly.events.charts`` draws a 1× edition's charts without an error."""
     import tempfile
 
-    from weekly.assemble import assemble
     from weekly.errors import Problems, WeeklyError
+    from weekly.resolve.update import assemble
 
     with tempfile.TemporaryDirectory() as tmp:
         inputs = build(Path(tmp), 1, use_charts=True)

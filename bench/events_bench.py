@@ -70,7 +70,7 @@ TIMED = """\
 import sys, time
 start = time.perf_counter()
 from pathlib import Path
-from weekly.assemble import assemble
+from weekly.resolve.update import assemble
 from weekly.errors import Problems
 problems = Problems()
 update = assemble(Path(sys.argv[1]), "2023-12-13", problems)

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from weekly import preview  # noqa: E402
-from weekly.build import load_checked  # noqa: E402
-from weekly.draft import draft_html  # noqa: E402
+from weekly.pipeline import load_checked  # noqa: E402
+from weekly.render.draft import draft_html  # noqa: E402
 
 
 def main() -> None:

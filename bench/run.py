@@ -59,10 +59,10 @@ inputs, runs = Path(sys.argv[1]), int(sys.argv[2])
 update_md = inputs / "{edition}" / "update.md"
 original = update_md.read_text(encoding="utf-8")
 try:
-    from weekly.preview import Preview, warm_yaml
+    from weekly.preview.serve import Preview, warm_yaml
 except ImportError:  # before weekly preview existed: assemble + render_html, in a loop
-    from weekly import build
-    from weekly.html import render_html
+    from weekly import pipeline as build
+    from weekly.render.html import render_html
 
     def rebuild():
         render_html(build.load_checked(inputs, "{edition}"), draft=True)
@@ -73,7 +73,7 @@ else:
 
     def rebuild():
         page = preview.build()
-    kind = "weekly.preview.Preview.build"
+    kind = "weekly.preview.serve.Preview.build"
 
 def once(text):
     update_md.write_text(text, encoding="utf-8")
@@ -175,9 +175,10 @@ def peer_markdown(work: Path) -> str:
     """
     import re
 
-    from weekly import build, events
-    from weekly.bodytemplate import render_body
+    from weekly import pipeline as build
+    from weekly.body.template import render_body
     from weekly.errors import Problems
+    from weekly.events import table as events
 
     update = build.load_checked(work / "inputs", EDITION)
     edition = update.edition
@@ -400,7 +401,7 @@ def main() -> None:
     }
     print(f"machine: {results['machine']}")
     if not charts:
-        print("note: weekly.charts cannot draw charts yet; figures are static SVG images")
+        print("note: weekly.events.charts cannot draw charts yet; figures are static SVG images")
     root = Path(tempfile.mkdtemp(prefix="weekly-bench-"))
     try:
         for scale in scales:

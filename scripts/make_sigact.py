@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from weekly.events import ACLED_COLUMNS
+from weekly.events.table import ACLED_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACES = ROOT / "src" / "weekly" / "data" / "sahel-places.csv"

@@ -9,9 +9,10 @@ import pytest
 
 from conftest import SOURCES, UPDATE, run_script, write_tree
 from test_events import held_out_rows, render_errors, table
-from weekly import events, plots
-from weekly.assemble import assemble
 from weekly.errors import Problems
+from weekly.events import plots
+from weekly.events import table as events
+from weekly.resolve.update import assemble
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -163,7 +164,7 @@ def test_map_renders_to_png(tmp_path: Path) -> None:
 def test_cached_rerender_does_not_import_matplotlib(tmp_path: Path) -> None:
     root = chart_edition(tmp_path, f"  pace:\n    title: A Chart\n{KINDS['weekly-by']}")
     script = (
-        "import sys\nfrom pathlib import Path\nfrom weekly.assemble import assemble\n"
+        "import sys\nfrom pathlib import Path\nfrom weekly.resolve.update import assemble\n"
         "from weekly.errors import Problems\n"
         "update = assemble(Path('inputs'), '2023-12-13', Problems())\n"
         "assert update.figures['pace'].asset is not None\n"

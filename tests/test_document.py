@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from weekly.document import parse_body
+from weekly.body.parse import parse_body
 from weekly.errors import Problems
 
 

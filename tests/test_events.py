@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SOURCES, UPDATE, run_script, write_tree
-from weekly import events
-from weekly.assemble import assemble
 from weekly.errors import Problems
+from weekly.events import table as events
+from weekly.resolve.update import assemble
 
 HEADER = ["event_date", "event_type", "actor1", "admin1", "location", "fatalities", "country"]
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
@@ -216,7 +216,7 @@ def test_cached_copy_answers_as_the_source_does(tmp_path: Path) -> None:
 
 def test_edition_without_events_does_not_import_pandas(edition: Path) -> None:
     script = (
-        "import sys\nfrom pathlib import Path\nfrom weekly.assemble import assemble\n"
+        "import sys\nfrom pathlib import Path\nfrom weekly.resolve.update import assemble\n"
         "from weekly.errors import Problems\n"
         "assemble(Path('inputs'), '2023-12-13', Problems())\n"
         "print(sorted(m for m in ('pandas', 'pyarrow', 'matplotlib') if m in sys.modules))\n"

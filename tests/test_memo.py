@@ -14,7 +14,7 @@ FACT = 'JNIM struck {{ events.count(actor1="JNIM", since="2023-11-19") }} times.
 SCRIPT = """\
 import sys
 from pathlib import Path
-from weekly import build
+from weekly import pipeline as build
 build.render(Path("inputs"), Path("output"), "2023-12-13", ("html",))
 print("pandas" in sys.modules, "pyarrow" in sys.modules, "matplotlib" in sys.modules)
 """
@@ -100,7 +100,7 @@ def test_a_bad_fact_is_reported_every_time(tmp_path: Path, weekly) -> None:
 PREVIEW = """\
 import sys
 from pathlib import Path
-from weekly import preview
+from weekly.preview import serve as preview
 with preview.warm_yaml():
     page = preview.Preview(Path("inputs"), "2023-12-13").build()
 assert not page.errors, page.errors

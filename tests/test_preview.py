@@ -21,7 +21,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import SRC, UPDATE, write_tree
-from weekly import preview
+from weekly.preview import serve as preview
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -482,7 +482,8 @@ def test_final_html_and_pdf_carry_no_draft_aids(edition: Path, weekly) -> None:
 
 
 def test_warm_yaml_hands_out_copies_a_reader_may_change(tmp_path: Path) -> None:
-    from weekly import edition, preview, yamlfile
+    from weekly.inputs import edition, yamlfile
+    from weekly.preview import serve as preview
 
     text = "a:\n  b: [1, 2]\n  when: 2023-12-13\n"
     path = tmp_path / "x.yaml"
@@ -499,9 +500,9 @@ def test_warm_yaml_hands_out_copies_a_reader_may_change(tmp_path: Path) -> None:
 
 
 def test_findings_link_to_their_place_in_the_draft(project: Path) -> None:
-    from weekly.build import load_checked
-    from weekly.draft import aids_for, anchor_for, draft_html
     from weekly.errors import Problem
+    from weekly.pipeline import load_checked
+    from weekly.render.draft import aids_for, anchor_for, draft_html
 
     write_tree(
         project,

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from weekly.errors import Problems
-from weekly.sources import Source, defang, load_sources, print_source
+from weekly.inputs.sources import Source, defang, load_sources, print_source
 
 HERE = Path("inputs/sources.yaml")
 

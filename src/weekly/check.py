@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 from markdown_it.token import Token
 
 from weekly.apstyle import slugify
-from weekly.assemble import Update, assemble
-from weekly.document import Block
-from weekly.edition import resolve_cutoff
+from weekly.body.parse import Block
 from weekly.errors import Problem, Problems, WeeklyError
+from weekly.inputs.edition import resolve_cutoff
+from weekly.resolve.update import Update, assemble
 
 #: The ICD 203 expressions of likelihood, from least to most likely.
 STANDARD_TERMS = (

@@ -1,0 +1,49 @@
+"""``weekly new``: start an edition from the previous one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from weekly.cli.options import (
+    handled,
+    inputs_option,
+)
+
+
+@click.command()
+@click.option(
+    "--cutoff",
+    required=True,
+    metavar="DATE",
+    help="The new edition's data cutoff date, e.g. 2023-12-20.",
+)
+@click.option(
+    "--from",
+    "base",
+    metavar="DATE",
+    default=None,
+    help="Start from this edition instead of the latest earlier one.",
+)
+@click.option(
+    "--series",
+    "series",
+    metavar="KEY",
+    default=None,
+    help="Start from the latest earlier edition of this series (several series in one tree).",
+)
+@inputs_option
+def new(cutoff: str, base: str | None, series: str | None, inputs: Path) -> None:
+    """Start inputs/DATE/update.md from the previous edition."""
+    from weekly.errors import display_path
+    from weekly.inputs.new import start_edition
+
+    with handled():
+        started = start_edition(inputs, cutoff, base, series)
+    base_path = display_path(inputs / started.base / "update.md")
+    click.echo(f"created {display_path(started.path)} from {base_path}")
+    for path in started.copied:
+        click.echo(f"copied {display_path(path)}")
+    for reason in started.dropped:
+        click.echo(f"left out figure {reason}", err=True)

@@ -1,0 +1,109 @@
+"""Options, error handling and progress shared by the commands: the only place that prints."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def inputs_option(func: F) -> F:
+    """Add ``--inputs`` (the inputs root)."""
+    return click.option(
+        "--inputs",
+        "inputs",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("inputs"),
+        show_default=True,
+        help="Folder holding series.yaml, sources.yaml, events and one folder per edition.",
+    )(func)
+
+
+def output_option(func: F) -> F:
+    """Add ``--output`` (the output root)."""
+    return click.option(
+        "--output",
+        "output",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output"),
+        show_default=True,
+        help="Folder the rendered editions are written to.",
+    )(func)
+
+
+def cutoff_option(func: F) -> F:
+    """Add ``--cutoff`` (an edition date or ``latest``)."""
+    return click.option(
+        "--cutoff",
+        required=True,
+        metavar="DATE|latest",
+        help="The edition's data cutoff date, e.g. 2023-12-13, or 'latest'.",
+    )(func)
+
+
+def report(problems: list[Any], with_level: bool = False) -> None:
+    """Print problems one a line on stderr."""
+    for problem in problems:
+        click.echo(problem.with_level() if with_level else str(problem), err=True)
+
+
+@contextmanager
+def handled(outcome: str = "nothing written") -> Iterator[None]:
+    """Turn a :class:`WeeklyError` into its lines, a summary and exit status 2."""
+    from weekly.errors import WeeklyError
+
+    try:
+        yield
+    except WeeklyError as exc:
+        errors = [p for p in exc.problems if p.level == "error"]
+        for problem in exc.problems:  # errors as path:line: message; warnings say so
+            report([problem], with_level=problem.level == "warning")
+        count = len(errors) or 1
+        click.echo(f"weekly: {count} error{'s' if count != 1 else ''}; {outcome}", err=True)
+        sys.exit(2)
+
+
+def parse_formats(formats: str) -> tuple[str, ...]:
+    from weekly import pipeline as build
+
+    try:
+        return build.parse_formats(formats)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from None
+
+
+def format_option(func: F) -> F:
+    """Add ``--format`` (html, pdf or both)."""
+    return click.option(
+        "--format",
+        "formats",
+        default="html,pdf",
+        show_default=True,
+        help="Comma-separated output formats: html, pdf.",
+    )(func)
+
+
+def base_url_option(func: F) -> F:
+    """Add ``--base-url`` (where the archive is published, for the feed)."""
+    return click.option(
+        "--base-url",
+        default="",
+        metavar="URL",
+        help="Where output/ is published; makes the feed's links and ids absolute.",
+    )(func)
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
+    """Show a progress bar on stderr (a terminal only) while ``total`` steps run."""
+    if not total or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield lambda: bar.update(1)

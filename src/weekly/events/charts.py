@@ -1,0 +1,217 @@
+"""Draw figures from the events table: check the chart's options, select its rows, cache it.
+
+A chart is stored under ``inputs/.weekly-cache/charts/`` by a digest of its options, the
+rows it shows and :data:`STYLE_VERSION`; an unchanged chart is read back without
+importing matplotlib (:mod:`weekly.events.plots` does the drawing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from typing import Any
+
+from weekly.apstyle import long_date, slugify
+from weekly.errors import Problems, display_path
+from weekly.events import table as events
+from weekly.inputs.edition import Edition, FigureSpec
+from weekly.resolve.figures import Asset, ChartDrawer
+
+#: Bump when the drawing changes, so cached charts are drawn again.
+STYLE_VERSION = "6"
+COMMON = {"where", "since", "until"}
+OPTIONS = {
+    "weekly": COMMON | {"by", "top"},
+    "monthly": COMMON | {"by", "top"},
+    "share": COMMON | {"by", "top"},
+    "map": COMMON | {"color", "size", "extent"},
+}
+MAP_SIZES = ("count", "fatalities")
+
+
+class ChartError(ValueError):
+    """A chart option that cannot be used; ``key`` names the option."""
+
+    def __init__(self, key: str, message: str, code: str = "E304") -> None:
+        super().__init__(message)
+        self.key = key
+        self.message = message
+        self.code = code
+
+
+def _column(table: events.EventTable, key: str, value: Any) -> str:
+    if not isinstance(value, str) or value not in table.names:
+        if isinstance(value, str):
+            raise ChartError(key, f"{key}: {table.unknown(value)}")
+        raise ChartError(key, f"{key}: expected a column name, got {value!r}")
+    return value
+
+
+def _extent(value: Any) -> list[float] | None:
+    if value is None:
+        return None
+    if (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        and value[0] < value[2]
+        and value[1] < value[3]
+    ):
+        return [float(v) for v in value]
+    raise ChartError("extent", "extent: expected [west, south, east, north] in degrees")
+
+
+def _digest(meta: dict[str, Any], frame: Any) -> str:
+    import pandas as pd
+
+    hasher = hashlib.sha256(json.dumps(meta, sort_keys=True, default=str).encode())
+    hasher.update(",".join(frame.columns).encode())
+    hasher.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return hasher.hexdigest()[:32]
+
+
+def _cached(folder: Any, key: str) -> bytes | None:
+    path = folder / f"{key}.svg"
+    return path.read_bytes() if path.is_file() else None
+
+
+def _store(folder: Any, key: str, data: bytes) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".chart.", suffix=".tmp", dir=folder)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, folder / f"{key}.svg")
+    except OSError:
+        return
+
+
+class Drawer:
+    """Draws the charts of one edition (callable as a :data:`ChartDrawer`)."""
+
+    def __init__(self, edition: Edition) -> None:
+        self.edition = edition
+        self.cutoff = edition.cutoff.date()
+
+    def __call__(self, spec: FigureSpec, problems: Problems) -> tuple[Asset, str] | None:
+        try:
+            return self.draw(spec, problems)
+        except ChartError as exc:
+            line = spec.lines.get(exc.key, spec.lines.get("chart", spec.line))
+            problems.error(exc.code, self.edition.path, line, f"figure '{spec.id}': {exc.message}")
+            return None
+
+    def draw(self, spec: FigureSpec, problems: Problems) -> tuple[Asset, str] | None:
+        """Return the chart of ``spec`` and its provenance; raise ChartError on bad options."""
+        kind = spec.chart or "weekly"
+        options = spec.options
+        for key in options:
+            if key not in OPTIONS[kind]:
+                allowed = ", ".join(sorted(OPTIONS[kind]))
+                raise ChartError(key, f"unknown option '{key}' for chart: {kind} ({allowed})")
+        where = options.get("where") or {}
+        if not isinstance(where, dict):
+            raise ChartError("where", "where: expected a mapping of column to value or list")
+        table = events.table_for(self.edition.inputs, self.cutoff)
+        if table is None:
+            raise ChartError("chart", events.NO_TABLE, "E300")
+        problems.extend(table.problems)
+        if not table.ok:
+            return None
+        try:
+            first, last = table.window(options.get("since"), options.get("until"))
+        except events.QueryError as exc:
+            key = "since" if str(exc).startswith("since") else "until"
+            raise ChartError(key if key in options else "since", str(exc)) from None
+        try:
+            mask = table.select(where, options.get("since"), options.get("until"))
+        except events.QueryError as exc:
+            raise ChartError("where", f"where: {exc}") from None
+        count = int(mask.sum())
+        described = events.describe(where, first, last)
+        if count == 0:
+            raise ChartError("chart", f"no events to chart ({described})", "E302")
+
+        top = options.get("top", 6)
+        if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= 12:
+            raise ChartError("top", "top: expected a whole number from 1 to 12")
+        by = _column(table, "by", options["by"]) if options.get("by") is not None else None
+        if kind == "share" and by is None:
+            by = "admin1"
+        color = _column(table, "color", options.get("color", "actor1"))
+        size = options.get("size", "count")
+        if size not in MAP_SIZES:
+            raise ChartError("size", f"size: expected count or fatalities, got {size!r}")
+        extent = _extent(options.get("extent"))
+
+        names = ["event_date"]
+        if kind == "map":
+            names += [n for n in ("latitude", "longitude") if n in table.names]
+            names += ["location", "admin1", color]
+            names += [n for n in ("country", "fatalities") if n in table.names]
+        elif by:
+            names.append(by)
+        frame = table.frame(mask, list(dict.fromkeys(names)))
+        dropped = 0
+        if kind == "map":
+            frame, dropped = _locate(frame)
+            if frame.empty:
+                raise ChartError(
+                    "chart", f"none of the {count:,} events has coordinates to map", "E302"
+                )
+        start = first or frame["event_date"].min().date()
+        meta = {
+            "kind": kind, "by": by, "color": color, "size": size, "top": top, "extent": extent,
+            "first": start, "last": last, "cutoff": self.cutoff, "style": STYLE_VERSION,
+        }  # fmt: skip
+        key = _digest(meta, frame)
+        folder = self.edition.inputs / events.CACHE_DIR / "charts"
+        svg = _cached(folder, key)
+        if svg is None:
+            from weekly.events import plots
+
+            svg = plots.draw(
+                plots.ChartData(
+                    kind=kind, frame=frame, first=start, last=last, cutoff=self.cutoff, by=by,
+                    color=color, size=size, top=top, extent=extent,
+                )
+            )  # fmt: skip
+            _store(folder, key, svg)
+        name = f"figures/{slugify(spec.id) or 'chart'}.svg"
+        provenance = (
+            f"Chart: {kind}, drawn from {count:,} events in {display_path(table.source)} "
+            f"({described}); data cutoff {long_date(self.cutoff)}."
+        )
+        if dropped:
+            provenance += f" {dropped:,} events without coordinates are not on the map."
+        return Asset(name, svg, "image/svg+xml"), provenance
+
+
+def _locate(frame: Any) -> tuple[Any, int]:
+    """Fill missing coordinates from the bundled places; drop rows still without them."""
+    import pandas as pd
+
+    from weekly.events.table import places
+
+    frame = frame.copy()
+    for name in ("latitude", "longitude"):
+        if name not in frame:
+            frame[name] = float("nan")
+    known = places()
+    missing = frame["latitude"].isna() | frame["longitude"].isna()
+    if missing.any():
+        names = frame.loc[missing, "location"].astype("string")
+        frame.loc[missing, "latitude"] = names.map(lambda n: known.get(n, (None, None))[0])
+        frame.loc[missing, "longitude"] = names.map(lambda n: known.get(n, (None, None))[1])
+        frame["latitude"] = pd.to_numeric(frame["latitude"])
+        frame["longitude"] = pd.to_numeric(frame["longitude"])
+    located = frame["latitude"].notna() & frame["longitude"].notna()
+    return frame[located].reset_index(drop=True), int((~located).sum())
+
+
+def drawer(edition: Edition) -> ChartDrawer | None:
+    """Return the chart drawer of ``edition``."""
+    return Drawer(edition)

@@ -1,0 +1,1 @@
+"""Mail an edition: read recipients, build one message each, deliver with a ledger."""

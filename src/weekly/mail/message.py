@@ -1,0 +1,500 @@
+"""Build the mail of an edition: settings, template context, bodies and one message each.
+
+Every recipient gets a ``multipart/mixed`` message: a plain-text and an HTML alternative
+(CSS inlined, an optional figure attached inline), then the edition's PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import email.utils
+import hashlib
+import re
+import string
+import textwrap
+from dataclasses import dataclass, replace
+from email.headerregistry import Address, HeaderRegistry
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from weekly.errors import WeeklyError, display_path
+from weekly.mail.recipients import Recipient, check_address, header_safe
+from weekly.resolve.update import Update
+
+MAIL_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif"}
+#: Mail headers are written with lines up to the SMTP limit, so URLs stay whole.
+FILE_POLICY = email.policy.default.clone(max_line_length=998)
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Sender-side settings: from the series, overridden by command-line options."""
+
+    sender: Address
+    reply_to: Address | None
+    subject_template: str
+    web_url: str
+    unsubscribe_mailto: str
+    unsubscribe_url: str
+    figure: str | None = None
+
+
+def parse_mailbox(value: str, what: str) -> Address:
+    """Return ``Name <address>`` or ``address`` as an :class:`Address`; raise ValueError."""
+    if not header_safe(value):
+        raise ValueError(f"{what} contains a line break or control character")
+    header = HeaderRegistry()("from", value)
+    addresses = list(header.addresses)  # type: ignore[attr-defined]
+    if len(addresses) != 1 or header.defects or not addresses[0].addr_spec:
+        raise ValueError(f"{what}: invalid address '{value}' (expected 'Name <address>')")
+    name = addresses[0].display_name
+    checked, why = check_address(addresses[0].addr_spec)
+    if why:
+        raise ValueError(f"{what}: {why}")
+    local, _, domain = checked.rpartition("@")
+    return Address(display_name=name, username=local, domain=domain)
+
+
+def _fill(template: str, values: dict[str, str], what: str) -> str:
+    """Return ``template`` with its ``{placeholders}`` filled; raise ValueError."""
+    used = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    unknown = sorted(used - set(values))
+    if unknown:
+        known = ", ".join("{" + k + "}" for k in values)
+        raise ValueError(f"{what}: unknown placeholder {{{unknown[0]}}} (known: {known})")
+    try:
+        return template.format_map(values)
+    except (ValueError, IndexError) as exc:
+        raise ValueError(f"{what}: {exc}") from None
+
+
+def mail_settings(
+    update: Update,
+    sender: str | None = None,
+    reply_to: str | None = None,
+    web_url: str | None = None,
+    figure: str | None = None,
+) -> MailSettings:
+    """Return the settings for ``update``: options first, then the series' fields."""
+    series = update.edition.series
+    where = display_path(update.edition.inputs / "series.yaml")
+    problems: list[str] = []
+
+    def mailbox(value: str, what: str) -> Address | None:
+        try:
+            return parse_mailbox(value, what)
+        except ValueError as exc:
+            problems.append(str(exc))
+            return None
+
+    from_text = sender if sender is not None else series.mail_from
+    if not from_text:
+        problems.append(
+            f"no sender: give --from or set mail_from for series '{series.key}' in {where}"
+        )
+        from_address = None
+    else:
+        from_address = mailbox(from_text, "--from" if sender is not None else "mail_from")
+    reply_text = reply_to if reply_to is not None else series.mail_reply_to
+    reply_address = (
+        mailbox(reply_text, "--reply-to" if reply_to is not None else "mail_reply_to")
+        if reply_text
+        else None
+    )
+    for name in ("mail_subject", "unsubscribe_mailto", "unsubscribe_url", "web_url"):
+        if not header_safe(getattr(series, name)):
+            problems.append(f"{name} of series '{series.key}' contains a line break")
+    if series.unsubscribe_mailto and not series.unsubscribe_mailto.startswith("mailto:"):
+        problems.append(f"unsubscribe_mailto of series '{series.key}' must start with mailto:")
+    if series.unsubscribe_url and not series.unsubscribe_url.startswith("https://"):
+        problems.append(f"unsubscribe_url of series '{series.key}' must start with https://")
+    url_template = web_url if web_url is not None else series.web_url
+    url = ""
+    if url_template:
+        if not header_safe(url_template):
+            problems.append("--web-url contains a line break or control character")
+        else:
+            try:
+                url = _fill(
+                    url_template,
+                    {"slug": update.slug, "date": update.edition.key},
+                    "--web-url" if web_url is not None else "web_url",
+                )
+            except ValueError as exc:
+                problems.append(str(exc))
+        if url and not re.match(r"https?://", url):
+            problems.append(f"web version link must start with https:// or http://, got '{url}'")
+    if figure is not None and figure not in update.figures:
+        placed = ", ".join(update.figures) or "none"
+        problems.append(f"--figure: no figure '{figure}' placed in this edition (placed: {placed})")
+    elif figure is not None:
+        asset = update.figures[figure].asset
+        if asset is None or asset.media_type not in MAIL_IMAGE_TYPES:
+            kind = asset.media_type if asset else "missing"
+            problems.append(
+                f"--figure: figure '{figure}' is {kind}; mail clients show only PNG, JPEG or GIF"
+            )
+    if problems or from_address is None:
+        raise WeeklyError.many(problems)
+    return MailSettings(
+        sender=from_address,
+        reply_to=reply_address,
+        subject_template=series.mail_subject or "{title}",
+        web_url=url,
+        unsubscribe_mailto=series.unsubscribe_mailto,
+        unsubscribe_url=series.unsubscribe_url,
+        figure=figure,
+    )
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """A takeaway as the mail shows it; ``region`` is empty for the single form."""
+
+    region: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MailFigure:
+    """The figure shown in the mail body, attached inline by content id."""
+
+    number: int
+    title: str
+    alt: str
+    note: str
+    source: str
+    cid: str
+    data: bytes
+    media_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class MailContext:
+    """Everything ``mail.html`` and ``mail.txt`` show; the only object they receive."""
+
+    title: str
+    series_name: str
+    organization: str
+    headline: str
+    edition_date: str
+    byline: str
+    contributors: str
+    cutoff: str
+    notices: list[str]
+    takeaway_label: str
+    takeaways: list[Teaser]
+    #: Per-region teasers (lead judgments) for multi-region editions with one takeaway.
+    regions: list[Teaser]
+    figure: MailFigure | None
+    web_url: str
+    pdf_name: str
+    pdf_size: str
+    #: The first takeaway, shortened: the preview line mail clients show.
+    preheader: str
+    unsubscribe_url: str = ""
+    unsubscribe_mailto: str = ""
+    recipient_name: str = ""
+    recipient_email: str = ""
+
+
+def _inline_plain(tokens: list[Any]) -> str:
+    from weekly.body.parse import inline_text
+
+    children = [c for t in tokens for c in (t.children or [])]
+    return " ".join(inline_text(children).split())
+
+
+def file_size(count: int) -> str:
+    """Return ``count`` bytes as people read it: ``512 bytes``, ``84 KB``, ``1.2 MB``."""
+    if count < 1024:
+        return f"{count} bytes"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.0f} KB"
+    return f"{count / 1024 / 1024:.1f} MB"
+
+
+def mail_context(update: Update, settings: MailSettings, pdf: bytes) -> MailContext:
+    """Return the template context shared by every recipient of ``update``."""
+    from weekly.render.html import page_context
+
+    page = page_context(update, "")
+    takeaways = [
+        Teaser(region, " ".join(text.split()))
+        for (region, _), text in zip(update.takeaway_tokens, update.takeaway_text, strict=False)
+    ]
+    regions: list[Teaser] = []
+    titled = [s for s in update.body.sections if s.title]
+    if len(titled) > 1 and not any(t.region for t in takeaways):
+        for section in titled:
+            sentence = next(
+                (
+                    lead
+                    for a in section.assessments
+                    for block in a.all_blocks
+                    if (lead := block.lead_parts()[0])
+                ),
+                "",
+            )
+            if sentence:
+                regions.append(Teaser(section.title, sentence))
+    figure = None
+    if settings.figure:
+        fig = update.figures[settings.figure]
+        assert fig.asset is not None
+        digest = hashlib.sha256(fig.asset.data).hexdigest()[:16]
+        figure = MailFigure(
+            number=fig.number,
+            title=fig.spec.title,
+            alt=fig.spec.alt or fig.spec.title,
+            note=fig.spec.note,
+            source=fig.spec.source,
+            cid=f"figure-{fig.number}.{digest}@{settings.sender.domain}",
+            data=fig.asset.data,
+            media_type=fig.asset.media_type,
+            filename=Path(fig.asset.name).name,
+        )
+    first = takeaways[0].text if takeaways else update.edition.headline
+    preheader = textwrap.shorten(first, 140, placeholder="…")
+    return MailContext(
+        title=update.title,
+        series_name=page.series_name,
+        organization=page.organization,
+        headline=page.headline,
+        edition_date=page.edition_date,
+        byline=page.byline,
+        contributors=page.contributors,
+        cutoff=page.cutoff,
+        notices=[_inline_plain(tokens) for tokens in update.notice_tokens],
+        takeaway_label=page.takeaway_label,
+        takeaways=takeaways,
+        regions=regions,
+        figure=figure,
+        web_url=settings.web_url,
+        pdf_name=f"{update.slug}.pdf",
+        pdf_size=file_size(len(pdf)),
+        preheader=preheader,
+        unsubscribe_url=settings.unsubscribe_url,
+        unsubscribe_mailto=settings.unsubscribe_mailto,
+    )
+
+
+def mail_environment(extra: tuple[Path, ...] = ()) -> jinja2.Environment:
+    """Return the mail templates' environment: HTML autoescaped, text not."""
+    from weekly.render.html import templates_dir
+
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(p)) for p in extra]
+    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["wrap"] = _wrap
+    return env
+
+
+def _wrap(text: str, width: int = 72, indent: str = "") -> str:
+    """Wrap ``text`` for the plain-text body."""
+    return textwrap.fill(
+        " ".join(str(text).split()),
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def inline_css(html: str) -> str:
+    """Move the ``<style>`` rules onto the elements; never load anything remote."""
+    import css_inline
+
+    inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
+    return str(inliner.inline(html))
+
+
+def unsubscribe_link(template: str, recipient: Recipient) -> str:
+    """Return the one-click unsubscribe URL for ``recipient`` (``{email}`` filled in)."""
+    return template.replace("{email}", quote(recipient.email, safe="@"))
+
+
+def render_bodies(
+    context: MailContext, recipient: Recipient, extra: tuple[Path, ...] = ()
+) -> tuple[str, str]:
+    """Return (plain text, HTML) of the message to ``recipient``."""
+    personal = replace(
+        context,
+        recipient_name=recipient.name,
+        recipient_email=recipient.email,
+        unsubscribe_url=unsubscribe_link(context.unsubscribe_url, recipient),
+    )
+    env = mail_environment(extra)
+    text = env.get_template("mail.txt").render(mail=personal)
+    html = env.get_template("mail.html").render(mail=personal, cid=Markup(""))
+    return text, inline_css(html)
+
+
+@dataclass(frozen=True)
+class MailEdition:
+    """What every message of one edition shares (its inputs are :class:`weekly.inputs.edition.Edition`)."""
+
+    update: Update
+    settings: MailSettings
+    context: MailContext
+    subject: str
+    pdf: bytes
+    pdf_name: str
+
+    @property
+    def key(self) -> str:
+        """Return ``2023-12-13``."""
+        return self.update.edition.key
+
+    @property
+    def pdf_sha256(self) -> str:
+        """Return the PDF's digest, recorded in the ledger."""
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def subject_of(update: Update, template: str) -> str:
+    """Return the subject line; raise :class:`WeeklyError` if it could inject a header."""
+    edition = update.edition
+    from weekly.apstyle import long_date
+
+    values = {
+        "title": update.title,
+        "name": edition.series.name,
+        "date": long_date(edition.date),
+        "headline": edition.headline,
+        "organization": edition.series.organization,
+    }
+    if not header_safe(edition.headline):
+        raise WeeklyError.at(
+            edition.path,
+            edition.line("headline"),
+            "headline contains a line break or control character; it cannot be a mail subject",
+            "E002",
+        )
+    try:
+        subject = _fill(template, values, f"mail_subject of series '{edition.series.key}'")
+    except ValueError as exc:
+        raise WeeklyError(str(exc)) from None
+    if not header_safe(subject):
+        raise WeeklyError("the mail subject contains a line break or control character")
+    return subject
+
+
+def prepare(update: Update, settings: MailSettings, pdf: bytes) -> MailEdition:
+    """Return the shared parts of every message of ``update``."""
+    return MailEdition(
+        update=update,
+        settings=settings,
+        context=mail_context(update, settings, pdf),
+        subject=subject_of(update, settings.subject_template),
+        pdf=pdf,
+        pdf_name=f"{update.slug}.pdf",
+    )
+
+
+def message_id(edition: MailEdition, recipient: Recipient) -> str:
+    """Return a Message-ID that is the same for the same edition and recipient."""
+    seed = f"{edition.key}\0{edition.update.slug}\0{recipient.email.lower()}"
+    digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
+    return f"<weekly.{edition.key}.{digest}@{edition.settings.sender.domain}>"
+
+
+def build_message(
+    edition: MailEdition, recipient: Recipient, now: dt.datetime | None = None
+) -> tuple[EmailMessage, int]:
+    """Return the message to ``recipient`` and the size of its HTML body in bytes."""
+    settings = edition.settings
+    text, html = render_bodies(edition.context, recipient, edition.update.template_dirs)
+    msg = EmailMessage(policy=FILE_POLICY)
+    msg["From"] = settings.sender
+    msg["To"] = recipient.address
+    if settings.reply_to is not None:
+        msg["Reply-To"] = settings.reply_to
+    msg["Subject"] = edition.subject
+    msg["Date"] = email.utils.format_datetime(now or dt.datetime.now(dt.UTC).astimezone())
+    msg["Message-ID"] = message_id(edition, recipient)
+    series = edition.update.edition.series
+    msg["Organization"] = series.organization
+    msg["List-Id"] = f"{series.name} <{series.key}.{settings.sender.domain}>"
+    links = []
+    if settings.unsubscribe_mailto:
+        links.append(f"<{settings.unsubscribe_mailto}>")
+    if settings.unsubscribe_url:
+        links.append(f"<{unsubscribe_link(settings.unsubscribe_url, recipient)}>")
+    if links:
+        msg["List-Unsubscribe"] = ", ".join(links)
+    if settings.unsubscribe_url:
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg.set_content(text, cte="quoted-printable")
+    msg.add_alternative(html, subtype="html", cte="quoted-printable")
+    figure = edition.context.figure
+    if figure is not None:
+        html_part = msg.get_payload()[1]  # type: ignore[index]
+        assert isinstance(html_part, EmailMessage)
+        maintype, _, subtype = figure.media_type.partition("/")
+        html_part.add_related(
+            figure.data,
+            maintype=maintype,
+            subtype=subtype,
+            cid=f"<{figure.cid}>",
+            filename=figure.filename,
+            disposition="inline",
+        )
+    msg.add_attachment(
+        edition.pdf, maintype="application", subtype="pdf", filename=edition.pdf_name
+    )
+    return msg, len(html.encode("utf-8"))
+
+
+def eml_name(index: int, recipient: Recipient) -> str:
+    """Return ``001-jane-example-com.eml``."""
+    stem = re.sub(r"[^a-z0-9]+", "-", recipient.email.lower()).strip("-")
+    return f"{index:03d}-{stem}.eml"
+
+
+def edition_pdf(update: Update, output: Path) -> tuple[Path, bytes, list[Path]]:
+    """Return the PDF of ``update`` from ``output/DATE/`` when up to date, else render it.
+
+    Up to date means: the HTML beside it is byte for byte what the inputs give now, its
+    figures are unchanged, and the PDF was written with or after that HTML. Otherwise the
+    edition is rendered (HTML, PDF and figures, atomically) exactly as ``weekly render``.
+    Returns (pdf path, pdf bytes, files written).
+    """
+    from weekly.pipeline import edition_files
+    from weekly.render.html import render_html
+    from weekly.render.write import write_atomically
+
+    folder = output / update.edition.key
+    pdf_path = folder / f"{update.slug}.pdf"
+    html_path = folder / f"{update.slug}.html"
+    fresh = False
+    if pdf_path.is_file() and html_path.is_file():
+        assets = [f.asset for f in update.figures.values() if f.asset is not None]
+        fresh = (
+            html_path.read_bytes() == render_html(update).encode("utf-8")
+            and all(
+                (folder / a.name).is_file() and (folder / a.name).read_bytes() == a.data
+                for a in assets
+            )
+            and pdf_path.stat().st_mtime_ns >= html_path.stat().st_mtime_ns
+        )
+    if fresh:
+        return pdf_path, pdf_path.read_bytes(), []
+    files = edition_files(update, ("html", "pdf"))
+    written = write_atomically(folder, files)
+    return pdf_path, files[pdf_path.name], written

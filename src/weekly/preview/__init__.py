@@ -1,0 +1,1 @@
+"""Preview a draft in the browser, rebuilt on every save."""

@@ -1,0 +1,204 @@
+"""Draft review aids: the reviewer panel, note popovers and error overlay of a draft page.
+
+A draft page is the update's HTML rendered with ``draft=True`` (banner, block lines,
+figure provenance) plus the HTML this module renders from ``_draft.html``. The final
+HTML and the PDF never receive any of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from weekly.errors import Problem, display_path
+from weekly.resolve.update import Update
+
+TEMPLATE = "_draft.html"
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One ``check`` finding (or error) as the panel lists it."""
+
+    level: str
+    code: str
+    location: str
+    message: str
+    #: Fragment of the place in the draft (``#L14``), or empty when it has none.
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class DraftAids:
+    """Everything ``_draft.html`` shows; the only object it receives (as ``aids``)."""
+
+    #: The edition's folder name, ``2023-12-13`` (empty when nothing could be read).
+    edition: str = ""
+    #: ``Data Cutoff: December 13, 2023, at 10 a.m.``.
+    cutoff: str = ""
+    #: ``December 13, 2023, at 10 a.m.``.
+    cutoff_when: str = ""
+    #: Warnings (and any errors) recorded while assembling and checking.
+    findings: list[FindingView] = field(default_factory=list)
+    #: Errors that stopped the latest preview build: shown as an overlay.
+    errors: list[FindingView] = field(default_factory=list)
+    notes: int = 0
+    figures: int = 0
+    sources: int = 0
+    #: Served by ``weekly preview`` (reload channel on).
+    live: bool = False
+    #: Build number of the page, so the reload channel knows when it is stale.
+    version: int = 0
+    #: Link to the PDF (preview ``--pdf``), or empty.
+    pdf_href: str = ""
+    #: Per note number: the source keys cited and where each is defined.
+    note_sources: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """Return the settings the page's script reads."""
+        return {
+            "live": self.live,
+            "version": self.version,
+            "events": "/__weekly/events" if self.live else "",
+            "pdf": self.pdf_href,
+            "notes": self.note_sources,
+        }
+
+    @property
+    def warnings(self) -> int:
+        """Return the number of warnings listed."""
+        return sum(1 for f in self.findings if f.level == "warning")
+
+
+def _block_anchors(update: Update) -> list[tuple[int, str]]:
+    """Return (line, element id) of every block the draft page marks, in line order."""
+    figure_ids = {fid: f"figure-{fig.number}" for fid, fig in update.figures.items()}
+    anchors: list[tuple[int, str]] = []
+    for block in update.body.blocks():
+        if block.kind == "figure":
+            if block.figure_id in figure_ids:
+                anchors.append((block.line, figure_ids[block.figure_id]))
+            continue
+        if block.items:
+            anchors += [(item.line, f"L{item.line}") for item in block.items]
+        else:
+            anchors.append((block.line, f"L{block.line}"))
+    return sorted(set(anchors))
+
+
+def anchor_for(problem: Problem, update: Update) -> str:
+    """Return the fragment of the place in the draft that ``problem`` is about, or ``""``."""
+    edition = update.edition
+    if problem.path == display_path(edition.path):
+        for point in update.citations:
+            if point.line == problem.line and point.column == problem.column and point.number:
+                return f"#ref-{point.number}"
+        if problem.line >= edition.body_line:
+            anchors = _block_anchors(update)
+            before = [anchor for line, anchor in anchors if line <= problem.line]
+            if before:
+                return f"#{before[-1]}"
+            return f"#{anchors[0][1]}" if anchors else ""
+        for fig in update.figures.values():
+            last = max([fig.spec.line, *fig.spec.lines.values()])
+            if fig.spec.line <= problem.line <= last:
+                return f"#figure-{fig.number}"
+        return "#top"
+    # A finding in a bibliography: the first note citing the entry defined there.
+    entries = [
+        s for s in edition.sources.values() if display_path(s.path) == problem.path and s.line
+    ]
+    entries = [s for s in entries if s.line <= problem.line]
+    if entries:
+        entry = max(entries, key=lambda s: s.line)
+        for note in update.notes:
+            if entry.id in note.keys:
+                return f"#note-{note.number}"
+    return ""
+
+
+def finding_views(problems: Iterable[Problem], update: Update | None = None) -> list[FindingView]:
+    """Return ``problems`` as the panel lists them, errors first, each with its link."""
+    ordered = sorted(problems, key=lambda p: (p.level != "error", p.path, p.line, p.column))
+    return [
+        FindingView(
+            p.level, p.code, p.location(), p.message, anchor_for(p, update) if update else ""
+        )
+        for p in ordered
+    ]
+
+
+def _note_sources(update: Update) -> dict[str, list[dict[str, str]]]:
+    sources = update.edition.sources
+    found: dict[str, list[dict[str, str]]] = {}
+    shown: dict[Path, str] = {}  # relpath is slow enough to matter for 500 notes
+    for note in update.notes:
+        entries = []
+        for key in note.keys:
+            source = sources.get(key)
+            if source and source.path not in shown:
+                shown[source.path] = display_path(source.path)
+            where = f"{shown[source.path]}:{source.line}" if source else "not defined"
+            entries.append({"key": key, "where": where})
+        found[str(note.number)] = entries
+    return found
+
+
+def aids_for(
+    update: Update,
+    problems: Iterable[Problem] | None = None,
+    *,
+    live: bool = False,
+    version: int = 0,
+    pdf_href: str = "",
+    errors: Iterable[Problem] = (),
+) -> DraftAids:
+    """Return the draft aids of ``update``; ``problems`` default to the update's own."""
+    from weekly.render.html import cutoff_line
+
+    edition = update.edition
+    cited = {key for note in update.notes for key in note.keys}
+    line = cutoff_line(edition.series, edition.cutoff)
+    return DraftAids(
+        edition=edition.key,
+        cutoff=line,
+        cutoff_when=line.split(": ", 1)[-1],
+        findings=finding_views(update.problems if problems is None else problems, update),
+        errors=finding_views(errors, update),
+        notes=len(update.notes),
+        figures=len(update.figures),
+        sources=len(cited),
+        live=live,
+        version=version,
+        pdf_href=pdf_href,
+        note_sources=_note_sources(update),
+    )
+
+
+def render_aids(aids: DraftAids, template_dirs: tuple[Path, ...] = ()) -> Markup:
+    """Return the HTML of the draft aids (styles, panel, overlay and script)."""
+    from weekly.render.html import environment
+
+    template = environment(template_dirs).get_template(TEMPLATE)
+    return Markup(template.render(aids=aids))
+
+
+def draft_html(update: Update, aids: DraftAids | None = None) -> str:
+    """Return the complete draft page of ``update``."""
+    from weekly.render.html import render_html
+
+    aids = aids or aids_for(update)
+    return render_html(update, draft=True, draft_html=render_aids(aids, update.template_dirs))
+
+
+def error_page(aids: DraftAids, template_dirs: tuple[Path, ...] = ()) -> str:
+    """Return a page with nothing but the error overlay, for when no build succeeded yet."""
+    from weekly.render.html import environment
+
+    template = environment(template_dirs).get_template("_draft_errors.html")
+    return template.render(aids=aids, body=render_aids(aids, template_dirs))

@@ -1,0 +1,379 @@
+"""Render the resolved update to HTML through the Jinja templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+from weekly.apstyle import clock_time, join_names, long_date, weekday_date
+from weekly.body.parse import Block, markdown
+from weekly.inputs.series import Series
+from weekly.resolve.figures import Figure
+from weekly.resolve.update import Update
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+def templates_dir() -> Path:
+    """Return the default templates folder (``reports/templates`` in a checkout)."""
+    bundled = PACKAGE_DIR / "templates"
+    if bundled.is_dir():
+        return bundled
+    return PACKAGE_DIR.parents[1] / "reports" / "templates"
+
+
+@cache
+def environment(extra: tuple[Path, ...] = ()) -> jinja2.Environment:
+    """Return the template environment: autoescaped, strict about undefined names.
+
+    ``extra`` folders are searched first (a series' own templates).
+    """
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(p)) for p in extra]
+    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # Compiled templates are kept between runs in a private per-user folder under the
+        # system's temporary directory; Jinja checks each against its source's checksum.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+    )
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """A figure as the template shows it."""
+
+    id: str
+    number: int
+    title: str
+    src: str
+    alt: str
+    note: Markup
+    source: Markup
+    provenance: str = ""
+    #: Line of the placement in ``update.md`` (draft review only).
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """One block of the body: its kind, its HTML, and its figure when it is one."""
+
+    kind: str
+    line: int
+    html: Markup
+    figure: FigureView | None = None
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    """A lead judgment and its supporting blocks."""
+
+    lead: BlockView | None
+    blocks: list[BlockView]
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A region section (``title`` empty for the single-theatre body)."""
+
+    title: str
+    id: str
+    assessments: list[AssessmentView]
+    #: ``Author: …`` under the heading (front matter ``section_authors``), or empty.
+    byline: str = ""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link to another edition of the series."""
+
+    href: str
+    title: str
+    date: str
+
+
+@dataclass(frozen=True)
+class NavView:
+    """Links to the previous and next editions and the archive index (archive builds only)."""
+
+    previous: NavLink | None = None
+    next: NavLink | None = None
+    index: str = "../index.html"
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """An endnote: ``[label] text`` with links both ways."""
+
+    number: int
+    label: str
+    html: Markup
+    text: str
+
+
+@dataclass(frozen=True)
+class TakeawayView:
+    """A key takeaway; ``region`` is empty for the single-takeaway form."""
+
+    region: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything ``update.html`` shows; the only object templates receive."""
+
+    #: ``{series}, {Month D, YYYY}: {headline}``.
+    title: str
+    series_name: str
+    organization: str
+    headline: str
+    #: The edition date, ``December 13, 2023``.
+    edition_date: str
+    #: The posting date, ``Friday, December 15, 2023``.
+    published: str
+    published_iso: str
+    #: ``Author: Liam Karr`` / ``Authors: A, B, and C``.
+    byline: str
+    authors: str
+    #: ``Contributors: …`` or empty.
+    contributors: str
+    #: ``Data Cutoff: December 13, 2023, at 10 a.m.``.
+    cutoff: str
+    subscribe: Markup
+    notices: list[Markup]
+    #: ``Key Takeaway`` or ``Key Takeaways``.
+    takeaway_label: str
+    takeaways: list[TakeawayView]
+    sections: list[SectionView]
+    notes: list[NoteView]
+    description: str
+    css: Markup
+    #: Draft aids on (banner, reviewer panel); never in final output.
+    draft: bool = False
+    #: Extra HTML for draft review (reviewer panel, reload script), already safe.
+    draft_html: Markup = Markup("")
+    lang: str = "en"
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: ``paragraph`` or ``numbered`` (the series' takeaway_style).
+    takeaway_style: str = "paragraph"
+    #: Label printed before the body, e.g. ``Assessments``; empty prints none.
+    assessments_label: str = ""
+    #: Previous/next edition links; None outside an archive build.
+    nav: NavView | None = None
+
+
+def _render_tokens(tokens: Sequence[Token], inline: bool = False) -> Markup:
+    md = markdown()
+    if inline:
+        return Markup(md.renderer.render(list(tokens), md.options, {}))
+    return Markup(md.renderer.render(list(tokens), md.options, {}))
+
+
+def _citation(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    point = tokens[idx].meta["point"]
+    number = point.number
+    return f'<a class="ref" id="ref-{number}" href="#note-{number}" role="doc-noteref">[{point.label}]</a>'
+
+
+def install_renderer_rules() -> None:
+    """Teach the Markdown renderer to print citation points as linked ``[n]``."""
+    md = markdown()
+    md.add_render_rule("citation", _citation)
+
+
+def render_inline_markdown(text: str) -> Markup:
+    """Render a one-paragraph Markdown string (no citations) to inline HTML."""
+    install_renderer_rules()
+    md = markdown()
+    return Markup(md.renderInline(text))
+
+
+def _with_line(token: Token, line: int) -> Token:
+    """Return a copy of ``token`` carrying its ``update.md`` line (draft review only)."""
+    copy = token.copy(attrs=dict(token.attrs))
+    copy.attrSet("id", f"L{line}")
+    copy.attrSet("data-line", str(line))
+    return copy
+
+
+def _block_view(block: Block, figures: dict[str, FigureView], draft: bool = False) -> BlockView:
+    if block.kind == "figure":
+        return BlockView("figure", block.line, Markup(""), figures.get(block.figure_id))
+    tokens = list(block.tokens)
+    if block.kind == "lead":
+        tokens[0].attrSet("class", "lead")
+    elif block.kind == "bullets":
+        tokens[0].attrSet("class", "evidence")
+    if draft:
+        # Draft pages carry each block's line so the reviewer panel can link to it;
+        # copies keep the shared tokens (and so the final HTML) untouched. A list's
+        # lines go on its bullets, so a finding about one bullet marks just that one.
+        if not block.items:
+            tokens[0] = _with_line(tokens[0], block.line)
+        items = iter(block.items)
+        depth = 0
+        for index, token in enumerate(tokens):
+            if token.type == "list_item_open":
+                depth += 1
+                item = next(items, None) if depth == 1 else None
+                if item is not None:
+                    tokens[index] = _with_line(token, item.line)
+            elif token.type == "list_item_close":
+                depth -= 1
+    return BlockView(block.kind, block.line, _render_tokens(tokens))
+
+
+def _image_provenance(figure: Figure) -> str:
+    """Describe where a static image comes from, for draft review."""
+    spec = figure.spec
+    if spec.image is None or figure.asset is None:
+        return ""
+    size = len(figure.asset.data)
+    shown = f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} bytes"
+    return f"Static image {spec.image} ({shown}), defined at line {spec.line} of update.md."
+
+
+def byline(names: list[str]) -> str:
+    """Return ``Author: A`` / ``Authors: A and B``, or empty for no names."""
+    if not names:
+        return ""
+    return f"{'Author' if len(names) == 1 else 'Authors'}: {join_names(names)}"
+
+
+def cutoff_line(series: Series, cutoff: dt.datetime) -> str:
+    """Return the cutoff line in the series' style.
+
+    ``date``: ``Data Cutoff: December 13, 2023, at 10 a.m.`` (AP style);
+    ``clock``: ``Information Cutoff: 2:00 p.m. ET`` (the Iran Update's form).
+    """
+    if series.cutoff_style == "clock":
+        hour = cutoff.hour % 12 or 12
+        suffix = "a.m." if cutoff.hour < 12 else "p.m."
+        zone = f" {series.zone_label}" if series.zone_label else ""
+        return f"{series.cutoff_label}: {hour}:{cutoff.minute:02d} {suffix}{zone}"
+    return f"{series.cutoff_label}: {long_date(cutoff.date())}, at {clock_time(cutoff.time())}"
+
+
+def page_context(
+    update: Update, css: str, draft: bool = False, nav: NavView | None = None
+) -> PageContext:
+    """Return the template context of ``update``."""
+    install_renderer_rules()
+    edition = update.edition
+    series = edition.series
+    figures = {
+        fid: FigureView(
+            id=f"figure-{fig.number}",
+            number=fig.number,
+            title=fig.spec.title,
+            src=fig.asset.name if fig.asset else "",
+            alt=fig.spec.alt or fig.spec.title,
+            note=render_inline_markdown(fig.spec.note) if fig.spec.note else Markup(""),
+            source=render_inline_markdown(fig.spec.source) if fig.spec.source else Markup(""),
+            provenance=fig.provenance or (_image_provenance(fig) if draft else ""),
+            line=fig.line,
+        )
+        for fid, fig in update.figures.items()
+    }
+    sections = [
+        SectionView(
+            s.title,
+            s.id,
+            [
+                AssessmentView(
+                    _block_view(a.lead, figures, draft) if a.lead else None,
+                    [_block_view(b, figures, draft) for b in a.blocks],
+                )
+                for a in s.assessments
+            ],
+            byline(edition.section_authors.get(s.title, [])) if s.title else "",
+        )
+        for s in update.body.sections
+    ]
+    label = "Author" if len(edition.authors) == 1 else "Authors"
+    contributors = ""
+    if edition.contributors:
+        clabel = "Contributor" if len(edition.contributors) == 1 else "Contributors"
+        contributors = f"{clabel}: {join_names(edition.contributors)}"
+    cutoff = edition.cutoff
+    takeaways = [
+        TakeawayView(region, _render_tokens(tokens)) for region, tokens in update.takeaway_tokens
+    ]
+    return PageContext(
+        title=update.title,
+        series_name=series.name,
+        organization=series.organization,
+        headline=edition.headline,
+        edition_date=long_date(edition.date),
+        published=weekday_date(edition.published),
+        published_iso=edition.published.isoformat(),
+        byline=f"{label}: {join_names(edition.authors)}",
+        authors=join_names(edition.authors),
+        contributors=contributors,
+        cutoff=cutoff_line(series, cutoff),
+        subscribe=render_inline_markdown(series.subscribe) if series.subscribe else Markup(""),
+        notices=[_render_tokens(tokens) for tokens in update.notice_tokens],
+        takeaway_label=(
+            "Key Takeaways"
+            if len(takeaways) > 1 or series.takeaway_style == "numbered"
+            else "Key Takeaway"
+        ),
+        takeaways=takeaways,
+        sections=sections,
+        notes=[NoteView(n.number, n.label, n.html, n.text) for n in update.notes],
+        description=" ".join(update.takeaway_text),
+        css=Markup(css),
+        draft=draft,
+        takeaway_style=series.takeaway_style,
+        assessments_label=series.assessments_label,
+        nav=nav,
+    )
+
+
+def stylesheet(name: str = "style.css", extra: tuple[Path, ...] = ()) -> str:
+    """Return a stylesheet from the templates."""
+    loader = environment(extra).loader
+    assert loader is not None
+    source, _, _ = loader.get_source(environment(extra), name)
+    return source
+
+
+def series_template_dirs(update: Update) -> tuple[Path, ...]:
+    """Return the folders searched before the defaults: the project's, then the package's.
+
+    ``reports/templates/<series key>/`` beside the inputs wins over the same folder in the
+    package templates, which wins over the default templates.
+    """
+    bundled = templates_dir() / update.edition.series.key
+    return update.template_dirs + ((bundled,) if bundled.is_dir() else ())
+
+
+def render_html(
+    update: Update,
+    draft: bool = False,
+    draft_html: Markup | None = None,
+    nav: NavView | None = None,
+) -> str:
+    """Return the complete HTML page of ``update``; ``nav`` links its neighbours."""
+    extra = series_template_dirs(update)
+    context = page_context(update, stylesheet("style.css", extra), draft, nav)
+    if draft_html is not None:
+        context = PageContext(**{**context.__dict__, "draft_html": draft_html})
+    return environment(extra).get_template("update.html").render(page=context)
+
+
+__all__ = ["render_html", "page_context", "PageContext", "escape"]

@@ -1,0 +1,139 @@
+"""Assemble an update: load the inputs, evaluate and parse the body, resolve notes
+and figures. Nothing is written here; a failed assembly leaves no trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markdown_it.token import Token
+
+from weekly.apstyle import long_date, slugify
+from weekly.body.parse import Body, CitationPoint, inline_text, parse_body, parse_inline
+from weekly.body.template import render_body
+from weekly.errors import Problems
+from weekly.inputs.edition import Edition, load_edition
+from weekly.resolve.figures import ChartDrawer, Figure, place_figures
+from weekly.resolve.notes import Note, resolve_notes
+
+
+@dataclass
+class Update:
+    """A fully resolved edition, ready to print."""
+
+    edition: Edition
+    body: Body
+    notes: list[Note]
+    figures: dict[str, Figure]
+    notice_tokens: list[list[Token]]
+    #: (region, tokens) per key takeaway; region is ``""`` for the single form.
+    takeaway_tokens: list[tuple[str, list[Token]]]
+    takeaway_text: list[str]
+    #: Every citation point in reading order (front matter first, then body).
+    citations: list[CitationPoint]
+    #: The lines of ``update.md`` as read, for column lookups.
+    source_lines: list[str]
+    #: Folders searched for templates before the defaults (a series' own).
+    template_dirs: tuple[Path, ...] = ()
+    #: Problems found that do not stop rendering (warnings).
+    problems: Problems = field(default_factory=Problems)
+
+    @property
+    def title(self) -> str:
+        """Return ``{series name}, {Month D, YYYY}: {headline}``."""
+        edition = self.edition
+        return f"{edition.series.name}, {long_date(edition.date)}: {edition.headline}"
+
+    @property
+    def slug(self) -> str:
+        """Return the output file stem, e.g. ``salafi-jihadi-movement-weekly-update-november-8-2023``."""
+        return slugify(f"{self.edition.series.name} {long_date(self.edition.date)}")
+
+
+#: Builds the names the body template may use (``events`` …) for an edition.
+HelperFactory = Callable[[Edition, Problems], Mapping[str, Any]]
+#: Builds a chart drawer for an edition.
+ChartFactory = Callable[[Edition], ChartDrawer | None]
+
+
+def _default_helpers(edition: Edition, problems: Problems) -> Mapping[str, Any]:
+    from weekly.events import table as events
+
+    return events.body_helpers(edition, problems)
+
+
+def _default_charts(edition: Edition) -> ChartDrawer | None:
+    from weekly.events import charts
+
+    return charts.drawer(edition)
+
+
+def assemble(
+    inputs: Path,
+    name: str,
+    problems: Problems,
+    helpers: HelperFactory | None = _default_helpers,
+    charts: ChartFactory | None = _default_charts,
+) -> Update:
+    """Load and resolve edition ``name``; record every problem in ``problems``.
+
+    Raises :class:`~weekly.errors.WeeklyError` when the edition cannot be read at all.
+    Callers decide what to do with the errors recorded (``render`` stops on them).
+    """
+    edition = load_edition(inputs, name, problems)
+    source_lines = edition.lines
+
+    notice_tokens, takeaway_tokens, takeaway_text = [], [], []
+    front_points: list[CitationPoint] = []
+    for index, notice in enumerate(edition.notices):
+        tokens, points = parse_inline(notice, edition.line("notices", index), source_lines)
+        notice_tokens.append(tokens)
+        front_points += points
+    for region, text in edition.takeaways.items():
+        key = ("key_takeaways", region) if region else ("key_takeaway",)
+        tokens, points = parse_inline(text, edition.line(*key), source_lines)
+        takeaway_tokens.append((region, tokens))
+        takeaway_text.append(inline_text(tokens[0].children or []) if tokens else text)
+        front_points += points
+
+    names = dict(helpers(edition, problems)) if helpers else {}
+    evaluated = render_body(edition.body, edition.path, edition.body_line, names, problems)
+    body = parse_body(evaluated or "", edition.path, edition.body_line, problems, source_lines)
+    titles = {section.title for section in body.sections}
+    for heading in edition.section_authors:
+        if evaluated is not None and heading not in titles:
+            problems.error(
+                "E002",
+                edition.path,
+                edition.line("section_authors", heading),
+                f"section_authors: no section '## {heading}' in the body",
+            )
+    citations = front_points + body.citations
+    notes = resolve_notes(
+        citations,
+        edition.sources,
+        edition.cutoff.date(),
+        edition.series.note_style,
+        edition.path,
+        problems,
+    )
+    drawer = charts(edition) if charts else None
+    figures = place_figures(edition, body.placements, problems, drawer)
+    series_templates = edition.inputs.parent / "reports" / "templates" / edition.series.key
+    template_dirs = (series_templates,) if series_templates.is_dir() else ()
+    return Update(
+        edition=edition,
+        body=body,
+        notes=notes,
+        figures=figures,
+        notice_tokens=notice_tokens,
+        takeaway_tokens=takeaway_tokens,
+        takeaway_text=takeaway_text,
+        citations=citations,
+        source_lines=source_lines,
+        template_dirs=template_dirs,
+        problems=problems,
+    )

@@ -1,0 +1,1 @@
+"""The archive: every edition, the index and the feed."""
