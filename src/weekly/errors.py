@@ -3,7 +3,8 @@
 Every stage reports into a :class:`Problems` collection rather than raising at the
 first fault, so a user sees everything wrong with an edition in one run. Only when
 a stage cannot go on does it raise :class:`WeeklyError`, which the command line turns
-into ``path:line: message`` lines and exit status 2.
+into ``path:line: message`` lines and exit status 2. A problem's code and level are
+those of the registry in :mod:`weekly.findings`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-Level = Literal["error", "warning"]
+from weekly.findings import Level, level_of
 
 
 def display_path(path: Path | str) -> str:
@@ -37,6 +37,11 @@ class Problem:
     level: Level
     code: str
     message: str
+
+    def __post_init__(self) -> None:
+        registered = level_of(self.code)
+        if registered and registered != self.level:
+            raise ValueError(f"finding {self.code} is registered as {registered}, not {self.level}")
 
     def location(self) -> str:
         """Return ``path:line`` (or just ``path`` when the line is unknown)."""
