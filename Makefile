@@ -3,7 +3,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test lint golden bench clean
+.PHONY: setup demo test lint golden docs bench clean
 
 setup:
 	bash scripts/setup.sh
@@ -23,8 +23,12 @@ lint:
 golden:
 	WEEKLY_REGENERATE_GOLDEN=1 $(PY) -m pytest tests/test_golden.py
 
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+	@echo "open site/index.html to read it"
+
 bench:
 	$(PY) bench/run.py
 
 clean:
-	rm -rf output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf output site .pytest_cache .mypy_cache .ruff_cache

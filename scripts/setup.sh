@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what weekly needs on a fresh Debian machine: system libraries (when missing),
-# a virtual environment in .venv, and the project with its test extras.
+# a virtual environment in .venv, and the project with its test and docs extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +25,6 @@ fi
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -m pip install -q -e ".[test,docs]" 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import weekly, weasyprint" >/dev/null
 echo "setup: ready (.venv)"
