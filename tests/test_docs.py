@@ -181,6 +181,15 @@ def test_a_week_with_weekly_names_every_command() -> None:
         assert f"`weekly {name} " in week or f"`weekly {name}`" in week, name
 
 
+def week_table(markdown: str) -> str:
+    return re.search(r"^\| when \| who \| command \|\n(?:^\|.*\n)+", markdown, re.M).group(0)
+
+
+def test_the_week_table_is_the_same_in_the_readme_and_the_docs() -> None:
+    for page in ("index.md", "commands/index.md"):
+        assert week_table((DOCS / page).read_text(encoding="utf-8")) == week_table(README), page
+
+
 def slugs(markdown: str) -> set[str]:
     """Return the anchors of a Markdown page's headings, as MkDocs (toc) makes them."""
     anchors = set(re.findall(r"\{#([\w-]+)\}", markdown))
