@@ -128,3 +128,44 @@ def test_mutated_editions_give_findings_never_tracebacks(tmp_path: Path, seed: i
     for finding in findings:
         assert str(finding).startswith(str(root / "inputs")) or ":" in str(finding), finding
         assert finding.line is None or finding.line >= 1
+
+
+def edition_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    return write_tree(
+        tmp_path, {"inputs/sources.yaml": SOURCES, "inputs/2023-12-13/update.md": UPDATE, **files}
+    )
+
+
+@pytest.mark.parametrize(
+    ("series", "expected"),
+    [
+        ('salafi-jihadi:\n  cutoff_time: "25:00"\n', "cutoff_time must look like 10:00"),
+        ("salafi-jihadi:\n  timezone: Mars/Olympus\n", "unknown time zone 'Mars/Olympus'"),
+    ],
+)
+def test_bad_series_settings_are_findings(tmp_path: Path, series: str, expected: str) -> None:
+    root = edition_with(tmp_path, {"inputs/series.yaml": series})
+    findings = [str(f) for f in check(root / "inputs", "2023-12-13")]
+    assert any(
+        f.startswith(f"{root / 'inputs/series.yaml'}:2: ") and expected in f for f in findings
+    )
+
+
+def test_a_stray_folder_that_is_no_date_is_not_the_latest_edition(tmp_path: Path) -> None:
+    root = edition_with(tmp_path, {"inputs/2024-13-45/update.md": "not an edition"})
+    assert check(root / "inputs", "latest") == []
+
+
+@pytest.mark.parametrize(
+    ("image", "reason"),
+    [("figures/" + "b" * 5000 + ".png", "File name too long"), ("figures/loop.png", "loop")],
+)
+def test_unreadable_figure_paths_are_findings(tmp_path: Path, image: str, reason: str) -> None:
+    update = UPDATE.replace(
+        "---\n\n**JNIM", f"figures:\n  m:\n    title: M\n    image: {image}\n---\n\n**JNIM"
+    )
+    root = edition_with(tmp_path, {"inputs/2023-12-13/update.md": update + '\n{{ figure("m") }}\n'})
+    (root / "inputs/2023-12-13/figures").mkdir()
+    (root / "inputs/2023-12-13/figures/loop.png").symlink_to("loop.png")
+    findings = [str(f) for f in check(root / "inputs", "2023-12-13")]
+    assert any("figure 'm': image cannot be read" in f and reason in f for f in findings), findings

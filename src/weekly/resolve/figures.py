@@ -44,7 +44,21 @@ def read_image(edition: Edition, spec: FigureSpec, problems: Problems) -> Asset 
     assert spec.image is not None
     line = spec.lines.get("image", spec.line)
     root = edition.inputs.resolve()
-    candidate = (edition.folder / spec.image).resolve()
+    try:
+        candidate = (edition.folder / spec.image).resolve()
+        exists = candidate.is_file()
+    except (OSError, RuntimeError, ValueError) as exc:  # too long, a symlink loop, a NUL
+        reason = (
+            exc.strerror
+            if isinstance(exc, OSError) and exc.strerror
+            else "a symbolic link loop"
+            if isinstance(exc, RuntimeError)
+            else "a character no path may hold"
+        )
+        problems.error(
+            "E202", edition.path, line, f"figure '{spec.id}': image cannot be read ({reason})"
+        )
+        return None
     if not candidate.is_relative_to(root):
         problems.error(
             "E203",
@@ -53,7 +67,7 @@ def read_image(edition: Edition, spec: FigureSpec, problems: Problems) -> Asset 
             f"figure '{spec.id}': image '{spec.image}' is outside the inputs folder",
         )
         return None
-    if not candidate.is_file():
+    if not exists:
         problems.error(
             "E202", edition.path, line, f"figure '{spec.id}': image '{spec.image}' not found"
         )
@@ -65,7 +79,13 @@ def read_image(edition: Edition, spec: FigureSpec, problems: Problems) -> Asset 
         )
         return None
     media_type = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
-    data = candidate.read_bytes()
+    try:
+        data = candidate.read_bytes()
+    except OSError as exc:
+        problems.error(
+            "E202", edition.path, line, f"figure '{spec.id}': image cannot be read ({exc.strerror})"
+        )
+        return None
     if media_type == "image/svg+xml":
         try:
             data, removed = sanitize_svg(data)
