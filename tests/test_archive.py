@@ -283,3 +283,26 @@ def test_archive_of_the_example_editions(tmp_path: Path, weekly) -> None:
     assert titles[0].startswith("Salafi-Jihadi Movement Weekly Update, December 13, 2023: ")
     assert titles[1].startswith("Salafi-Jihadi Movement Weekly Update, November 8, 2023: ")
     assert (tmp_path / "output/2023-12-13/figures/jnim-central.svg").is_file()
+
+
+def test_a_hostile_manifest_cannot_delete_outside_the_output(tree, weekly) -> None:
+    root = tree({**EDITIONS, "precious.txt": "keep me", "absolute.txt": "keep me too"})
+    _archive(root, weekly)
+    manifest = root / "output" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    entry = data["editions"]["2023-12-13"]
+    entry["files"] = [*entry["files"], "../../precious.txt", str(root / "absolute.txt")]
+    manifest.write_text(json.dumps(data))
+    (root / "inputs/2023-12-13/update.md").write_text(UPDATE.replace("more often", "often"))
+
+    result = _archive(root, weekly)
+
+    assert (root / "precious.txt").read_text() == "keep me"
+    assert (root / "absolute.txt").read_text() == "keep me too"
+    # the manifest cannot be trusted, so everything is rebuilt and nothing it lists is deleted
+    assert [line.split(" (")[0] for line in _lines(result)[:3]] == [
+        "rendered 2023-11-29",
+        "rendered 2023-12-06",
+        "rendered 2023-12-13",
+    ]
+    assert "../../precious.txt" not in manifest.read_text()

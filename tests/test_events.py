@@ -316,6 +316,24 @@ def test_day_month_order_is_never_guessed(tmp_path: Path, weekly) -> None:
     ]
 
 
+def test_impossible_dates_are_refused_not_rolled_over(tmp_path: Path, weekly) -> None:
+    rows = [
+        ["2023-02-30", "Battles", "JNIM", "Mopti", "Mopti", 0, "Mali"],
+        ["2023-02-29", "Battles", "JNIM", "Mopti", "Mopti", 0, "Mali"],
+        ["0000-01-05", "Battles", "JNIM", "Mopti", "Mopti", 0, "Mali"],
+        ["31 April 2023", "Battles", "JNIM", "Mopti", "Mopti", 0, "Mali"],
+        ["2024-02-29", "Battles", "JNIM", "Mopti", "Mopti", 0, "Mali"],
+    ]
+    errors = render_errors(make(tmp_path, table(rows), USES_EVENTS), weekly)
+    assert errors[:4] == [
+        "inputs/events.csv:2: event_date: expected a date like 2023-11-19, got '2023-02-30'",
+        "inputs/events.csv:3: event_date: expected a date like 2023-11-19, got '2023-02-29'",
+        "inputs/events.csv:4: event_date: expected a date like 2023-11-19, got '0000-01-05'",
+        "inputs/events.csv:5: event_date: expected a date like 2023-11-19, got '31 April 2023'",
+    ]
+    assert not any("events.csv:6:" in line for line in errors)  # 2024 was a leap year
+
+
 def test_bad_date_line_counts_quoted_newlines(tmp_path: Path, weekly) -> None:
     header = [*HEADER, "notes"]
     rows = [

@@ -121,3 +121,18 @@ def test_same_inputs_give_the_same_html_byte_for_byte(edition: Path, weekly) -> 
         assert result.returncode == 0, result.stderr
         outputs.append(next((edition / "output/2023-12-13").glob("*.html")).read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_data_links_are_never_made(edition: Path, weekly) -> None:
+    path = edition / UPDATE_PATH
+    hostile = (
+        "\n[png](data:image/png;base64,iVBORw0KGgo=) [page](DATA:text/html,<b>x</b>) "
+        "[spaced]( data:image/gif;base64,R0lGOD) [fine](https://example.org/b)\n"
+    )
+    path.write_text(path.read_text(encoding="utf-8") + hostile, encoding="utf-8")
+    result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=edition)
+    assert result.returncode == 0, result.stderr
+    html = next((edition / "output/2023-12-13").glob("*.html")).read_text(encoding="utf-8")
+    body = html.split("<body", 1)[1]
+    assert 'href="data:' not in body.lower()
+    assert '<a href="https://example.org/b">fine</a>' in body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 
@@ -48,6 +49,7 @@ def clock_time(moment: dt.time) -> str:
 
 def number(value: float) -> str:
     """Return a count in AP style: ``five``, ``16``, ``1,204``, ``4.5``."""
+    _finite(value)
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.1f}".rstrip("0").rstrip(".")
     whole = int(value)
@@ -56,8 +58,14 @@ def number(value: float) -> str:
     return f"{whole:,}"
 
 
+def _finite(value: float) -> None:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise ValueError(f"expected a finite number, not {value!r}")
+
+
 def percent(fraction: float) -> str:
     """Return a fraction (0.69) as ``69 percent``, rounded half up."""
+    _finite(fraction)
     value = int(fraction * 100 + 0.5) if fraction >= 0 else -int(-fraction * 100 + 0.5)
     return f"{value} percent"
 

@@ -34,7 +34,7 @@ ALTERNATE_TERMS = (
     "highly probable", "nearly certain",
 )  # fmt: skip
 #: Errors after which the body is missing, so loose ends cannot be judged.
-BODY_FAILED = ("E020", "E021", "E022")
+BODY_FAILED = ("E020", "E021", "E022", "E023")
 SCALE_NAMES = {"standard": "the standard", "alternate": "the alternate"}
 
 #: What counts as using each term set (longest phrases first). ``remote`` counts

@@ -166,6 +166,19 @@ inputs/2023-12-13/update.md:20: error: events.count: unknown column 'actr1'
         "for the helpers and filters.",
     ),
     _e(
+        "E023",
+        "the body is too costly to evaluate",
+        """
+The body went over one of the sandbox's resource limits: a value longer than 1,000,000
+characters or items, an exponent over 1,000, more than 1,000,000 loop iterations, an evaluated
+body over 5,000,000 characters, recursion without end, or more than 10 seconds of evaluation.
+""",
+        """
+inputs/2023-12-13/update.md:20: error: body too costly: a value longer than 1,000,000 characters or items
+""",
+        "A weekly update never needs that much: remove the runaway expression.",
+    ),
+    _e(
         "E030",
         "template error (weekly preview)",
         """
@@ -264,6 +277,18 @@ inputs/2023-12-13/update.md:52: error: figure 'north-mali' is placed twice
 inputs/2023-12-13/update.md:38: error: figure 'jnim-central': charts cannot be drawn here
 """,
         "As the message says: provide `inputs/events.csv`, correct the `where:` filters.",
+    ),
+    _e(
+        "E206",
+        "unsafe SVG figure",
+        """
+An `image:` SVG that cannot be read safely: malformed XML, or a document type declaration or
+entities (which could pull in local files). Such a file is never published.
+""",
+        """
+inputs/2023-12-13/update.md:31: error: figure 'map': not a safe SVG (DTD is forbidden)
+""",
+        "Export the SVG again from the drawing program, without a DOCTYPE.",
     ),
     # --- events ------------------------------------------------------------------------
     _e(
@@ -421,6 +446,19 @@ alternate set.
 inputs/2023-12-13/update.md:9: warning: estimative term 'probably' mixes the two ICD 203 term sets: this edition first uses 'likely' (line 7); keep to almost no chance, very unlikely, unlikely, roughly even chance, likely, very likely, or almost certainly
 """,
         "Rewrite the term in the edition's set (`will likely win`).",
+    ),
+    _w(
+        "W203",
+        "active content removed from an SVG figure",
+        """
+An `image:` SVG carried scripts, event handlers (`onload=`), foreign objects or links to other
+files or sites. They are removed from the published copy (opened on its own, an SVG runs its
+scripts); the picture itself is kept.
+""",
+        """
+inputs/2023-12-13/update.md:31: warning: figure 'map': removed from the SVG: <script>, onload=
+""",
+        "Nothing is needed; to silence the warning, export the SVG without scripts or links.",
     ),
     # --- loose ends ----------------------------------------------------------------------
     _w(

@@ -139,7 +139,18 @@ def markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     md.disable("image")
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.validateLink = _safe_link  # type: ignore[method-assign]
     return md
+
+
+#: Schemes a link may never have. markdown-it lets ``data:image/…`` through; the docs promise
+#: no ``data:`` link at all (a data URL can carry a whole page).
+_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
+
+
+def _safe_link(url: str) -> bool:
+    """Return True for a link markdown-it may make (checked on the unescaped address)."""
+    return not _UNSAFE_SCHEME.match(url)
 
 
 def inline_text(children: list[Token]) -> str:

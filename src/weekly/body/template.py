@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment  # noqa: F401  (the type make_environment returns)
 
 from weekly import apstyle
+from weekly.body.limits import Budget, LimitedEnvironment, LimitExceeded, render_limited
 from weekly.errors import Problems
 
 #: A marker that stands for a placed figure in the Markdown text (private-use characters).
@@ -33,9 +34,10 @@ def _filters() -> dict[str, Callable[..., str]]:
     return {"percent": apstyle.percent, "number": apstyle.number}
 
 
-def make_environment() -> SandboxedEnvironment:
+def make_environment(budget: Budget | None = None) -> SandboxedEnvironment:
     """Return the sandbox the body runs in (no loader, strict undefined, no autoescape)."""
-    env = SandboxedEnvironment(
+    env = LimitedEnvironment(
+        budget or Budget(),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -67,7 +69,8 @@ def render_body(
     Helpers report their own bad input by raising :class:`BodyError`.
     """
     name = f"<body:{path}>"
-    env = make_environment()
+    budget = Budget()
+    env = make_environment(budget)
     try:
         code = env.compile(text, name=name, filename=name)
         template = env.template_class.from_code(env, code, env.make_globals(None))
@@ -81,7 +84,16 @@ def render_body(
         return None
     context = {"figure": place_figure, **helpers}
     try:
-        return template.render(context)
+        return render_limited(template, context, budget)
+    except LimitExceeded as exc:
+        problems.error(
+            "E023", path, _template_line(name, exc, first_line), f"body too costly: {exc}"
+        )
+    except RecursionError as exc:
+        line = _template_line(name, exc, first_line)
+        problems.error(
+            "E023", path, line, "body too costly: recursion too deep (a macro calling itself?)"
+        )
     except BodyError as exc:
         problems.error(exc.code, path, _template_line(name, exc, first_line), exc.message)
     except jinja2.exceptions.SecurityError as exc:
@@ -99,7 +111,11 @@ def render_body(
         ArithmeticError,
         LookupError,
         AttributeError,
+        NameError,
+        AssertionError,
     ) as exc:
+        if isinstance(exc, NameError) and exc.name in ("inf", "nan"):  # 1e309 folded by Jinja
+            exc = ValueError("number too large")
         problems.error(
             "E020", path, _template_line(name, exc, first_line), f"template error: {exc}"
         )

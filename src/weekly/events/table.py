@@ -52,6 +52,23 @@ CACHE_VERSION = "1"
 MAX_REPORTED = 5
 
 
+def _strict_strptime(raw: Any, form: str) -> Any:
+    """Return ``raw`` parsed with ``form``; null where the date does not exist.
+
+    Arrow's strptime rolls impossible dates over (2023-02-30 becomes March 2), which shows as
+    a day of the month other than the one written; year 0 does not exist either.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    attempt = pc.strptime(raw, format=form, unit="s", error_is_null=True)
+    pattern = r"-(?P<day>\d{2})\s*$" if form.startswith("%Y") else r"^\s*(?P<day>\d{1,2})\D"
+    written = pc.struct_field(pc.extract_regex(raw, pattern=pattern), [0])
+    same_day = pc.equal(pc.cast(written, pa.int64()), pc.day(attempt))
+    real = pc.and_(same_day, pc.greater(pc.year(attempt), 0))
+    return pc.if_else(pc.fill_null(real, False), attempt, pa.scalar(None, attempt.type))
+
+
 class QueryError(ValueError):
     """A filter or date window that cannot be applied to the table."""
 
@@ -241,8 +258,10 @@ def _normalise(reading: _Reading, table: pa.Table) -> pa.Table | None:
         raw = pc.utf8_trim_whitespace(dates.combine_chunks())
         parsed = pa.nulls(len(raw), pa.timestamp("s"))
         for form in DATE_FORMATS:
-            attempt = pc.strptime(raw, format=form, unit="s", error_is_null=True)
+            attempt = _strict_strptime(raw, form)
             parsed = pc.coalesce(parsed, attempt)
+            if parsed.null_count == raw.null_count:
+                break  # every date read: the other forms have nothing left to read
         bad = np.flatnonzero(parsed.is_null().to_numpy(zero_copy_only=False))
         if len(bad):
             _report(reading, "event_date", bad, raw.to_pylist(), "a date like 2023-11-19", lines())

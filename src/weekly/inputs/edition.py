@@ -105,8 +105,19 @@ def list_editions(inputs: Path) -> list[str]:
     return sorted(
         p.name
         for p in inputs.iterdir()
-        if p.is_dir() and EDITION_DIR.match(p.name) and (p / "update.md").is_file()
+        if p.is_dir() and _is_date(p.name) and (p / "update.md").is_file()
     )
+
+
+def _is_date(name: str) -> bool:
+    """Return True for a folder named by a real date (``2024-13-45`` is not an edition)."""
+    if not EDITION_DIR.match(name):
+        return False
+    try:
+        dt.date.fromisoformat(name)
+    except ValueError:
+        return False
+    return True
 
 
 def resolve_cutoff(inputs: Path, cutoff: str) -> str:

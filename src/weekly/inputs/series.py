@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -146,6 +146,7 @@ def _series_from(key: str, entry: Any, doc: YamlDoc, problems: Problems) -> Seri
             doc.line(key, "timezone"),
             f"series '{key}': unknown time zone '{series.timezone}'",
         )
+        series = replace(series, timezone=Series.timezone)  # reported; let loading go on
     try:
         series.cutoff_clock()
     except ValueError:
@@ -155,6 +156,7 @@ def _series_from(key: str, entry: Any, doc: YamlDoc, problems: Problems) -> Seri
             doc.line(key, "cutoff_time"),
             f"series '{key}': cutoff_time must look like 10:00",
         )
+        series = replace(series, cutoff_time=Series.cutoff_time)  # reported; let loading go on
     return series
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,57 @@ def _copy_tree(value: Any) -> Any:
     return value  # scalars YAML builds (str, int, float, bool, None, dates) are immutable
 
 
+#: The most values aliases may add to a document once expanded (a "billion laughs" guard).
+MAX_ALIASED = 100_000
+#: Characters no value may contain: C0 and C1 controls (but tab and newline), line and
+#: paragraph separators, and lone surrogates. They break feeds, mail headers and PDFs.
+_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _check_scalar(node: yaml.ScalarNode, path: Path, offset: int) -> None:
+    bad = _BAD.search(str(node.value))
+    if bad:
+        line = node.start_mark.line + 1 + offset
+        code = f"U+{ord(bad.group()):04X}"
+        raise WeeklyError.at(
+            path, line, f"malformed YAML: control character {code} in a value", "E001"
+        )
+
+
+def _expanded_size(node: yaml.Node, path: Path, offset: int) -> int:
+    """Return how many values ``node`` stands for with aliases expanded; refuse bombs and loops."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(item: yaml.Node) -> int:
+        key = id(item)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            line = item.start_mark.line + 1 + offset
+            raise WeeklyError.at(path, line, "malformed YAML: an alias refers to itself", "E001")
+        active.add(key)
+        if isinstance(item, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in item.value)
+        elif isinstance(item, yaml.SequenceNode):
+            total = 1 + sum(size(v) for v in item.value)
+        else:
+            total = 1
+        active.discard(key)
+        sizes[key] = total
+        if total - len(sizes) > MAX_ALIASED:
+            line = item.start_mark.line + 1 + offset
+            message = f"malformed YAML: aliases expand to more than {MAX_ALIASED:,} values"
+            raise WeeklyError.at(path, line, message, "E001")
+        return total
+
+    return size(node)
+
+
 def _walk(node: yaml.Node, prefix: KeyPath, offset: int, doc: YamlDoc) -> None:
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, yaml.ScalarNode):
+        _check_scalar(node, doc.path, offset)
+    elif isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
@@ -80,6 +130,7 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlDoc:
         node, data = _parse_or_raise(text, path, first_line)
     doc = YamlDoc(data, path, first_line=first_line)
     if node is not None:
+        _expanded_size(node, path, offset)
         _walk(node, (), offset, doc)
     return doc
 
@@ -88,7 +139,12 @@ def _compose(loader_class: Any, text: str) -> tuple[yaml.Node | None, Any]:
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
+        if node is None:
+            return None, None
+        try:
+            return node, loader.construct_document(node)
+        except (ValueError, OverflowError, TypeError) as exc:  # 2023-02-30 and the like
+            raise yaml.YAMLError(str(exc)) from None
     finally:
         loader.dispose()
 
@@ -96,10 +152,14 @@ def _compose(loader_class: Any, text: str) -> tuple[yaml.Node | None, Any]:
 def _parse_or_raise(text: str, path: Path, first_line: int) -> tuple[yaml.Node | None, Any]:
     """Parse with the pure-Python loader, turning a syntax error into E001 at its line."""
     offset = first_line - 1
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # a character YAML refuses (NUL, ESC …), found while reading
+        line = _reader_line(text, exc) + offset
+        raise WeeklyError.at(path, line, f"malformed YAML: {_reason(exc)}", "E001") from None
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = _construct(loader, node, path, offset) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else first_line
@@ -108,10 +168,57 @@ def _parse_or_raise(text: str, path: Path, first_line: int) -> tuple[yaml.Node |
             problem += f" ({exc.context} at line {exc.context_mark.line + 1 + offset})"
         raise WeeklyError.at(path, line, f"malformed YAML: {problem}", "E001") from None
     except yaml.YAMLError as exc:
-        raise WeeklyError.at(path, first_line, f"malformed YAML: {exc}", "E001") from None
+        line = _reader_line(text, exc) + offset
+        raise WeeklyError.at(path, line, f"malformed YAML: {_reason(exc)}", "E001") from None
     finally:
         loader.dispose()
     return node, data
+
+
+def _reason(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"character U+{exc.character:04X} is not allowed"
+    return str(exc).splitlines()[0]
+
+
+def _reader_line(text: str, exc: yaml.YAMLError) -> int:
+    position = getattr(exc, "position", None)
+    return text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+
+
+def _construct(loader: Any, node: yaml.Node, path: Path, offset: int) -> Any:
+    """Build the document's values; a value YAML reads but Python cannot hold is an error."""
+    try:
+        return loader.construct_document(node)
+    except (ValueError, OverflowError, TypeError) as exc:
+        bad = _find_bad_scalar(node)
+        line = bad.start_mark.line + 1 + offset if bad else offset + 1
+        shown = f" '{bad.value}'" if bad else ""
+        raise WeeklyError.at(
+            path, line, f"malformed YAML: impossible value{shown}: {exc}", "E001"
+        ) from None
+
+
+def _find_bad_scalar(node: yaml.Node) -> yaml.ScalarNode | None:
+    """Return the scalar whose construction fails (an impossible date such as 2023-02-30)."""
+    loader = yaml.SafeLoader("")  # the failed loader keeps half-built state: ask a fresh one
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, yaml.ScalarNode):
+            try:
+                loader.construct_object(item, deep=True)
+            except (ValueError, OverflowError, TypeError):
+                return item
+        elif isinstance(item, yaml.MappingNode):
+            stack.extend(v for pair in item.value for v in pair)
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(item.value)
+    return None
 
 
 def as_date(value: Any) -> dt.date:

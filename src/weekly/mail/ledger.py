@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import fcntl
 import json
 import os
 from collections.abc import Iterator
@@ -67,14 +66,10 @@ class Ledger:
         ledger = cls(folder)
         if not ledger.path.is_file():
             return ledger
-        with ledger.path.open(encoding="utf-8") as stream:
-            for line in stream:
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a line torn by a crash mid-write: nothing was confirmed by it
-                if isinstance(record, dict):
-                    ledger._apply(record)
+        for line in ledger.path.read_bytes().split(b"\n"):
+            record = _parse_line(line)
+            if record is not None:
+                ledger._apply(record)
         return ledger
 
     def _apply(self, record: dict[str, Any]) -> None:
@@ -98,8 +93,11 @@ class Ledger:
         new = not self.path.exists()
         record = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **record}
         line = json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n"
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                line = "\n" + line  # a crash tore the last line: never append to it
             os.write(fd, line.encode("utf-8"))
             os.fsync(fd)
         finally:
@@ -107,6 +105,26 @@ class Ledger:
         if new:
             _fsync_dir(self.folder)
         self._apply(record)
+
+
+def _parse_line(line: bytes) -> dict[str, Any] | None:
+    """Return the record on one ledger line, or None for a blank or torn line.
+
+    A crash can tear the last line, even inside a UTF-8 character; older versions then
+    appended the next record to the torn one. Such a line still holds a whole record at its
+    end, so the last ``{"time"`` that parses is taken: no ``attempt`` is ever lost.
+    """
+    text = line.decode("utf-8", "replace").strip()
+    if not text:
+        return None
+    starts = [0, *(i for i in range(1, len(text)) if text.startswith('{"time"', i))]
+    for start in reversed(starts):
+        try:
+            record = json.loads(text[start:])
+        except ValueError:
+            continue
+        return record if isinstance(record, dict) else None
+    return None
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -125,6 +143,8 @@ def _fsync_dir(folder: Path) -> None:
 @contextmanager
 def sending_lock(folder: Path) -> Iterator[None]:
     """Hold the edition's sending lock; raise :class:`LockedError` when another run has it."""
+    import fcntl  # POSIX only, and only needed when sending
+
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

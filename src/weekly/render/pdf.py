@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -34,7 +35,7 @@ class AssetFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         """Return an asset of the page, or raise for anything else."""
-        asset = self.assets.get(url.split("#")[0])
+        asset = self.assets.get(unquote(url.split("#")[0]))
         if asset is None:
             self.refused.append(url)
             raise ValueError(f"weekly does not fetch {url!r}")

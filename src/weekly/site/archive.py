@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -165,9 +166,39 @@ def load_manifest(output: Path) -> dict[str, Entry]:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
         if data.get("version") != MANIFEST_VERSION:
             return {}
-        return {key: Entry(**entry) for key, entry in data["editions"].items()}
+        entries = {key: Entry(**entry) for key, entry in data["editions"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
+    if not all(_trustworthy(key, entry) for key, entry in entries.items()):
+        return {}  # edited by hand or by an attacker: rebuild everything, delete nothing
+    return entries
+
+
+_EDITION_KEY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _trustworthy(key: str, entry: Entry) -> bool:
+    """Return True when a manifest record names only files inside its own edition folder.
+
+    The manifest is read back from disk, and the archive deletes the files it lists: a record
+    naming ``../../file`` must never reach :meth:`Path.unlink`.
+    """
+    if not (_EDITION_KEY.fullmatch(key) and entry.key == key and _SLUG.fullmatch(entry.slug)):
+        return False
+    return all(isinstance(name, str) and _inside(name) for name in entry.files)
+
+
+def _inside(name: str) -> bool:
+    """Return True for a plain relative path with no ``..``, drive, or backslash in it."""
+    pure = PurePosixPath(name)
+    return (
+        bool(name)
+        and "\\" not in name
+        and "\0" not in name
+        and not pure.is_absolute()
+        and all(part not in ("", ".", "..") for part in name.split("/"))
+    )
 
 
 def manifest_bytes(entries: dict[str, Entry]) -> bytes:
@@ -364,7 +395,7 @@ def build_archive(
             write_atomically(folder, files)
             previous = old.get(key)
             for name in previous.files if previous else []:
-                if name not in files:
+                if name not in files and _inside(name):
                     (folder / name).unlink(missing_ok=True)
             entry = entry_of(update, sorted(files))
             entry.input_hash, entry.nav_hash = hashes[key], _nav_hash(navs[key])
