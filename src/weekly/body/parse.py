@@ -133,6 +133,29 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+#: Ids the page templates use themselves; a heading never takes one of them.
+RESERVED_IDS = ("endnotes", "edition-title", "main", "content")
+
+
+def _unique_id(slug: str, used: dict[str, int]) -> str:
+    """Return ``slug``, or ``slug-2``, ``slug-3`` … when a heading already has it.
+
+    ``used`` maps each id to the last number given for it, so ten thousand identical headings
+    cost ten thousand look-ups, not fifty million.
+    """
+    if slug not in used:
+        used[slug] = 1
+        return slug
+    number = used[slug]
+    while True:
+        number += 1
+        candidate = f"{slug}-{number}"
+        if candidate not in used:
+            used[slug] = number
+            used[candidate] = 1
+            return candidate
+
+
 @cache
 def markdown() -> MarkdownIt:
     """Return the Markdown parser: CommonMark and tables, raw HTML off, citations on."""
@@ -224,7 +247,7 @@ def parse_body(
     sections: list[Section] = [Section("", "", first_line)]
     citations: list[CitationPoint] = []
     placements: list[tuple[str, int]] = []
-    used_ids: set[str] = set()
+    used_ids: dict[str, int] = dict.fromkeys(RESERVED_IDS, 1)
 
     def line_of(token: Token) -> int:
         return first_line + (token.map[0] if token.map else 0)
@@ -249,10 +272,7 @@ def parse_body(
 
         if start.type == "heading_open" and start.tag == "h2":
             title = inline_text(chunk[1].children or [])
-            slug = slugify(title) or f"section-{len(sections)}"
-            while slug in used_ids:
-                slug += "-x"
-            used_ids.add(slug)
+            slug = _unique_id(slugify(title) or f"section-{len(sections)}", used_ids)
             sections.append(Section(title, slug, line))
             continue
         inlines = [t for t in chunk if t.type == "inline"]
