@@ -431,7 +431,8 @@ def test_header_injection_is_refused(project: Path, weekly: Run, smtp) -> None:
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "recipients.csv:2: name contains a line break or control character",
-        "recipients.csv:5: invalid email address 'bcc: x@example.net'",
+        "recipients.csv:5: invalid email address 'bcc: x@example.net' (the email address "
+        "contains invalid characters before the @-sign: ':', SPACE)",
         "weekly: 2 errors; nothing sent",
     ]
 
@@ -481,9 +482,11 @@ def test_bad_recipients_are_all_reported(project: Path, weekly: Run, smtp) -> No
     result = weekly(*send_args(port), cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "recipients.csv:3: invalid email address 'not-an-address'",
+        "recipients.csv:3: invalid email address 'not-an-address' (an email address must have "
+        "an @-sign)",
         "recipients.csv:5: duplicate address JANE@example.com (first on line 2)",
-        "recipients.csv:6: invalid email address 'bob@example'",
+        "recipients.csv:6: invalid email address 'bob@example' (the part after the @-sign is "
+        "not valid; it should have a period)",
         "recipients.csv:7: missing email address",
         "weekly: 4 errors; nothing sent",
     ]
@@ -721,3 +724,76 @@ def test_region_teaser_of_a_lead_wrapped_across_lines(project: Path, weekly: Run
     assert isinstance(msg, EmailMessage)
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Mali. JNIM is attacking central Mali more often." in text
+
+
+ENCODED_CRLF = "=?utf-8?q?Jane=0D=0AReply-To=3A_phish=40evil=2Eexample?="
+
+
+def test_encoded_word_header_injection_is_refused_everywhere(
+    project: Path, weekly: Run, smtp
+) -> None:
+    handler, port = smtp
+    (project / "recipients.csv").write_text(
+        f"email,name\njane@example.com,{ENCODED_CRLF}\n", encoding="utf-8"
+    )
+    result = weekly(*send_args(port), cwd=project)
+    assert result.returncode == 2
+    assert (
+        result.stderr.splitlines()[0]
+        == "recipients.csv:2: name contains a line break or control character"
+    )
+
+    (project / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")
+    update = project / "inputs" / "2023-12-13" / "update.md"
+    text = update.read_text(encoding="utf-8")
+    update.write_text(
+        text.replace("headline: Al Qaeda Strengthens in Central Mali", f"headline: {ENCODED_CRLF}"),
+        encoding="utf-8",
+    )
+    headline = weekly(*send_args(port), cwd=project)
+    assert headline.returncode == 2
+    assert "headline contains a line break or control character" in headline.stderr
+    update.write_text(text, encoding="utf-8")
+
+    (project / "inputs" / "series.yaml").write_text(
+        f"salafi-jihadi:\n  name: Salafi-Jihadi Movement Weekly Update\n  organization: '{ENCODED_CRLF}'\n",
+        encoding="utf-8",
+    )
+    organization = weekly(*send_args(port), cwd=project)
+    assert organization.returncode == 2
+    assert "organization of series 'salafi-jihadi' contains a line break" in organization.stderr
+    assert handler.messages == []  # nothing reached the server, let alone a Reply-To
+
+
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        ("jane@example.com.", "an email address cannot end with a period"),
+        ("@example.com", "there must be something before the @-sign"),
+    ],
+)
+def test_addresses_the_old_check_crashed_on(
+    project: Path, weekly: Run, address: str, why: str
+) -> None:
+    (project / "recipients.csv").write_text(f"email,name\n{address},X\n", encoding="utf-8")
+    result = weekly("email", "--cutoff", "latest", "--to", "recipients.csv", cwd=project)
+    assert result.returncode == 2
+    assert (
+        result.stderr.splitlines()[0]
+        == f"recipients.csv:2: invalid email address '{address}' ({why})"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_a_semicolon_separated_list_from_excel_is_read(tmp_path: Path) -> None:
+    from weekly.mail.recipients import read_recipients
+
+    path = tmp_path / "recipients.csv"
+    path.write_text(
+        'email;name\njane@example.com;"Doe, Jane"\nbob@bücher.de;Bob\n', encoding="utf-8-sig"
+    )
+    found = read_recipients(path)
+    assert [(r.email, r.name, r.line) for r in found] == [
+        ("jane@example.com", "Doe, Jane", 2),
+        ("bob@xn--bcher-kva.de", "Bob", 3),
+    ]

@@ -107,7 +107,14 @@ def mail_settings(
         if reply_text
         else None
     )
-    for name in ("mail_subject", "unsubscribe_mailto", "unsubscribe_url", "web_url"):
+    for name in (
+        "name",
+        "organization",
+        "mail_subject",
+        "unsubscribe_mailto",
+        "unsubscribe_url",
+        "web_url",
+    ):
         if not header_safe(getattr(series, name)):
             problems.append(f"{name} of series '{series.key}' contains a line break")
     if series.unsubscribe_mailto and not series.unsubscribe_mailto.startswith("mailto:"):

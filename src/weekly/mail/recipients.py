@@ -33,36 +33,61 @@ class Recipient:
 
 
 def header_safe(value: str) -> bool:
-    """Return True when ``value`` has no control character (no CR/LF header injection)."""
-    return not CONTROL.search(value)
+    """Return True when ``value`` cannot add a header line, read raw or decoded.
+
+    A control character (CR and LF above all) breaks out of a header; so does one hidden in an
+    RFC 2047 encoded-word (``=?utf-8?q?Jane=0D=0AReply-To=3A_…?=``), which the email package
+    decodes into real header lines. Both forms are checked.
+    """
+    return not CONTROL.search(value) and not CONTROL.search(decoded_header(value))
+
+
+def decoded_header(value: str) -> str:
+    """Return ``value`` with any RFC 2047 encoded-words decoded (as a mail reader shows it)."""
+    if "=?" not in value:
+        return value
+    from email.errors import HeaderParseError
+    from email.header import decode_header, make_header
+
+    try:
+        return str(make_header(decode_header(value)))
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        return "\x00"  # undecodable: treat as unsafe rather than guess
 
 
 def check_address(text: str) -> tuple[str, str]:
-    """Return (normalised address, "") or ("", why it is invalid)."""
+    """Return (normalised address, "") or ("", why it is invalid).
+
+    Syntax is checked by email-validator (no DNS look-up: nothing leaves the machine); the
+    domain is lower-cased and put in its ASCII (IDNA) form, the local part kept as written.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
     text = text.strip()
     if not text:
         return "", "missing email address"
     if not header_safe(text):
         return "", "email address contains a line break or control character"
     try:
-        parsed = Address(addr_spec=text)
-    except (ValueError, IndexError, TypeError):
-        return "", f"invalid email address '{text}'"
-    local, domain = parsed.username, parsed.domain
-    if not local or not domain:
-        return "", f"invalid email address '{text}'"
-    if not local.isascii():
+        result = validate_email(text, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as exc:
+        reason = re.sub(r"\. (\w)", lambda m: "; " + m[1].lower(), str(exc).rstrip("."))
+        if "SMTPUTF8" in reason or "internationalized" in reason.lower():
+            reason = "a non-ASCII local part is not supported"
+        return "", f"invalid email address '{text}' ({reason[:1].lower()}{reason[1:]})"
+    if result.ascii_email is None:
         return "", f"invalid email address '{text}' (a non-ASCII local part is not supported)"
+    return result.ascii_email, ""
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """Return the CSV dialect of the list: commas, or the semicolons (or tabs) Excel writes
+    in many locales. Judged on the header line, which names an ``email`` column."""
+    header = text.split("\n", 1)[0]
     try:
-        domain = domain.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        return "", f"invalid email address '{text}'"
-    labels = domain.split(".")
-    if len(labels) < 2 or not all(
-        re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", label) for label in labels
-    ):
-        return "", f"invalid email address '{text}'"
-    return Address(username=local, domain=domain).addr_spec, ""
+        return csv.Sniffer().sniff(header, delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
 
 
 def read_recipients(path: Path) -> list[Recipient]:
@@ -77,7 +102,7 @@ def read_recipients(path: Path) -> list[Recipient]:
         raise WeeklyError.at(path, None, "recipient list not found") from None
     except UnicodeDecodeError as exc:
         raise WeeklyError.at(path, None, f"not UTF-8 text ({exc.reason})") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
     header: list[str] | None = None
     header_line = 0
     found: list[Recipient] = []
