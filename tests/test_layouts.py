@@ -158,6 +158,10 @@ def test_one_tree_feeds_both_layouts_into_the_archive(africa_files: Path) -> Non
         "Africa File, April 25, 2024: IS Somalia Expansion Benefits IS Global Network; "
         "Togo Constitutional Changes",
     ]
+    authors = [
+        [name.text for name in entry.iter(f"{ATOM}name")] for entry in feed.iter(f"{ATOM}entry")
+    ]
+    assert authors == [["Michael DeAngelo", "Liam Karr"], ["Liam Karr"]]
     index = (africa_files / "output/index.html").read_text(encoding="utf-8")
     assert "africa-file-november-6-2025.html" in index
     assert "africa-file-april-25-2024.html" in index
@@ -494,3 +498,21 @@ def test_user_layouts_replace_the_builtin_ones(tree) -> None:
     html = _html(root, "2025-11-06")
     assert "<h1>Africa File, November 6, 2025: Al Qaeda Strengthens in Central Mali</h1>" in html
     assert "Data Cutoff: November 6, 2025, at 10 a.m." in html
+
+
+def test_new_edition_carries_section_contributors(tmp_path: Path) -> None:
+    from conftest import run_weekly
+
+    shutil.copytree(DATA / "inputs", tmp_path / "inputs")
+    result = run_weekly("new", "--cutoff", "2025-11-13", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    started = (tmp_path / "inputs/2025-11-13/update.md").read_text(encoding="utf-8")
+    assert "authors: []\n" in started
+    assert "section_authors:\n  # REVIEW: carried over from 2025-11-06\n  Sudan: [" in started
+    result = run_weekly("new", "--cutoff", "2024-05-02", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    started = (tmp_path / "inputs/2024-05-02/update.md").read_text(encoding="utf-8")
+    assert (
+        "section_contributors:\n  # REVIEW: carried over from 2024-04-25\n"
+        "  Somalia: [Josie Von Fischer]\n"
+    ) in started
