@@ -2,11 +2,11 @@
 
 What carries over: ``series``, ``authors``, ``contributors``, ``section_authors``,
 ``section_contributors``, every notice and every figure definition whose data still exists
-(each preceded by a ``# REVIEW: carried over from <date>`` comment), the ``## Region`` headings, and last week's
-key takeaway(s) and lead judgments as Jinja comments (``{# … #}``) the body template drops.
-The headline and key takeaway(s) become ``TODO:`` placeholders; the cutoff is the new date at
-the series' default time. Image files are copied into the new folder so each edition stays
-self-contained.
+(each preceded by a ``# REVIEW: carried over from <date>`` comment), the ``## Region``
+headings, and last week's key takeaway(s) and lead judgments as Jinja comments
+(``{# … #}``) the body template drops. The headline and key takeaway(s) become ``TODO:``
+placeholders; the cutoff is the new date at the series' default time. Image files are
+copied into the new folder so each edition stays self-contained.
 """
 
 from __future__ import annotations
