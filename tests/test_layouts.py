@@ -516,3 +516,46 @@ def test_new_edition_carries_section_contributors(tmp_path: Path) -> None:
         "section_contributors:\n  # REVIEW: carried over from 2024-04-25\n"
         "  Somalia: [Josie Von Fischer]\n"
     ) in started
+
+
+def test_every_series_field_is_documented_with_an_example() -> None:
+    from weekly.inputs.series import FIELD_NAMES
+
+    guide = (Path(__file__).resolve().parents[1] / "docs/guide/layouts.md").read_text("utf-8")
+    rows = {m[1]: m[0] for m in re.finditer(r"^\| `(\w+)` \|.*$", guide, re.M)}
+    for name in sorted(FIELD_NAMES):
+        assert name in rows, f"series field {name} is not in docs/guide/layouts.md"
+        assert f"`{name}:" in rows[name] or name == "layouts", f"{name} has no example"
+    for code in ("E040", "E041", "W040"):
+        assert f"| `{code}` |" in guide
+
+
+def test_iran_update_follows_its_november_2025_layout(tree) -> None:
+    update = """\
+---
+series: iran-update
+authors: [Andie Parry]
+cutoff: 2025-11-14 14:00
+key_takeaways:
+  - The IRGC Navy seized a tanker in the Strait of Hormuz.
+---
+
+**The IRGC Navy seized a tanker.** It diverted the ship into Iranian waters.[@sigact]
+"""
+    root = tree({"inputs/sources.yaml": SOURCES, "inputs/2025-11-14/update.md": update})
+    html = _html(root, "2025-11-14")
+    assert "<title>Iran Update, November 14, 2025</title>" in html
+    assert _masthead(html)[:2] == ["November 14, 2025", "Iran Update, November 14, 2025"]
+    assert "Information Cutoff" not in html and '<p class="kicker">' not in html
+
+
+def test_old_field_name_overrides_a_builtin_series(tree) -> None:
+    update = REGIONS.replace("series: brief", "series: africa-file")
+    root = tree(
+        {
+            "inputs/sources.yaml": SOURCES,
+            "inputs/series.yaml": "africa-file:\n  takeaway_style: paragraph\n",
+            "inputs/2024-05-02/update.md": update,
+        }
+    )
+    assert '<p class="region-takeaway"><strong>Mali.</strong>' in _html(root, "2024-05-02")

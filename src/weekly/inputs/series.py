@@ -356,6 +356,9 @@ def load_series(inputs: Path, problems: Problems) -> dict[str, Series]:
         for key, entry in doc.data.items():
             base = builtin.get(str(key))
             if isinstance(base, dict) and isinstance(entry, dict):
-                doc.data[key] = {**base, **entry}
+                # A field given under its old name replaces the built-in's new name.
+                replaced = {ALIASES.get(str(name), str(name)) for name in entry}
+                kept = {k: v for k, v in base.items() if ALIASES.get(k, k) not in replaced}
+                doc.data[key] = {**kept, **entry}
     found.update(_read(doc, problems))
     return found
