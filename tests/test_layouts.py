@@ -559,3 +559,26 @@ def test_old_field_name_overrides_a_builtin_series(tree) -> None:
         }
     )
     assert '<p class="region-takeaway"><strong>Mali.</strong>' in _html(root, "2024-05-02")
+
+
+def test_mail_uses_the_title_and_drops_the_cutoff_line(tmp_path: Path) -> None:
+    import email
+    import email.policy
+
+    from conftest import run_weekly
+
+    shutil.copytree(DATA / "inputs", tmp_path / "inputs")
+    (tmp_path / "recipients.csv").write_text("email,name\njane@example.com,Jane\n", "utf-8")
+    result = run_weekly("email", "--cutoff", "2025-11-06", "--to", "recipients.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (eml,) = (tmp_path / "output/2025-11-06/mail").glob("*.eml")
+    msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert str(msg["Subject"]) == (
+        "Impending Offensives in Central Sudan; Ethnic Cleansing in el Fasher; "
+        "Deadly Crackdown in Tanzania: Africa File, November 6, 2025"
+    )
+    plain = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "Contributor: Femi Omotayo" in plain and "Contributor: Femi Omotayo" in html
+    assert "Cutoff" not in plain and 'class="cell cutoff"' not in html
+    assert re.search(r"<br>\s*<span[^>]*>Contributor: Femi", html) is None  # no empty byline
