@@ -475,6 +475,8 @@ def test_one_series_renders_each_edition_in_its_own_layout(tree) -> None:
         ("  takeaway_style: numbered\n  key_takeaways_style: bullets\n",
          "3: error: series 'brief': give key_takeaways_style or takeaway_style, not both"),
         ("  kicker: off please\n", "3: error: series 'brief': kicker must be true or false"),
+        ("  kicker: false\n  kicker: true\n",
+         "4: error: series 'brief': field 'kicker' is given twice; the last one would win"),
         ("  date_line: long\n", "3: error: series 'brief': date_line must be weekday, date or none"),
     ],
 )  # fmt: skip

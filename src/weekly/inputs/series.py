@@ -320,6 +320,11 @@ def _read(doc: YamlDoc, problems: Problems) -> dict[str, Series]:
             "series definitions must be a mapping of key to series",
         )
         return found
+    for key_path, line in doc.duplicates:
+        where = f"series '{key_path[0]}'"
+        if len(key_path) > 1:
+            where += f": field '{key_path[-1]}'"
+        problems.error("E040", doc.path, line, f"{where} is given twice; the last one would win")
     for key, entry in doc.data.items():
         series = _series_from(str(key), entry, doc, problems)
         if series is not None:
