@@ -145,6 +145,7 @@ LAYOUT_FIELDS = {
 
 
 def _one_of(allowed: tuple[str, ...]) -> str:
+    """Return ``a or b`` / ``a, b or c``."""
     return (
         " or ".join(allowed) if len(allowed) < 3 else f"{', '.join(allowed[:-1])} or {allowed[-1]}"
     )
@@ -160,13 +161,8 @@ def _title_problem(template: str) -> str | None:
         if name is None:
             continue
         if name not in TITLE_PLACEHOLDERS or spec or conversion:
-            shown = (
-                "{"
-                + name
-                + (f"!{conversion}" if conversion else "")
-                + (f":{spec}" if spec else "")
-                + "}"
-            )
+            suffix = (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            shown = "{" + name + suffix + "}"
             known = ", ".join("{" + p + "}" for p in TITLE_PLACEHOLDERS)
             return f"title: unknown placeholder '{shown}' (known: {known})"
     if not template.strip():
@@ -193,7 +189,7 @@ def _field_value(name: str, value: Any) -> tuple[Any, str | None]:
     if name == "title":
         return value, _title_problem(value)
     if name == "cutoff_label" and not value.strip():
-        return None, ("cutoff_label is empty; to print no cutoff line, set cutoff_line: false")
+        return None, "cutoff_label is empty; to print no cutoff line, set cutoff_line: false"
     if name == "timezone":
         try:
             ZoneInfo(value)
