@@ -341,8 +341,8 @@ headline: Test
 authors: [Liam Karr]
 cutoff: 2023-12-13 10:00
 key_takeaways:
-  Mali: Mali. JNIM attacks.
-  Burkina Faso: Burkina Faso. JNIM besieges.
+  Mali: JNIM attacks.
+  Burkina Faso: JNIM besieges.
 ---
 
 ## Mali

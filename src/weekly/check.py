@@ -313,6 +313,23 @@ def check_loose_ends(update: Update, problems: Problems) -> None:
             )
 
 
+def check_takeaway_regions(update: Update, problems: Problems) -> None:
+    """Flag key takeaways whose text repeats the region's name (W040).
+
+    ``key_takeaways`` text is given without the region: the name is printed in bold
+    before it. A repeated name is dropped from the output; the warning says so.
+    """
+    edition = update.edition
+    for region in edition.repeated_regions:
+        problems.warning(
+            "W040",
+            edition.path,
+            edition.line("key_takeaways", region),
+            f"key takeaway '{region}' repeats its region's name, which is printed before "
+            f"the text already; '{region}.' was left out: delete it from the text",
+        )
+
+
 def well_formed(url: str) -> bool:
     """Return True for an absolute http(s) url with a host name and no spaces."""
     try:
@@ -381,6 +398,7 @@ def review(update: Update, problems: Problems) -> None:
     if not any(p.code in BODY_FAILED for p in problems):  # else every source looks uncited
         check_loose_ends(update, problems)
     check_urls(update, problems)
+    check_takeaway_regions(update, problems)
 
 
 def check(inputs: Path, cutoff: str) -> list[Problem]:

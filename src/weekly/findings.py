@@ -193,6 +193,34 @@ reports/templates/salafi-jihadi/_header.html:1: Expected an expression, got 'end
     ),
     # --- citations ---------------------------------------------------------------------
     _e(
+        "E040",
+        "bad layout field (series)",
+        """
+A series layout field is wrong or given twice: a `title` template with an unknown placeholder
+or an unmatched brace, an empty `cutoff_label`, a value that is not true/false or not one of
+the choices, a malformed `layouts:` list (not a list, a missing or bad `since`, dates out of
+order), or `takeaway_style` given beside `key_takeaways_style`. See
+[Layouts](../guide/layouts.md#findings).
+""",
+        """
+inputs/series.yaml:4: error: series 'africa-file': title: unknown placeholder '{edition}' (known: {series}, {date}, {headline})
+""",
+        "Correct the field as the message says; [Layouts](../guide/layouts.md) lists every field.",
+    ),
+    _e(
+        "E041",
+        "no byline",
+        """
+Nobody signs the edition: it gives no `authors`, its series prints an edition byline, and some
+(or every) `## ` section has no `section_authors`. See
+[Bylines](../guide/layouts.md#bylines-who-signs-the-edition).
+""",
+        """
+inputs/2025-11-06/update.md:21: error: section '## Sudan' has no byline: the edition has no authors, so add 'Sudan' to section_authors (or give authors)
+""",
+        "Give `authors`, or `section_authors` for every section, or set `byline: false`.",
+    ),
+    _e(
         "E101",
         "unknown source",
         """
@@ -357,6 +385,19 @@ terminal.
     ),
     # --- sourcing ----------------------------------------------------------------------
     _w(
+        "W040",
+        "key takeaway repeats its region's name",
+        """
+A `key_takeaways` text that starts with its region's name (`Togo: Togo. The ruling party …`,
+or `**Togo.** …`): `weekly` prints the name itself, so the repeat is left out of the output.
+See [Key takeaways](../guide/layouts.md#key-takeaways).
+""",
+        """
+inputs/2023-12-13/update.md:8: warning: key takeaway 'Togo' repeats its region's name, which is printed before the text already; 'Togo.' was left out: delete it from the text
+""",
+        "Write the takeaway without the region's name.",
+    ),
+    _w(
         "W101",
         "evidence bullet without a citation",
         """
@@ -492,7 +533,7 @@ in the body. Names match ignoring case and punctuation.
 
 ```yaml
 key_takeaways:
-  Burkina Faso: Burkina Faso. JNIM besieges Djibo.
+  Burkina Faso: JNIM besieges Djibo.
 ```
 """,
         """
@@ -507,7 +548,8 @@ inputs/2023-12-13/update.md:7: warning: key takeaway 'Burkina Faso' has no '## B
         """
 inputs/2023-12-13/update.md:14: warning: section '## Somalia' has no entry in key_takeaways
 """,
-        "Add `Somalia: Somalia. …` to `key_takeaways`, or correct the heading.",
+        "Add `Somalia: …` (the text without the region's name) to `key_takeaways`, or correct "
+        "the heading.",
     ),
     # --- links and notes -----------------------------------------------------------------
     _w(

@@ -17,6 +17,7 @@ EDITION_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FRONT_MATTER_FIELDS = {
     "series", "headline", "authors", "contributors", "cutoff", "date", "published",
     "notices", "key_takeaway", "key_takeaways", "figures", "section_authors",
+    "section_contributors",
 }  # fmt: skip
 FIGURE_FIELDS = {"title", "image", "chart", "note", "source", "alt"}
 CHART_KINDS = ("weekly", "monthly", "share", "map")
@@ -72,6 +73,13 @@ class Edition:
     front: YamlDoc
     #: ``## Region`` heading -> the authors printed under it (``Author: …``).
     section_authors: dict[str, list[str]] = field(default_factory=dict)
+    #: ``## Region`` heading -> the contributors printed under its authors.
+    section_contributors: dict[str, list[str]] = field(default_factory=dict)
+    #: True when ``key_takeaways`` maps regions to text (the region is printed first).
+    takeaways_named: bool = False
+    #: Regions whose takeaway text opened with the region's name, which was dropped
+    #: (the name is printed before the text already); ``check`` warns about them.
+    repeated_regions: list[str] = field(default_factory=list)
     #: The lines of ``update.md`` as read, for column lookups.
     lines: list[str] = field(default_factory=list)
 
@@ -83,6 +91,14 @@ class Edition:
     def line(self, *keys: str | int) -> int:
         """Return the line of a front matter key."""
         return self.front.line(*keys)
+
+    @property
+    def all_authors(self) -> list[str]:
+        """Return the edition's authors, or else every section author in order (metadata)."""
+        if self.authors:
+            return list(self.authors)
+        names = [name for names in self.section_authors.values() for name in names]
+        return list(dict.fromkeys(names))
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
@@ -298,16 +314,29 @@ def _takeaways(doc: YamlDoc, problems: Problems) -> dict[str, str]:
     return {str(k): str(v).strip() for k, v in many.items()}
 
 
-def _section_authors(doc: YamlDoc, problems: Problems) -> dict[str, list[str]]:
-    raw = doc.data.get("section_authors")
+def drop_region_name(region: str, text: str) -> str | None:
+    """Return ``text`` without a leading ``Region.`` (bold or not), or None when it has none.
+
+    The region's name is printed in bold before its takeaway, so text that repeats it
+    would read "**Togo.** Togo. …".
+    """
+    bold = r"(?:\*\*|__)?"
+    name = r"\s+".join(re.escape(word) for word in region.split())
+    match = re.match(rf"{bold}{name}{bold}\.{bold}\s+", text, re.IGNORECASE)
+    return text[match.end() :] if match and text[match.end() :].strip() else None
+
+
+def _section_names(doc: YamlDoc, key: str, problems: Problems) -> dict[str, list[str]]:
+    """Return a ``section_authors``-like mapping: ``## Region`` heading -> names."""
+    raw = doc.data.get(key)
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         problems.error(
             "E002",
             doc.path,
-            doc.line("section_authors"),
-            "section_authors must map each region heading to a list of names",
+            doc.line(key),
+            f"{key} must map each region heading to a list of names",
         )
         return {}
     found = {}
@@ -318,8 +347,8 @@ def _section_authors(doc: YamlDoc, problems: Problems) -> dict[str, list[str]]:
             problems.error(
                 "E002",
                 doc.path,
-                doc.line("section_authors", str(heading)),
-                f"section_authors: '{heading}' must be a list of names",
+                doc.line(key, str(heading)),
+                f"{key}: '{heading}' must be a list of names",
             )
             continue
         found[str(heading)] = [str(n).strip() for n in names]
@@ -353,15 +382,25 @@ def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
             "E002", path, doc.line("series"), f"unknown series '{series_key}' (known: {known})"
         )
         series = all_series[DEFAULT_SERIES]
+    folder_day = dt.date.fromisoformat(name)
+    series = series.on(folder_day)  # the layout in force on the edition's date
 
     headline = _text(doc.data.get("headline"))
-    if not headline:
+    if not headline and "{headline}" in series.title:
         problems.error("E002", path, 1, "missing required field 'headline'")
     authors = _names(doc, "authors", problems)
     if authors is None:
         authors = list(series.authors)
-    if not authors:
-        problems.error("E002", path, doc.line("authors"), "missing required field 'authors'")
+    section_authors = _section_names(doc, "section_authors", problems)
+    if not authors and series.byline and not section_authors:
+        # With section_authors, assemble() checks that every section has a byline.
+        problems.error(
+            "E041",
+            path,
+            doc.line("authors"),
+            "no byline: give authors, or section_authors for every '## ' section, "
+            f"or set byline: false in series '{series.key}'",
+        )
     contributors = _names(doc, "contributors", problems) or []
 
     notices_raw = doc.data.get("notices", [])
@@ -372,7 +411,6 @@ def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
         notices_raw = []
     notices = list(series.notices) + [str(n).strip() for n in notices_raw]
 
-    folder_day = dt.date.fromisoformat(name)
     cutoff = _cutoff(doc, series, folder_day, problems)
     if cutoff.date() != folder_day:
         problems.error(
@@ -385,6 +423,15 @@ def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
     published = _date(doc, "published", problems) or day
 
     sources = load_sources([(inputs, False), (folder, True)], problems)
+    takeaways = _takeaways(doc, problems)
+    named = isinstance(doc.data.get("key_takeaways"), dict)
+    repeated = []
+    if named:
+        for region, text in takeaways.items():
+            rest = drop_region_name(region, text)
+            if rest is not None:
+                takeaways[region] = rest
+                repeated.append(region)
     return Edition(
         folder=folder,
         inputs=inputs,
@@ -397,12 +444,15 @@ def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
         date=day,
         published=published,
         notices=notices,
-        takeaways=_takeaways(doc, problems),
+        takeaways=takeaways,
         figures=_figures(doc, problems),
         sources=sources,
         body=body,
         body_line=body_line,
         front=doc,
-        section_authors=_section_authors(doc, problems),
+        section_authors=section_authors,
+        section_contributors=_section_names(doc, "section_contributors", problems),
+        takeaways_named=named,
+        repeated_regions=repeated,
         lines=text.splitlines(),
     )

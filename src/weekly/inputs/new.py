@@ -1,12 +1,12 @@
 """Start an edition: carry the previous edition's lasting parts into ``inputs/<date>/update.md``.
 
-What carries over: ``series``, ``authors``, ``contributors``, ``section_authors``, every
-notice and every figure definition whose data still exists (each preceded by a
-``# REVIEW: carried over from <date>`` comment), the ``## Region`` headings, and last week's
-key takeaway(s) and lead judgments as Jinja comments (``{# … #}``) the body template drops.
-The headline and key takeaway(s) become ``TODO:`` placeholders; the cutoff is the new date at
-the series' default time. Image files are copied into the new folder so each edition stays
-self-contained.
+What carries over: ``series``, ``authors``, ``contributors``, ``section_authors``,
+``section_contributors``, every notice and every figure definition whose data still exists
+(each preceded by a ``# REVIEW: carried over from <date>`` comment), the ``## Region``
+headings, and last week's key takeaway(s) and lead judgments as Jinja comments
+(``{# … #}``) the body template drops. The headline and key takeaway(s) become ``TODO:``
+placeholders; the cutoff is the new date at the series' default time. Image files are
+copied into the new folder so each edition stays self-contained.
 """
 
 from __future__ import annotations
@@ -182,6 +182,10 @@ def front_matter(base: Edition, day: dt.date, started: Started) -> tuple[str, di
     if base.section_authors:
         parts.append("section_authors:\n")
         for heading, names in base.section_authors.items():
+            parts.append(f"  {review}\n" + _indent(_flow(heading, names)))
+    if base.section_contributors:
+        parts.append("section_contributors:\n")
+        for heading, names in base.section_contributors.items():
             parts.append(f"  {review}\n" + _indent(_flow(heading, names)))
     files: dict[str, bytes] = {}
     figures = raw.get("figures")

@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+import string
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from weekly.apstyle import long_date
 from weekly.errors import Problems, read_text
-from weekly.inputs.yamlfile import YamlDoc, load_yaml
+from weekly.inputs.yamlfile import YamlDoc, as_date, load_yaml
 
 #: The hedges flagged when a series names none: vague words that say no probability.
 DEFAULT_HEDGES = (
     "perhaps", "possibly", "maybe", "conceivably", "it seems", "seemingly", "presumably",
 )  # fmt: skip
 ESTIMATIVE_SCALES = ("standard", "alternate", "either")
+#: The title every series prints unless it sets ``title``.
+DEFAULT_TITLE = "{series}, {date}: {headline}"
+#: The placeholders a ``title`` template may use.
+TITLE_PLACEHOLDERS = ("series", "date", "headline")
+
+TakeawaysStyle = Literal["paragraphs", "bullets", "numbered"]
+DateLine = Literal["weekday", "date", "none"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Series fields that change from a date on (one entry of ``layouts:``)."""
+
+    #: The first edition date (the edition folder's date) the change applies to.
+    since: dt.date
+    #: The fields it sets, already checked and converted.
+    values: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -48,8 +68,19 @@ class Series:
     cutoff_style: str = "date"
     #: Time zone abbreviation printed after the clock in the ``clock`` cutoff style ("ET").
     zone_label: str = "ET"
-    #: Key takeaways form: ``paragraph`` (one, or one per region) or ``numbered`` (a 1, 2, 3 list).
-    takeaway_style: str = "paragraph"
+    #: Title template: ``{series}``, ``{date}`` (AP style) and ``{headline}`` filled in.
+    title: str = DEFAULT_TITLE
+    #: Print the data-cutoff line under the byline (the cutoff still governs events and sources).
+    cutoff_line: bool = True
+    #: Print the edition byline (``Author: …``); ``false`` leaves bylines to the sections.
+    byline: bool = True
+    #: Key takeaways form: ``paragraphs``, ``bullets`` or ``numbered`` (a 1, 2, 3 list).
+    key_takeaways_style: TakeawaysStyle = "paragraphs"
+    #: The date line above the title: ``weekday`` ("Friday, December 15, 2023"),
+    #: ``date`` ("December 15, 2023") or ``none``.
+    date_line: DateLine = "weekday"
+    #: Print the kicker line (series name and edition date) above the date line.
+    kicker: bool = True
     #: Label printed before the body ("Assessments" gives "Assessments:"); empty prints none.
     assessments_label: str = ""
     #: Vague hedges ``weekly check`` flags as off the ICD 203 scale (W201); ``[]`` turns it off.
@@ -68,6 +99,8 @@ class Series:
     unsubscribe_url: str = ""
     #: Web version of an edition; ``{slug}`` and ``{date}`` filled in; ``--web-url`` overrides it.
     web_url: str = ""
+    #: Changes of layout from a date on, oldest first.
+    layouts: tuple[Layout, ...] = ()
 
     def cutoff_clock(self) -> dt.time:
         """Return the default cutoff time of day."""
@@ -78,86 +111,197 @@ class Series:
         """Return the series' time zone."""
         return ZoneInfo(self.timezone)
 
+    def on(self, day: dt.date) -> Series:
+        """Return the series as it stands on ``day``: every layout since then applied in turn."""
+        values: dict[str, Any] = {}
+        for layout in self.layouts:
+            if layout.since <= day:
+                values.update(layout.values)
+        return replace(self, **values, layouts=()) if values else self
+
+    def format_title(self, day: dt.date, headline: str) -> str:
+        """Return the title of an edition: the ``title`` template filled in."""
+        return self.title.format(series=self.name, date=long_date(day), headline=headline)
+
 
 FIELD_NAMES = {f.name for f in fields(Series)} - {"key"}
 TUPLE_FIELDS = {"authors", "notices", "hedges"}
+BOOL_FIELDS = {"cutoff_line", "byline", "kicker"}
 #: Fields that take one of a few words.
-CHOICES = {
+CHOICES: dict[str, tuple[str, ...]] = {
     "note_style": ("arabic", "roman"),
     "cutoff_style": ("date", "clock"),
-    "takeaway_style": ("paragraph", "numbered"),
+    "key_takeaways_style": ("paragraphs", "bullets", "numbered"),
+    "date_line": ("weekday", "date", "none"),
+    "estimative_scale": ESTIMATIVE_SCALES,
 }
+#: Older names still read: ``takeaway_style: paragraph`` means ``key_takeaways_style: paragraphs``.
+ALIASES = {"takeaway_style": "key_takeaways_style"}
+OLD_VALUES = {"paragraph": "paragraphs"}
+#: Fields added with layouts; their errors carry codes E040-E049.
+LAYOUT_FIELDS = {
+    "title", "cutoff_line", "byline", "key_takeaways_style", "date_line", "kicker", "layouts",
+}  # fmt: skip
+
+
+def _one_of(allowed: tuple[str, ...]) -> str:
+    """Return ``a or b`` / ``a, b or c``."""
+    return (
+        " or ".join(allowed) if len(allowed) < 3 else f"{', '.join(allowed[:-1])} or {allowed[-1]}"
+    )
+
+
+def _title_problem(template: str) -> str | None:
+    """Return what is wrong with a ``title`` template, or None."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        return "title has an unmatched '{' or '}' (write {{ or }} for a literal brace)"
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in TITLE_PLACEHOLDERS or spec or conversion:
+            suffix = (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            shown = "{" + name + suffix + "}"
+            known = ", ".join("{" + p + "}" for p in TITLE_PLACEHOLDERS)
+            return f"title: unknown placeholder '{shown}' (known: {known})"
+    if not template.strip():
+        return "title must not be empty"
+    return None
+
+
+def _field_value(name: str, value: Any) -> tuple[Any, str | None]:
+    """Return ``value`` converted for field ``name``, or the reason it is refused."""
+    if name in TUPLE_FIELDS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return None, f"{name} must be a list of text"
+        return tuple(value), None
+    if name in BOOL_FIELDS:
+        if not isinstance(value, bool):
+            return None, f"{name} must be true or false"
+        return value, None
+    if not isinstance(value, str):
+        return None, f"{name} must be text"
+    if name in CHOICES and value not in CHOICES[name]:
+        return None, f"{name} must be {_one_of(CHOICES[name])}"
+    if name == "name" and not value.strip():
+        return None, "name must not be empty"
+    if name == "title":
+        return value, _title_problem(value)
+    if name == "cutoff_label" and not value.strip():
+        return None, "cutoff_label is empty; to print no cutoff line, set cutoff_line: false"
+    if name == "timezone":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None, f"unknown time zone '{value}'"
+    if name == "cutoff_time":
+        hour, _, minute = value.partition(":")
+        try:
+            dt.time(int(hour), int(minute or 0))
+        except ValueError:
+            return None, "cutoff_time must look like 10:00"
+    return value, None
+
+
+def _fields(
+    key: str,
+    entry: dict[Any, Any],
+    doc: YamlDoc,
+    problems: Problems,
+    where: tuple[str | int, ...],
+    allowed: set[str],
+) -> dict[str, Any]:
+    """Return the checked fields of one series entry (or one layout); record the bad ones."""
+    values: dict[str, Any] = {}
+    label = f"series '{key}'" + "".join(
+        f"[{part}]" if isinstance(part, int) else f": {part}" for part in where[1:]
+    )
+    for raw_name, value in entry.items():
+        name = str(raw_name)
+        line = doc.line(*where, name)
+        target = ALIASES.get(name, name)
+        if target not in allowed:
+            problems.error("E002", doc.path, line, f"{label}: unknown field '{name}'")
+            continue
+        if name in ALIASES:
+            if target in entry:
+                problems.error(
+                    "E040", doc.path, line, f"{label}: give {target} or {name}, not both"
+                )
+                continue
+            value = OLD_VALUES.get(value, value) if isinstance(value, str) else value
+        converted, why = _field_value(target, value)
+        if why is not None:
+            if name in ALIASES:
+                why = why.replace(target, name, 1)
+            code = "E040" if target in LAYOUT_FIELDS or name == "cutoff_label" else "E002"
+            problems.error(code, doc.path, line, f"{label}: {why}")
+            continue
+        values[target] = converted
+    return values
+
+
+def _layouts(key: str, raw: Any, doc: YamlDoc, problems: Problems) -> tuple[Layout, ...]:
+    """Return the checked ``layouts:`` list of a series, oldest first."""
+    line = doc.line(key, "layouts")
+    if not isinstance(raw, list):
+        problems.error(
+            "E040", doc.path, line,
+            f"series '{key}': layouts must be a list of mappings, each with since: DATE",
+        )  # fmt: skip
+        return ()
+    found: list[Layout] = []
+    allowed = FIELD_NAMES - {"layouts"}
+    for index, entry in enumerate(raw):
+        where: tuple[str | int, ...] = (key, "layouts", index)
+        entry_line = doc.line(*where)
+        if not isinstance(entry, dict):
+            problems.error(
+                "E040", doc.path, entry_line,
+                f"series '{key}': layouts[{index}] must be a mapping with since: DATE",
+            )  # fmt: skip
+            continue
+        since_raw = entry.get("since")
+        try:
+            since = as_date(since_raw) if since_raw is not None else None
+        except ValueError:
+            since = None
+        if since is None:
+            problems.error(
+                "E040", doc.path, doc.line(*where, "since"),
+                f"series '{key}': layouts[{index}]: since must be a date like 2025-07-10"
+                + (f", got '{since_raw}'" if since_raw is not None else ""),
+            )  # fmt: skip
+            continue
+        if found and since <= found[-1].since:
+            problems.error(
+                "E040", doc.path, doc.line(*where, "since"),
+                f"series '{key}': layouts must be in date order; {since.isoformat()} "
+                f"does not come after {found[-1].since.isoformat()}",
+            )  # fmt: skip
+            continue
+        rest = {k: v for k, v in entry.items() if k != "since"}
+        values = _fields(key, rest, doc, problems, where, allowed)
+        found.append(Layout(since, values))
+    return tuple(found)
 
 
 def _series_from(key: str, entry: Any, doc: YamlDoc, problems: Problems) -> Series | None:
     if not isinstance(entry, dict):
         problems.error("E002", doc.path, doc.line(key), f"series '{key}' must be a mapping")
         return None
-    values: dict[str, Any] = {}
-    for name, value in entry.items():
-        if name not in FIELD_NAMES:
-            problems.error(
-                "E002", doc.path, doc.line(key, name), f"series '{key}': unknown field '{name}'"
-            )
-            continue
-        if name in TUPLE_FIELDS:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                problems.error(
-                    "E002",
-                    doc.path,
-                    doc.line(key, name),
-                    f"series '{key}': {name} must be a list of text",
-                )
-                continue
-            value = tuple(value)
-        elif not isinstance(value, str):
-            problems.error(
-                "E002", doc.path, doc.line(key, name), f"series '{key}': {name} must be text"
-            )
-            continue
-        values[name] = value
+    plain = {k: v for k, v in entry.items() if k != "layouts"}
+    values = _fields(key, plain, doc, problems, (key,), FIELD_NAMES)
+    if "layouts" in entry:
+        values["layouts"] = _layouts(key, entry["layouts"], doc, problems)
     if "name" not in values:
-        problems.error(
-            "E002", doc.path, doc.line(key), f"series '{key}': missing required field 'name'"
-        )
-        return None
-    series = Series(key=key, **values)
-    for name, allowed in CHOICES.items():
-        if getattr(series, name) not in allowed:
+        if "name" not in entry:
             problems.error(
-                "E002",
-                doc.path,
-                doc.line(key, name),
-                f"series '{key}': {name} must be {' or '.join(allowed)}",
+                "E002", doc.path, doc.line(key), f"series '{key}': missing required field 'name'"
             )
-    if series.estimative_scale not in ESTIMATIVE_SCALES:
-        problems.error(
-            "E002",
-            doc.path,
-            doc.line(key, "estimative_scale"),
-            f"series '{key}': estimative_scale must be standard, alternate or either",
-        )
-    try:
-        series.zone()
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.error(
-            "E002",
-            doc.path,
-            doc.line(key, "timezone"),
-            f"series '{key}': unknown time zone '{series.timezone}'",
-        )
-        series = replace(series, timezone=Series.timezone)  # reported; let loading go on
-    try:
-        series.cutoff_clock()
-    except ValueError:
-        problems.error(
-            "E002",
-            doc.path,
-            doc.line(key, "cutoff_time"),
-            f"series '{key}': cutoff_time must look like 10:00",
-        )
-        series = replace(series, cutoff_time=Series.cutoff_time)  # reported; let loading go on
-    return series
+        return None
+    return Series(key=key, **values)
 
 
 def _read(doc: YamlDoc, problems: Problems) -> dict[str, Series]:
@@ -172,6 +316,11 @@ def _read(doc: YamlDoc, problems: Problems) -> dict[str, Series]:
             "series definitions must be a mapping of key to series",
         )
         return found
+    for key_path, line in doc.duplicates:
+        where = f"series '{key_path[0]}'"
+        if len(key_path) > 1:
+            where += f": field '{key_path[-1]}'"
+        problems.error("E040", doc.path, line, f"{where} is given twice; the last one would win")
     for key, entry in doc.data.items():
         series = _series_from(str(key), entry, doc, problems)
         if series is not None:
@@ -179,11 +328,15 @@ def _read(doc: YamlDoc, problems: Problems) -> dict[str, Series]:
     return found
 
 
+def _builtin_doc() -> YamlDoc:
+    text = resources.files("weekly.inputs").joinpath("series.yaml").read_text(encoding="utf-8")
+    return load_yaml(text, Path("weekly/series.yaml"))
+
+
 def builtin_series() -> dict[str, Series]:
     """Return the series the package ships."""
-    text = resources.files("weekly.inputs").joinpath("series.yaml").read_text(encoding="utf-8")
     problems = Problems()
-    found = _read(load_yaml(text, Path("weekly/series.yaml")), problems)
+    found = _read(_builtin_doc(), problems)
     problems.raise_if_errors()
     return found
 
@@ -191,20 +344,22 @@ def builtin_series() -> dict[str, Series]:
 def load_series(inputs: Path, problems: Problems) -> dict[str, Series]:
     """Return the built-in series overlaid with ``inputs/series.yaml`` when present.
 
-    A user entry with a built-in key replaces only the fields it gives.
+    A user entry with a built-in key replaces only the fields it gives (a ``layouts``
+    list it gives replaces the built-in list as a whole).
     """
     found = builtin_series()
     path = inputs / "series.yaml"
     if not path.is_file():
         return found
     doc = load_yaml(read_text(path), path)
+    builtin = _builtin_doc().data
     if isinstance(doc.data, dict):
         for key, entry in doc.data.items():
-            base = found.get(str(key))
-            if base is not None and isinstance(entry, dict):
-                merged = {f: getattr(base, f) for f in FIELD_NAMES}
-                merged = {k: (list(v) if isinstance(v, tuple) else v) for k, v in merged.items()}
-                merged.update(entry)
-                doc.data[key] = merged
+            base = builtin.get(str(key))
+            if isinstance(base, dict) and isinstance(entry, dict):
+                # A field given under its old name replaces the built-in's new name.
+                replaced = {ALIASES.get(str(name), str(name)) for name in entry}
+                kept = {k: v for k, v in base.items() if ALIASES.get(k, k) not in replaced}
+                doc.data[key] = {**kept, **entry}
     found.update(_read(doc, problems))
     return found

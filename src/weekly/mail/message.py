@@ -278,7 +278,7 @@ def mail_context(update: Update, settings: MailSettings, pdf: bytes) -> MailCont
         edition_date=page.edition_date,
         byline=page.byline,
         contributors=page.contributors,
-        cutoff=page.cutoff,
+        cutoff=page.cutoff if page.show_cutoff else "",
         notices=[_inline_plain(tokens) for tokens in update.notice_tokens],
         takeaway_label=page.takeaway_label,
         takeaways=takeaways,

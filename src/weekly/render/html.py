@@ -94,6 +94,8 @@ class SectionView:
     assessments: list[AssessmentView]
     #: ``Author: …`` under the heading (front matter ``section_authors``), or empty.
     byline: str = ""
+    #: ``Contributor: …`` under the byline (front matter ``section_contributors``), or empty.
+    contributors: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,11 +145,14 @@ class PageContext:
     headline: str
     #: The edition date, ``December 13, 2023``.
     edition_date: str
-    #: The posting date, ``Friday, December 15, 2023``.
+    #: The date line above the title: ``Friday, December 15, 2023`` (series ``date_line``
+    #: ``weekday``), ``December 15, 2023`` (``date``), or empty (``none``).
     published: str
     published_iso: str
-    #: ``Author: Liam Karr`` / ``Authors: A, B, and C``.
+    #: ``Author: Liam Karr`` / ``Authors: A, B, and C``; empty when the series sets
+    #: ``byline: false`` or the edition names no authors (sections carry bylines).
     byline: str
+    #: Every author, for metadata: the edition's, or else the sections' in order.
     authors: str
     #: ``Contributors: …`` or empty.
     contributors: str
@@ -168,8 +173,12 @@ class PageContext:
     draft_html: Markup = Markup("")
     lang: str = "en"
     extra: dict[str, Any] = field(default_factory=dict)
-    #: ``paragraph`` or ``numbered`` (the series' takeaway_style).
-    takeaway_style: str = "paragraph"
+    #: ``paragraphs``, ``bullets`` or ``numbered`` (the series' key_takeaways_style).
+    takeaway_style: str = "paragraphs"
+    #: Print the kicker line (series name and edition date) above the date line.
+    kicker: bool = True
+    #: Print the data-cutoff line in the masthead (series ``cutoff_line``).
+    show_cutoff: bool = True
     #: Label printed before the body, e.g. ``Assessments``; empty prints none.
     assessments_label: str = ""
     #: Previous/next edition links; None outside an archive build.
@@ -247,11 +256,23 @@ def _image_provenance(figure: Figure) -> str:
     return f"Static image {spec.image} ({shown}), defined at line {spec.line} of update.md."
 
 
-def byline(names: list[str]) -> str:
-    """Return ``Author: A`` / ``Authors: A and B``, or empty for no names."""
+def credit(label: str, names: list[str]) -> str:
+    """Return ``Label: A`` / ``Labels: A and B``, or empty for no names."""
     if not names:
         return ""
-    return f"{'Author' if len(names) == 1 else 'Authors'}: {join_names(names)}"
+    return f"{label if len(names) == 1 else label + 's'}: {join_names(names)}"
+
+
+def byline(names: list[str]) -> str:
+    """Return ``Author: A`` / ``Authors: A and B``, or empty for no names."""
+    return credit("Author", names)
+
+
+def date_line(series: Series, day: dt.date) -> str:
+    """Return the date line above the title in the series' ``date_line`` form."""
+    if series.date_line == "weekday":
+        return weekday_date(day)
+    return long_date(day) if series.date_line == "date" else ""
 
 
 def cutoff_line(series: Series, cutoff: dt.datetime) -> str:
@@ -301,17 +322,17 @@ def page_context(
                 for a in s.assessments
             ],
             byline(edition.section_authors.get(s.title, [])) if s.title else "",
+            credit("Contributor", edition.section_contributors.get(s.title, [])) if s.title else "",
         )
         for s in update.body.sections
     ]
-    label = "Author" if len(edition.authors) == 1 else "Authors"
-    contributors = ""
-    if edition.contributors:
-        clabel = "Contributor" if len(edition.contributors) == 1 else "Contributors"
-        contributors = f"{clabel}: {join_names(edition.contributors)}"
     cutoff = edition.cutoff
+    style = series.key_takeaways_style
+    # A list of takeaways has no region names; paragraphs of a list keep their "1." label.
+    shown = edition.takeaways_named or style == "paragraphs"
     takeaways = [
-        TakeawayView(region, _render_tokens(tokens)) for region, tokens in update.takeaway_tokens
+        TakeawayView(region if shown else "", _render_tokens(tokens))
+        for region, tokens in update.takeaway_tokens
     ]
     return PageContext(
         title=update.title,
@@ -319,18 +340,16 @@ def page_context(
         organization=series.organization,
         headline=edition.headline,
         edition_date=long_date(edition.date),
-        published=weekday_date(edition.published),
+        published=date_line(series, edition.published),
         published_iso=edition.published.isoformat(),
-        byline=f"{label}: {join_names(edition.authors)}",
-        authors=join_names(edition.authors),
-        contributors=contributors,
+        byline=byline(edition.authors) if series.byline else "",
+        authors=join_names(edition.all_authors),
+        contributors=credit("Contributor", edition.contributors),
         cutoff=cutoff_line(series, cutoff),
         subscribe=render_inline_markdown(series.subscribe) if series.subscribe else Markup(""),
         notices=[_render_tokens(tokens) for tokens in update.notice_tokens],
         takeaway_label=(
-            "Key Takeaways"
-            if len(takeaways) > 1 or series.takeaway_style == "numbered"
-            else "Key Takeaway"
+            "Key Takeaways" if len(takeaways) > 1 or style != "paragraphs" else "Key Takeaway"
         ),
         takeaways=takeaways,
         sections=sections,
@@ -338,7 +357,9 @@ def page_context(
         description=" ".join(update.takeaway_text),
         css=Markup(css),
         draft=draft,
-        takeaway_style=series.takeaway_style,
+        takeaway_style=style,
+        kicker=series.kicker,
+        show_cutoff=series.cutoff_line,
         assessments_label=series.assessments_label,
         nav=nav,
     )

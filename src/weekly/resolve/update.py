@@ -43,14 +43,56 @@ class Update:
 
     @property
     def title(self) -> str:
-        """Return ``{series name}, {Month D, YYYY}: {headline}``."""
+        """Return the title: the series' ``title`` template filled in.
+
+        ``{series}, {date}: {headline}`` unless the series says otherwise; the page, the
+        PDF metadata, the feed and the mail subject all print this one string.
+        """
         edition = self.edition
-        return f"{edition.series.name}, {long_date(edition.date)}: {edition.headline}"
+        return edition.series.format_title(edition.date, edition.headline)
 
     @property
     def slug(self) -> str:
         """Return the output file stem, e.g. ``salafi-jihadi-movement-weekly-update-november-8-2023``."""
         return slugify(f"{self.edition.series.name} {long_date(self.edition.date)}")
+
+
+def check_section_bylines(edition: Edition, body: Body, problems: Problems) -> None:
+    """Check that section bylines name real sections, and that someone signs the edition.
+
+    Without edition ``authors`` (and with the series' ``byline`` on), every ``## ``
+    section needs its own ``section_authors`` entry.
+    """
+    titled = [section for section in body.sections if section.title]
+    titles = {section.title for section in titled}
+    for key in ("section_authors", "section_contributors"):
+        for heading in getattr(edition, key):
+            if heading not in titles:
+                problems.error(
+                    "E002",
+                    edition.path,
+                    edition.line(key, heading),
+                    f"{key}: no section '## {heading}' in the body",
+                )
+    if edition.authors or not edition.series.byline or not edition.section_authors:
+        return  # signed by the edition, unsigned by choice, or reported by load_edition
+    for section in titled:
+        if section.title not in edition.section_authors:
+            problems.error(
+                "E041",
+                edition.path,
+                section.line,
+                f"section '## {section.title}' has no byline: the edition has no authors, "
+                f"so add '{section.title}' to section_authors (or give authors)",
+            )
+    if not titled:
+        problems.error(
+            "E041",
+            edition.path,
+            edition.line("authors"),
+            "no byline: the body has no '## ' sections for section_authors; give authors "
+            f"or set byline: false in series '{edition.series.key}'",
+        )
 
 
 #: Builds the names the body template may use (``events`` …) for an edition.
@@ -102,15 +144,8 @@ def assemble(
     names = dict(helpers(edition, problems)) if helpers else {}
     evaluated = render_body(edition.body, edition.path, edition.body_line, names, problems)
     body = parse_body(evaluated or "", edition.path, edition.body_line, problems, source_lines)
-    titles = {section.title for section in body.sections}
-    for heading in edition.section_authors:
-        if evaluated is not None and heading not in titles:
-            problems.error(
-                "E002",
-                edition.path,
-                edition.line("section_authors", heading),
-                f"section_authors: no section '## {heading}' in the body",
-            )
+    if evaluated is not None:
+        check_section_bylines(edition, body, problems)
     citations = front_points + body.citations
     notes = resolve_notes(
         citations,

@@ -154,7 +154,7 @@ def entry_of(update: Update, files: list[str]) -> Entry:
         slug=update.slug,
         date=long_date(edition.date),
         cutoff=cutoff.isoformat(),
-        authors=list(edition.authors),
+        authors=edition.all_authors,
         takeaway=takeaway,
         files=files,
     )
