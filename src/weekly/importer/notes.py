@@ -33,7 +33,7 @@ ARTICLE = re.compile(
 )
 FAMILY = re.compile(r"\bSIGACTs?\b|database of significant activit", re.I)
 HOST_PREFIXES = {"www", "m", "en", "fr", "in", "english", "amp", "mobile", "news", "web"}
-PATH_DAY = re.compile(r"/(20\d\d)[/-](\d\d)[/-](\d\d)(?:/|$|-)")
+PATH_DAY = re.compile(r"(?<!\d)(20\d\d)([/-])(\d\d)\2(\d\d)(?!\d)")
 X_STATUS = re.compile(r"^(?:x|twitter)\.com/([^/]+)/status/(\d+)")
 PLACE = Path("draft.docx")
 
@@ -266,7 +266,7 @@ def url_date(url: str) -> dt.date | None:
     day = PATH_DAY.search(parts.path)
     if day:
         try:
-            return dt.date(int(day[1]), int(day[2]), int(day[3]))
+            return dt.date(int(day[1]), int(day[3]), int(day[4]))
         except ValueError:
             return None
     return None
