@@ -36,7 +36,7 @@ NAMESPACES = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
 )
-INLINE = re.compile(r"(\*\*.+?\*\*|\[@[^\]]+\])")
+INLINE = re.compile(r"(\*\*.+?\*\*|\*[^*]+?\*|\[@[^\]]+\])")
 URL = re.compile(r"https?://\S+?(?=;\s|$|\s)")
 #: The editor's pass of ``--reviewed``: (kind, text, the words it goes before or replaces).
 REVIEW = {
@@ -50,8 +50,9 @@ REVIEW = {
 }
 
 
-def text_run(text: str, bold: bool = False, style: str = "") -> str:
-    props = ("<w:b/>" if bold else "") + (f'<w:rStyle w:val="{style}"/>' if style else "")
+def text_run(text: str, bold: bool = False, style: str = "", italic: bool = False) -> str:
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    props += f'<w:rStyle w:val="{style}"/>' if style else ""
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
@@ -119,6 +120,8 @@ class Writer:
                 runs.append(self.footnote())
             elif piece.startswith("**"):
                 runs.append(self.plain(piece[2:-2], bold=True))
+            elif piece.startswith("*"):
+                runs.append(text_run(piece[1:-1], italic=True))
             else:
                 runs.append(self.plain(piece))
         return "".join(runs)
@@ -185,18 +188,20 @@ def build(inputs: Path, cutoff: str, reviewed: bool) -> dict[str, bytes]:
     add(paragraph(text_run(update.title), "Title"))
     label = "Author" if len(edition.authors) == 1 else "Authors"
     add(paragraph(text_run(f"{label}: {join_names(edition.authors)}")))
+    if edition.contributors:
+        label = "Contributor" if len(edition.contributors) == 1 else "Contributors"
+        add(paragraph(text_run(f"{label}: {join_names(edition.contributors)}")))
     cut = edition.cutoff
     add(paragraph(text_run(f"Data Cutoff: {long_date(cut.date())}, at {clock_time(cut.time())}")))
     for notice in edition.notices:
         add(paragraph(writer.inline(" ".join(notice.split()))))
-    for region, takeaway in edition.takeaways.items():
-        lead = f"{region}. " if region else ""
-        add(
-            paragraph(
-                text_run("Key Takeaway: ", bold=True)
-                + writer.inline(lead + " ".join(takeaway.split()))
-            )
-        )
+    if list(edition.takeaways) == [""]:
+        text = " ".join(edition.takeaways[""].split())
+        add(paragraph(text_run("Key Takeaway: ", bold=True) + writer.inline(text)))
+    elif edition.takeaways:
+        add(paragraph(text_run("Key Takeaways:", bold=True)))
+        for region, takeaway in edition.takeaways.items():
+            add(paragraph(writer.inline(f"{region}. " + " ".join(takeaway.split()))))
     image = b""
     figures = 0
     for block in edition.body.strip().split("\n\n"):

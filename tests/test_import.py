@@ -17,7 +17,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import ROOT, SRC, run_script
+from conftest import ROOT, SOURCES, SRC, UPDATE, run_script, write_tree
 from weekly.errors import Problems, WeeklyError
 from weekly.importer.edition import import_draft
 from weekly.importer.notes import Bibliography, split_parts
@@ -547,3 +547,53 @@ def test_quoted_semicolons_do_not_split_a_note() -> None:
         "A, “B; C,” May 1, 2023, https://a.org",
         "https://b.org",
     ]
+
+
+# --- other layouts round-trip too -----------------------------------------------------
+
+REGIONS = """\
+---
+series: salafi-jihadi
+headline: Rebels and Jihadists Press on Two Fronts
+authors: [Liam Karr, Kathryn Tyson, Jane Analyst]
+contributors: [Sam Reader]
+cutoff: 2023-12-13 15:30
+key_takeaways:
+  Mali: JNIM kept up its pressure on central Mali.[@sigact]
+  Somalia: Al Shabaab struck a base near the capital.[@reuters-kidal]
+---
+
+## Mali
+
+**JNIM is attacking central Mali more often.** The group struck at least 16 times.[@sigact]
+
+- It claimed a convoy bombing.[@site-jnim-2023-11-24; @tamani-bandiagara]
+- Troops pulled back from two posts.[@sigact; @site-jnim-2023-11-24]
+
+## Somalia
+
+**Al Shabaab will likely keep pressing the capital.** A *new* campaign began in May.[@acled-dashboard]
+"""
+
+
+@pytest.mark.parametrize("update", [UPDATE, REGIONS], ids=["small", "regions"])
+def test_other_editions_round_trip(tmp_path: Path, update: str) -> None:
+    """Draft a .docx from an edition, import it into empty inputs: the same HTML comes out."""
+    write_tree(
+        tmp_path / "a", {"inputs/sources.yaml": SOURCES, "inputs/2023-12-13/update.md": update}
+    )
+    make_docx(
+        tmp_path / "draft.docx",
+        "--inputs",
+        str(tmp_path / "a" / "inputs"),
+        "--cutoff",
+        "2023-12-13",
+    )
+    (tmp_path / "b" / "inputs").mkdir(parents=True)
+    done = import_draft(tmp_path / "draft.docx", tmp_path / "b" / "inputs")
+    assert (done.unclassified, done.skipped) == ([], [])
+    original = load_checked(tmp_path / "a" / "inputs", "2023-12-13")
+    again = load_checked(tmp_path / "b" / "inputs", "2023-12-13")
+    assert again.problems.warnings == []
+    assert [n.text for n in again.notes] == [n.text for n in original.notes]
+    assert edition_files(again, ["html"]) == edition_files(original, ["html"])
