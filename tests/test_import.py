@@ -19,8 +19,10 @@ from pypdf import PdfReader
 
 from conftest import ROOT, SOURCES, SRC, UPDATE, run_script, write_tree
 from weekly.errors import Problems, WeeklyError
+from weekly.importer.draft import recognise
 from weekly.importer.edition import import_draft
 from weekly.importer.notes import Bibliography, split_parts
+from weekly.importer.wordml import NoteRef, Paragraph, Span
 from weekly.inputs.sources import load_sources, print_source
 from weekly.pipeline import edition_files, load_checked
 
@@ -597,3 +599,68 @@ def test_other_editions_round_trip(tmp_path: Path, update: str) -> None:
     assert again.problems.warnings == []
     assert [n.text for n in again.notes] == [n.text for n in original.notes]
     assert edition_files(again, ["html"]) == edition_files(original, ["html"])
+
+
+def test_unwritable_edition_folder_is_one_line(drafts, tmp_path: Path) -> None:
+    (tmp_path / "inputs").mkdir()
+    (tmp_path / "inputs" / EDITION).write_text("a file, not a folder", encoding="utf-8")
+    line = refused(tmp_path, str(drafts["plain"]), "--force")
+    assert line.startswith("inputs/2023-11-08: cannot write: ")
+
+
+def para(number: int, *pieces: Span | NoteRef, style: str = "", listed: bool = False) -> Paragraph:
+    return Paragraph(number, style, listed, list(pieces))
+
+
+def test_draft_text_is_escaped_and_a_draft_without_leads_is_all_body() -> None:
+    paragraphs = [
+        para(1, Span("Salafi-Jihadi Movement Weekly Update, December 6, 2023: A Quiet Week")),
+        para(2, Span("Authors: Liam Karr and Kathryn Tyson")),
+        para(3, Span("Data Cutoff: December 6, 2023, at noon")),
+        para(4, Span("Markup stays text: {{ 7 * 7 }}, *stars*, [@sigact] and <b>."), NoteRef("f1")),
+        para(5, Span("1. Not a list")),
+    ]
+    draft = recognise(paragraphs, lambda ref: "[@one]")
+    assert (draft.headline, draft.authors, draft.cutoff_clock) == (
+        "A Quiet Week",
+        ["Liam Karr", "Kathryn Tyson"],
+        dt.time(12, 0),
+    )
+    assert [b.markdown for b in draft.body] == [
+        r"Markup stays text: {{ '{' }}{ 7 \* 7 }}, \*stars\*, \[@sigact\] and \<b>.[@one]",
+        r"1\. Not a list",
+    ]
+    assert draft.notices == []
+    assert draft.skipped == [
+        "found no 'Key Takeaway:' and no bold lead judgment: read the text as the body"
+    ]
+
+
+def test_escaped_markup_renders_as_written(tmp_path: Path) -> None:
+    body = (
+        recognise(
+            [
+                para(1, Span("Salafi-Jihadi Movement Weekly Update, December 13, 2023: T")),
+                para(2, Span("Key Takeaway: K.")),
+                para(
+                    3, Span("Lead.", bold=True), Span(" Markup: {{ 7 * 7 }}, *x*, [@sigact] & <b>.")
+                ),
+            ],
+            lambda ref: "",
+        )
+        .body[0]
+        .markdown
+    )
+    write_tree(
+        tmp_path,
+        {
+            "inputs/sources.yaml": SOURCES,
+            "inputs/2023-12-13/update.md": "---\nheadline: T\nauthors: [A]\nkey_takeaway: K.\n---\n\n"
+            + body
+            + "\n",
+        },
+    )
+    update = load_checked(tmp_path / "inputs", "2023-12-13")
+    html = edition_files(update, ["html"])[f"{update.slug}.html"].decode()
+    assert "Markup: {{ 7 * 7 }}, *x*, [@sigact] &amp; &lt;b&gt;." in html
+    assert update.notes == []

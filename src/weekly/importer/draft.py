@@ -177,6 +177,12 @@ class Recogniser:
 
     def run(self) -> Draft:
         index = self._head()
+        if index == len(self.paragraphs) and self.draft.notices:
+            # No key takeaway and no bold lead: what followed the byline is the body.
+            self.draft.body, self.draft.notices = self.draft.notices, []
+            self.draft.skipped.append(
+                "found no 'Key Takeaway:' and no bold lead judgment: read the text as the body"
+            )
         index = self._takeaways(index)
         self._body(index)
         return self.draft

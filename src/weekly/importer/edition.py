@@ -346,7 +346,10 @@ def import_draft(
         package.zip.close()
     from weekly.render.write import write_atomically
 
-    written = write_atomically(folder, files)
+    try:
+        written = write_atomically(folder, files)
+    except OSError as exc:
+        raise WeeklyError.at(folder, None, f"cannot write: {exc.strerror or exc}", "E051") from None
     if COMMENTS_FILE not in files:
         (folder / COMMENTS_FILE).unlink(missing_ok=True)  # a stale one from an earlier import
     bibliography = reading.bibliography
