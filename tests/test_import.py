@@ -664,3 +664,34 @@ def test_escaped_markup_renders_as_written(tmp_path: Path) -> None:
     html = edition_files(update, ["html"])[f"{update.slug}.html"].decode()
     assert "Markup: {{ 7 * 7 }}, *x*, [@sigact] &amp; &lt;b&gt;." in html
     assert update.notes == []
+
+
+W_DOC = (
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+    "{}</w:body></w:document>"
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["Just some notes"], "no title line like 'Series Name, November 8, 2023: Headline'"),
+        (
+            ["Monthly Digest, November 8, 2023: Things"],
+            "the title names the series 'Monthly Digest', which no series defines; give --series KEY",
+        ),
+        (
+            ["Salafi-Jihadi Movement Weekly Update, November 8, 2023: Things"],
+            "no 'Data Cutoff: November 8, 2023, at 10 a.m.' line; give --cutoff DATE",
+        ),
+    ],
+)
+def test_drafts_missing_a_part_are_refused(drafts, tmp_path: Path, lines, message) -> None:
+    (tmp_path / "inputs").mkdir()
+    paragraphs = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in lines)
+    rewrite(
+        drafts["plain"],
+        tmp_path / "d.docx",
+        {"word/document.xml": W_DOC.format(paragraphs).encode()},
+    )
+    assert refused(tmp_path, "d.docx") == f"d.docx: {message}"

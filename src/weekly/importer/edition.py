@@ -116,14 +116,14 @@ def _series(draft: Draft, known: dict[str, Series], key: str | None, path: Path)
         return known[key]
     if not draft.headline:
         raise WeeklyError.at(
-            path, None, "no title line like 'Series Name, November 8, 2023: Headline'", "E052"
+            path, None, "no title line like 'Series Name, November 8, 2023: Headline'"
         )
     for series in known.values():
         if series.name == draft.series_name:
             return series
     raise WeeklyError.at(
         path, None, f"the title names the series '{draft.series_name}', which no series "
-        "defines; give --series KEY", "E052",
+        "defines; give --series KEY",
     )  # fmt: skip
 
 
@@ -135,9 +135,8 @@ def _cutoff(draft: Draft, option: str | None, path: Path) -> tuple[dt.date, dt.t
             raise WeeklyError(f"--cutoff must be a date like 2023-11-08, got '{option}'") from None
     if draft.cutoff_day is None:
         raise WeeklyError.at(
-            path, None, "no 'Data Cutoff: November 8, 2023, at 10 a.m.' line; give --cutoff DATE",
-            "E052",
-        )  # fmt: skip
+            path, None, "no 'Data Cutoff: November 8, 2023, at 10 a.m.' line; give --cutoff DATE"
+        )
     return draft.cutoff_day, draft.cutoff_clock
 
 
@@ -339,7 +338,7 @@ def import_draft(
         folder = inputs / day.isoformat()
         if folder.exists() and not force:
             raise WeeklyError.at(
-                folder, None, "an edition is already here; give --force to replace it", "E051"
+                folder, None, "an edition is already here; give --force to replace it"
             )
         files, remarks = compose(package, reading, chosen, day, clock, folder)
     finally:
@@ -349,7 +348,7 @@ def import_draft(
     try:
         written = write_atomically(folder, files)
     except OSError as exc:
-        raise WeeklyError.at(folder, None, f"cannot write: {exc.strerror or exc}", "E051") from None
+        raise WeeklyError.at(folder, None, f"cannot write: {exc.strerror or exc}") from None
     if COMMENTS_FILE not in files:
         (folder / COMMENTS_FILE).unlink(missing_ok=True)  # a stale one from an earlier import
     bibliography = reading.bibliography

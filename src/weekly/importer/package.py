@@ -50,7 +50,7 @@ class Package:
 
     def fail(self, message: str) -> WeeklyError:
         """Return an error naming the draft."""
-        return WeeklyError.at(self.path, None, message, "E050")
+        return WeeklyError.at(self.path, None, message)
 
     def read(self, name: str, limit: int = MAX_XML_BYTES) -> bytes:
         """Return the bytes of part ``name``, refusing more than ``limit`` (zip bombs too)."""
