@@ -200,8 +200,13 @@ def build(inputs: Path, cutoff: str, reviewed: bool) -> dict[str, bytes]:
         add(paragraph(text_run("Key Takeaway: ", bold=True) + writer.inline(text)))
     elif edition.takeaways:
         add(paragraph(text_run("Key Takeaways:", bold=True)))
+        numbered = all(region.isdigit() for region in edition.takeaways)
         for region, takeaway in edition.takeaways.items():
-            add(paragraph(writer.inline(f"{region}. " + " ".join(takeaway.split()))))
+            text = " ".join(takeaway.split())
+            if numbered:
+                add(paragraph(writer.inline(text), "ListNumber", listed=True))
+            else:
+                add(paragraph(writer.inline(f"{region}. {text}")))
     image = b""
     figures = 0
     for block in edition.body.strip().split("\n\n"):
@@ -246,6 +251,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:rPr><w:b/><w:sz w:val="36"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/></w:style>
 <w:style w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/></w:style>
+<w:style w:type="paragraph" w:styleId="ListNumber"><w:name w:val="List Number"/></w:style>
 <w:style w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/></w:style>
 <w:style w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>
 <w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>

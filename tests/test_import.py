@@ -578,7 +578,15 @@ key_takeaways:
 """
 
 
-@pytest.mark.parametrize("update", [UPDATE, REGIONS], ids=["small", "regions"])
+NUMBERED = REGIONS.replace("  Mali: JNIM", "  - JNIM").replace("  Somalia: Al", "  - Al")
+NAMES = REGIONS.replace("Mali: JNIM", "Burkina Faso and Mali: JNIM").replace(
+    "## Mali", "## Burkina Faso and Mali"
+)
+
+
+@pytest.mark.parametrize(
+    "update", [UPDATE, REGIONS, NUMBERED, NAMES], ids=["small", "regions", "numbered", "names"]
+)
 def test_other_editions_round_trip(tmp_path: Path, update: str) -> None:
     """Draft a .docx from an edition, import it into empty inputs: the same HTML comes out."""
     write_tree(

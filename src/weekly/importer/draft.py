@@ -24,8 +24,9 @@ CUTOFF = re.compile(
     re.I,
 )
 TAKEAWAY = re.compile(r"^(?:\*\*)?Key Takeaway(?P<many>s)?:(?:\*\*)?\s*(?:\*\*)?\s*", re.I)
+NAME = r"[A-Z][\w’'&-]*"
 REGION = re.compile(
-    r"^(?:\*\*)?(?P<region>[A-Z][\w’'&-]*(?: [\w’'&-]+){0,3})\.(?:\*\*)?\s+(?P<rest>.+)"
+    rf"^(?:\*\*)?(?P<region>{NAME}(?: (?:{NAME}|and|of|the)){{0,5}})\.(?:\*\*)?\s+(?P<rest>.+)"
 )
 CAPTION = re.compile(r"Figure \d+[.:]\s*(?P<title>.+)")
 NOTE = re.compile(r"Note:\s*(?P<text>.+)")
@@ -74,6 +75,8 @@ class Draft:
     notices: list[Block] = field(default_factory=list)
     takeaway: Block | None = None
     takeaways: dict[str, Block] = field(default_factory=dict)
+    #: Numbered (or bulleted) takeaways that name no region.
+    takeaway_list: list[Block] = field(default_factory=list)
     body: list[Block] = field(default_factory=list)
     figures: list[FigureDraft] = field(default_factory=list)
     #: Paragraphs left out, with the reason, for the analyst.
@@ -229,15 +232,22 @@ class Recogniser:
             self.draft.takeaway = Block(rest, paragraph.number)
             return index + 1
         index += 1
+        regions: dict[str, Block] = {}
+        items: list[Block] = []
         while index < len(self.paragraphs):
             paragraph = self.paragraphs[index]
-            if _is_heading(paragraph) or paragraph.images or _leads_bold(paragraph):
+            if _is_heading(paragraph) or paragraph.images:
                 break
             region = REGION.match(self.md(paragraph))
-            if region is None:
+            if region is not None and not items:
+                regions[region["region"]] = Block(region["rest"], paragraph.number)
+            elif paragraph.listed and not regions:
+                items.append(Block(self.md(paragraph), paragraph.number))
+            else:
                 break
-            self.draft.takeaways[region["region"]] = Block(region["rest"], paragraph.number)
             index += 1
+        self.draft.takeaways = regions
+        self.draft.takeaway_list = items
         return index
 
     def _body(self, index: int) -> None:

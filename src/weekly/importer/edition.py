@@ -167,6 +167,8 @@ def _front(
         lines.append(
             _dump({"key_takeaways": {k: b.markdown for k, b in draft.takeaways.items()}}).rstrip()
         )
+    elif draft.takeaway_list:
+        lines.append(_dump({"key_takeaways": [b.markdown for b in draft.takeaway_list]}).rstrip())
     if figures:
         lines.append(_dump({"figures": figures}).rstrip())
     return "---\n" + "\n".join(lines) + "\n---\n"
@@ -304,7 +306,7 @@ def _remarks(reading: Reading, front: str, lines: dict[int, int], update: Path) 
     for block in draft.notices:
         lines.setdefault(block.paragraph, key_line("notices:"))
     lines.update(_place(draft.takeaway, key_line("key_takeaway:")))
-    for block in draft.takeaways.values():
+    for block in [*draft.takeaways.values(), *draft.takeaway_list]:
         lines.setdefault(block.paragraph, key_line("key_takeaways:"))
     texts = {b.paragraph: b.markdown for b in [*draft.body, *draft.notices]}
     remarks = []
