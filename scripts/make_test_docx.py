@@ -36,7 +36,8 @@ NAMESPACES = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
 )
-INLINE = re.compile(r"(\*\*.+?\*\*|\*[^*]+?\*|\[@[^\]]+\])")
+INLINE = re.compile(r"(\*\*.+?\*\*|\*[^*]+?\*|\[@[^\]]+\]|\[[^\]@][^\]]*\]\([^)]+\))")
+LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 URL = re.compile(r"https?://\S+?(?=;\s|$|\s)")
 #: The editor's pass of ``--reviewed``: (kind, text, the words it goes before or replaces).
 REVIEW = {
@@ -74,6 +75,7 @@ class Writer:
         self.body: list[str] = []
         self.footnotes: list[str] = []
         self.note_links: list[str] = []
+        self.body_links: list[str] = []
         self.comments: list[str] = []
         self.marked: set[str] = set()
 
@@ -118,6 +120,12 @@ class Writer:
                 continue
             if piece.startswith("[@"):
                 runs.append(self.footnote())
+            elif link := LINK.fullmatch(piece):
+                self.body_links.append(link[2])
+                rid = f"rIdB{len(self.body_links)}"
+                runs.append(
+                    f'<w:hyperlink r:id="{rid}">{text_run(link[1], style="Hyperlink")}</w:hyperlink>'
+                )
             elif piece.startswith("**"):
                 runs.append(self.plain(piece[2:-2], bold=True))
             elif piece.startswith("*"):
@@ -283,6 +291,8 @@ def package(writer: Writer, image: bytes) -> dict[str, bytes]:
         "/word/footnotes.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
     }
     parts: dict[str, bytes] = {}
+    for i, url in enumerate(writer.body_links, 1):
+        document_rels.append((f"rIdB{i}", f"{DOC_REL}/hyperlink", url))
     if image:
         document_rels.append(("rIdImage1", f"{DOC_REL}/image", "media/image1.png"))
         parts["word/media/image1.png"] = image

@@ -560,6 +560,8 @@ headline: Rebels and Jihadists Press on Two Fronts
 authors: [Liam Karr, Kathryn Tyson, Jane Analyst]
 contributors: [Sam Reader]
 cutoff: 2023-12-13 15:30
+notices:
+  - CTP now also publishes the [Africa File](https://www.criticalthreats.org/africa-file) every week.
 key_takeaways:
   Mali: JNIM kept up its pressure on central Mali.[@sigact]
   Somalia: Al Shabaab struck a base near the capital.[@reuters-kidal]

@@ -121,19 +121,22 @@ def markdown(pieces: list[Piece], cite: Citer) -> str:
     def flush() -> None:
         merged: list[Span] = []
         for span in spans:
-            if merged and (merged[-1].bold, merged[-1].italic) == (span.bold, span.italic):
-                merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic)
+            if merged and _style(merged[-1]) == _style(span):
+                merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic, span.link)
             else:
                 merged.append(span)
         for span in merged:
             text = span.text
             mark = ("**" if span.bold else "") + ("*" if span.italic else "")
             core = text.strip()
-            if not mark or not core:
+            if not (mark or span.link) or not core:
                 out.append(escape(text))
                 continue
             lead, tail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
-            out.append(f"{lead}{mark}{escape(core)}{mark[::-1]}{tail}")
+            words = f"{mark}{escape(core)}{mark[::-1]}"
+            if span.link:
+                words = f"[{words}](<{span.link}>)"
+            out.append(f"{lead}{words}{tail}")
         spans.clear()
 
     for piece in pieces:
@@ -149,6 +152,10 @@ def markdown(pieces: list[Piece], cite: Citer) -> str:
     return LINE_START.sub(
         lambda m: "\\" + m[0] if len(m[0]) == 1 else m[0][:-1] + "\\" + m[0][-1], line
     )
+
+
+def _style(span: Span) -> tuple[bool, bool, str]:
+    return span.bold, span.italic, span.link
 
 
 def figure_id(title: str, taken: set[str]) -> str:

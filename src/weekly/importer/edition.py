@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ IMAGE_KINDS = {
     b"GIF89a": "gif",
 }
 COMMENTS_FILE = "import-comments.yaml"
+LINKABLE = re.compile(r"(?:https?://|mailto:)", re.I)
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,20 @@ class Reading:
     anchors: dict[str, int]
 
 
+def web_links(package: Package, part: str) -> dict[str, str]:
+    """Return relationship id -> address of ``part``'s hyperlinks to http(s) and mailto."""
+    return {
+        key: rel.target
+        for key, rel in package.relationships(part).items()
+        if rel.type == "hyperlink" and rel.external and LINKABLE.match(rel.target)
+        and not re.search(r"[\s<>]", rel.target)
+    }  # fmt: skip
+
+
 def read_draft(package: Package, shared: dict[str, Source]) -> Reading:
     """Read the draft's text, footnotes and comments; cite every footnote in reading order."""
     changes = Changes()
-    walker = Walker(changes)
+    walker = Walker(changes, web_links(package, package.main))
     main = package.xml(package.main)
     if main is None:
         raise package.fail("not a Word document (its main part is missing)")

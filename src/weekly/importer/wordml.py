@@ -28,6 +28,8 @@ class Span:
     text: str
     bold: bool = False
     italic: bool = False
+    #: The web address the text links to, when it is a hyperlink.
+    link: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ class Walker:
     """Collect pieces from run-level XML, accepting tracked changes."""
 
     changes: Changes
-    note_prefix: str = ""
+    #: Relationship id -> external web address, for the part being walked.
+    links: dict[str, str] = field(default_factory=dict)
 
     def pieces(self, element: Element, paragraph: Paragraph) -> Iterator[Piece]:
         """Yield the pieces of ``element``'s children, in order."""
@@ -108,6 +111,14 @@ class Walker:
                 yield from self.pieces(child, paragraph)
             elif tag in ("del", "moveFrom"):
                 self.changes.deletions += 1
+            elif tag == "hyperlink" and self.links.get(child.get(f"{R}id", "")):
+                url = self.links[child.get(f"{R}id", "")]
+                for piece in self.pieces(child, paragraph):
+                    yield (
+                        Span(piece.text, piece.bold, piece.italic, url)
+                        if isinstance(piece, Span)
+                        else piece
+                    )
             elif tag in CONTAINERS:
                 yield from self.pieces(child, paragraph)
             elif tag == "commentRangeStart":
