@@ -7,6 +7,7 @@ in the reviewed variant one tracked insertion, one tracked deletion and a commen
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 import sys
@@ -705,3 +706,22 @@ def test_drafts_missing_a_part_are_refused(drafts, tmp_path: Path, lines, messag
         {"word/document.xml": W_DOC.format(paragraphs).encode()},
     )
     assert refused(tmp_path, "d.docx") == f"d.docx: {message}"
+
+
+def test_image_inside_alternate_content_is_found(drafts, tmp_path: Path) -> None:
+    """Word wraps newer drawings in mc:AlternateContent; the image is in its Choice."""
+    with zipfile.ZipFile(drafts["plain"]) as docx:
+        document = docx.read("word/document.xml").decode()
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    wrapped = re.sub(
+        r"(<w:drawing>.*?</w:drawing>)",
+        rf'<mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="wps">\1</mc:Choice>'
+        r"<mc:Fallback><w:pict/></mc:Fallback></mc:AlternateContent>",
+        document,
+        flags=re.S,
+    )
+    assert wrapped != document
+    rewrite(drafts["plain"], tmp_path / "mc.docx", {"word/document.xml": wrapped.encode()})
+    done = import_draft(tmp_path / "mc.docx", tmp_path / "inputs")
+    assert done.skipped == []
+    assert (tmp_path / "inputs" / EDITION / "figures" / "jnim-tuareg-separatists.png").is_file()

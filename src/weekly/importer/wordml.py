@@ -123,6 +123,8 @@ class Walker:
                 yield from self.pieces(child, paragraph)
             elif tag == "commentRangeStart":
                 _anchor(paragraph, child.get(f"{W}id", ""))
+            elif tag.endswith("}AlternateContent"):
+                yield from self.pieces(_choice(child), paragraph)
 
     def _run(self, run: Element, paragraph: Paragraph) -> Iterator[Piece]:
         props = run.find(f"{W}rPr")
@@ -151,6 +153,13 @@ class Walker:
                 _anchor(paragraph, child.get(f"{W}id", ""))
             elif tag in ("drawing", "pict", "object"):
                 yield from _images(child)
+            elif tag.endswith("}AlternateContent"):
+                yield from list(_images(_choice(child)))[:1]
+
+
+def _choice(element: Element) -> Element:
+    """Return the content Word offers first in an ``mc:AlternateContent`` (its Choice)."""
+    return next(iter(element), element)
 
 
 def _on(element: Element | None) -> bool:
