@@ -725,3 +725,24 @@ def test_image_inside_alternate_content_is_found(drafts, tmp_path: Path) -> None
     done = import_draft(tmp_path / "mc.docx", tmp_path / "inputs")
     assert done.skipped == []
     assert (tmp_path / "inputs" / EDITION / "figures" / "jnim-tuareg-separatists.png").is_file()
+
+
+def test_unrecognised_footnote_parts_are_listed_for_the_analyst(drafts, tmp_path: Path) -> None:
+    with zipfile.ZipFile(drafts["plain"]) as docx:
+        notes = docx.read("word/footnotes.xml").decode()
+    url = ">https://tass.com/politics/1652335<"
+    assert notes.count(url) == 1
+    changed = notes.replace(url, ">Telephone interview with a Malian official, November 2023<")
+    rewrite(drafts["plain"], tmp_path / "odd.docx", {"word/footnotes.xml": changed.encode()})
+    (tmp_path / "inputs").mkdir()
+    result = run(tmp_path, "import", "odd.docx")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "odd.docx: note 9: kept as text source 'telephone-interview-with-a', check it: "
+        "Telephone interview with a Malian official, November 2023"
+    ]
+    notes_out = load_checked(tmp_path / "inputs", EDITION).notes
+    assert notes_out[8].text.startswith(
+        "Telephone interview with a Malian official, November 2023; "
+    )
+    assert run(tmp_path, "check", "--cutoff", EDITION).returncode == 0
