@@ -48,10 +48,17 @@ LINKABLE = re.compile(r"(?:https?://|mailto:)", re.I)
 class Remark:
     """A reviewer's comment, placed where its paragraph landed in ``update.md``."""
 
-    location: str
+    path: str
+    #: The line of ``update.md`` the paragraph landed on; 0 when it is not in the file.
+    line: int
     author: str
     excerpt: str
     text: str
+
+    @property
+    def location(self) -> str:
+        """Return ``path:line`` (just ``path`` when the line is unknown)."""
+        return f"{self.path}:{self.line}" if self.line else self.path
 
 
 @dataclass
@@ -279,10 +286,9 @@ def compose(package: Package, reading: Reading, series: Series, day: dt.date, cl
     remarks = _remarks(reading, front, lines, folder / "update.md")
     if remarks:
         comments = [
-            {"line": int(r.location.rsplit(":", 1)[-1]) if ":" in r.location else 0,
-             "author": r.author, "paragraph": r.excerpt, "comment": r.text}
+            {"line": r.line, "author": r.author, "paragraph": r.excerpt, "comment": r.text}
             for r in remarks
-        ]  # fmt: skip
+        ]
         head = f"# Comments in {package.path.name}, kept for the reviewer; weekly does not read this file.\n"
         files[COMMENTS_FILE] = (
             head + yaml.safe_dump(comments, allow_unicode=True, sort_keys=False)
@@ -320,15 +326,15 @@ def _remarks(reading: Reading, front: str, lines: dict[int, int], update: Path) 
     lines.update(_place(draft.takeaway, key_line("key_takeaway:")))
     for block in [*draft.takeaways.values(), *draft.takeaway_list]:
         lines.setdefault(block.paragraph, key_line("key_takeaways:"))
-    texts = {b.paragraph: b.markdown for b in [*draft.body, *draft.notices]}
+    blocks = [*draft.body, *draft.notices, *draft.takeaways.values(), *draft.takeaway_list]
+    texts = {b.paragraph: b.markdown for b in blocks + ([draft.takeaway] if draft.takeaway else [])}
     remarks = []
     for key, comment in reading.comments.items():
         paragraph = reading.anchors.get(key)
         line = lines.get(paragraph or -1, 0)
-        where = f"{display_path(update)}:{line}" if line else display_path(update)
         excerpt = texts.get(paragraph or -1, "")
         excerpt = excerpt if len(excerpt) <= 70 else excerpt[:69].rstrip() + "…"
-        remarks.append(Remark(where, comment.author, excerpt, comment.text))
+        remarks.append(Remark(display_path(update), line, comment.author, excerpt, comment.text))
     return remarks
 
 
