@@ -26,7 +26,6 @@ FULL = re.compile(
     rf"(?P<who>[^“”]+?), “(?P<title>.+?)(?:,”|(?<=[?!])”) (?P<date>{DATE}), "
     r"available by subscription at (?P<site>\S+)"
 )
-SHORT = re.compile(r"(?P<who>[^“”]+?), “(?P<title>.+?)(?:\.”|(?<=[?!])”|”)")
 ARTICLE = re.compile(
     rf"(?:(?P<who>[^“”]+?), )?“(?P<title>.+?)(?:[,.]”|(?<=[?!])”)"
     rf"(?: (?P<date>{DATE}),?)?(?: (?P<url>\S+))?"
@@ -90,7 +89,7 @@ class Bibliography:
                 return self._use(entry)
             if entry is None and _prints_as(candidate, True, last) == part:
                 return self._use(self._add(candidate))
-        if SHORT.fullmatch(part.removesuffix(".")) or part.endswith("”"):
+        if part.endswith("”"):  # a subscription item in its short form
             key = self._short_form(part, last)
             if key:
                 return key
