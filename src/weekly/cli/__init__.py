@@ -11,6 +11,7 @@ import click
 from weekly.cli.archive import archive
 from weekly.cli.check import check
 from weekly.cli.email import email
+from weekly.cli.import_ import import_
 from weekly.cli.new import new
 from weekly.cli.preview import preview
 from weekly.cli.render import render
@@ -22,5 +23,5 @@ def main() -> None:
     """Assemble a weekly intelligence update from curated inputs into HTML and PDF."""
 
 
-for _command in (render, email, new, archive, check, preview):
+for _command in (render, email, new, archive, check, preview, import_):
     main.add_command(_command)

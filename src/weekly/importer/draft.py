@@ -1,0 +1,336 @@
+"""Recognise a draft's parts: title, byline, cutoff, notices, takeaways, leads, bullets, figures.
+
+Paragraphs come in as :class:`~weekly.importer.wordml.Paragraph`; what goes out is a
+:class:`Draft`: the front matter's values and the Markdown body, with every footnote
+replaced by a citation point built by :class:`~weekly.importer.notes.Bibliography`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from weekly.apstyle import DAYS, MONTHS, slugify
+from weekly.importer.wordml import Image, NoteRef, Paragraph, Piece, Span
+
+DATE = r"(?P<date>(?:" + "|".join(MONTHS) + r") \d{1,2}, \d{4})"
+TITLE = re.compile(rf"(?P<series>.+?), {DATE}: (?P<headline>.+)")
+DATELINE = re.compile(rf"(?:(?:{'|'.join(DAYS)}), )?{DATE}")
+BYLINE = re.compile(r"(?P<label>Authors?|Contributors?|By)\s*:\s*(?P<names>.+)", re.I)
+CUTOFF = re.compile(
+    rf"Data Cutoff:\s*{DATE}(?:,? at (?P<clock>noon|midnight|\d{{1,2}}(?::\d\d)? [ap]\.m\.))?\.?",
+    re.I,
+)
+TAKEAWAY = re.compile(r"^(?:\*\*)?Key Takeaway(?P<many>s)?:(?:\*\*)?\s*(?:\*\*)?\s*", re.I)
+NAME = r"[A-Z][\w’'&-]*"
+REGION = re.compile(
+    rf"^(?:\*\*)?(?P<region>{NAME}(?: (?:{NAME}|and|of|the)){{0,5}})\.(?:\*\*)?\s+(?P<rest>.+)"
+)
+CAPTION = re.compile(r"Figure \d+[.:]\s*(?P<title>.+)")
+NOTE = re.compile(r"Note:\s*(?P<text>.+)")
+SOURCE = re.compile(r"Sources?:\s*(?P<text>.+)")
+SUBSCRIBE = re.compile(r"To receive the .+ (?:via|by) email", re.I)
+STOP = {"and", "the", "of", "in", "a", "an", "for", "to", "on", "with", "at", "by"}
+LINE_START = re.compile(r"^(#|[-+=|>]|\d+[.)])")
+
+#: Turns a note reference into its citation point ``[@a; @b]``.
+Citer = Callable[[NoteRef], str]
+
+
+@dataclass
+class FigureDraft:
+    """A figure found in the draft: its caption, note, source and image."""
+
+    id: str
+    title: str
+    note: str = ""
+    source: str = ""
+    image: Image | None = None
+    #: The paragraphs it was read from (for comments anchored there).
+    paragraphs: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    """One Markdown block of the body and the draft paragraph it came from."""
+
+    markdown: str
+    paragraph: int
+
+
+@dataclass
+class Draft:
+    """Everything recognised in a draft, before it is written."""
+
+    headline: str = ""
+    series_name: str = ""
+    date: dt.date | None = None
+    published: dt.date | None = None
+    authors: list[str] = field(default_factory=list)
+    contributors: list[str] = field(default_factory=list)
+    cutoff_day: dt.date | None = None
+    cutoff_clock: dt.time | None = None
+    notices: list[Block] = field(default_factory=list)
+    takeaway: Block | None = None
+    takeaways: dict[str, Block] = field(default_factory=dict)
+    #: Numbered (or bulleted) takeaways that name no region.
+    takeaway_list: list[Block] = field(default_factory=list)
+    body: list[Block] = field(default_factory=list)
+    figures: list[FigureDraft] = field(default_factory=list)
+    #: Paragraphs left out, with the reason, for the analyst.
+    skipped: list[str] = field(default_factory=list)
+
+
+def parse_day(text: str) -> dt.date:
+    """Return the date of ``November 8, 2023``."""
+    return dt.datetime.strptime(text, "%B %d, %Y").date()
+
+
+def parse_clock(text: str | None) -> dt.time | None:
+    """Return the time of ``10 a.m.``, ``3:30 p.m.``, ``noon`` or ``midnight``."""
+    if not text:
+        return None
+    if text.lower() in ("noon", "midnight"):
+        return dt.time(12 if text.lower() == "noon" else 0)
+    match = re.fullmatch(r"(\d{1,2})(?::(\d\d))? ([ap])\.m\.", text)
+    if not match or not 1 <= int(match[1]) <= 12 or int(match[2] or 0) > 59:
+        return None
+    hour = int(match[1]) % 12 + (12 if match[3] == "p" else 0)
+    return dt.time(hour, int(match[2] or 0))
+
+
+def split_names(text: str) -> list[str]:
+    """Return the names of ``A, B, and C``."""
+    names = re.split(r",\s*(?:and\s+)?|\s+and\s+", text.strip().rstrip("."))
+    return [n.strip() for n in names if n.strip()]
+
+
+def escape(text: str) -> str:
+    """Return ``text`` safe as Markdown inline text and inert as a Jinja template."""
+    text = re.sub(r"([\\`*_\[\]<&])", r"\\\1", text)
+    return re.sub(r"\{(?=[{%#])", "{{ '{' }}", text)
+
+
+def markdown(pieces: list[Piece], cite: Citer) -> str:
+    """Return the pieces as one line of Markdown: emphasis kept, footnotes as citations."""
+    out: list[str] = []
+    spans: list[Span] = []
+
+    def flush() -> None:
+        merged: list[Span] = []
+        for span in spans:
+            if merged and _style(merged[-1]) == _style(span):
+                merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic, span.link)
+            else:
+                merged.append(span)
+        for span in merged:
+            text = span.text
+            mark = ("**" if span.bold else "") + ("*" if span.italic else "")
+            core = text.strip()
+            if not (mark or span.link) or not core:
+                out.append(escape(text))
+                continue
+            lead, tail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+            words = f"{mark}{escape(core)}{mark[::-1]}"
+            if span.link:
+                words = f"[{words}](<{span.link}>)"
+            out.append(f"{lead}{words}{tail}")
+        spans.clear()
+
+    for piece in pieces:
+        if isinstance(piece, Span):
+            spans.append(piece)
+        elif isinstance(piece, NoteRef):
+            flush()
+            while out and out[-1].endswith(" ") and out[-1].strip():
+                out[-1] = out[-1].rstrip()
+            out.append(cite(piece))
+    flush()
+    line = " ".join("".join(out).split())
+    return LINE_START.sub(
+        lambda m: "\\" + m[0] if len(m[0]) == 1 else m[0][:-1] + "\\" + m[0][-1], line
+    )
+
+
+def _style(span: Span) -> tuple[bool, bool, str]:
+    return span.bold, span.italic, span.link
+
+
+def figure_id(title: str, taken: set[str]) -> str:
+    """Return a readable id from a figure's title, unique among ``taken``."""
+    words = [w for w in slugify(title).split("-") if w and w not in STOP]
+    base = "-".join(words[:3]) or "figure"
+    key, count = base, 2
+    while key in taken:
+        key, count = f"{base}-{count}", count + 1
+    taken.add(key)
+    return key
+
+
+class Recogniser:
+    """Read paragraphs in order and file each under the part of the edition it belongs to."""
+
+    def __init__(self, paragraphs: list[Paragraph], cite: Citer) -> None:
+        self.paragraphs = [p for p in paragraphs if p.text or p.images or p.pieces and _has_note(p)]
+        self.cite = cite
+        self.draft = Draft()
+        self.ids: set[str] = set()
+        self.lines: dict[int, str] = {}
+
+    def md(self, paragraph: Paragraph) -> str:
+        """Return a paragraph's Markdown, citing its footnotes once however often asked."""
+        if paragraph.number not in self.lines:
+            self.lines[paragraph.number] = markdown(paragraph.pieces, self.cite)
+        return self.lines[paragraph.number]
+
+    def run(self) -> Draft:
+        index = self._head()
+        if index == len(self.paragraphs) and self.draft.notices:
+            # No key takeaway and no bold lead: what followed the byline is the body.
+            self.draft.body, self.draft.notices = self.draft.notices, []
+            self.draft.skipped.append(
+                "found no 'Key Takeaway:' and no bold lead judgment: read the text as the body"
+            )
+        index = self._takeaways(index)
+        self._body(index)
+        return self.draft
+
+    def _head(self) -> int:
+        """Read the lines above the key takeaway; return the index of the first one after."""
+        draft = self.draft
+        for index, paragraph in enumerate(self.paragraphs):
+            text = paragraph.text
+            if TAKEAWAY.match(text) or (draft.headline and _is_body(paragraph)):
+                return index
+            title = TITLE.fullmatch(text)
+            if title and not draft.headline:
+                draft.series_name, draft.headline = title["series"], title["headline"]
+                draft.date = parse_day(title["date"])
+            elif (line := DATELINE.fullmatch(text)) and not draft.headline:
+                draft.published = parse_day(line["date"])
+            elif re.fullmatch(rf".+, {DATE}", text) and not draft.headline:
+                continue  # the series line above the title ("Series, November 8, 2023")
+            elif (byline := BYLINE.fullmatch(text)) and not draft.notices:
+                names = split_names(byline["names"])
+                target = (
+                    draft.contributors if byline["label"].lower().startswith("c") else draft.authors
+                )
+                target.extend(names)
+            elif (cutoff := CUTOFF.fullmatch(text)) and draft.cutoff_day is None:
+                draft.cutoff_day = parse_day(cutoff["date"])
+                draft.cutoff_clock = parse_clock(cutoff["clock"])
+            elif not draft.headline:
+                draft.skipped.append(f"left out a paragraph above the title: “{_excerpt(text)}”")
+            else:
+                draft.notices.append(Block(self.md(paragraph), paragraph.number))
+        return len(self.paragraphs)
+
+    def _takeaways(self, index: int) -> int:
+        if index >= len(self.paragraphs):
+            return index
+        paragraph = self.paragraphs[index]
+        label = TAKEAWAY.match(self.md(paragraph)) if TAKEAWAY.match(paragraph.text) else None
+        if label is None:
+            return index
+        rest = self.md(paragraph)[label.end() :].strip()
+        if rest:
+            self.draft.takeaway = Block(rest, paragraph.number)
+            return index + 1
+        index += 1
+        regions: dict[str, Block] = {}
+        items: list[Block] = []
+        while index < len(self.paragraphs):
+            paragraph = self.paragraphs[index]
+            if _is_heading(paragraph) or paragraph.images:
+                break
+            region = REGION.match(self.md(paragraph))
+            if region is not None and not items:
+                regions[region["region"]] = Block(region["rest"], paragraph.number)
+            elif paragraph.listed and not regions:
+                items.append(Block(self.md(paragraph), paragraph.number))
+            else:
+                break
+            index += 1
+        self.draft.takeaways = regions
+        self.draft.takeaway_list = items
+        return index
+
+    def _body(self, index: int) -> None:
+        draft = self.draft
+        while index < len(self.paragraphs):
+            paragraph = self.paragraphs[index]
+            text = paragraph.text
+            if paragraph.images or CAPTION.fullmatch(text):
+                index = self._figure(index)
+                continue
+            if SUBSCRIBE.match(text):
+                draft.skipped.append(f"left out the subscription line: “{_excerpt(text)}”")
+            elif _is_heading(paragraph):
+                draft.body.append(Block(f"## {escape(text)}", paragraph.number))
+            elif paragraph.listed:
+                draft.body.append(Block(f"- {self.md(paragraph)}", paragraph.number))
+            else:
+                draft.body.append(Block(self.md(paragraph), paragraph.number))
+            index += 1
+
+    def _figure(self, index: int) -> int:
+        """Read a figure: caption and image (either order), then Note: and Source: lines."""
+        figure = FigureDraft("", "")
+        while index < len(self.paragraphs):
+            paragraph = self.paragraphs[index]
+            text = paragraph.text
+            caption = CAPTION.fullmatch(text)
+            if caption and not figure.title and not (figure.note or figure.source):
+                figure.title = caption["title"]
+            elif paragraph.images and figure.image is None and not (figure.note or figure.source):
+                figure.image = paragraph.images[0]
+                if text:
+                    self.draft.skipped.append(f"left out text beside an image: “{_excerpt(text)}”")
+            elif (note := NOTE.fullmatch(text)) and not figure.note and not figure.source:
+                figure.note = note["text"]
+            elif (source := SOURCE.fullmatch(text)) and not figure.source:
+                figure.source = source["text"]
+            else:
+                break
+            figure.paragraphs.append(paragraph.number)
+            index += 1
+        if not figure.title:
+            figure.title = "TODO: figure title"
+            self.draft.skipped.append("an image has no “Figure N. Title” caption: titled TODO")
+        figure.id = figure_id(figure.title, self.ids)
+        self.draft.figures.append(figure)
+        self.draft.body.append(Block(f'{{{{ figure("{figure.id}") }}}}', figure.paragraphs[0]))
+        return index
+
+
+def _has_note(paragraph: Paragraph) -> bool:
+    return any(isinstance(p, NoteRef) for p in paragraph.pieces)
+
+
+def _is_heading(paragraph: Paragraph) -> bool:
+    return paragraph.style.startswith("heading") and bool(paragraph.text)
+
+
+def _leads_bold(paragraph: Paragraph) -> bool:
+    first = next((p for p in paragraph.pieces if isinstance(p, Span) and p.text.strip()), None)
+    return first is not None and first.bold
+
+
+def _is_body(paragraph: Paragraph) -> bool:
+    """Return whether a paragraph can only belong to the body (a lead, bullet, figure, heading)."""
+    if paragraph.listed or paragraph.images or _is_heading(paragraph):
+        return True
+    if CAPTION.fullmatch(paragraph.text):
+        return True
+    return _leads_bold(paragraph) and not TAKEAWAY.match(paragraph.text)
+
+
+def _excerpt(text: str, size: int = 70) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def recognise(paragraphs: list[Paragraph], cite: Citer) -> Draft:
+    """Return the draft's parts, citing footnotes through ``cite`` in reading order."""
+    return Recogniser(paragraphs, cite).run()

@@ -1,0 +1,320 @@
+"""Turn footnote texts into citation points and structured sources, repeats merged.
+
+Each footnote is split on ``; `` (never inside “quotes”) and every part is read as one
+source: a bare url, a defanged url, a subscription item in its full or short form, an
+article, or text (the author's SIGACT database in its full and short forms). A reading is
+kept only when printing the source back, as the endnotes print it, gives the part word for
+word; anything else becomes a ``text`` source printed as written, and is listed for the
+analyst.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from weekly.apstyle import MONTHS, slugify
+from weekly.inputs.sources import Source, defang, is_web_url, print_source
+
+DATE = r"(?:" + "|".join(MONTHS) + r") \d{1,2}, \d{4}"
+URL = re.compile(r"https?://\S+")
+DEFANGED = re.compile(r"(https?://\S+?) dot (\S+)")
+FULL = re.compile(
+    rf"(?P<who>[^“”]+?), “(?P<title>.+?)(?:,”|(?<=[?!])”) (?P<date>{DATE}), "
+    r"available by subscription at (?P<site>\S+)"
+)
+ARTICLE = re.compile(
+    rf"(?:(?P<who>[^“”]+?), )?“(?P<title>.+?)(?:[,.]”|(?<=[?!])”)"
+    rf"(?: (?P<date>{DATE}),?)?(?: (?P<url>\S+))?"
+)
+FAMILY = re.compile(r"\bSIGACTs?\b|database of significant activit", re.I)
+HOST_PREFIXES = {"www", "m", "en", "fr", "in", "english", "amp", "mobile", "news", "web"}
+PATH_DAY = re.compile(r"(?<!\d)(20\d\d)([/-])(\d\d)\2(\d\d)(?!\d)")
+X_STATUS = re.compile(r"^(?:x|twitter)\.com/([^/]+)/status/(\d+)")
+PLACE = Path("draft.docx")
+
+
+@dataclass
+class Entry:
+    """A source as the import builds it."""
+
+    source: Source
+    shared: bool = False
+    cited: int = 0
+    #: True once a short form can no longer be added without changing an earlier note.
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class Unclassified:
+    """A footnote part read as plain text: the analyst should look at it."""
+
+    note: int
+    part: str
+    id: str
+
+
+@dataclass
+class Bibliography:
+    """The sources of one draft, built note by note, reusing the shared bibliography."""
+
+    shared: dict[str, Source]
+    entries: dict[str, Entry] = field(default_factory=dict)
+    unclassified: list[Unclassified] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for source in self.shared.values():
+            self.entries[source.id] = Entry(source, shared=True)
+
+    @property
+    def new(self) -> list[Source]:
+        """Return the sources the draft adds (not in the shared bibliography), in citing order."""
+        return [e.source for e in self.entries.values() if not e.shared]
+
+    def cite(self, number: int, text: str) -> list[str]:
+        """Return the source ids of footnote ``number`` (its text), creating sources as needed."""
+        parts = split_parts(text)
+        keys = []
+        for position, part in enumerate(parts):
+            keys.append(self._part(number, part, position == len(parts) - 1))
+        return keys
+
+    def _part(self, number: int, part: str, last: bool) -> str:
+        for candidate in _readings(part):
+            entry = self._match(candidate)
+            if entry is not None and self._prints(entry, part, last):
+                return self._use(entry)
+            if entry is None and _prints_as(candidate, True, last) == part:
+                return self._use(self._add(candidate))
+        if part.endswith("”"):  # a subscription item in its short form
+            key = self._short_form(part, last)
+            if key:
+                return key
+        family = bool(FAMILY.search(part))
+        for entry in self.entries.values():
+            if entry.source.kind == "text" and self._prints(entry, part, last):
+                return self._use(entry)
+        if family:
+            for entry in self.entries.values():
+                source = entry.source
+                if entry.shared or entry.locked or source.short or not FAMILY.search(source.text):
+                    continue
+                if (
+                    entry.cited
+                    and _prints_as(replace(source, short=_sentence(part)), False, last) == part
+                ):
+                    entry.source = replace(source, short=_sentence(part))
+                    return self._use(entry)
+        words = _sentence(part) if family and not last else part
+        entry = self._add(Source("", "text", PLACE, 0, text=words))
+        if not family:
+            self.unclassified.append(Unclassified(number, part, entry.source.id))
+        return self._use(entry)
+
+    def _short_form(self, part: str, last: bool) -> str:
+        """Return the id of the subscription item ``part`` names in its short form, if cited."""
+        for entry in self.entries.values():
+            if (
+                entry.source.kind == "subscription"
+                and entry.cited
+                and self._prints(entry, part, last)
+            ):
+                return self._use(entry)
+        return ""
+
+    def _prints(self, entry: Entry, part: str, last: bool) -> bool:
+        return _prints_as(entry.source, entry.cited == 0, last) == part
+
+    def _match(self, candidate: Source) -> Entry | None:
+        key = _identity(candidate)
+        for entry in self.entries.values():
+            if _identity(entry.source) == key:
+                return entry
+        return None
+
+    def _use(self, entry: Entry) -> str:
+        if entry.cited and not entry.source.short:
+            entry.locked = True
+        entry.cited += 1
+        return entry.source.id
+
+    def _add(self, source: Source) -> Entry:
+        source = replace(source, id=self._unique(source))
+        entry = Entry(source)
+        self.entries[source.id] = entry
+        return entry
+
+    def _unique(self, source: Source) -> str:
+        base, longer = make_ids(source)
+        for key in (base, longer):
+            if key and key not in self.entries:
+                return key
+        count = 2
+        while f"{longer}-{count}" in self.entries:
+            count += 1
+        return f"{longer}-{count}"
+
+
+def split_parts(text: str) -> list[str]:
+    """Return the ``; ``-separated parts of a note, never splitting inside “…”."""
+    parts: list[str] = []
+    current = ""
+    for piece in text.strip().split("; "):
+        current = f"{current}; {piece}" if current else piece
+        if current.count("“") <= current.count("”"):
+            parts.append(current.strip())
+            current = ""
+    if current:
+        parts.append(current.strip())
+    return [p for p in parts if p]
+
+
+def _sentence(text: str) -> str:
+    """Return ``text`` ending in a full stop, as a text source stores it."""
+    return text if text.endswith((".", "?", "!", "”")) else text + "."
+
+
+def _prints_as(source: Source, first: bool, last: bool) -> str:
+    return print_source(source, first, last).text
+
+
+def _identity(source: Source) -> tuple[object, ...]:
+    if source.kind == "url":
+        return ("url", source.url, source.link)
+    if source.kind == "subscription":
+        return ("subscription", source.publisher, source.title)
+    if source.kind == "article":
+        return ("article", source.authors, source.publisher, source.title, source.date, source.url)
+    return ("text", source.text, source.short)
+
+
+def _day(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    return dt.datetime.strptime(text, "%B %d, %Y").date()
+
+
+def _who(text: str | None) -> tuple[tuple[str, ...], str]:
+    """Return (authors, publisher) from the words before the title."""
+    if not text:
+        return (), ""
+    names = [n.strip() for n in text.split(", ")]
+    return tuple(names[:-1]), names[-1]
+
+
+def _readings(part: str) -> list[Source]:
+    """Return the structured readings ``part`` may have, most specific first."""
+    found: list[Source] = []
+    if URL.fullmatch(part) and is_web_url(part):
+        found.append(Source("", "url", PLACE, 0, url=part, date=url_date(part)))
+    defanged = DEFANGED.fullmatch(part)
+    if defanged and " " not in defanged[2]:
+        url = f"{defanged[1]}.{defanged[2]}"
+        if defang(url) == part:
+            found.append(Source("", "url", PLACE, 0, url=url, link=False, date=url_date(url)))
+    full = FULL.fullmatch(part)
+    if full:
+        authors, publisher = _who(full["who"])
+        found.append(
+            Source(
+                "",
+                "subscription",
+                PLACE,
+                0,
+                publisher=publisher,
+                authors=authors,
+                title=full["title"],
+                date=_day(full["date"]),
+                subscription=full["site"],
+            )  # fmt: skip
+        )
+    article = ARTICLE.fullmatch(part)
+    if article and (article["date"] or article["url"]):
+        authors, publisher = _who(article["who"])
+        url = article["url"] or ""
+        if not url or is_web_url(url):
+            found.append(
+                Source(
+                    "",
+                    "article",
+                    PLACE,
+                    0,
+                    publisher=publisher,
+                    authors=authors,
+                    title=article["title"],
+                    date=_day(article["date"]),
+                    url=url,
+                )  # fmt: skip
+            )
+    return found
+
+
+def url_date(url: str) -> dt.date | None:
+    """Return the date a url carries: a post's id on X, or ``/2023/10/16/`` in its path."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("mobile.")
+    status = X_STATUS.match(host + parts.path)
+    if status and status[2].isdigit():
+        moment = ((int(status[2]) >> 22) + 1288834974657) / 1000
+        if moment > 1288834974.657 + 86400:  # ids before snowflakes carry no time
+            return dt.datetime.fromtimestamp(moment, dt.UTC).date()
+        return None
+    day = PATH_DAY.search(parts.path)
+    if day:
+        try:
+            return dt.date(int(day[1]), int(day[3]), int(day[4]))
+        except ValueError:
+            return None
+    return None
+
+
+def _words(text: str, count: int) -> str:
+    words = [w for w in slugify(text).split("-") if w]
+    return "-".join(words[:count])
+
+
+def _site(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    labels = [label for label in host.split(".") if label]
+    while len(labels) > 2 and labels[0] in HOST_PREFIXES:
+        labels.pop(0)
+    if labels and labels[0] == "twitter":
+        return "x"
+    return labels[0] if labels else "url"
+
+
+def _url_words(url: str) -> str:
+    parts = urlsplit(url)
+    status = X_STATUS.match((parts.hostname or "").removeprefix("www.") + parts.path)
+    if status:
+        return f"{status[1]}-{status[2]}"
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        return ""
+    last = re.sub(r"\.(html?|aspx?|php|jsp)$", "", segments[-1], flags=re.I)
+    return _words(last, 4)
+
+
+def make_ids(source: Source) -> tuple[str, str]:
+    """Return a readable id for ``source`` and a longer one for when the first is taken."""
+    if source.kind == "url":
+        base = "-".join(w for w in (_site(source.url), _url_words(source.url)) if w)
+        return slugify(base), slugify(base)
+    if source.kind == "text":
+        if FAMILY.search(source.text):
+            return "sigact", "sigact"
+        return _words(source.text, 4) or "text", _words(source.text, 6) or "text"
+    who = source.publisher or (source.authors[0] if source.authors else "")
+    first = _words(who, 1) if source.kind == "subscription" else slugify(who)
+    day = source.date.isoformat() if source.date else ""
+    title = _words(source.title, 3)
+    if source.kind == "subscription":
+        key = "-".join(w for w in (first, day, title) if w)
+        return key, "-".join(w for w in (first, day, _words(source.title, 6)) if w)
+    base = (
+        "-".join(w for w in (first, day) if w) if day else "-".join(w for w in (first, title) if w)
+    )
+    return base or title, "-".join(w for w in (first, day, title) if w)
