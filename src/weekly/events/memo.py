@@ -28,6 +28,7 @@ from typing import Any
 
 from weekly import __version__
 from weekly.errors import Problems
+from weekly.events import helpers as facts
 from weekly.events import table as events
 from weekly.inputs.edition import Edition, FigureSpec
 from weekly.resolve.figures import Asset, ChartDrawer
@@ -38,14 +39,17 @@ KEEP = 16
 #: The modules whose code decides the answers; their size and mtime join the stamp. Named by
 #: module, not file, so moving one fails at import time instead of silently dropping it.
 CODE = (
+    "weekly.events.read",
+    "weekly.events.cache",
     "weekly.events.table",
+    "weekly.events.helpers",
     "weekly.events.charts",
     "weekly.events.plots",
     "weekly.apstyle",
     "weekly.events.memo",
 )
 #: The types a fact may have, rebuilt from their names.
-FACT_TYPES = {"Count": events.Count, "Rate": events.Rate, "Share": events.Share}
+FACT_TYPES = {"Count": facts.Count, "Rate": facts.Rate, "Share": facts.Share}
 
 
 def code_file(module: str) -> Path:
@@ -171,19 +175,19 @@ class RememberedEvents:
         return value
 
     def count(self, *args: Any, **kwargs: Any) -> Any:
-        """As :meth:`weekly.events.table.EventHelpers.count`."""
+        """As :meth:`weekly.events.helpers.EventHelpers.count`."""
         return self._ask("count", args, kwargs)
 
     def per_week(self, *args: Any, **kwargs: Any) -> Any:
-        """As :meth:`weekly.events.table.EventHelpers.per_week`."""
+        """As :meth:`weekly.events.helpers.EventHelpers.per_week`."""
         return self._ask("per_week", args, kwargs)
 
     def share(self, *args: Any, **kwargs: Any) -> Any:
-        """As :meth:`weekly.events.table.EventHelpers.share`."""
+        """As :meth:`weekly.events.helpers.EventHelpers.share`."""
         return self._ask("share", args, kwargs)
 
     def fatalities(self, *args: Any, **kwargs: Any) -> Any:
-        """As :meth:`weekly.events.table.EventHelpers.fatalities`."""
+        """As :meth:`weekly.events.helpers.EventHelpers.fatalities`."""
         return self._ask("fatalities", args, kwargs)
 
     def __getattr__(self, name: str) -> Any:
@@ -207,7 +211,7 @@ class Memos:
 
     def helpers(self, edition: Edition, problems: Problems) -> Mapping[str, Any]:
         """The body helper factory of :func:`weekly.resolve.update.assemble`, remembered."""
-        return remembered_helpers(events.body_helpers, self.of(edition))(edition, problems)
+        return remembered_helpers(facts.body_helpers, self.of(edition))(edition, problems)
 
     def charts(self, edition: Edition) -> ChartDrawer | None:
         """The chart drawer factory of :func:`weekly.resolve.update.assemble`, remembered."""

@@ -60,9 +60,9 @@ ChartFactory = Callable[[Edition], ChartDrawer | None]
 
 
 def _default_helpers(edition: Edition, problems: Problems) -> Mapping[str, Any]:
-    from weekly.events import table as events
+    from weekly.events.helpers import body_helpers
 
-    return events.body_helpers(edition, problems)
+    return body_helpers(edition, problems)
 
 
 def _default_charts(edition: Edition) -> ChartDrawer | None:

@@ -127,7 +127,7 @@ def events_digests(inputs: Path, keys: list[str]) -> dict[str, str]:
     """Return, per edition, the digest of the events rows it can see (up to its cutoff)."""
     if not any(inputs.glob("events.*")):
         return {}
-    from weekly.events.table import visible_digests
+    from weekly.events.cache import visible_digests
 
     days = {key: dt.date.fromisoformat(key) for key in keys}
     found = visible_digests(inputs, list(days.values()))
