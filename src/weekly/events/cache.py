@@ -8,14 +8,13 @@ source changes; a query then loads only the columns it needs.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from weekly.errors import Problem
 from weekly.events.read import find_table, read_source
+from weekly.render.write import write_atomically
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -39,6 +38,7 @@ def _stamp(source: Path) -> dict[bytes, bytes]:
 
 
 def _write_cache(source: Path, table: pa.Table) -> None:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     target = _cache_path(source)
@@ -48,11 +48,9 @@ def _write_cache(source: Path, table: pa.Table) -> None:
         if not ignore.exists():
             ignore.write_text("# weekly's cache: safe to delete, never commit.\n*\n")
         schema = table.schema.with_metadata(_stamp(source))
-        handle, temp = tempfile.mkstemp(prefix=".events.", suffix=".tmp", dir=target.parent)
-        os.close(handle)
-        os.chmod(temp, 0o644)
-        pq.write_table(table.cast(schema), temp, compression="zstd")
-        os.replace(temp, target)
+        sink = pa.BufferOutputStream()
+        pq.write_table(table.cast(schema), sink, compression="zstd")
+        write_atomically(target.parent, {target.name: sink.getvalue().to_pybytes()})
     except OSError:
         return  # a read-only inputs folder still renders, only slower
 
@@ -119,8 +117,8 @@ def visible_digests(inputs: Path, cutoffs: Sequence[dt.date]) -> dict[dt.date, s
     if wanted:
         known.update(_range_digests(source, [dt.date.fromisoformat(c) for c in wanted]))
         try:
-            memo.parent.mkdir(exist_ok=True)
-            memo.write_text(json.dumps({"stamp": stamp, "digests": known}), encoding="utf-8")
+            data = json.dumps({"stamp": stamp, "digests": known}).encode("utf-8")
+            write_atomically(memo.parent, {memo.name: data})
         except OSError:
             pass
     return {c: known[c.isoformat()] for c in cutoffs if c.isoformat() in known}

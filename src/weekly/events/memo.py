@@ -20,8 +20,6 @@ import datetime as dt
 import hashlib
 import importlib.util
 import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from weekly.errors import Problems
 from weekly.events import helpers as facts
 from weekly.events import table as events
 from weekly.inputs.edition import Edition, FigureSpec
+from weekly.render.write import write_atomically
 from weekly.resolve.figures import Asset, ChartDrawer
 
 MEMO_VERSION = "1"
@@ -142,12 +141,7 @@ class Memo:
         memos = dict(list(memos.items())[-KEEP:])
         data = json.dumps({"version": MEMO_VERSION, "memos": memos}, ensure_ascii=False)
         try:
-            self.folder.mkdir(exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".memo.", suffix=".tmp", dir=self.folder)
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(data)
-            os.chmod(temp, 0o644)
-            os.replace(temp, self.path)
+            write_atomically(self.folder, {self.path.name: data.encode("utf-8")})
         except OSError:
             return
         self.dirty = False
@@ -269,12 +263,7 @@ def remembered_charts(
                 path = memo.svg_path(asset.data)
                 try:
                     if not path.is_file():
-                        path.parent.mkdir(parents=True, exist_ok=True)
-                        handle, temp = tempfile.mkstemp(prefix=".svg.", dir=path.parent)
-                        with os.fdopen(handle, "wb") as stream:
-                            stream.write(asset.data)
-                        os.chmod(temp, 0o644)
-                        os.replace(temp, path)
+                        write_atomically(path.parent, {path.name: asset.data})
                 except OSError:
                     return drawn
                 memo.put(key, [asset.name, asset.media_type, path.name, provenance])
