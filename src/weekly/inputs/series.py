@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weekly.errors import Problems, read_text
-from weekly.inputs.yamlfile import YamlDoc, load_yaml
+from weekly.inputs.yamlfile import YamlCache, YamlDoc, load_yaml
 
 #: The hedges flagged when a series names none: vague words that say no probability.
 DEFAULT_HEDGES = (
@@ -186,7 +186,9 @@ def builtin_series() -> dict[str, Series]:
     return found
 
 
-def load_series(inputs: Path, problems: Problems) -> dict[str, Series]:
+def load_series(
+    inputs: Path, problems: Problems, yaml: YamlCache | None = None
+) -> dict[str, Series]:
     """Return the built-in series overlaid with ``inputs/series.yaml`` when present.
 
     A user entry with a built-in key replaces only the fields it gives.
@@ -195,7 +197,7 @@ def load_series(inputs: Path, problems: Problems) -> dict[str, Series]:
     path = inputs / "series.yaml"
     if not path.is_file():
         return found
-    doc = load_yaml(read_text(path), path)
+    doc = (yaml.load if yaml else load_yaml)(read_text(path), path)
     if isinstance(doc.data, dict):
         for key, entry in doc.data.items():
             base = found.get(str(key))
