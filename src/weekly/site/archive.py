@@ -15,8 +15,6 @@ import hashlib
 import json
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -27,6 +25,7 @@ from weekly import __version__
 from weekly.apstyle import long_date
 from weekly.errors import Problem, WeeklyError
 from weekly.inputs.edition import list_editions
+from weekly.pipeline import Progress, no_progress
 from weekly.render.write import write_atomically
 from weekly.resolve.update import Update
 
@@ -34,15 +33,6 @@ MANIFEST = "manifest.json"
 ATOM = "http://www.w3.org/2005/Atom"
 #: Bumped when the manifest's layout changes; an old manifest then rebuilds everything.
 MANIFEST_VERSION = 1
-
-#: Makes a progress display: ``progress(label, total)`` yields a function called once a step.
-Progress = Callable[[str, int], AbstractContextManager[Callable[[], None]]]
-
-
-@contextmanager
-def no_progress(label: str, total: int) -> Iterator[Callable[[], None]]:
-    """Show no progress."""
-    yield lambda: None
 
 
 @dataclass
