@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -123,7 +124,39 @@ def run_script(cwd: Path, script: str) -> str:
     return result.stdout.strip()
 
 
+def run_in_process(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``weekly ARGS`` in this process with click's runner, as :func:`run_weekly` would.
+
+    Same arguments, same result: exit status, stdout and stderr apart. An exception the
+    command lets escape is written to stderr as a traceback, as Python would print it, so
+    a test that asserts there is none still sees it.
+    """
+    import traceback
+
+    from click.testing import CliRunner
+
+    from weekly.cli import main
+
+    argv = [str(arg) for arg in args]
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(main, argv, env=env, prog_name="weekly")
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        assert result.exc_info is not None
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+    return subprocess.CompletedProcess(argv, result.exit_code, result.stdout, stderr)
+
+
 @pytest.fixture
-def weekly() -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Return :func:`run_weekly`."""
-    return run_weekly
+def weekly(request: pytest.FixtureRequest) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Return a runner of ``weekly ARGS``: in this process, or in its own with ``e2e``.
+
+    A test marked ``@pytest.mark.e2e`` runs ``python -m weekly`` exactly as a user does
+    (:func:`run_weekly`); every other test calls the CLI in-process
+    (:func:`run_in_process`), which gives the same output a second sooner.
+    """
+    if request.node.get_closest_marker("e2e"):
+        return run_weekly
+    return run_in_process
