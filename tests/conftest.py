@@ -160,3 +160,19 @@ def weekly(request: pytest.FixtureRequest) -> Callable[..., subprocess.Completed
     if request.node.get_closest_marker("e2e"):
         return run_weekly
     return run_in_process
+
+
+#: Fixtures that make a test a ``browser`` or an ``smtp`` test, wherever it lives.
+MARKING_FIXTURES = {"page": "browser", "browser": "browser", "smtp": "smtp", "tls_smtp": "smtp"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by the fixtures they use (a Playwright page, an SMTP server), and every
+    ``e2e`` test ``slow``, so ``-m "not browser and not smtp and not slow"`` is the fast lane."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        for fixture, marker in MARKING_FIXTURES.items():
+            if fixture in names:
+                item.add_marker(marker)
+        if item.get_closest_marker("e2e"):
+            item.add_marker("slow")

@@ -215,6 +215,7 @@ def test_cached_copy_answers_as_the_source_does(tmp_path: Path) -> None:
     assert answers() == first
 
 
+@pytest.mark.slow
 def test_edition_without_events_does_not_import_pandas(edition: Path) -> None:
     script = (
         "import sys\nfrom pathlib import Path\nfrom weekly.resolve.update import assemble\n"

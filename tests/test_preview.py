@@ -552,6 +552,7 @@ def _start_cli(cwd: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_cli_prints_the_url_follows_edits_and_stops_on_ctrl_c(edition: Path) -> None:
     process = _start_cli(edition, "--port", "0")
     try:
@@ -608,6 +609,7 @@ def test_cli_unknown_edition(edition: Path, weekly) -> None:
     )
 
 
+@pytest.mark.slow
 def test_cli_writes_the_draft_to_the_output_folder(edition: Path) -> None:
     process = _start_cli(edition, "--port", "0", "--output", "out")
     try:
