@@ -91,6 +91,7 @@ def test_errors_are_never_remembered(tmp_path: Path, weekly) -> None:
     assert render_errors(root, weekly) == first
 
 
+@pytest.mark.slow
 def test_a_bad_fact_is_reported_every_time(tmp_path: Path, weekly) -> None:
     root = memo_edition(tmp_path)
     render_html(root)

@@ -450,6 +450,7 @@ def test_the_server_listens_on_127_0_0_1_only(serve) -> None:
 # Draft aids never reach the final outputs
 
 
+@pytest.mark.slow
 def test_final_html_and_pdf_carry_no_draft_aids(edition: Path, weekly) -> None:
     plain = weekly("render", "--cutoff", "2023-12-13", cwd=edition)
     assert plain.returncode == 0, plain.stderr
