@@ -138,10 +138,23 @@ def run_in_process(
     from click.testing import CliRunner
 
     from weekly.cli import main
+    from weekly.events import table
+    from weekly.render import html
+
+    def forget() -> None:
+        # What a fresh process would not have, and should not leave behind: template
+        # environments keyed by folders relative to the working directory, and the
+        # events tables read by a command.
+        html.environment.cache_clear()
+        table._TABLES.clear()
 
     argv = [str(arg) for arg in args]
-    with contextlib.chdir(cwd):
-        result = CliRunner().invoke(main, argv, env=env, prog_name="weekly")
+    forget()
+    try:
+        with contextlib.chdir(cwd):
+            result = CliRunner().invoke(main, argv, env=env, prog_name="weekly")
+    finally:
+        forget()
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         assert result.exc_info is not None
