@@ -1,9 +1,10 @@
 # Quick start: `make demo` sets everything up and renders the example edition;
-# `make test` runs the whole test suite.
+# `make test` runs the whole test suite (on every core), `make test-fast` the fast lane:
+# everything but the browser, SMTP and slow (PDF, fresh-process) tests.
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test lint golden docs bench clean
+.PHONY: setup demo test test-fast lint golden docs bench clean
 
 setup:
 	bash scripts/setup.sh
@@ -13,7 +14,10 @@ demo: setup
 	@echo "open output/$$(ls inputs | grep -E '^[0-9]{4}-' | sort | tail -1)/ to read it"
 
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
+
+test-fast:
+	$(PY) -m pytest -n auto -m "not browser and not smtp and not slow"
 
 lint:
 	$(VENV)/bin/ruff check

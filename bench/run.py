@@ -178,12 +178,12 @@ def peer_markdown(work: Path) -> str:
     from weekly import pipeline as build
     from weekly.body.template import render_body
     from weekly.errors import Problems
-    from weekly.events import table as events
+    from weekly.events.helpers import body_helpers
 
     update = build.load_checked(work / "inputs", EDITION)
     edition = update.edition
     problems = Problems()
-    helpers = dict(events.body_helpers(edition, problems))
+    helpers = dict(body_helpers(edition, problems))
     evaluated = render_body(edition.body, edition.path, edition.body_line, helpers, problems)
     notes = iter(note.text.replace("[", "\\[").replace("]", "\\]") for note in update.notes)
     figures = {fid: fig for fid, fig in update.figures.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -123,7 +124,68 @@ def run_script(cwd: Path, script: str) -> str:
     return result.stdout.strip()
 
 
+def run_in_process(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``weekly ARGS`` in this process with click's runner, as :func:`run_weekly` would.
+
+    Same arguments, same result: exit status, stdout and stderr apart. An exception the
+    command lets escape is written to stderr as a traceback, as Python would print it, so
+    a test that asserts there is none still sees it.
+    """
+    import traceback
+
+    from click.testing import CliRunner
+
+    from weekly.cli import main
+    from weekly.events import table
+    from weekly.render import html
+
+    def forget() -> None:
+        # What a fresh process would not have, and should not leave behind: template
+        # environments keyed by folders relative to the working directory, and the
+        # events tables read by a command.
+        html.environment.cache_clear()
+        table._TABLES.clear()
+
+    argv = [str(arg) for arg in args]
+    forget()
+    try:
+        with contextlib.chdir(cwd):
+            result = CliRunner().invoke(main, argv, env=env, prog_name="weekly")
+    finally:
+        forget()
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        assert result.exc_info is not None
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+    return subprocess.CompletedProcess(argv, result.exit_code, result.stdout, stderr)
+
+
 @pytest.fixture
-def weekly() -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Return :func:`run_weekly`."""
-    return run_weekly
+def weekly(request: pytest.FixtureRequest) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Return a runner of ``weekly ARGS``: in this process, or in its own with ``e2e``.
+
+    A test marked ``@pytest.mark.e2e`` runs ``python -m weekly`` exactly as a user does
+    (:func:`run_weekly`); every other test calls the CLI in-process
+    (:func:`run_in_process`), which gives the same output a second sooner.
+    """
+    if request.node.get_closest_marker("e2e"):
+        return run_weekly
+    return run_in_process
+
+
+#: Fixtures that make a test a ``browser`` or an ``smtp`` test, wherever it lives.
+MARKING_FIXTURES = {"page": "browser", "browser": "browser", "smtp": "smtp", "tls_smtp": "smtp"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by the fixtures they use (a Playwright page, an SMTP server), and every
+    ``e2e`` test ``slow``, so ``-m "not browser and not smtp and not slow"`` is the fast lane."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        for fixture, marker in MARKING_FIXTURES.items():
+            if fixture in names:
+                item.add_marker(marker)
+        if item.get_closest_marker("e2e"):
+            item.add_marker("slow")

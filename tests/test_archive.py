@@ -7,6 +7,8 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, SOURCES, UPDATE
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -274,6 +276,7 @@ def test_two_series_share_the_archive(tree, weekly) -> None:
     assert "../2023-12-06/" in page  # the previous edition of the same series
 
 
+@pytest.mark.e2e
 def test_archive_of_the_example_editions(tmp_path: Path, weekly) -> None:
     shutil.copytree(ROOT / "inputs", tmp_path / "inputs")
     result = _archive(tmp_path, weekly)

@@ -161,6 +161,7 @@ def test_map_renders_to_png(tmp_path: Path) -> None:
     assert len(png) > 20_000
 
 
+@pytest.mark.slow
 def test_cached_rerender_does_not_import_matplotlib(tmp_path: Path) -> None:
     root = chart_edition(tmp_path, f"  pace:\n    title: A Chart\n{KINDS['weekly-by']}")
     script = (

@@ -36,6 +36,7 @@ def findings(weekly, root: Path) -> list[dict]:
 # --- the clean edition and exit codes -------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_clean_edition_prints_only_the_summary(edition: Path, weekly) -> None:
     result = check(weekly, edition)
     assert result.returncode == 0
@@ -86,6 +87,7 @@ def test_bullet_without_citation(tmp_path: Path, weekly) -> None:
     assert check(weekly, root, "--strict").returncode == 1
 
 
+@pytest.mark.e2e
 def test_cited_source_dated_after_the_cutoff(tmp_path: Path, weekly) -> None:
     root = make(tmp_path)
     sources = root / "inputs/sources.yaml"

@@ -135,6 +135,7 @@ def ledger(project: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.e2e
 def test_send_delivers_both_alternatives_and_the_pdf(project: Path, weekly: Run, smtp) -> None:
     handler, port = smtp
     result = weekly(*send_args(port), cwd=project)
@@ -494,6 +495,7 @@ def test_bad_recipients_are_all_reported(project: Path, weekly: Run, smtp) -> No
     assert not (project / "output" / "2023-12-13" / "mail").exists()
 
 
+@pytest.mark.e2e
 def test_dry_run_writes_eml_files_that_parse(project: Path, weekly: Run) -> None:
     result = weekly("email", "--cutoff", "latest", "--to", "recipients.csv", cwd=project)
     assert result.returncode == 0, result.stderr

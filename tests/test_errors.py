@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import SOURCES
 
 UPDATE_PATH = "inputs/2023-12-13/update.md"
@@ -30,6 +32,7 @@ def assert_refused(result, *lines: str) -> None:
     assert printed[-1] == f"weekly: {count} error{'s' if count > 1 else ''}; nothing written"
 
 
+@pytest.mark.e2e
 def test_unknown_source_names_file_and_line(edition: Path, weekly) -> None:
     broken(edition, "[@reuters-kidal]", "[@ctp-aug-99]")
     assert_refused(render(weekly, edition), f"{UPDATE_PATH}:18: unknown source 'ctp-aug-99'")
@@ -202,6 +205,7 @@ def test_unknown_cutoff_folder(edition: Path, weekly) -> None:
     assert_refused(result, "inputs/2023-12-20/update.md: no edition for cutoff 2023-12-20")
 
 
+@pytest.mark.e2e
 def test_failed_render_leaves_previous_output_untouched(edition: Path, weekly) -> None:
     assert render(weekly, edition).returncode == 0
     folder = edition / "output/2023-12-13"

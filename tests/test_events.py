@@ -11,6 +11,7 @@ import pytest
 
 from conftest import SOURCES, UPDATE, run_script, write_tree
 from weekly.errors import Problems
+from weekly.events import helpers as facts
 from weekly.events import table as events
 from weekly.resolve.update import assemble
 
@@ -59,11 +60,11 @@ def make(
     )
 
 
-def helpers(root: Path) -> events.EventHelpers:
+def helpers(root: Path) -> facts.EventHelpers:
     problems = Problems()
     update = assemble(root / "inputs", "2023-12-13", problems)
-    helper = events.body_helpers(update.edition, problems)["events"]
-    assert isinstance(helper, events.EventHelpers)
+    helper = facts.body_helpers(update.edition, problems)["events"]
+    assert isinstance(helper, facts.EventHelpers)
     return helper
 
 
@@ -214,6 +215,7 @@ def test_cached_copy_answers_as_the_source_does(tmp_path: Path) -> None:
     assert answers() == first
 
 
+@pytest.mark.slow
 def test_edition_without_events_does_not_import_pandas(edition: Path) -> None:
     script = (
         "import sys\nfrom pathlib import Path\nfrom weekly.resolve.update import assemble\n"

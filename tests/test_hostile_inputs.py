@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SOURCES, UPDATE, write_tree
-from weekly.check import check
 from weekly.errors import WeeklyError
 from weekly.inputs.yamlfile import load_yaml
+from weekly.pipeline import check
 
 PATH = Path("inputs/2023-12-13/update.md")
 

@@ -6,13 +6,13 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import SOURCES, run_weekly, write_tree
+from conftest import SOURCES, run_in_process, write_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def render_html(project: Path, cutoff: str, folder: str = "") -> str:
-    result = run_weekly("render", "--cutoff", cutoff, "--format", "html", cwd=project)
+    result = run_in_process("render", "--cutoff", cutoff, "--format", "html", cwd=project)
     assert result.returncode == 0, result.stderr
     (page,) = (project / "output" / (folder or cutoff)).glob("*.html")
     return page.read_text(encoding="utf-8")

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SOURCES, UPDATE
-from weekly.check import check
 from weekly.errors import Problems
 from weekly.inputs.series import load_series
+from weekly.pipeline import check
 from weekly.render.html import render_html
 from weekly.resolve.update import Update, assemble
 

@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from conftest import run_script
 from test_charts import KINDS, chart_edition
 from test_events import held_out_rows, render_errors, table
@@ -34,6 +36,7 @@ def render_html(root: Path) -> tuple[str, str]:
     return imports, html
 
 
+@pytest.mark.slow
 def test_second_render_is_identical_and_reads_no_table(tmp_path: Path) -> None:
     root = memo_edition(tmp_path)
     imports, first = render_html(root)
@@ -45,6 +48,7 @@ def test_second_render_is_identical_and_reads_no_table(tmp_path: Path) -> None:
     assert "JNIM struck 16 times." in second
 
 
+@pytest.mark.slow
 def test_a_changed_table_is_read_again(tmp_path: Path) -> None:
     root = memo_edition(tmp_path)
     render_html(root)
@@ -58,6 +62,7 @@ def test_a_changed_table_is_read_again(tmp_path: Path) -> None:
     assert "JNIM struck 17 times." in html
 
 
+@pytest.mark.slow
 def test_a_missing_memo_svg_draws_the_chart_again(tmp_path: Path) -> None:
     root = memo_edition(tmp_path)
     _, first = render_html(root)
@@ -68,6 +73,7 @@ def test_a_missing_memo_svg_draws_the_chart_again(tmp_path: Path) -> None:
     assert second == first
 
 
+@pytest.mark.slow
 def test_a_garbled_memo_is_ignored(tmp_path: Path) -> None:
     root = memo_edition(tmp_path)
     _, first = render_html(root)
@@ -85,6 +91,7 @@ def test_errors_are_never_remembered(tmp_path: Path, weekly) -> None:
     assert render_errors(root, weekly) == first
 
 
+@pytest.mark.slow
 def test_a_bad_fact_is_reported_every_time(tmp_path: Path, weekly) -> None:
     root = memo_edition(tmp_path)
     render_html(root)
@@ -108,6 +115,7 @@ print("pandas" in sys.modules, "matplotlib" in sys.modules)
 """
 
 
+@pytest.mark.slow
 def test_preview_builds_take_facts_and_charts_from_the_memo(tmp_path: Path) -> None:
     root = memo_edition(tmp_path)
     render_html(root)  # fills the memo

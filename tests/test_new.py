@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, SOURCES, UPDATE
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
@@ -78,6 +80,7 @@ def _pair(tree) -> Path:
     )
 
 
+@pytest.mark.e2e
 def test_new_starts_from_the_latest_earlier_edition(tree, weekly) -> None:
     root = _pair(tree)
     result = weekly("new", "--cutoff", "2023-12-20", cwd=root)

@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "salafi-jihadi-movement-weekly-update-november-8-2023"
+#: Printing a PDF and reading it back with poppler takes seconds.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -100,6 +100,7 @@ def test_switched_off_or_threaded_it_prints_in_process(monkeypatch: pytest.Monke
         assert worker.pid is None
 
 
+@pytest.mark.e2e
 def test_render_with_and_without_the_helper_prints_the_same_text(edition: Path, weekly) -> None:
     texts = []
     for setting in ("1", "0"):

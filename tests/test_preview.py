@@ -450,6 +450,7 @@ def test_the_server_listens_on_127_0_0_1_only(serve) -> None:
 # Draft aids never reach the final outputs
 
 
+@pytest.mark.slow
 def test_final_html_and_pdf_carry_no_draft_aids(edition: Path, weekly) -> None:
     plain = weekly("render", "--cutoff", "2023-12-13", cwd=edition)
     assert plain.returncode == 0, plain.stderr
@@ -552,6 +553,7 @@ def _start_cli(cwd: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_cli_prints_the_url_follows_edits_and_stops_on_ctrl_c(edition: Path) -> None:
     process = _start_cli(edition, "--port", "0")
     try:
@@ -608,6 +610,7 @@ def test_cli_unknown_edition(edition: Path, weekly) -> None:
     )
 
 
+@pytest.mark.slow
 def test_cli_writes_the_draft_to_the_output_folder(edition: Path) -> None:
     process = _start_cli(edition, "--port", "0", "--output", "out")
     try:

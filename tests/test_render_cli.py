@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
 
 
+@pytest.mark.e2e
 def test_render_writes_html_and_pdf(edition: Path, weekly) -> None:
     result = weekly("render", "--cutoff", "2023-12-13", cwd=edition)
     assert result.returncode == 0, result.stderr

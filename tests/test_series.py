@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import SOURCES
 
 AFRICA = """\
@@ -58,6 +60,7 @@ def _render(root: Path, weekly, cutoff: str) -> str:
     return page.read_text(encoding="utf-8")
 
 
+@pytest.mark.e2e
 def test_africa_file_layout(tree, weekly) -> None:
     root = tree({"inputs/sources.yaml": SOURCES, "inputs/2024-03-07/update.md": AFRICA})
     html = _render(root, weekly, "2024-03-07")

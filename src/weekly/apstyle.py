@@ -21,6 +21,9 @@ MONTHS = [
     "November",
     "December",
 ]
+#: AP's abbreviations, for a month beside a day or on a chart's axis: ``Sept. 8``.
+SHORT_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
+                "Nov.", "Dec.")  # fmt: skip
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 

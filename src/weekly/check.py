@@ -4,8 +4,8 @@ loose ends and links.
 Every finding comes from the parsed model the renderer prints (blocks, citation
 points, text tokens), never from a second pass over the raw text; the raw lines are
 read only to give a word found in the model its line and column in ``update.md``.
-``weekly render`` runs :func:`review` too: its errors stop a render, its warnings
-are shown.
+Every build runs :func:`review` (:func:`weekly.pipeline.assemble_checked`): its errors
+stop a render, its warnings are shown.
 """
 
 from __future__ import annotations
@@ -13,16 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
 from weekly.apstyle import slugify
 from weekly.body.parse import Block
-from weekly.errors import Problem, Problems, WeeklyError
-from weekly.inputs.edition import resolve_cutoff
-from weekly.resolve.update import Update, assemble
+from weekly.errors import Problems
+from weekly.resolve.update import Update
 
 #: The ICD 203 expressions of likelihood, from least to most likely.
 STANDARD_TERMS = (
@@ -399,30 +397,3 @@ def review(update: Update, problems: Problems) -> None:
         check_loose_ends(update, problems)
     check_urls(update, problems)
     check_takeaway_regions(update, problems)
-
-
-def check(inputs: Path, cutoff: str) -> list[Problem]:
-    """Assemble edition ``cutoff`` and return every finding, sorted by file and line.
-
-    Errors that stop assembly altogether are returned as findings too.
-    """
-    problems = Problems()
-    try:
-        name = resolve_cutoff(inputs, cutoff)
-        update = assemble(inputs, name, problems)
-        review(update, problems)
-    except WeeklyError as exc:
-        problems.extend(exc.problems)
-    return problems.sorted()
-
-
-def summary(findings: list[Problem]) -> str:
-    """Return ``2 errors, 3 warnings``, or ``no problems found``."""
-    if not findings:
-        return "no problems found"
-    errors = sum(1 for f in findings if f.level == "error")
-    warnings = len(findings) - errors
-    return (
-        f"{errors} error{'' if errors == 1 else 's'}, "
-        f"{warnings} warning{'' if warnings == 1 else 's'}"
-    )

@@ -1,19 +1,29 @@
-"""Render an edition: assemble and check everything, then print HTML and PDF and write them.
+"""Build an edition: the one path every command takes from inputs to files on disk.
 
-The core modules are imported inside the functions: ``render`` first forks the process
-that imports WeasyPrint (:mod:`weekly.render.worker`), then imports and runs the rest while
-that child works on the other core.
+The stages run in two phases, as MkDocs' build does: first load and check everything
+(:func:`assemble_checked`, :func:`load_checked`, :func:`check`), then produce the files
+(:func:`edition_files`) and only then write them, all or none
+(:func:`weekly.render.write.write_atomically`).
+``render``, ``check``, ``archive``, ``email`` and ``preview`` all go through here; what a
+caller may keep between builds travels in a :class:`Caches` object.
+
+The core modules are imported inside the functions: :func:`render` first forks the
+process that imports WeasyPrint (:mod:`weekly.render.worker`), then imports and runs the
+rest while that child works on the other core.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from weekly.errors import Problem, Problems
+    from weekly.events.memo import Memos
+    from weekly.inputs.yamlfile import YamlCache
     from weekly.render.html import NavView
     from weekly.resolve.figures import Asset
     from weekly.resolve.update import Update
@@ -21,6 +31,28 @@ if TYPE_CHECKING:
 FORMATS = ("html", "pdf")
 #: ``write_pdf(html, assets) -> bytes``, as :func:`weekly.render.pdf.write_pdf`.
 PdfWriter = Callable[[str, "Iterable[Asset]"], bytes]
+#: ``progress(label, total)`` gives a ``step()`` to call once per item done; the CLI
+#: passes a progress bar, the core defaults to :func:`no_progress`.
+Progress = Callable[[str, int], AbstractContextManager[Callable[[], None]]]
+
+
+@contextmanager
+def no_progress(label: str, total: int) -> Iterator[Callable[[], None]]:
+    """Report nothing: the :data:`Progress` of callers without a terminal."""
+    yield lambda: None
+
+
+@dataclass
+class Caches:
+    """What a caller may keep between builds; every field is optional.
+
+    ``yaml`` remembers parsed YAML documents by their text (the preview keeps one for its
+    whole run). ``memos`` remembers facts and charts drawn from the events table
+    (:mod:`weekly.events.memo`); without one, each build opens a fresh memo and saves it.
+    """
+
+    yaml: YamlCache | None = None
+    memos: Memos | None = None
 
 
 @dataclass
@@ -33,6 +65,15 @@ class Rendered:
     warnings: list[Problem]
 
 
+@dataclass
+class CurrentPdf:
+    """An edition's PDF on disk: its path, its bytes, and the files written to make it."""
+
+    path: Path
+    data: bytes
+    written: list[Path]
+
+
 def parse_formats(text: str) -> tuple[str, ...]:
     """Return the formats named in ``html,pdf``; raise ValueError on an unknown one."""
     names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
@@ -42,32 +83,60 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return names
 
 
-def assemble_checked(inputs: Path, name: str, problems: Problems) -> Update:
+# -- phase one: load and check -------------------------------------------------------------
+
+
+def assemble_checked(
+    inputs: Path, name: str, problems: Problems, caches: Caches | None = None
+) -> Update:
     """Assemble edition ``name`` and run the checks, recording problems in ``problems``.
 
     Facts and charts come from the memo while the events table is unchanged, so neither
-    pandas nor matplotlib is touched (see :mod:`weekly.events.memo`).
+    pandas nor matplotlib is touched (see :mod:`weekly.events.memo`). Raises
+    :class:`~weekly.errors.WeeklyError` only when the edition cannot be read at all.
     """
     from weekly.check import review
     from weekly.events.memo import Memos
     from weekly.resolve.update import assemble
 
-    memos = Memos()
-    update = assemble(inputs, name, problems, helpers=memos.helpers, charts=memos.charts)
+    caches = caches or Caches()
+    memos = caches.memos if caches.memos is not None else Memos()
+    update = assemble(
+        inputs, name, problems, helpers=memos.helpers, charts=memos.charts, yaml=caches.yaml
+    )
     memos.save()
     review(update, problems)
     return update
 
 
-def load_checked(inputs: Path, cutoff: str) -> Update:
-    """Assemble edition ``cutoff`` and run the checks; raise on any error."""
+def load_checked(inputs: Path, cutoff: str, caches: Caches | None = None) -> Update:
+    """Assemble edition ``cutoff`` (a date or ``latest``) and run the checks; raise on any error."""
     from weekly.errors import Problems
     from weekly.inputs.edition import resolve_cutoff
 
     problems = Problems()
-    update = assemble_checked(inputs, resolve_cutoff(inputs, cutoff), problems)
+    update = assemble_checked(inputs, resolve_cutoff(inputs, cutoff), problems, caches)
     problems.raise_if_errors()
     return update
+
+
+def check(inputs: Path, cutoff: str, caches: Caches | None = None) -> list[Problem]:
+    """Assemble edition ``cutoff`` as a render would and return every finding, sorted.
+
+    Errors that stop assembly altogether are returned as findings too.
+    """
+    from weekly.errors import Problems, WeeklyError
+    from weekly.inputs.edition import resolve_cutoff
+
+    problems = Problems()
+    try:
+        assemble_checked(inputs, resolve_cutoff(inputs, cutoff), problems, caches)
+    except WeeklyError as exc:
+        problems.extend(exc.problems)
+    return problems.sorted()
+
+
+# -- phase two: produce and write ----------------------------------------------------------
 
 
 def edition_files(
@@ -86,7 +155,7 @@ def edition_files(
     from weekly.render.html import render_html
 
     formats = tuple(formats)
-    assets = [fig.asset for fig in update.figures.values() if fig.asset is not None]
+    assets = figure_assets(update)
     files: dict[str, bytes] = {}
     html = render_html(update, nav=nav)
     if "html" in formats:
@@ -108,17 +177,27 @@ def edition_files(
     return files
 
 
+def figure_assets(update: Update) -> list[Asset]:
+    """Return the files of the figures ``update`` shows (images and charts)."""
+    return [fig.asset for fig in update.figures.values() if fig.asset is not None]
+
+
 def render(
-    inputs: Path, output: Path, cutoff: str, formats: Iterable[str] = FORMATS, draft: bool = False
+    inputs: Path,
+    output: Path,
+    cutoff: str,
+    formats: Iterable[str] = FORMATS,
+    draft: bool = False,
+    caches: Caches | None = None,
 ) -> Rendered:
     """Render edition ``cutoff`` from ``inputs`` into ``output/<cutoff>/``."""
     from weekly.render.worker import PdfWorker
 
     formats = tuple(formats)
     if "pdf" not in formats:
-        return _render(inputs, output, cutoff, formats, draft, None)
+        return _render(inputs, output, cutoff, formats, draft, None, caches)
     with PdfWorker() as worker:  # starts importing WeasyPrint now, on the other core
-        return _render(inputs, output, cutoff, formats, draft, worker.write_pdf)
+        return _render(inputs, output, cutoff, formats, draft, worker.write_pdf, caches)
 
 
 def _render(
@@ -128,11 +207,51 @@ def _render(
     formats: tuple[str, ...],
     draft: bool,
     write_pdf: PdfWriter | None,
+    caches: Caches | None,
 ) -> Rendered:
     from weekly.render.write import write_atomically
 
-    update = load_checked(inputs, cutoff)
+    update = load_checked(inputs, cutoff, caches)
     files = edition_files(update, formats, draft, write_pdf=write_pdf)
     folder = output / update.edition.key
     written = write_atomically(folder, files)
     return Rendered(update, folder, written, update.problems.warnings)
+
+
+def pdf_is_current(update: Update, output: Path) -> bool:
+    """Return whether ``output/DATE/`` holds the PDF the inputs give now.
+
+    Current means: the HTML beside it is byte for byte what the inputs give now, its
+    figures are unchanged, and the PDF was written with or after that HTML.
+    """
+    from weekly.render.html import render_html
+
+    folder = output / update.edition.key
+    pdf_path = folder / f"{update.slug}.pdf"
+    html_path = folder / f"{update.slug}.html"
+    if not (pdf_path.is_file() and html_path.is_file()):
+        return False
+    return (
+        html_path.read_bytes() == render_html(update).encode("utf-8")
+        and all(
+            (folder / a.name).is_file() and (folder / a.name).read_bytes() == a.data
+            for a in figure_assets(update)
+        )
+        and pdf_path.stat().st_mtime_ns >= html_path.stat().st_mtime_ns
+    )
+
+
+def current_pdf(update: Update, output: Path) -> CurrentPdf:
+    """Return the PDF of ``update`` from ``output/DATE/`` when current, else render it.
+
+    When it is not current (:func:`pdf_is_current`), the edition is rendered (HTML, PDF
+    and figures, atomically) exactly as ``weekly render`` does.
+    """
+    from weekly.render.write import write_atomically
+
+    path = output / update.edition.key / f"{update.slug}.pdf"
+    if pdf_is_current(update, output):
+        return CurrentPdf(path, path.read_bytes(), [])
+    files = edition_files(update, FORMATS)
+    written = write_atomically(output / update.edition.key, files)
+    return CurrentPdf(path, files[path.name], written)

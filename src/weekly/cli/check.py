@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from weekly.cli.options import (
     cutoff_option,
     inputs_option,
 )
+
+if TYPE_CHECKING:
+    from weekly.errors import Problem
 
 
 @click.command()
@@ -32,8 +36,7 @@ def check(cutoff: str, inputs: Path, form: str, strict: bool) -> None:
     """
     import json
 
-    from weekly.check import check as run_check
-    from weekly.check import summary
+    from weekly.pipeline import check as run_check
 
     findings = run_check(inputs, cutoff)
     if form == "json":
@@ -46,3 +49,15 @@ def check(cutoff: str, inputs: Path, form: str, strict: bool) -> None:
         sys.exit(2)
     if strict and findings:
         sys.exit(1)
+
+
+def summary(findings: list[Problem]) -> str:
+    """Return ``2 errors, 3 warnings``, or ``no problems found``."""
+    if not findings:
+        return "no problems found"
+    errors = sum(1 for f in findings if f.level == "error")
+    warnings = len(findings) - errors
+    return (
+        f"{errors} error{'' if errors == 1 else 's'}, "
+        f"{warnings} warning{'' if warnings == 1 else 's'}"
+    )

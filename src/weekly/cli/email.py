@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,7 +13,14 @@ from weekly.cli.options import (
     handled,
     inputs_option,
     output_option,
+    progress_bar,
+    report,
 )
+from weekly.errors import display_path
+
+if TYPE_CHECKING:
+    from weekly.mail.dispatch import DryRun, EmailReport, Sent
+    from weekly.mail.options import Security
 
 
 @click.command()
@@ -81,7 +88,28 @@ from weekly.cli.options import (
     "--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
     help="Seconds to wait for the SMTP server.",
 )  # fmt: skip
-def email(cutoff: str, to: Path, inputs: Path, output: Path, **options: Any) -> None:
+def email(
+    cutoff: str,
+    to: Path,
+    inputs: Path,
+    output: Path,
+    send: bool,
+    resend: bool,
+    only: tuple[str, ...],
+    sender: str | None,
+    reply_to: str | None,
+    web_url: str | None,
+    figure: str | None,
+    smtp_host: str,
+    smtp_port: int | None,
+    smtp_user: str,
+    smtp_security: Security,
+    ca_file: Path | None,
+    rate: float,
+    retries: int,
+    retry_delay: float,
+    timeout: float,
+) -> None:
     """Email an edition's PDF to a subscriber list, at most once per recipient.
 
     Without --send, writes one .eml per recipient to output/DATE/mail/ and prints a
@@ -90,8 +118,107 @@ def email(cutoff: str, to: Path, inputs: Path, output: Path, **options: Any) -> 
     Exit status: 0 all delivered, 1 someone not delivered, 2 bad input, 3 another run
     is sending.
     """
-    from weekly.mail import dispatch as mail
+    import os
 
+    from weekly.mail import dispatch as mail
+    from weekly.mail.options import Delivery, EmailOptions, SmtpOptions
+
+    options = EmailOptions(
+        send=send,
+        resend=resend,
+        only=tuple(only),
+        sender=sender,
+        reply_to=reply_to,
+        web_url=web_url,
+        figure=figure,
+        smtp=SmtpOptions(smtp_host, smtp_port, smtp_user, smtp_security, ca_file, timeout),
+        delivery=Delivery(retries, retry_delay, rate),
+    )
     with handled("nothing sent"):
-        status = mail.run(cutoff, to, inputs, output, options)
-    sys.exit(status)
+        loaded = mail.load(cutoff, to, inputs, output, options, dict(os.environ))
+        report(loaded.warnings, with_level=True)
+        if loaded.rendered:
+            click.echo(f"rendered {display_path(loaded.pdf_path)}")
+        result = mail.run(loaded, to, output, options, progress_bar)
+    print_report(result)
+    sys.exit(result.status)
+
+
+def print_report(result: EmailReport) -> None:
+    """Print what a run of ``weekly email`` did."""
+    if result.dry_run is not None:
+        print_dry_run(result.dry_run)
+    if result.sent is not None:
+        print_sent(result.sent, result.to)
+    if result.locked is not None:
+        locked = result.locked
+        holder = f", pid {locked.pid}" if locked.pid else ""
+        click.echo(
+            f"weekly: another 'weekly email --send' is sending {locked.key} "
+            f"(lock {display_path(locked.lock)} held{holder}); nothing sent",
+            err=True,
+        )
+
+
+def print_dry_run(run: DryRun) -> None:
+    """Print the summary of a dry run."""
+    from weekly.mail.message import file_size
+
+    count = len(run.written)
+    click.echo(
+        f"wrote {count} message{'s' if count != 1 else ''} to "
+        f"{display_path(run.folder)}/ (dry run: nothing sent)"
+    )
+    click.echo(f"  Subject: {run.subject}")
+    click.echo(f"  From: {run.sender}")
+    if run.reply_to is not None:
+        click.echo(f"  Reply-To: {run.reply_to}")
+    click.echo(f"  Attachment: {run.pdf_name} ({file_size(run.pdf_size)})")
+    click.echo(f"  HTML body: {file_size(run.largest_html)}")
+    click.echo(f"  Web version: {run.web_url or '(none: no web_url or --web-url)'}")
+    plan = run.plan
+    click.echo(
+        f"with --send{' --resend' if run.resend else ''}: {len(plan.send)} to send, "
+        f"{len(plan.already)} already delivered, {len(plan.uncertain)} delivery unknown"
+    )
+    if run.clipped:
+        click.echo(
+            f"warning: the HTML body is {file_size(run.largest_html)}; "
+            "Gmail clips messages over 102 KB",
+            err=True,
+        )
+
+
+#: How each outcome other than ``sent`` is reported.
+MISSED = {
+    "failed": "not delivered (permanent)",
+    "deferred": "not delivered (temporary; a rerun tries again)",
+    "uncertain": "delivery unknown (not sent again without --resend)",
+    "skipped": "not tried",
+}
+
+
+def print_sent(sent: Sent, to: Path) -> None:
+    """Print who was not delivered and why, then the summary of a sending run."""
+    plan = sent.plan
+    for recipient in plan.uncertain:
+        click.echo(
+            f"{display_path(to)}:{recipient.line}: {recipient.email}: delivery unknown (a run"
+            " stopped while the server had the message); not sent again: check, then use"
+            " --resend --only ADDRESS",
+            err=True,
+        )
+    for outcome in sent.missed:
+        where = f"{display_path(to)}:{outcome.recipient.line}: {outcome.recipient.email}"
+        click.echo(f"{where}: {MISSED[outcome.status]}: {outcome.detail}", err=True)
+    total = len(plan.send)
+    click.echo(
+        f"sent {len(sent.delivered)} of {total} message{'s' if total != 1 else ''}"
+        f" for {sent.key} ({sent.pdf_name}); {len(plan.already)} already delivered"
+        f"{f', {len(plan.uncertain)} delivery unknown' if plan.uncertain else ''}"
+    )
+    if sent.interrupted:
+        click.echo("weekly: interrupted; rerun to send to the rest", err=True)
+    if sent.undelivered:
+        count = sent.undelivered
+        click.echo(f"weekly: {count} recipient{'s' if count != 1 else ''} not delivered", err=True)

@@ -101,7 +101,11 @@ def base_url_option(func: F) -> F:
 
 @contextmanager
 def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
-    """Show a progress bar on stderr (a terminal only) while ``total`` steps run."""
+    """Show a progress bar on stderr (a terminal only) while ``total`` steps run.
+
+    The one progress reporter: commands pass it to the core as its
+    :data:`weekly.pipeline.Progress`.
+    """
     if not total or not sys.stderr.isatty():
         yield lambda: None
         return

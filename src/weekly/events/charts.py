@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from typing import Any
 
 from weekly.apstyle import long_date, slugify
@@ -78,13 +76,10 @@ def _cached(folder: Any, key: str) -> bytes | None:
 
 
 def _store(folder: Any, key: str, data: bytes) -> None:
+    from weekly.render.write import write_atomically
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".chart.", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, folder / f"{key}.svg")
+        write_atomically(folder, {f"{key}.svg": data})
     except OSError:
         return
 

@@ -20,16 +20,16 @@ import datetime as dt
 import hashlib
 import importlib.util
 import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from weekly import __version__
 from weekly.errors import Problems
+from weekly.events import helpers as facts
 from weekly.events import table as events
 from weekly.inputs.edition import Edition, FigureSpec
+from weekly.render.write import write_atomically
 from weekly.resolve.figures import Asset, ChartDrawer
 
 MEMO_VERSION = "1"
@@ -38,14 +38,17 @@ KEEP = 16
 #: The modules whose code decides the answers; their size and mtime join the stamp. Named by
 #: module, not file, so moving one fails at import time instead of silently dropping it.
 CODE = (
+    "weekly.events.read",
+    "weekly.events.cache",
     "weekly.events.table",
+    "weekly.events.helpers",
     "weekly.events.charts",
     "weekly.events.plots",
     "weekly.apstyle",
     "weekly.events.memo",
 )
 #: The types a fact may have, rebuilt from their names.
-FACT_TYPES = {"Count": events.Count, "Rate": events.Rate, "Share": events.Share}
+FACT_TYPES = {"Count": facts.Count, "Rate": facts.Rate, "Share": facts.Share}
 
 
 def code_file(module: str) -> Path:
@@ -138,12 +141,7 @@ class Memo:
         memos = dict(list(memos.items())[-KEEP:])
         data = json.dumps({"version": MEMO_VERSION, "memos": memos}, ensure_ascii=False)
         try:
-            self.folder.mkdir(exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".memo.", suffix=".tmp", dir=self.folder)
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(data)
-            os.chmod(temp, 0o644)
-            os.replace(temp, self.path)
+            write_atomically(self.folder, {self.path.name: data.encode("utf-8")})
         except OSError:
             return
         self.dirty = False
@@ -171,19 +169,19 @@ class RememberedEvents:
         return value
 
     def count(self, *args: Any, **kwargs: Any) -> Any:
-        """As :meth:`weekly.events.table.EventHelpers.count`."""
+        """As :meth:`weekly.events.helpers.EventHelpers.count`."""
         return self._ask("count", args, kwargs)
 
     def per_week(self, *args: Any, **kwargs: Any) -> Any:
-        """As :meth:`weekly.events.table.EventHelpers.per_week`."""
+        """As :meth:`weekly.events.helpers.EventHelpers.per_week`."""
         return self._ask("per_week", args, kwargs)
 
     def share(self, *args: Any, **kwargs: Any) -> Any:
-        """As :meth:`weekly.events.table.EventHelpers.share`."""
+        """As :meth:`weekly.events.helpers.EventHelpers.share`."""
         return self._ask("share", args, kwargs)
 
     def fatalities(self, *args: Any, **kwargs: Any) -> Any:
-        """As :meth:`weekly.events.table.EventHelpers.fatalities`."""
+        """As :meth:`weekly.events.helpers.EventHelpers.fatalities`."""
         return self._ask("fatalities", args, kwargs)
 
     def __getattr__(self, name: str) -> Any:
@@ -207,7 +205,7 @@ class Memos:
 
     def helpers(self, edition: Edition, problems: Problems) -> Mapping[str, Any]:
         """The body helper factory of :func:`weekly.resolve.update.assemble`, remembered."""
-        return remembered_helpers(events.body_helpers, self.of(edition))(edition, problems)
+        return remembered_helpers(facts.body_helpers, self.of(edition))(edition, problems)
 
     def charts(self, edition: Edition) -> ChartDrawer | None:
         """The chart drawer factory of :func:`weekly.resolve.update.assemble`, remembered."""
@@ -265,12 +263,7 @@ def remembered_charts(
                 path = memo.svg_path(asset.data)
                 try:
                     if not path.is_file():
-                        path.parent.mkdir(parents=True, exist_ok=True)
-                        handle, temp = tempfile.mkstemp(prefix=".svg.", dir=path.parent)
-                        with os.fdopen(handle, "wb") as stream:
-                            stream.write(asset.data)
-                        os.chmod(temp, 0o644)
-                        os.replace(temp, path)
+                        write_atomically(path.parent, {path.name: asset.data})
                 except OSError:
                     return drawn
                 memo.put(key, [asset.name, asset.media_type, path.name, provenance])

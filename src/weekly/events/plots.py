@@ -28,6 +28,8 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from weekly import apstyle
+
 INK = "#1d2230"
 MUTED = "#5b6170"
 RULE = "#d9d4ca"
@@ -73,8 +75,7 @@ STYLE: dict[str, Any] = {
     "path.simplify": True,
     "path.simplify_threshold": 0.5,
 }
-AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
-             "Nov.", "Dec.")  # fmt: skip
+AP_MONTHS = apstyle.SHORT_MONTHS
 
 
 COLUMN_LABELS = {

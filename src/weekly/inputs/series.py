@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weekly.apstyle import long_date
 from weekly.errors import Problems, read_text
-from weekly.inputs.yamlfile import YamlDoc, as_date, load_yaml
+from weekly.inputs.yamlfile import YamlCache, YamlDoc, as_date, load_yaml
 
 #: The hedges flagged when a series names none: vague words that say no probability.
 DEFAULT_HEDGES = (
@@ -341,7 +341,9 @@ def builtin_series() -> dict[str, Series]:
     return found
 
 
-def load_series(inputs: Path, problems: Problems) -> dict[str, Series]:
+def load_series(
+    inputs: Path, problems: Problems, yaml: YamlCache | None = None
+) -> dict[str, Series]:
     """Return the built-in series overlaid with ``inputs/series.yaml`` when present.
 
     A user entry with a built-in key replaces only the fields it gives (a ``layouts``
@@ -351,7 +353,7 @@ def load_series(inputs: Path, problems: Problems) -> dict[str, Series]:
     path = inputs / "series.yaml"
     if not path.is_file():
         return found
-    doc = load_yaml(read_text(path), path)
+    doc = (yaml.load if yaml else load_yaml)(read_text(path), path)
     builtin = _builtin_doc().data
     if isinstance(doc.data, dict):
         for key, entry in doc.data.items():

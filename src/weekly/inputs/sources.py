@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from weekly.apstyle import long_date
 from weekly.errors import Problems, WeeklyError, display_path, read_text
-from weekly.inputs.yamlfile import YamlDoc, as_date, load_yaml
+from weekly.inputs.yamlfile import YamlCache, YamlDoc, as_date, load_yaml
 
 KINDS = ("url", "text", "subscription", "article")
 KNOWN_FIELDS = {
@@ -222,8 +222,10 @@ def _entry(
     )
 
 
-def _read_yaml(path: Path, edition_only: bool, problems: Problems) -> list[Source]:
-    doc = load_yaml(read_text(path), path)
+def _read_yaml(
+    path: Path, edition_only: bool, problems: Problems, yaml: YamlCache | None = None
+) -> list[Source]:
+    doc = (yaml.load if yaml else load_yaml)(read_text(path), path)
     if doc.data is None:
         return []
     if not isinstance(doc.data, dict):
@@ -258,7 +260,9 @@ def _csl_names(item: dict[str, Any]) -> list[str]:
     return names
 
 
-def _read_csl(path: Path, edition_only: bool, problems: Problems) -> list[Source]:
+def _read_csl(
+    path: Path, edition_only: bool, problems: Problems, yaml: YamlCache | None = None
+) -> list[Source]:
     text = read_text(path)
     try:
         items = json.loads(text)
@@ -295,7 +299,9 @@ def _read_csl(path: Path, edition_only: bool, problems: Problems) -> list[Source
     return found
 
 
-def load_sources(folders: list[tuple[Path, bool]], problems: Problems) -> dict[str, Source]:
+def load_sources(
+    folders: list[tuple[Path, bool]], problems: Problems, yaml: YamlCache | None = None
+) -> dict[str, Source]:
     """Read ``sources.yaml``/``sources.json`` from each (folder, edition_only) pair.
 
     An id defined in more than one place is an error at its second definition.
@@ -308,7 +314,7 @@ def load_sources(folders: list[tuple[Path, bool]], problems: Problems) -> dict[s
                 continue
             # A bibliography that cannot be read at all stops here: checking citations
             # against half of it would only bury the real error under unknown sources.
-            entries = reader(path, edition_only, problems)
+            entries = reader(path, edition_only, problems, yaml)
             for source in entries:
                 earlier = merged.get(source.id)
                 if earlier is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,6 +134,33 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlDoc:
         _expanded_size(node, path, offset)
         _walk(node, (), offset, doc)
     return doc
+
+
+class YamlCache:
+    """Parsed YAML documents remembered by their text, so an unchanged file is parsed once.
+
+    Pass one to the pipeline (``Caches(yaml=YamlCache())``) to keep it across builds: the
+    shared bibliography is re-read on every build (cheap) and parsed only when it changed.
+    """
+
+    def __init__(self, limit: int = 64) -> None:
+        self.limit = limit
+        self.docs: dict[tuple[str, str, int], YamlDoc] = {}
+        self.lock = threading.Lock()
+
+    def load(self, text: str, path: Path, first_line: int = 1) -> YamlDoc:
+        """Return :func:`load_yaml` of ``text``, parsed again only when it is new."""
+        key = (text, str(path), first_line)
+        with self.lock:
+            doc = self.docs.get(key)
+        if doc is None:
+            doc = load_yaml(text, path, first_line)
+            with self.lock:
+                if len(self.docs) >= self.limit:
+                    self.docs.pop(next(iter(self.docs)))
+                self.docs[key] = doc
+        # Callers may change what they get (series overlays do): hand out copies.
+        return doc.copy()
 
 
 def _compose(loader_class: Any, text: str) -> tuple[yaml.Node | None, Any]:

@@ -17,11 +17,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from weekly.errors import WeeklyError
 from weekly.mail.ledger import ATTEMPT, DEFERRED, FAILED, SENT, UNCERTAIN, Ledger
 from weekly.mail.message import MailEdition, build_message
+from weekly.mail.options import Delivery, Security, SmtpOptions
 from weekly.mail.recipients import Recipient, header_safe
 
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -35,7 +36,7 @@ class SmtpSettings:
 
     host: str
     port: int
-    security: str
+    security: Security
     user: str = ""
     password: str = field(default="", repr=False)
     ca_file: Path | None = None
@@ -46,24 +47,23 @@ class SmtpSettings:
         return text.replace(self.password, "********") if self.password else text
 
 
-def smtp_settings(options: dict[str, Any], environ: dict[str, str]) -> SmtpSettings:
+def smtp_settings(options: SmtpOptions, environ: dict[str, str]) -> SmtpSettings:
     """Return the SMTP settings from the options; the password from the environment only."""
-    security = options["smtp_security"]
-    user = options["smtp_user"] or ""
+    user = options.user or ""
     password = environ.get("WEEKLY_SMTP_PASSWORD", "")
     if user and not password:
         raise WeeklyError(f"WEEKLY_SMTP_PASSWORD is not set (needed to log in as {user})")
-    for name in ("smtp_host", "smtp_user"):
-        if not header_safe(str(options[name] or "")):
-            raise WeeklyError(f"--{name.replace('_', '-')} contains a control character")
+    for name, value in (("smtp-host", options.host), ("smtp-user", user)):
+        if not header_safe(str(value or "")):
+            raise WeeklyError(f"--{name} contains a control character")
     return SmtpSettings(
-        host=options["smtp_host"],
-        port=options["smtp_port"] or DEFAULT_PORTS[security],
-        security=security,
+        host=options.host,
+        port=options.port or DEFAULT_PORTS[options.security],
+        security=options.security,
         user=user,
         password=password if user else "",
-        ca_file=options["ca_file"],
-        timeout=options["timeout"],
+        ca_file=options.ca_file,
+        timeout=options.timeout,
     )
 
 
@@ -259,23 +259,17 @@ class Connection:
             self.close()
 
 
+#: What happened to a recipient: see :func:`deliver`.
+Status = Literal["sent", "failed", "deferred", "uncertain", "skipped"]
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one recipient in this run."""
 
     recipient: Recipient
-    status: str
+    status: Status
     detail: str = ""
-
-
-@dataclass
-class Delivery:
-    """Knobs of a sending run."""
-
-    retries: int = 3
-    retry_delay: float = 2.0
-    #: Messages per second at most (0: no limit).
-    rate: float = 0.0
 
 
 class Stop:

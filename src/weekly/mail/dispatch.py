@@ -10,28 +10,24 @@ delivered. Reading the list is :mod:`weekly.mail.recipients`; building the messa
 from __future__ import annotations
 
 import datetime as dt
-import os
 import signal
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.headerregistry import Address
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from weekly.errors import WeeklyError, display_path
-from weekly.mail.delivery import Delivery, SmtpSettings, Stop, deliver, smtp_settings
+from weekly.errors import Problem, WeeklyError, display_path
+from weekly.mail.delivery import Outcome, SmtpSettings, Stop, deliver, smtp_settings
 from weekly.mail.ledger import Ledger, LockedError, sending_lock
-from weekly.mail.message import (
-    FILE_POLICY,
-    MailEdition,
-    build_message,
-    edition_pdf,
-    eml_name,
-    file_size,
-    mail_settings,
-    prepare,
-)
+from weekly.mail.message import FILE_POLICY, MailEdition, build_message, eml_name, prepare
+from weekly.mail.options import EmailOptions
 from weekly.mail.recipients import Recipient, check_address, read_recipients
+from weekly.mail.settings import MailSettings, mail_settings
+from weekly.pipeline import Progress, no_progress
+
+if TYPE_CHECKING:
+    from weekly.resolve.update import Update
 
 #: Gmail clips a message whose HTML is larger than about 102 KB.
 HTML_LIMIT = 100 * 1024
@@ -90,105 +86,176 @@ def write_drafts(
     return write_atomically(folder, files), largest
 
 
-def _echo(text: str = "", err: bool = False) -> None:
-    import click
+@dataclass
+class Loaded:
+    """An edition ready to mail: checked, its settings settled, its PDF current on disk."""
 
-    click.echo(text, err=err)
+    update: Update
+    settings: MailSettings
+    recipients: list[Recipient]
+    smtp: SmtpSettings | None
+    pdf_path: Path
+    pdf: bytes
+    #: Files rendered to bring the PDF up to date (none when it was current).
+    rendered: list[Path]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Return the checks' warnings about the edition."""
+        return self.update.problems.warnings
 
 
-def _where(to: Path, recipient: Recipient) -> str:
-    return f"{display_path(to)}:{recipient.line}: {recipient.email}"
+@dataclass
+class DryRun:
+    """What a run without ``--send`` wrote, and what ``--send`` would do."""
+
+    folder: Path
+    written: list[Path]
+    subject: str
+    sender: Address
+    reply_to: Address | None
+    pdf_name: str
+    pdf_size: int
+    #: The largest HTML body of the messages, in bytes.
+    largest_html: int
+    web_url: str
+    plan: Plan
+    resend: bool
+
+    @property
+    def clipped(self) -> bool:
+        """Return whether Gmail would clip the HTML body."""
+        return self.largest_html > HTML_LIMIT
 
 
-def run(cutoff: str, to: Path, inputs: Path, output: Path, options: dict[str, Any]) -> int:
-    """Carry out ``weekly email``; return the exit status (input errors raise)."""
-    from weekly.cli.options import report
-    from weekly.pipeline import load_checked
+@dataclass
+class Sent:
+    """What a run with ``--send`` did, recipient by recipient."""
+
+    key: str
+    pdf_name: str
+    plan: Plan
+    outcomes: list[Outcome]
+    interrupted: bool
+
+    @property
+    def delivered(self) -> list[Outcome]:
+        """Return the outcomes of the messages the server accepted."""
+        return [o for o in self.outcomes if o.status == "sent"]
+
+    @property
+    def missed(self) -> list[Outcome]:
+        """Return the outcomes of the messages not delivered in this run."""
+        return [o for o in self.outcomes if o.status != "sent"]
+
+    @property
+    def undelivered(self) -> int:
+        """Return how many recipients are not known to have their message."""
+        return len(self.missed) + len(self.plan.uncertain)
+
+
+@dataclass
+class Locked:
+    """Another run holds the sending lock of this edition: nothing was sent."""
+
+    key: str
+    lock: Path
+    pid: str
+
+
+@dataclass
+class EmailReport:
+    """The outcome of a run: exactly one of ``dry_run``, ``sent`` and ``locked``."""
+
+    to: Path
+    dry_run: DryRun | None = None
+    sent: Sent | None = None
+    locked: Locked | None = None
+
+    @property
+    def status(self) -> int:
+        """Return the exit status: 0 all done, 1 someone not delivered, 3 locked out."""
+        if self.locked is not None:
+            return 3
+        if self.sent is not None and self.sent.undelivered:
+            return 1
+        return 0
+
+
+def load(
+    cutoff: str,
+    to: Path,
+    inputs: Path,
+    output: Path,
+    options: EmailOptions,
+    environ: dict[str, str],
+) -> Loaded:
+    """Read the list, check the edition and the settings, bring its PDF up to date."""
+    from weekly.pipeline import current_pdf, load_checked
 
     recipients = read_recipients(to)
     # --only is matched here, once, on the normalised address (as the list stores it).
-    only = tuple(options["only"])
-    if only:
-        check_only(recipients, only, to)
-        chosen = {check_address(o)[0].lower() for o in only}
+    if options.only:
+        check_only(recipients, options.only, to)
+        chosen = {check_address(o)[0].lower() for o in options.only}
         recipients = [r for r in recipients if r.email.lower() in chosen]
-    smtp = smtp_settings(options, dict(os.environ)) if options["send"] else None
+    smtp = smtp_settings(options.smtp, environ) if options.send else None
     update = load_checked(inputs, cutoff)
     settings = mail_settings(
-        update, options["sender"], options["reply_to"], options["web_url"], options["figure"]
+        update, options.sender, options.reply_to, options.web_url, options.figure
     )
-    report(update.problems.warnings, with_level=True)
-    pdf_path, pdf, written = edition_pdf(update, output)
-    if written:
-        _echo(f"rendered {display_path(pdf_path)}")
-    edition = prepare(update, settings, pdf)
-    folder = output / update.edition.key / "mail"
-    if smtp is None:
-        return _dry_run(edition, recipients, folder, pdf_path, options["resend"])
+    pdf = current_pdf(update, output)
+    return Loaded(update, settings, recipients, smtp, pdf.path, pdf.data, pdf.written)
 
+
+def run(
+    loaded: Loaded, to: Path, output: Path, options: EmailOptions, progress: Progress = no_progress
+) -> EmailReport:
+    """Write the messages of ``loaded`` (or send them with ``options.send``); report what happened."""
+    edition = prepare(loaded.update, loaded.settings, loaded.pdf)
+    folder = output / edition.key / "mail"
+    if loaded.smtp is None:
+        return EmailReport(to, dry_run=dry_run(edition, loaded.recipients, folder, options.resend))
     try:
         with sending_lock(folder):
-            return _send(edition, recipients, folder, smtp, options, to)
+            sent = send(edition, loaded.recipients, folder, loaded.smtp, options, progress)
     except LockedError as exc:
-        holder = f", pid {exc.args[0]}" if exc.args and exc.args[0] else ""
-        _echo(
-            f"weekly: another 'weekly email --send' is sending {edition.key} "
-            f"(lock {display_path(folder / '.lock')} held{holder}); nothing sent",
-            err=True,
-        )
-        return 3
+        holder = str(exc.args[0]) if exc.args and exc.args[0] else ""
+        return EmailReport(to, locked=Locked(edition.key, folder / ".lock", holder))
+    return EmailReport(to, sent=sent)
 
 
-def _dry_run(
-    edition: MailEdition,
-    recipients: list[Recipient],
-    folder: Path,
-    pdf_path: Path,
-    resend: bool,
-) -> int:
+def dry_run(
+    edition: MailEdition, recipients: list[Recipient], folder: Path, resend: bool
+) -> DryRun:
+    """Write one ``.eml`` per recipient; return what was written and what a send would do."""
     paths, largest = write_drafts(edition, recipients, folder)
-    chosen = plan(recipients, Ledger.read(folder), resend)
-    _echo(
-        f"wrote {len(paths)} message{'s' if len(paths) != 1 else ''} to "
-        f"{display_path(folder)}/ (dry run: nothing sent)"
+    return DryRun(
+        folder=folder,
+        written=paths,
+        subject=edition.subject,
+        sender=edition.settings.sender,
+        reply_to=edition.settings.reply_to,
+        pdf_name=edition.pdf_name,
+        pdf_size=len(edition.pdf),
+        largest_html=largest,
+        web_url=edition.settings.web_url,
+        plan=plan(recipients, Ledger.read(folder), resend),
+        resend=resend,
     )
-    _echo(f"  Subject: {edition.subject}")
-    _echo(f"  From: {edition.settings.sender}")
-    if edition.settings.reply_to is not None:
-        _echo(f"  Reply-To: {edition.settings.reply_to}")
-    _echo(f"  Attachment: {edition.pdf_name} ({file_size(len(edition.pdf))})")
-    _echo(f"  HTML body: {file_size(largest)}")
-    _echo(f"  Web version: {edition.settings.web_url or '(none: no web_url or --web-url)'}")
-    _echo(
-        f"with --send{' --resend' if resend else ''}: {len(chosen.send)} to send, "
-        f"{len(chosen.already)} already delivered, {len(chosen.uncertain)} delivery unknown"
-    )
-    if largest > HTML_LIMIT:
-        _echo(
-            f"warning: the HTML body is {file_size(largest)}; Gmail clips messages over 102 KB",
-            err=True,
-        )
-    return 0
 
 
-def _send(
+def send(
     edition: MailEdition,
     recipients: list[Recipient],
     folder: Path,
     smtp: SmtpSettings,
-    options: dict[str, Any],
-    to: Path,
-) -> int:
-    from tqdm import tqdm
-
+    options: EmailOptions,
+    progress: Progress = no_progress,
+) -> Sent:
+    """Deliver to those the ledger has not seen; a first SIGINT/SIGTERM stops after a message."""
     ledger = Ledger.read(folder)
-    chosen = plan(recipients, ledger, options["resend"])
-    for recipient in chosen.uncertain:
-        _echo(
-            f"{_where(to, recipient)}: delivery unknown (a run stopped while the server had the"
-            " message); not sent again: check, then use --resend --only ADDRESS",
-            err=True,
-        )
+    chosen = plan(recipients, ledger, options.resend)
     stop = Stop()
     previous: dict[signal.Signals, Any] = {}
 
@@ -199,52 +266,18 @@ def _send(
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         previous[sig] = signal.signal(sig, request_stop)
-    bar = tqdm(
-        total=len(chosen.send),
-        unit="msg",
-        desc="sending",
-        file=sys.stderr,
-        disable=None,
-        leave=False,
-    )
     try:
-        outcomes = deliver(
-            edition,
-            chosen.send,
-            smtp,
-            ledger,
-            Delivery(options["retries"], options["retry_delay"], options["rate"]),
-            stop,
-            on_outcome=lambda outcome: bar.update(1),
-        )
+        with progress("sending", len(chosen.send)) as step:
+            outcomes = deliver(
+                edition,
+                chosen.send,
+                smtp,
+                ledger,
+                options.delivery,
+                stop,
+                on_outcome=lambda outcome: step(),
+            )
     finally:
-        bar.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    sent = [o for o in outcomes if o.status == "sent"]
-    missed = [o for o in outcomes if o.status != "sent"]
-    labels = {
-        "failed": "not delivered (permanent)",
-        "deferred": "not delivered (temporary; a rerun tries again)",
-        "uncertain": "delivery unknown (not sent again without --resend)",
-        "skipped": "not tried",
-    }
-    for outcome in missed:
-        _echo(
-            f"{_where(to, outcome.recipient)}: {labels[outcome.status]}: {outcome.detail}", err=True
-        )
-    _echo(
-        f"sent {len(sent)} of {len(chosen.send)} message{'s' if len(chosen.send) != 1 else ''}"
-        f" for {edition.key} ({edition.pdf_name}); {len(chosen.already)} already delivered"
-        f"{f', {len(chosen.uncertain)} delivery unknown' if chosen.uncertain else ''}"
-    )
-    if stop.requested:
-        _echo("weekly: interrupted; rerun to send to the rest", err=True)
-    undelivered = len(missed) + len(chosen.uncertain)
-    if undelivered:
-        _echo(
-            f"weekly: {undelivered} recipient{'s' if undelivered != 1 else ''} not delivered",
-            err=True,
-        )
-        return 1
-    return 0
+    return Sent(edition.key, edition.pdf_name, chosen, outcomes, stop.requested)

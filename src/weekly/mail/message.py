@@ -1,4 +1,4 @@
-"""Build the mail of an edition: settings, template context, bodies and one message each.
+"""Build the mail of an edition: template context, bodies and one MIME message each.
 
 Every recipient gets a ``multipart/mixed`` message: a plain-text and an HTML alternative
 (CSS inlined, an optional figure attached inline), then the edition's PDF.
@@ -11,10 +11,8 @@ import email.policy
 import email.utils
 import hashlib
 import re
-import string
 import textwrap
 from dataclasses import dataclass, replace
-from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -23,141 +21,12 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from weekly.errors import WeeklyError, display_path
-from weekly.mail.recipients import Recipient, check_address, header_safe
+from weekly.mail.recipients import Recipient
+from weekly.mail.settings import MailSettings, subject_of
 from weekly.resolve.update import Update
 
-MAIL_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif"}
 #: Mail headers are written with lines up to the SMTP limit, so URLs stay whole.
 FILE_POLICY = email.policy.default.clone(max_line_length=998)
-
-
-@dataclass(frozen=True)
-class MailSettings:
-    """Sender-side settings: from the series, overridden by command-line options."""
-
-    sender: Address
-    reply_to: Address | None
-    subject_template: str
-    web_url: str
-    unsubscribe_mailto: str
-    unsubscribe_url: str
-    figure: str | None = None
-
-
-def parse_mailbox(value: str, what: str) -> Address:
-    """Return ``Name <address>`` or ``address`` as an :class:`Address`; raise ValueError."""
-    if not header_safe(value):
-        raise ValueError(f"{what} contains a line break or control character")
-    header = HeaderRegistry()("from", value)
-    addresses = list(header.addresses)  # type: ignore[attr-defined]
-    if len(addresses) != 1 or header.defects or not addresses[0].addr_spec:
-        raise ValueError(f"{what}: invalid address '{value}' (expected 'Name <address>')")
-    name = addresses[0].display_name
-    checked, why = check_address(addresses[0].addr_spec)
-    if why:
-        raise ValueError(f"{what}: {why}")
-    local, _, domain = checked.rpartition("@")
-    return Address(display_name=name, username=local, domain=domain)
-
-
-def _fill(template: str, values: dict[str, str], what: str) -> str:
-    """Return ``template`` with its ``{placeholders}`` filled; raise ValueError."""
-    used = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-    unknown = sorted(used - set(values))
-    if unknown:
-        known = ", ".join("{" + k + "}" for k in values)
-        raise ValueError(f"{what}: unknown placeholder {{{unknown[0]}}} (known: {known})")
-    try:
-        return template.format_map(values)
-    except (ValueError, IndexError) as exc:
-        raise ValueError(f"{what}: {exc}") from None
-
-
-def mail_settings(
-    update: Update,
-    sender: str | None = None,
-    reply_to: str | None = None,
-    web_url: str | None = None,
-    figure: str | None = None,
-) -> MailSettings:
-    """Return the settings for ``update``: options first, then the series' fields."""
-    series = update.edition.series
-    where = display_path(update.edition.inputs / "series.yaml")
-    problems: list[str] = []
-
-    def mailbox(value: str, what: str) -> Address | None:
-        try:
-            return parse_mailbox(value, what)
-        except ValueError as exc:
-            problems.append(str(exc))
-            return None
-
-    from_text = sender if sender is not None else series.mail_from
-    if not from_text:
-        problems.append(
-            f"no sender: give --from or set mail_from for series '{series.key}' in {where}"
-        )
-        from_address = None
-    else:
-        from_address = mailbox(from_text, "--from" if sender is not None else "mail_from")
-    reply_text = reply_to if reply_to is not None else series.mail_reply_to
-    reply_address = (
-        mailbox(reply_text, "--reply-to" if reply_to is not None else "mail_reply_to")
-        if reply_text
-        else None
-    )
-    for name in (
-        "name",
-        "organization",
-        "mail_subject",
-        "unsubscribe_mailto",
-        "unsubscribe_url",
-        "web_url",
-    ):
-        if not header_safe(getattr(series, name)):
-            problems.append(f"{name} of series '{series.key}' contains a line break")
-    if series.unsubscribe_mailto and not series.unsubscribe_mailto.startswith("mailto:"):
-        problems.append(f"unsubscribe_mailto of series '{series.key}' must start with mailto:")
-    if series.unsubscribe_url and not series.unsubscribe_url.startswith("https://"):
-        problems.append(f"unsubscribe_url of series '{series.key}' must start with https://")
-    url_template = web_url if web_url is not None else series.web_url
-    url = ""
-    if url_template:
-        if not header_safe(url_template):
-            problems.append("--web-url contains a line break or control character")
-        else:
-            try:
-                url = _fill(
-                    url_template,
-                    {"slug": update.slug, "date": update.edition.key},
-                    "--web-url" if web_url is not None else "web_url",
-                )
-            except ValueError as exc:
-                problems.append(str(exc))
-        if url and not re.match(r"https?://", url):
-            problems.append(f"web version link must start with https:// or http://, got '{url}'")
-    if figure is not None and figure not in update.figures:
-        placed = ", ".join(update.figures) or "none"
-        problems.append(f"--figure: no figure '{figure}' placed in this edition (placed: {placed})")
-    elif figure is not None:
-        asset = update.figures[figure].asset
-        if asset is None or asset.media_type not in MAIL_IMAGE_TYPES:
-            kind = asset.media_type if asset else "missing"
-            problems.append(
-                f"--figure: figure '{figure}' is {kind}; mail clients show only PNG, JPEG or GIF"
-            )
-    if problems or from_address is None:
-        raise WeeklyError.many(problems)
-    return MailSettings(
-        sender=from_address,
-        reply_to=reply_address,
-        subject_template=series.mail_subject or "{title}",
-        web_url=url,
-        unsubscribe_mailto=series.unsubscribe_mailto,
-        unsubscribe_url=series.unsubscribe_url,
-        figure=figure,
-    )
 
 
 @dataclass(frozen=True)
@@ -374,34 +243,6 @@ class MailEdition:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
-def subject_of(update: Update, template: str) -> str:
-    """Return the subject line; raise :class:`WeeklyError` if it could inject a header."""
-    edition = update.edition
-    from weekly.apstyle import long_date
-
-    values = {
-        "title": update.title,
-        "name": edition.series.name,
-        "date": long_date(edition.date),
-        "headline": edition.headline,
-        "organization": edition.series.organization,
-    }
-    if not header_safe(edition.headline):
-        raise WeeklyError.at(
-            edition.path,
-            edition.line("headline"),
-            "headline contains a line break or control character; it cannot be a mail subject",
-            "E002",
-        )
-    try:
-        subject = _fill(template, values, f"mail_subject of series '{edition.series.key}'")
-    except ValueError as exc:
-        raise WeeklyError(str(exc)) from None
-    if not header_safe(subject):
-        raise WeeklyError("the mail subject contains a line break or control character")
-    return subject
-
-
 def prepare(update: Update, settings: MailSettings, pdf: bytes) -> MailEdition:
     """Return the shared parts of every message of ``update``."""
     return MailEdition(
@@ -472,36 +313,3 @@ def eml_name(index: int, recipient: Recipient) -> str:
     """Return ``001-jane-example-com.eml``."""
     stem = re.sub(r"[^a-z0-9]+", "-", recipient.email.lower()).strip("-")
     return f"{index:03d}-{stem}.eml"
-
-
-def edition_pdf(update: Update, output: Path) -> tuple[Path, bytes, list[Path]]:
-    """Return the PDF of ``update`` from ``output/DATE/`` when up to date, else render it.
-
-    Up to date means: the HTML beside it is byte for byte what the inputs give now, its
-    figures are unchanged, and the PDF was written with or after that HTML. Otherwise the
-    edition is rendered (HTML, PDF and figures, atomically) exactly as ``weekly render``.
-    Returns (pdf path, pdf bytes, files written).
-    """
-    from weekly.pipeline import edition_files
-    from weekly.render.html import render_html
-    from weekly.render.write import write_atomically
-
-    folder = output / update.edition.key
-    pdf_path = folder / f"{update.slug}.pdf"
-    html_path = folder / f"{update.slug}.html"
-    fresh = False
-    if pdf_path.is_file() and html_path.is_file():
-        assets = [f.asset for f in update.figures.values() if f.asset is not None]
-        fresh = (
-            html_path.read_bytes() == render_html(update).encode("utf-8")
-            and all(
-                (folder / a.name).is_file() and (folder / a.name).read_bytes() == a.data
-                for a in assets
-            )
-            and pdf_path.stat().st_mtime_ns >= html_path.stat().st_mtime_ns
-        )
-    if fresh:
-        return pdf_path, pdf_path.read_bytes(), []
-    files = edition_files(update, ("html", "pdf"))
-    written = write_atomically(folder, files)
-    return pdf_path, files[pdf_path.name], written

@@ -155,13 +155,16 @@ class PdfWorker:
         if self.pid is None:
             return
         pid, self.pid = self.pid, None
+        done, status = 0, 0
+        if kill:  # before closing the pipes: a child that sees them close exits by itself
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if not done:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         for fd in (self._requests, self._replies):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        done, status = os.waitpid(pid, os.WNOHANG if kill else 0)
         if not done:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
             _, status = os.waitpid(pid, 0)
         self.exit_code = os.waitstatus_to_exitcode(status)
 

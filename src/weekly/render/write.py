@@ -1,4 +1,8 @@
-"""Write an edition's files atomically: all of them, or none."""
+"""Write files atomically, all of them or none: the one writer of every stage.
+
+Editions, mail drafts, the archive's index, and the caches under ``inputs/.weekly-cache/``
+all go through :func:`write_atomically`, so a reader never sees half a file.
+"""
 
 from __future__ import annotations
 

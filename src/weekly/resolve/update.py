@@ -16,6 +16,7 @@ from weekly.body.parse import Body, CitationPoint, inline_text, parse_body, pars
 from weekly.body.template import render_body
 from weekly.errors import Problems
 from weekly.inputs.edition import Edition, load_edition
+from weekly.inputs.yamlfile import YamlCache
 from weekly.resolve.figures import ChartDrawer, Figure, place_figures
 from weekly.resolve.notes import Note, resolve_notes
 
@@ -102,9 +103,9 @@ ChartFactory = Callable[[Edition], ChartDrawer | None]
 
 
 def _default_helpers(edition: Edition, problems: Problems) -> Mapping[str, Any]:
-    from weekly.events import table as events
+    from weekly.events.helpers import body_helpers
 
-    return events.body_helpers(edition, problems)
+    return body_helpers(edition, problems)
 
 
 def _default_charts(edition: Edition) -> ChartDrawer | None:
@@ -119,13 +120,17 @@ def assemble(
     problems: Problems,
     helpers: HelperFactory | None = _default_helpers,
     charts: ChartFactory | None = _default_charts,
+    yaml: YamlCache | None = None,
 ) -> Update:
     """Load and resolve edition ``name``; record every problem in ``problems``.
+
+    ``helpers`` and ``charts`` build the events stage (the pipeline passes the memo's);
+    ``yaml`` remembers parsed YAML between builds.
 
     Raises :class:`~weekly.errors.WeeklyError` when the edition cannot be read at all.
     Callers decide what to do with the errors recorded (``render`` stops on them).
     """
-    edition = load_edition(inputs, name, problems)
+    edition = load_edition(inputs, name, problems, yaml)
     source_lines = edition.lines
 
     notice_tokens, takeaway_tokens, takeaway_text = [], [], []

@@ -16,8 +16,6 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -28,6 +26,7 @@ from weekly import __version__
 from weekly.apstyle import long_date
 from weekly.errors import Problem, WeeklyError
 from weekly.inputs.edition import list_editions
+from weekly.pipeline import Progress, no_progress
 from weekly.render.write import write_atomically
 from weekly.resolve.update import Update
 
@@ -35,15 +34,6 @@ MANIFEST = "manifest.json"
 ATOM = "http://www.w3.org/2005/Atom"
 #: Bumped when the manifest's layout changes; an old manifest then rebuilds everything.
 MANIFEST_VERSION = 1
-
-#: Makes a progress display: ``progress(label, total)`` yields a function called once a step.
-Progress = Callable[[str, int], AbstractContextManager[Callable[[], None]]]
-
-
-@contextmanager
-def no_progress(label: str, total: int) -> Iterator[Callable[[], None]]:
-    """Show no progress."""
-    yield lambda: None
 
 
 @dataclass
@@ -128,7 +118,7 @@ def events_digests(inputs: Path, keys: list[str]) -> dict[str, str]:
     """Return, per edition, the digest of the events rows it can see (up to its cutoff)."""
     if not any(inputs.glob("events.*")):
         return {}
-    from weekly.events.table import visible_digests
+    from weekly.events.cache import visible_digests
 
     days = {key: dt.date.fromisoformat(key) for key in keys}
     found = visible_digests(inputs, list(days.values()))
