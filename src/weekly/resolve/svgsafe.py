@@ -17,10 +17,6 @@ XLINK = "http://www.w3.org/1999/xlink"
 DROPPED = {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"}
 _CSS_URL = re.compile(r"@import[^;]*;?|url\(\s*(['\"]?)(?!#)[^)]*\1\s*\)", re.IGNORECASE)
 
-ET.register_namespace("", SVG)
-ET.register_namespace("xlink", XLINK)
-
-
 class UnsafeSvg(ValueError):
     """The SVG cannot be read safely (malformed, or with a DTD or entities)."""
 
@@ -67,4 +63,8 @@ def sanitize_svg(data: bytes) -> tuple[bytes, list[str]]:
             removed.append("stylesheet url()")
     if not removed:
         return data, []
+    # Prefixes are process-wide in ElementTree and other code may have taken "" for another
+    # namespace: claim them again just before writing, so the SVG keeps plain tag names.
+    ET.register_namespace("", SVG)
+    ET.register_namespace("xlink", XLINK)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), removed
