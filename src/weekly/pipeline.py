@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from weekly.errors import Problem, Problems
+    from weekly.inputs.yamlfile import YamlCache
     from weekly.render.html import NavView
     from weekly.resolve.figures import Asset
     from weekly.resolve.update import Update
@@ -42,18 +43,23 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return names
 
 
-def assemble_checked(inputs: Path, name: str, problems: Problems) -> Update:
+def assemble_checked(
+    inputs: Path, name: str, problems: Problems, yaml_cache: YamlCache | None = None
+) -> Update:
     """Assemble edition ``name`` and run the checks, recording problems in ``problems``.
 
     Facts and charts come from the memo while the events table is unchanged, so neither
-    pandas nor matplotlib is touched (see :mod:`weekly.events.memo`).
+    pandas nor matplotlib is touched (see :mod:`weekly.events.memo`). ``yaml_cache``
+    keeps parsed YAML between calls (``weekly preview``).
     """
     from weekly.check import review
     from weekly.events.memo import Memos
+    from weekly.inputs.yamlfile import load_yaml
     from weekly.resolve.update import assemble
 
     memos = Memos()
-    update = assemble(inputs, name, problems, helpers=memos.helpers, charts=memos.charts)
+    load = yaml_cache.load if yaml_cache is not None else load_yaml
+    update = assemble(inputs, name, problems, helpers=memos.helpers, charts=memos.charts, load=load)
     memos.save()
     review(update, problems)
     return update

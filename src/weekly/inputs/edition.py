@@ -11,7 +11,7 @@ from typing import Any
 from weekly.errors import Problems, WeeklyError, read_text
 from weekly.inputs.series import Series, load_series
 from weekly.inputs.sources import Source, load_sources
-from weekly.inputs.yamlfile import YamlDoc, as_date, load_yaml
+from weekly.inputs.yamlfile import YamlDoc, YamlLoader, as_date, load_yaml
 
 EDITION_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FRONT_MATTER_FIELDS = {
@@ -315,8 +315,12 @@ def _section_authors(doc: YamlDoc, problems: Problems) -> dict[str, list[str]]:
     return found
 
 
-def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
+def load_edition(
+    inputs: Path, name: str, problems: Problems, load: YamlLoader = load_yaml
+) -> Edition:
     """Read and validate one edition's inputs, recording every problem found.
+
+    ``load`` parses every YAML file read (a :class:`~weekly.inputs.yamlfile.YamlCache` may stand in).
 
     Raises :class:`WeeklyError` only when the update cannot be read at all.
     """
@@ -324,7 +328,7 @@ def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
     path = folder / "update.md"
     text = read_text(path)
     front_text, body, body_line = split_front_matter(text, path)
-    doc = load_yaml(front_text, path, first_line=2)
+    doc = load(front_text, path, 2)
     if not isinstance(doc.data, dict):
         raise WeeklyError.at(path, 2, "front matter must be a mapping of fields", "E002")
     for key_path, line in doc.duplicates:
@@ -333,7 +337,7 @@ def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
         if key not in FRONT_MATTER_FIELDS:
             problems.error("E002", path, doc.line(str(key)), f"unknown front matter field '{key}'")
 
-    all_series = load_series(inputs, problems)
+    all_series = load_series(inputs, problems, load)
     series_key = _text(doc.data.get("series")) or DEFAULT_SERIES
     series = all_series.get(series_key)
     if series is None:
@@ -373,7 +377,7 @@ def load_edition(inputs: Path, name: str, problems: Problems) -> Edition:
     day = _date(doc, "date", problems) or cutoff.date()
     published = _date(doc, "published", problems) or day
 
-    sources = load_sources([(inputs, False), (folder, True)], problems)
+    sources = load_sources([(inputs, False), (folder, True)], problems, load)
     return Edition(
         folder=folder,
         inputs=inputs,

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weekly.errors import Problems, read_text
-from weekly.inputs.yamlfile import YamlDoc, load_yaml
+from weekly.inputs.yamlfile import YamlDoc, YamlLoader, load_yaml
 
 #: The hedges flagged when a series names none: vague words that say no probability.
 DEFAULT_HEDGES = (
@@ -177,25 +177,28 @@ def _read(doc: YamlDoc, problems: Problems) -> dict[str, Series]:
     return found
 
 
-def builtin_series() -> dict[str, Series]:
+def builtin_series(load: YamlLoader = load_yaml) -> dict[str, Series]:
     """Return the series the package ships."""
     text = resources.files("weekly.inputs").joinpath("series.yaml").read_text(encoding="utf-8")
     problems = Problems()
-    found = _read(load_yaml(text, Path("weekly/series.yaml")), problems)
+    found = _read(load(text, Path("weekly/series.yaml"), 1), problems)
     problems.raise_if_errors()
     return found
 
 
-def load_series(inputs: Path, problems: Problems) -> dict[str, Series]:
+def load_series(
+    inputs: Path, problems: Problems, load: YamlLoader = load_yaml
+) -> dict[str, Series]:
     """Return the built-in series overlaid with ``inputs/series.yaml`` when present.
 
-    A user entry with a built-in key replaces only the fields it gives.
+    A user entry with a built-in key replaces only the fields it gives. ``load`` parses
+    the YAML (a :class:`~weekly.inputs.yamlfile.YamlCache` may stand in).
     """
-    found = builtin_series()
+    found = builtin_series(load)
     path = inputs / "series.yaml"
     if not path.is_file():
         return found
-    doc = load_yaml(read_text(path), path)
+    doc = load(read_text(path), path, 1)
     if isinstance(doc.data, dict):
         for key, entry in doc.data.items():
             base = found.get(str(key))

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from weekly.apstyle import long_date
 from weekly.errors import Problems, WeeklyError, display_path, read_text
-from weekly.inputs.yamlfile import YamlDoc, as_date, load_yaml
+from weekly.inputs.yamlfile import YamlDoc, YamlLoader, as_date, load_yaml
 
 KINDS = ("url", "text", "subscription", "article")
 KNOWN_FIELDS = {
@@ -222,8 +222,10 @@ def _entry(
     )
 
 
-def _read_yaml(path: Path, edition_only: bool, problems: Problems) -> list[Source]:
-    doc = load_yaml(read_text(path), path)
+def _read_yaml(
+    path: Path, edition_only: bool, problems: Problems, load: YamlLoader = load_yaml
+) -> list[Source]:
+    doc = load(read_text(path), path, 1)
     if doc.data is None:
         return []
     if not isinstance(doc.data, dict):
@@ -295,20 +297,27 @@ def _read_csl(path: Path, edition_only: bool, problems: Problems) -> list[Source
     return found
 
 
-def load_sources(folders: list[tuple[Path, bool]], problems: Problems) -> dict[str, Source]:
+def load_sources(
+    folders: list[tuple[Path, bool]], problems: Problems, load: YamlLoader = load_yaml
+) -> dict[str, Source]:
     """Read ``sources.yaml``/``sources.json`` from each (folder, edition_only) pair.
+
+    ``load`` parses the YAML files (a :class:`~weekly.inputs.yamlfile.YamlCache` may stand in).
 
     An id defined in more than one place is an error at its second definition.
     """
     merged: dict[str, Source] = {}
     for folder, edition_only in folders:
-        for name, reader in (("sources.yaml", _read_yaml), ("sources.json", _read_csl)):
+        for name in ("sources.yaml", "sources.json"):
             path = folder / name
             if not path.is_file():
                 continue
             # A bibliography that cannot be read at all stops here: checking citations
             # against half of it would only bury the real error under unknown sources.
-            entries = reader(path, edition_only, problems)
+            if name == "sources.yaml":
+                entries = _read_yaml(path, edition_only, problems, load)
+            else:
+                entries = _read_csl(path, edition_only, problems)
             for source in entries:
                 earlier = merged.get(source.id)
                 if earlier is not None:

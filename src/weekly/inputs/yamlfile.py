@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,38 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlDoc:
     if node is not None:
         _walk(node, (), offset, doc)
     return doc
+
+
+#: ``load(text, path, first_line) -> YamlDoc``: :func:`load_yaml`, or a cache's ``load``.
+YamlLoader = Callable[[str, Path, int], YamlDoc]
+
+
+class YamlCache:
+    """Remember parsed YAML documents by their text, so unchanged files are not re-parsed.
+
+    Parsing the growing shared bibliography is most of a build's time; a long-lived
+    process (``weekly preview``) passes :meth:`load` to the loaders, which re-read each
+    file's text on every build (cheap) and parse it only when it changed.
+    """
+
+    def __init__(self, limit: int = 64) -> None:
+        self.limit = limit
+        self.docs: dict[tuple[str, str, int], YamlDoc] = {}
+        self.lock = threading.Lock()
+
+    def load(self, text: str, path: Path, first_line: int = 1) -> YamlDoc:
+        """Return :func:`load_yaml` of ``text``: a copy of the parsed document when known."""
+        key = (text, str(path), first_line)
+        with self.lock:
+            doc = self.docs.get(key)
+        if doc is None:
+            doc = load_yaml(text, path, first_line)
+            with self.lock:
+                if len(self.docs) >= self.limit:
+                    self.docs.pop(next(iter(self.docs)))
+                self.docs[key] = doc
+        # Callers may change what they get (series overlays do): hand out copies.
+        return doc.copy()
 
 
 def _compose(loader_class: Any, text: str) -> tuple[yaml.Node | None, Any]:

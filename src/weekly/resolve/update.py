@@ -16,6 +16,7 @@ from weekly.body.parse import Body, CitationPoint, inline_text, parse_body, pars
 from weekly.body.template import render_body
 from weekly.errors import Problems
 from weekly.inputs.edition import Edition, load_edition
+from weekly.inputs.yamlfile import YamlLoader, load_yaml
 from weekly.resolve.figures import ChartDrawer, Figure, place_figures
 from weekly.resolve.notes import Note, resolve_notes
 
@@ -77,13 +78,16 @@ def assemble(
     problems: Problems,
     helpers: HelperFactory | None = _default_helpers,
     charts: ChartFactory | None = _default_charts,
+    load: YamlLoader = load_yaml,
 ) -> Update:
     """Load and resolve edition ``name``; record every problem in ``problems``.
+
+    ``load`` parses the YAML inputs (a :class:`~weekly.inputs.yamlfile.YamlCache` may stand in).
 
     Raises :class:`~weekly.errors.WeeklyError` when the edition cannot be read at all.
     Callers decide what to do with the errors recorded (``render`` stops on them).
     """
-    edition = load_edition(inputs, name, problems)
+    edition = load_edition(inputs, name, problems, load)
     source_lines = edition.lines
 
     notice_tokens, takeaway_tokens, takeaway_text = [], [], []
