@@ -481,18 +481,18 @@ def test_final_html_and_pdf_carry_no_draft_aids(edition: Path, weekly) -> None:
         assert aid not in text
 
 
-def test_warm_yaml_hands_out_copies_a_reader_may_change(tmp_path: Path) -> None:
-    from weekly.inputs import edition, yamlfile
-    from weekly.preview import serve as preview
+def test_the_yaml_cache_hands_out_copies_a_reader_may_change(tmp_path: Path) -> None:
+    from weekly.inputs import yamlfile
 
     text = "a:\n  b: [1, 2]\n  when: 2023-12-13\n"
     path = tmp_path / "x.yaml"
-    with preview.warm_yaml():  # replaces the loader the edition module calls
-        first = edition.load_yaml(text, path)
-        first.data["a"]["b"].append(3)
-        first.data["a"]["c"] = "new"
-        first.lines[("z",)] = 9
-        second = edition.load_yaml(text, path)
+    cache = yamlfile.YamlCache()  # what the preview passes to the loaders
+    first = cache.load(text, path)
+    first.data["a"]["b"].append(3)
+    first.data["a"]["c"] = "new"
+    first.lines[("z",)] = 9
+    second = cache.load(text, path)
+    assert len(cache.docs) == 1
     fresh = yamlfile.load_yaml(text, path)
     assert second == fresh
     assert second.data == {"a": {"b": [1, 2], "when": dt.date(2023, 12, 13)}}
