@@ -28,6 +28,11 @@ from weekly.cli.options import (
 @inputs_option
 @output_option
 @click.option("--send", is_flag=True, help="Deliver over SMTP (default: write .eml files only).")
+@click.option(
+    "--ignore-open-comments",
+    is_flag=True,
+    help="Send even while review comments are open in inputs/DATE/review.yaml.",
+)
 @click.option("--resend", is_flag=True, help="Send again to recipients already delivered.")
 @click.option(
     "--only",

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import yaml
 
-from weekly.errors import WeeklyError
+from weekly.errors import Problem, WeeklyError, display_path
 from weekly.inputs.yamlfile import YamlDoc, load_yaml
 
 FILE_NAME = "review.yaml"
@@ -96,6 +96,8 @@ def now() -> str:
 
 
 def _string(value: Any) -> str | None:
+    if isinstance(value, dt.datetime) and value.utcoffset() == dt.timedelta(0):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")  # as written: YAML read a timestamp
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -107,9 +109,7 @@ def _fail(doc: YamlDoc, keys: tuple[str | int, ...], message: str) -> ReviewErro
     return ReviewError([_problem(doc.path, doc.line(*keys), message)])
 
 
-def _problem(path: Path, line: int, message: str) -> Any:
-    from weekly.errors import Problem, display_path
-
+def _problem(path: Path, line: int, message: str) -> Problem:
     return Problem(display_path(path), line, 0, "warning", "W803", message)
 
 

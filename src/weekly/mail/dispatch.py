@@ -100,11 +100,37 @@ def _where(to: Path, recipient: Recipient) -> str:
     return f"{display_path(to)}:{recipient.line}: {recipient.email}"
 
 
+def refuse_open_comments(inputs: Path, cutoff: str) -> None:
+    """Raise :class:`WeeklyError` while the edition's review.yaml has open comments (W804)."""
+    from dataclasses import replace
+
+    from weekly.errors import WeeklyError
+    from weekly.inputs.edition import resolve_cutoff
+    from weekly.inputs.review import FILE_NAME, ReviewError, open_comments, read_review
+
+    folder = inputs / resolve_cutoff(inputs, cutoff)
+    try:
+        still_open = open_comments(read_review(folder))
+    except ReviewError as exc:
+        raise WeeklyError([replace(p, level="error") for p in exc.problems]) from None
+    if still_open:
+        count = len(still_open)
+        raise WeeklyError.at(
+            folder / FILE_NAME,
+            0,
+            f"{count} review comment{'s are' if count != 1 else ' is'} still open; resolve "
+            f"{'them' if count != 1 else 'it'} in 'weekly preview' or pass --ignore-open-comments",
+            "W804",
+        )
+
+
 def run(cutoff: str, to: Path, inputs: Path, output: Path, options: dict[str, Any]) -> int:
     """Carry out ``weekly email``; return the exit status (input errors raise)."""
     from weekly.cli.options import report
     from weekly.pipeline import load_checked
 
+    if options["send"] and not options.get("ignore_open_comments"):
+        refuse_open_comments(inputs, cutoff)
     recipients = read_recipients(to)
     # --only is matched here, once, on the normalised address (as the list stores it).
     only = tuple(options["only"])

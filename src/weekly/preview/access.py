@@ -78,9 +78,15 @@ class Access:
         return headers.get("Host", "").lower() in self.hosts
 
     def origin_ok(self, headers: Message) -> bool:
-        """Return whether the request carries no ``Origin`` or this server's own."""
+        """Return whether the request carries no ``Origin``, or the one its ``Host`` names."""
         origin = headers.get("Origin")
-        return origin is None or origin.lower() in {f"http://{h}" for h in self.hosts}
+        return origin is None or self.same_origin(headers)
+
+    def same_origin(self, headers: Message) -> bool:
+        """Return whether ``Origin`` is exactly ``http://`` and the (allowed) ``Host``."""
+        host = headers.get("Host", "").lower()
+        origin = (headers.get("Origin") or "").lower()
+        return host in self.hosts and origin == f"http://{host}"
 
     def _matches(self, offered: str | None) -> bool:
         if not offered or self.token is None:
@@ -113,9 +119,8 @@ class Access:
             return False
         if headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
             return False
-        origin = headers.get("Origin")
-        if origin is not None:
-            return origin.lower() in {f"http://{h}" for h in self.hosts}
+        if headers.get("Origin") is not None:
+            return self.same_origin(headers)
         return headers.get(CSRF_HEADER) == "1"
 
     def url(self) -> str:

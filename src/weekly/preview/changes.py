@@ -20,7 +20,8 @@ from weekly.inputs.review import Block, now
 from weekly.render.write import write_atomically
 
 FILE_NAME = "review-snapshot.json"
-WORDS = re.compile(r"\S+\s*")
+#: Words with the space after them; a note marker such as ``[3]`` is a word of its own.
+WORDS = re.compile(r"\[\w{1,8}\]\s*|[^\s\[]+\s*|\[\s*")
 #: One piece of a changed block: ``=`` kept, ``+`` inserted, ``-`` deleted.
 Part = tuple[str, str]
 
