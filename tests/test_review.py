@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 from conftest import write_tree
 from test_email import send_args, smtp  # noqa: F401  (smtp: the SMTP server fixture)
-from test_preview import SLUG, UPDATE_MD, edit
+from test_preview import SLUG, UPDATE_MD, browser, edit  # noqa: F401  (browser: fixture)
 from weekly.inputs.review import (
     Block,
     Comment,
@@ -460,3 +462,229 @@ def test_email_send_holds_back_while_comments_are_open(project: Path, weekly, sm
     sent = weekly(*send_args(port, "--ignore-open-comments"), cwd=project)
     assert sent.returncode == 0, sent.stderr
     assert len(handler.messages) == 1
+
+
+# ---------------------------------------------------------------------------
+# Two reviewers in Chromium
+
+
+@pytest.fixture
+def contexts(browser: Any) -> Iterator[Callable[[], Any]]:  # noqa: F811
+    """Return a function opening a fresh browser context (a reviewer of their own)."""
+    opened: list[Any] = []
+
+    def open_context() -> Any:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        context.close()
+
+
+def same_document(tab: Any) -> None:
+    tab.evaluate("window.__sameDocument = true")
+
+
+@pytest.mark.browser
+def test_two_reviewers_comment_reply_and_resolve_live(serve, contexts, project: Path) -> None:
+    from playwright.sync_api import expect
+
+    running = serve(share=True, host="127.0.0.1")
+    analyst, editor = contexts().new_page(), contexts().new_page()
+    for tab in (analyst, editor):
+        tab.goto(running.url)
+        expect(tab).to_have_url(re.compile(r"/$"))  # the token left the address bar
+        expect(tab.locator("#weekly-status")).to_have_attribute("data-state", "live")
+        same_document(tab)
+    # The editor clicks the bullet, names herself and comments.
+    editor.click("#L15")
+    expect(editor.locator("#weekly-block")).to_have_value("L15")
+    editor.get_by_label("Your name").fill("Mary Editor")
+    editor.get_by_label("Comment", exact=True).fill("Which convoy? Name the road.")
+    editor.get_by_role("button", name="Add comment").click()
+    expect(editor.locator("#weekly-form-status")).to_have_text("Comment added.")
+    # The analyst's open page shows it beside the bullet and in the panel, unreloaded.
+    thread = analyst.locator("#L15 .draft-thread")
+    expect(thread).to_contain_text("Mary Editor")
+    expect(thread).to_contain_text("Which convoy? Name the road.")
+    expect(analyst.locator("#weekly-comments > li")).to_have_count(1)
+    expect(analyst.locator("#weekly-comment-count")).to_have_text("· 1 open")
+    # The analyst replies, then resolves it; the editor's page follows.
+    analyst.get_by_label("Your name").fill("Liam Karr")
+    thread.get_by_label("Reply to Mary Editor").fill("The N15, on November 24.")
+    thread.get_by_role("button", name="Reply").click()
+    expect(editor.locator("#L15 .draft-thread")).to_contain_text("The N15, on November 24.")
+    thread.get_by_role("button", name="Resolve the comment by Mary Editor").click()
+    expect(analyst.locator(".draft-thread")).to_have_count(0)
+    expect(editor.locator(".draft-thread")).to_have_count(0)
+    expect(editor.locator("#weekly-comment-count")).to_have_text("· 0 open")
+    for tab in (analyst, editor):
+        assert tab.evaluate("window.__sameDocument") is True
+    [stored] = read_review(project / "inputs/2023-12-13")
+    assert (stored.status, stored.author, stored.replies[0].author) == (
+        "resolved",
+        "Mary Editor",
+        "Liam Karr",
+    )
+    # The browser remembers the name.
+    editor.reload()
+    expect(editor.get_by_label("Your name")).to_have_value("Mary Editor")
+
+
+@pytest.mark.browser
+def test_without_the_token_a_browser_gets_403_and_another_site_cannot_post(
+    serve, contexts, project: Path
+) -> None:
+    running = serve(share=True, host="127.0.0.1")
+    port = running.server.server_address[1]
+    stranger = contexts().new_page()
+    response = stranger.goto(f"http://127.0.0.1:{port}/")
+    assert response.status == 403
+    assert stranger.locator("body").inner_text().strip() == (
+        "Forbidden: weekly preview answers only its own page"
+    )
+    assert stranger.request.get(f"http://127.0.0.1:{port}/api/comments").status == 403
+    # A reviewer who holds the cookie opens another site, whose page tries to post a
+    # comment to the draft: as a form (the classic forgery) and with fetch.
+    reviewer = contexts()
+    tab = reviewer.new_page()
+    tab.goto(running.url)
+    target = f"http://127.0.0.1:{port}/api/comments"
+    forged = (
+        f'<!DOCTYPE html><html lang="en"><title>elsewhere</title><form method="post" '
+        f'action="{target}" enctype="text/plain"><input name=\'{{"anchor": "L15", '
+        f'"author": "Mallory", "text": "x", "pad": "\' value=\'"}}\'></form></html>'
+    )
+    reviewer.route(
+        "http://attacker.test/**",
+        lambda route: route.fulfill(body=forged, content_type="text/html"),
+    )
+    tab.goto("http://attacker.test/")
+    with tab.expect_navigation(url=target) as answer:
+        tab.evaluate("document.forms[0].submit()")
+    assert answer.value is not None and answer.value.status == 403
+    tab.goto("http://attacker.test/")
+    outcome = tab.evaluate(
+        """(url) => fetch(url, {method: "POST", credentials: "include",
+             headers: {"Content-Type": "application/json"},
+             body: JSON.stringify({anchor: "L15", author: "Mallory", text: "x"})})
+           .then(r => r.status, () => "blocked by the browser")""",
+        target,
+    )
+    assert outcome in (403, "blocked by the browser")
+    assert not (project / REVIEW).exists()
+    # The same reviewer, on the draft itself, may comment.
+    tab.goto(f"http://127.0.0.1:{port}/")
+    tab.get_by_label("Your name").fill("Rita")
+    tab.get_by_label("Comment", exact=True).fill("Fine by me.")
+    tab.get_by_role("button", name="Add comment").click()
+    tab.locator(".draft-thread").wait_for()
+    assert [c.text for c in read_review(project / "inputs/2023-12-13")] == ["Fine by me."]
+
+
+@pytest.mark.browser
+def test_show_changes_marks_an_edited_sentence(serve, contexts, project: Path) -> None:
+    from playwright.sync_api import expect
+
+    running = serve()
+    tab = contexts().new_page()
+    tab.goto(running.url)
+    expect(tab.locator("#weekly-status")).to_have_attribute("data-state", "live")
+    expect(tab.locator("#weekly-show-changes")).to_be_hidden()
+    tab.get_by_label("Your name").fill("Mary Editor")
+    tab.get_by_role("button", name="Mark as reviewed").click()
+    expect(tab.locator("#weekly-reviewed")).to_contain_text("Marked as reviewed by Mary Editor")
+    edit(
+        project / UPDATE_MD,
+        "Reuters reported the army's move north.",
+        "Reuters reported that the army retook Kidal.",
+    )
+    expect(tab.locator("#L18")).to_contain_text("the army retook Kidal.")
+    tab.get_by_role("button", name="Show changes").click()
+    expect(tab.locator("#L18 ins.draft-ins")).to_have_text(["that ", "army retook Kidal."])
+    expect(tab.locator("#L18 del.draft-del")).to_have_text(["army's move north."])
+    expect(tab.locator("#weekly-form-status")).to_have_text(
+        "1 block changed, 0 removed since the last review."
+    )
+    expect(tab.locator("#L13 ins, #L15 ins")).to_have_count(0)
+    tab.get_by_role("button", name="Hide changes").click()
+    expect(tab.locator("#L18 ins, #L18 del")).to_have_count(0)
+    expect(tab.locator("#L18 a.ref")).to_have_count(1)  # the note link is back
+
+
+@pytest.mark.browser
+def test_outdated_comments_and_a_malformed_review_yaml_in_the_page(
+    serve, contexts, project: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    write_tree(project, {str(REVIEW): REVIEW_YAML})
+    running = serve()
+    tab = contexts().new_page()
+    tab.goto(running.url)
+    outdated = tab.locator("#weekly-comments > li.outdated")
+    expect(outdated).to_have_count(1)
+    expect(outdated.locator(".draft-badge")).to_have_text("outdated")
+    expect(outdated.locator(".draft-quote")).to_have_text(
+        "A paragraph that was cut from the draft."
+    )
+    expect(tab.locator("#L15 .draft-thread")).to_contain_text("Which convoy?")
+    # A broken review.yaml: the error with its line; the draft is still there.
+    (project / REVIEW).write_text("comments:\n  - id: [c1\n", encoding="utf-8")
+    expect(tab.locator("#weekly-review-error")).to_contain_text(
+        f"{REVIEW}:3: malformed YAML", timeout=5000
+    )
+    expect(tab.locator("#L15")).to_contain_text(BULLET)
+    expect(tab.locator(".draft-thread")).to_have_count(0)
+
+
+CONTRAST = """
+() => {
+  function rgb(text) { return text.match(/[\\d.]+/g).slice(0, 4).map(Number); }
+  function lum(c) {
+    const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+  function background(node) {
+    for (; node; node = node.parentElement) {
+      const c = rgb(getComputedStyle(node).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c;
+    }
+    return [255, 255, 255];
+  }
+  const low = [];
+  const selector = ".draft-review *, .draft-thread *, ins.draft-ins, del.draft-del, .draft-removed";
+  for (const node of document.querySelectorAll(selector)) {
+    if (!node.offsetParent || ![...node.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const a = lum(rgb(getComputedStyle(node).color)), b = lum(background(node));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) low.push(node.tagName + "." + node.className + " " + ratio.toFixed(2));
+  }
+  const unnamed = [...document.querySelectorAll("button, input, select, textarea")]
+    .filter(n => n.offsetParent && !(n.labels && n.labels.length) && !n.getAttribute("aria-label")
+                 && !(n.tagName === "BUTTON" && n.textContent.trim()))
+    .map(n => n.outerHTML.slice(0, 80));
+  return {low, unnamed};
+}
+"""
+
+
+@pytest.mark.browser
+def test_the_review_controls_are_labelled_and_readable(serve, contexts, project: Path) -> None:
+    from playwright.sync_api import expect
+
+    write_tree(project, {str(REVIEW): REVIEW_YAML})
+    running = serve()
+    tab = contexts().new_page()
+    tab.goto(running.url)
+    expect(tab.locator(".draft-thread")).to_have_count(1)
+    tab.get_by_label("Your name").fill("Ed")
+    tab.get_by_role("button", name="Mark as reviewed").click()
+    edit(project / UPDATE_MD, "pulled back.", "held their ground.")
+    expect(tab.locator("#L16")).to_contain_text("held their ground.")
+    tab.get_by_role("button", name="Show changes").click()
+    expect(tab.locator("#L16 ins.draft-ins")).to_have_count(1)
+    assert tab.evaluate(CONTRAST) == {"low": [], "unnamed": []}
