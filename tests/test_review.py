@@ -688,3 +688,59 @@ def test_the_review_controls_are_labelled_and_readable(serve, contexts, project:
     tab.get_by_role("button", name="Show changes").click()
     expect(tab.locator("#L16 ins.draft-ins")).to_have_count(1)
     assert tab.evaluate(CONTRAST) == {"low": [], "unnamed": []}
+
+
+# ---------------------------------------------------------------------------
+# The command line
+
+
+def test_cli_share_prints_a_token_url_that_alone_opens_the_draft(edition: Path) -> None:
+    import http.cookiejar
+    import signal
+    import urllib.error
+    import urllib.request
+
+    from test_preview import _start_cli
+
+    process = _start_cli(edition, "--share", "--host", "127.0.0.1", "--port", "0")
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(4)]
+        serving = re.fullmatch(
+            r"Serving the draft of 2023-12-13 at (http://127\.0\.0\.1:\d+/)\?token=([\w-]{43})\n",
+            lines[1],
+        )
+        assert serving, lines
+        assert lines[2] == (
+            "Anyone with this URL can read and comment on the draft: "
+            "share it only with reviewers.\n"
+        )
+        base, token = serving[1], serving[2]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base, timeout=10)
+        assert refused.value.code == 403
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        with opener.open(f"{base}?token={token}", timeout=10) as response:
+            assert response.url == base  # redirected, the token traded for a cookie
+            assert b"Al Qaeda Strengthens in Central Mali" in response.read()
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0
+
+
+def test_cli_host_needs_share_and_an_address_of_this_machine(edition: Path, weekly) -> None:
+    alone = weekly("preview", "--cutoff", "2023-12-13", "--host", "0.0.0.0", cwd=edition)
+    assert alone.returncode == 2
+    assert "--host needs --share" in alone.stderr
+    unknown = weekly(
+        "preview", "--cutoff", "2023-12-13", "--share", "--host", "no-such-host.invalid",
+        "--port", "0", cwd=edition,
+    )  # fmt: skip
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith("weekly: cannot listen on no-such-host.invalid: ")
+    assert unknown.stderr.endswith("; check --host\n") and unknown.stderr.count("\n") == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import json
+import socket
 import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -31,7 +32,7 @@ FORBIDDEN = "Forbidden: weekly preview answers only its own page"
 
 
 class PortBusy(Exception):
-    """The port asked for cannot be listened on."""
+    """The address or port asked for cannot be listened on."""
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,8 @@ class Server(ThreadingHTTPServer):
         self.app = app
         try:
             super().__init__((host, port), Handler)
+        except socket.gaierror as exc:
+            raise PortBusy(f"cannot listen on {host}: {exc.strerror}; check --host") from None
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
                 reason = {
