@@ -92,6 +92,7 @@ def email(cutoff: str, to: Path, inputs: Path, output: Path, **options: Any) -> 
     Without --send, writes one .eml per recipient to output/DATE/mail/ and prints a
     summary. With --send, delivers them and records each delivery in
     output/DATE/mail/ledger.jsonl; a rerun sends only to those not yet delivered.
+    --send holds back while review comments are open (see --ignore-open-comments).
     Exit status: 0 all delivered, 1 someone not delivered, 2 bad input, 3 another run
     is sending.
     """
