@@ -432,20 +432,46 @@ def test_check_reports_a_malformed_review_yaml_at_its_line(project: Path, weekly
     )
 
 
-def test_render_leaves_comments_out_of_every_output(project: Path, weekly) -> None:
+def test_render_keeps_comments_to_the_draft(project: Path, weekly) -> None:
     write_tree(project, {str(REVIEW): REVIEW_YAML})
     result = weekly("render", "--cutoff", "2023-12-13", "--draft", cwd=project)
     assert result.returncode == 0, result.stderr
+    assert "open review comment" not in result.stdout + result.stderr
     folder = project / "output" / "2023-12-13"
-    outputs = [
+    final = [
         (folder / f"{SLUG}.html").read_text(encoding="utf-8"),
-        (folder / f"{SLUG}.draft.html").read_text(encoding="utf-8"),
         "".join(p.extract_text() for p in PdfReader(folder / f"{SLUG}.pdf").pages),
     ]
-    for text in outputs:
-        for secret in ("Which convoy", "Mary Editor", "Is this still needed", "Added."):
+    for text in final:
+        for secret in ("Which convoy", "Mary Editor", "Is this still needed", "Added.", "Fine now"):
             assert secret not in text
-    assert "open review comment" not in result.stdout + result.stderr
+    draft = (folder / f"{SLUG}.draft.html").read_text(encoding="utf-8")
+    config = json.loads(re.search(r'id="weekly-draft-config">(.*?)</script>', draft)[1])
+    listed = config["comments"]["comments"]
+    assert [(c["id"], c["anchor"], c["outdated"]) for c in listed] == [
+        ("c1", "L15", False),
+        ("c2", None, True),
+    ]  # the resolved c3 is left out
+    assert config["api"] == "" and "Fine now" not in draft
+
+
+@pytest.mark.browser
+def test_a_static_draft_shows_open_comments_read_only(project: Path, weekly, contexts) -> None:
+    from playwright.sync_api import expect
+
+    write_tree(project, {str(REVIEW): REVIEW_YAML})
+    assert (
+        weekly(
+            "render", "--cutoff", "2023-12-13", "--draft", "--format", "html", cwd=project
+        ).returncode
+        == 0
+    )
+    tab = contexts().new_page()
+    tab.goto((project / "output" / "2023-12-13" / f"{SLUG}.draft.html").as_uri())
+    expect(tab.locator("#L15 .draft-thread")).to_contain_text("Which convoy?")
+    expect(tab.locator("#L15 .draft-thread")).to_contain_text("Added.")
+    expect(tab.locator("#weekly-comments > li")).to_have_count(2)
+    expect(tab.locator("#weekly-comment-form, [data-resolve], .draft-reply")).to_have_count(0)
 
 
 def test_email_send_holds_back_while_comments_are_open(project: Path, weekly, smtp) -> None:  # noqa: F811

@@ -211,6 +211,20 @@ def open_comments(comments: list[Comment]) -> list[Comment]:
     return [c for c in comments if c.status == "open"]
 
 
+def placed_view(comment: Comment, blocks: list[Block]) -> dict[str, Any]:
+    """Return ``comment`` as the draft page shows it: its fields, and where it is now.
+
+    ``anchor`` is the element id of its block (None when outdated), ``now_line`` the
+    block's line today.
+    """
+    found = place(comment, blocks)
+    view = comment.as_dict()
+    view["anchor"] = found.anchor if found else None
+    view["outdated"] = found is None
+    view["now_line"] = found.line if found else None
+    return view
+
+
 def place(comment: Comment, blocks: list[Block]) -> Block | None:
     """Return the block ``comment`` is about now, or None when it no longer exists.
 

@@ -14,11 +14,10 @@ Answers are JSON; a refused change is ``{"error": "…"}`` with a 4xx status. Th
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict
 from http import HTTPStatus
 from typing import Any
 
-from weekly.inputs.review import Block, Comment, now, place, quote_of
+from weekly.inputs.review import Block, Comment, now, placed_view, quote_of
 from weekly.preview import changes
 from weekly.preview.comments import MAX_AUTHOR, CommentStore, Refused, clean_text
 from weekly.preview.server import Response
@@ -77,13 +76,13 @@ class ReviewApi:
         try:
             if parts == ["api", "comments"]:
                 comment = self.store.add(self._new_comment(data))
-                return Response.json(HTTPStatus.CREATED, self._view(comment, self.blocks()))
+                return Response.json(HTTPStatus.CREATED, placed_view(comment, self.blocks()))
             if len(parts) == 4 and parts[:2] == ["api", "comments"] and parts[3] == "resolve":
                 comment = self.store.resolve(parts[2])
-                return Response.json(HTTPStatus.OK, self._view(comment, self.blocks()))
+                return Response.json(HTTPStatus.OK, placed_view(comment, self.blocks()))
             if len(parts) == 4 and parts[:2] == ["api", "comments"] and parts[3] == "replies":
                 comment = self.store.reply(parts[2], data.get("author"), data.get("text"))
-                return Response.json(HTTPStatus.OK, self._view(comment, self.blocks()))
+                return Response.json(HTTPStatus.OK, placed_view(comment, self.blocks()))
             if parts == ["api", "reviewed"]:
                 by = clean_text(data.get("author"), "the author's name", MAX_AUTHOR)
                 reviewed = changes.mark_reviewed(self.folder, self.blocks(), by)
@@ -108,21 +107,12 @@ class ReviewApi:
             text=data.get("text"),  # type: ignore[arg-type]
         )
 
-    def _view(self, comment: Comment, blocks: list[Block]) -> dict[str, Any]:
-        found = place(comment, blocks)
-        view = comment.as_dict()
-        view["replies"] = [asdict(r) for r in comment.replies]
-        view["anchor"] = found.anchor if found else None
-        view["outdated"] = found is None
-        view["now_line"] = found.line if found else None
-        return view
-
     def listing(self) -> dict[str, Any]:
         """Return every comment placed on the draft, and when it was last reviewed."""
         snapshot = self.store.read()
         blocks = self.blocks()
         reviewed = changes.last_reviewed(self.folder)
-        views = [self._view(c, blocks) for c in snapshot.comments]
+        views = [placed_view(c, blocks) for c in snapshot.comments]
         return {
             "version": self.version,
             "comments": views,

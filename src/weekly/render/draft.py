@@ -8,7 +8,7 @@ HTML and the PDF never receive any of it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,8 @@ class DraftAids:
     note_sources: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     #: Reviewers can comment, reply, resolve and mark the draft reviewed (the review API).
     review: bool = False
+    #: Open comments shown read-only (a static draft), as ``GET /api/comments`` lists them.
+    comments: dict[str, Any] | None = None
 
     @property
     def config(self) -> dict[str, Any]:
@@ -72,6 +74,7 @@ class DraftAids:
             "pdf": self.pdf_href,
             "notes": self.note_sources,
             "api": "/api" if self.review else "",
+            "comments": self.comments,
         }
 
     @property
@@ -199,8 +202,33 @@ def draft_html(update: Update, aids: DraftAids | None = None) -> str:
     """Return the complete draft page of ``update``."""
     from weekly.render.html import render_html
 
-    aids = aids or aids_for(update)
+    if aids is None:
+        aids = aids_for(update)
+        comments = open_comment_listing(update)
+        if comments is not None:
+            aids = replace(aids, comments=comments)
     return render_html(update, draft=True, draft_html=render_aids(aids, update.template_dirs))
+
+
+def open_comment_listing(update: Update) -> dict[str, Any] | None:
+    """Return the open comments of ``update``'s review.yaml placed on its draft, or None.
+
+    A static draft (``weekly render --draft``) lists them read-only; the final HTML and
+    the PDF never see them.
+    """
+    from weekly.inputs.review import ReviewError, open_comments, placed_view, read_review
+    from weekly.render.html import render_html
+
+    try:
+        comments = open_comments(read_review(update.edition.folder))
+    except ReviewError as exc:
+        error = "; ".join(str(p) for p in exc.problems)
+        return {"comments": [], "open": 0, "error": error, "reviewed": None}
+    if not comments:
+        return None
+    blocks = review_blocks(render_html(update, draft=True), update)
+    views = [placed_view(c, blocks) for c in comments]
+    return {"comments": views, "open": len(views), "error": "", "reviewed": None}
 
 
 def error_page(aids: DraftAids, template_dirs: tuple[Path, ...] = ()) -> str:
