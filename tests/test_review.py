@@ -313,6 +313,21 @@ def test_comments_replies_and_resolving_through_the_api(serve, project: Path) ->
     assert "quote: It claimed a bombing of a convoy." in text and "line: 15" in text
 
 
+def test_a_comment_whose_bullet_is_deleted_is_kept_as_outdated(serve, project: Path) -> None:
+    running = serve()
+    port = running.server.server_address[1]
+    comment_on(running, "L16", "Pulled back where?")
+    edit(project / UPDATE_MD, "\n- Security forces pulled back.[@acled-dashboard]", "")
+    running.preview.build()
+    [listed] = json.loads(request(port, "GET", "/api/comments")[2])["comments"]
+    assert (listed["outdated"], listed["anchor"], listed["quote"]) == (
+        True,
+        None,
+        "Security forces pulled back.[3]",
+    )
+    assert len(read_review(project / "inputs/2023-12-13")) == 1
+
+
 def test_oversized_and_empty_comments_are_refused(serve, project: Path) -> None:
     running = serve()
     port = running.server.server_address[1]
@@ -422,6 +437,25 @@ def test_check_lists_open_comments_at_their_lines(project: Path, weekly) -> None
     strict = weekly("check", "--cutoff", "2023-12-13", "--strict", "--format", "json", cwd=project)
     assert strict.returncode == 1
     assert [f["code"] for f in json.loads(strict.stdout)] == ["W802", "W801"]
+
+
+def test_check_places_takeaway_and_note_comments_at_their_lines(serve, project: Path) -> None:
+    from weekly.check import check
+
+    running = serve()
+    comment_on(running, "takeaway-1", "Say which militants.")
+    comment_on(running, "note-4", "Is Reuters enough here?")
+    comment_on(running, "L18", "Tighten this.")
+    running.stop()
+    edit(
+        project / UPDATE_MD, "published: 2023-12-15\n", "published: 2023-12-15\ndate: 2023-12-13\n"
+    )
+    found = [(f.line, f.code, f.message) for f in check(Path("inputs"), "2023-12-13")]
+    assert found == [
+        (10, "W801", "open review comment by Editor: Say which militants."),
+        (19, "W801", "open review comment by Editor: Is Reuters enough here?"),
+        (19, "W801", "open review comment by Editor: Tighten this."),
+    ]
 
 
 def test_check_reports_a_malformed_review_yaml_at_its_line(project: Path, weekly) -> None:
