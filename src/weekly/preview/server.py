@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import unquote
 
-from weekly.preview.access import Access
+from weekly.preview.access import Access, host_names
 
 EVENTS = "/__weekly/events"
 #: Seconds between keep-alive comments on the reload channel.
@@ -105,6 +105,8 @@ class Handler(BaseHTTPRequestHandler):
     """Check every request against the server's :class:`Access`, then ask the app."""
 
     server: Server
+    #: Seconds a connection may stay silent (a slow or stalled client is dropped).
+    timeout = 60
     server_version = "weekly-preview"
     sys_version = ""
     protocol_version = "HTTP/1.1"
@@ -270,20 +272,15 @@ class Server(ThreadingHTTPServer):
         except socket.gaierror as exc:
             raise PortBusy(f"cannot listen on {host}: {exc.strerror}; check --host") from None
         except OSError as exc:
-            if exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
-                reason = {
-                    errno.EADDRINUSE: "is in use",
-                    errno.EACCES: "needs privileges",
-                }.get(exc.errno or 0, "is not an address of this machine")
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise PortBusy(f"{host} is not an address of this machine; check --host") from None
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                reason = "is in use" if exc.errno == errno.EADDRINUSE else "needs privileges"
                 raise PortBusy(
-                    f"port {port} on {host or '0.0.0.0'} {reason}; choose another with --port "
+                    f"port {port} on {host} {reason}; choose another with --port "
                     "(--port 0 picks a free one)"
-                    if exc.errno != errno.EADDRNOTAVAIL
-                    else f"{host} {reason}; choose another with --host"
                 ) from None
             raise
-        from weekly.preview.access import host_names
-
         self.access = Access(tuple(host_names(host)), self.server_address[1], token)
 
     @property
