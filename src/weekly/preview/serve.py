@@ -75,11 +75,9 @@ def start(
     (tests, embedding); otherwise call :meth:`Running.serve_forever`. Raises
     :class:`PortBusy` and :class:`~weekly.errors.WeeklyError` (no such edition).
     """
-    from weekly.inputs.edition import resolve_cutoff
-
     preview = Preview(
         inputs,
-        resolve_cutoff(inputs, cutoff),
+        cutoff,
         output,
         pdf,
         log or (lambda text: None),

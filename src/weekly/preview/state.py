@@ -93,6 +93,7 @@ class Preview:
     """The state of one preview: builds, the latest page, the PDF, and who is listening."""
 
     inputs: Path
+    #: The edition's folder name (``latest`` or a cutoff date is resolved to it).
     name: str
     output: Path | None = None
     pdf_enabled: bool = False
@@ -105,6 +106,9 @@ class Preview:
     review: bool = True
 
     def __post_init__(self) -> None:
+        from weekly.inputs.edition import resolve_cutoff
+
+        self.name = resolve_cutoff(self.inputs, self.name)
         self.version = 0
         self.page: Page | None = None
         self.good: Any = None  # the last Update that built cleanly
