@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from conftest import write_tree
 from test_email import send_args, smtp  # noqa: F401  (smtp: the SMTP server fixture)
-from test_preview import SLUG, UPDATE_MD, browser, edit  # noqa: F401  (browser: fixture)
+from test_preview import MAP_SVG, SLUG, UPDATE_MD, WITH_FIGURE, browser, edit  # noqa: F401  (browser: fixture)
 from weekly.inputs.review import (
     Block,
     Comment,
@@ -212,14 +212,22 @@ def test_word_changes_mark_insertions_and_deletions() -> None:
 # Access: the shared preview
 
 
-def test_a_shared_preview_needs_the_token_for_everything(serve) -> None:
+def test_a_shared_preview_needs_the_token_for_everything(serve, project: Path) -> None:
+    write_tree(
+        project,
+        {
+            str(UPDATE_MD): WITH_FIGURE,
+            "inputs/2023-12-13/figures/central.svg": MAP_SVG.format(color="aa0000"),
+        },
+    )
     running = serve(share=True, host="127.0.0.1")
     port = running.server.server_address[1]
     token = running.server.access.token
     assert token and len(token) >= 43  # 32 random bytes, URL-safe: 256 bits
     assert running.url == f"http://127.0.0.1:{port}/?token={token}"
     refused = (403, b"Forbidden: weekly preview answers only its own page\n")
-    for target in ("/", "/api/comments", preview.EVENTS, "/api/changes", "/?token=wrong"):
+    targets = ("/", "/figures/central.svg", "/favicon.ico", "/api/comments", preview.EVENTS)
+    for target in (*targets, "/api/changes", "/?token=wrong", "/nowhere"):
         status, _, body = request(port, "GET", target)
         assert (status, body) == refused, target
     bad_cookie = {"Cookie": f"{running.server.access.cookie_name}=guess"}
@@ -232,6 +240,7 @@ def test_a_shared_preview_needs_the_token_for_everything(serve) -> None:
     )
     assert request(port, "GET", "/", cookie_of(running))[0] == 200
     assert request(port, "GET", "/api/comments", cookie_of(running))[0] == 200
+    assert request(port, "GET", "/figures/central.svg", cookie_of(running))[0] == 200
     # The right token does not help a request that names another host (DNS rebinding).
     rebinding = {**cookie_of(running), "Host": f"evil.example:{port}"}
     assert request(port, "GET", "/", rebinding)[::2] == refused
