@@ -381,6 +381,24 @@ def test_concurrent_posts_lose_nothing(serve, project: Path) -> None:
     assert len({c.id for c in stored}) == 24
 
 
+def test_two_stores_on_one_file_share_its_lock(tmp_path: Path) -> None:
+    """Two previews of one edition (two processes) lose nothing either: the file lock."""
+    from weekly.preview.comments import CommentStore
+
+    stores = [CommentStore(tmp_path), CommentStore(tmp_path)]
+
+    def post_many(store: CommentStore, who: str) -> None:
+        for number in range(12):
+            store.add(Comment("", who, "", "paragraph", 13, "q", f"{who} {number}"))
+
+    threads = [threading.Thread(target=post_many, args=(s, f"R{i}")) for i, s in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(read_review(tmp_path)) == 24
+
+
 def test_a_malformed_review_yaml_is_reported_and_never_overwritten(serve, project: Path) -> None:
     broken = "comments:\n  - id: c1\n    text: [unclosed\n"
     write_tree(project, {str(REVIEW): broken})
