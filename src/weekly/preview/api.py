@@ -19,7 +19,7 @@ from typing import Any
 
 from weekly.inputs.review import Block, Comment, now, placed_view, quote_of
 from weekly.preview import changes
-from weekly.preview.comments import MAX_AUTHOR, CommentStore, Refused, clean_text
+from weekly.preview.comments import MAX_AUTHOR, MAX_TEXT, CommentStore, Refused, clean_text
 from weekly.preview.server import Response
 from weekly.preview.state import Preview
 
@@ -99,12 +99,12 @@ class ReviewApi:
             raise Refused("that block is not in the draft any more; reload the page", 409)
         return Comment(
             id="",
-            author=data.get("author"),  # type: ignore[arg-type]  # checked by the store
+            author=clean_text(data.get("author"), "the author's name", MAX_AUTHOR),
             time=now(),
             kind=block.kind,
             line=block.line,
             quote=quote_of(block.text),
-            text=data.get("text"),  # type: ignore[arg-type]
+            text=clean_text(data.get("text"), "the comment", MAX_TEXT),
         )
 
     def listing(self) -> dict[str, Any]:
