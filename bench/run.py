@@ -59,7 +59,7 @@ inputs, runs = Path(sys.argv[1]), int(sys.argv[2])
 update_md = inputs / "{edition}" / "update.md"
 original = update_md.read_text(encoding="utf-8")
 try:
-    from weekly.preview.serve import Preview, warm_yaml
+    from weekly.preview.serve import Preview
 except ImportError:  # before weekly preview existed: assemble + render_html, in a loop
     from weekly import pipeline as build
     from weekly.render.html import render_html
@@ -68,7 +68,12 @@ except ImportError:  # before weekly preview existed: assemble + render_html, in
         render_html(build.load_checked(inputs, "{edition}"), draft=True)
     kind = "assemble + render_html"
 else:
-    warm_yaml().__enter__()
+    try:  # older versions patched their YAML cache into the loaders
+        from weekly.preview.serve import warm_yaml
+    except ImportError:
+        pass  # a Preview keeps its own YamlCache
+    else:
+        warm_yaml().__enter__()
     preview = Preview(inputs, "{edition}")
 
     def rebuild():

@@ -108,8 +108,7 @@ PREVIEW = """\
 import sys
 from pathlib import Path
 from weekly.preview import serve as preview
-with preview.warm_yaml():
-    page = preview.Preview(Path("inputs"), "2023-12-13").build()
+page = preview.Preview(Path("inputs"), "2023-12-13").build()
 assert not page.errors, page.errors
 print("pandas" in sys.modules, "matplotlib" in sys.modules)
 """

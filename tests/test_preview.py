@@ -131,6 +131,7 @@ def live(tab: object) -> None:
 # The draft in the browser
 
 
+@pytest.mark.browser
 def test_draft_loads_with_banner_cutoff_and_panel(serve, page, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
@@ -150,6 +151,7 @@ def test_draft_loads_with_banner_cutoff_and_panel(serve, page, tmp_path: Path) -
     page.screenshot(path=str(tmp_path / "draft.png"), full_page=True)
 
 
+@pytest.mark.browser
 def test_clicking_a_note_lands_on_it_and_its_back_link_returns(serve, page) -> None:
     from playwright.sync_api import expect
 
@@ -164,6 +166,7 @@ def test_clicking_a_note_lands_on_it_and_its_back_link_returns(serve, page) -> N
     expect(page.locator("#ref-3")).to_be_in_viewport()
 
 
+@pytest.mark.browser
 def test_pointing_at_a_note_shows_its_sources_in_place(serve, page) -> None:
     from playwright.sync_api import expect
 
@@ -188,6 +191,7 @@ def test_pointing_at_a_note_shows_its_sources_in_place(serve, page) -> None:
     expect(popover).to_have_count(0)
 
 
+@pytest.mark.browser
 def test_saving_the_update_updates_the_open_page_in_place(serve, page, project: Path) -> None:
     from playwright.sync_api import expect
 
@@ -208,6 +212,7 @@ def test_saving_the_update_updates_the_open_page_in_place(serve, page, project: 
     assert abs(page.evaluate("window.scrollY") - 300) <= 2
 
 
+@pytest.mark.browser
 def test_a_broken_save_shows_the_errors_and_a_fixed_save_clears_them(
     serve, page, project: Path
 ) -> None:
@@ -232,6 +237,7 @@ def test_a_broken_save_shows_the_errors_and_a_fixed_save_clears_them(
     expect(page.locator("h1")).to_contain_text("Now Al Qaeda Strengthens in Central Mali")
 
 
+@pytest.mark.browser
 def test_a_preview_that_starts_broken_recovers(serve, page, project: Path) -> None:
     from playwright.sync_api import expect
 
@@ -249,6 +255,7 @@ def test_a_preview_that_starts_broken_recovers(serve, page, project: Path) -> No
     expect(page.locator("h1")).to_contain_text("Al Qaeda Strengthens in Central Mali")
 
 
+@pytest.mark.browser
 def test_shared_sources_images_and_templates_rebuild_the_page(serve, page, project: Path) -> None:
     from playwright.sync_api import expect
 
@@ -291,6 +298,7 @@ def test_shared_sources_images_and_templates_rebuild_the_page(serve, page, proje
     expect(page.locator("#weekly-errors")).to_have_count(0)
 
 
+@pytest.mark.browser
 def test_the_panel_lists_check_findings_linked_to_their_place(
     serve, page, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -318,6 +326,7 @@ def test_the_panel_lists_check_findings_linked_to_their_place(
     expect(page.locator("#L16")).to_have_text("Security forces pulled back.[3]")
 
 
+@pytest.mark.browser
 def test_pdf_is_printed_in_the_background_and_linked(serve, page) -> None:
     from playwright.sync_api import expect
 
@@ -482,18 +491,18 @@ def test_final_html_and_pdf_carry_no_draft_aids(edition: Path, weekly) -> None:
         assert aid not in text
 
 
-def test_warm_yaml_hands_out_copies_a_reader_may_change(tmp_path: Path) -> None:
-    from weekly.inputs import edition, yamlfile
-    from weekly.preview import serve as preview
+def test_the_yaml_cache_hands_out_copies_a_reader_may_change(tmp_path: Path) -> None:
+    from weekly.inputs import yamlfile
 
     text = "a:\n  b: [1, 2]\n  when: 2023-12-13\n"
     path = tmp_path / "x.yaml"
-    with preview.warm_yaml():  # replaces the loader the edition module calls
-        first = edition.load_yaml(text, path)
-        first.data["a"]["b"].append(3)
-        first.data["a"]["c"] = "new"
-        first.lines[("z",)] = 9
-        second = edition.load_yaml(text, path)
+    cache = yamlfile.YamlCache()  # what the preview passes to the loaders
+    first = cache.load(text, path)
+    first.data["a"]["b"].append(3)
+    first.data["a"]["c"] = "new"
+    first.lines[("z",)] = 9
+    second = cache.load(text, path)
+    assert len(cache.docs) == 1
     fresh = yamlfile.load_yaml(text, path)
     assert second == fresh
     assert second.data == {"a": {"b": [1, 2], "when": dt.date(2023, 12, 13)}}

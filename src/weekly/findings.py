@@ -373,6 +373,30 @@ inputs/2023-12-13/update.md:16: error: figure 'jnim-central': unknown option 'co
         "Use the options listed under [charts](../guide/events.md#charts) in the guide.",
     ),
     _e(
+        "E803",
+        "review.yaml cannot be read (weekly email --send)",
+        """
+`weekly email --send` reads the edition's review comments before sending; a review.yaml it
+cannot read holds the mail back, since its comments may be open.
+""",
+        """
+inputs/2023-12-13/review.yaml:7: error: malformed YAML: could not find expected ':'
+""",
+        "Correct review.yaml at that line, or pass `--ignore-open-comments`.",
+    ),
+    _e(
+        "E804",
+        "review comments still open (weekly email --send)",
+        """
+`weekly email --send` holds back while the edition has open review comments and says how many.
+A dry run writes the messages anyway.
+""",
+        """
+inputs/2023-12-13/review.yaml: error: 2 review comments are still open; resolve them in 'weekly preview' or pass --ignore-open-comments
+""",
+        "Resolve the comments in `weekly preview`, or send anyway with `--ignore-open-comments`.",
+    ),
+    _e(
         "E999",
         "internal error (weekly preview)",
         """
@@ -550,6 +574,45 @@ inputs/2023-12-13/update.md:14: warning: section '## Somalia' has no entry in ke
 """,
         "Add `Somalia: …` (the text without the region's name) to `key_takeaways`, or correct "
         "the heading.",
+    ),
+    _w(
+        "W801",
+        "open review comment",
+        """
+A comment in `inputs/DATE/review.yaml` that nobody has resolved, reported at the line in
+update.md of the paragraph, bullet, takeaway, figure or note it is about, with its author and
+first words. See [Review](../guide/review.md).
+""",
+        """
+inputs/2023-12-13/update.md:14: warning: open review comment by Jane: Which source says sixteen attacks…
+""",
+        "Answer it and resolve it in `weekly preview`, or edit the text and resolve it.",
+    ),
+    _w(
+        "W802",
+        "open review comment on a block no longer in the draft",
+        """
+An open comment whose paragraph is gone from the draft (deleted, or rewritten beyond
+recognition). It is kept, reported at its own line in review.yaml with the quote of the block
+it was about, and shown as "outdated" in the preview.
+""",
+        """
+inputs/2023-12-13/review.yaml:4: warning: open review comment by Jane on a block no longer in the draft: “The army took Kidal…”
+""",
+        "Resolve it in `weekly preview` once the point it made is settled.",
+    ),
+    _w(
+        "W803",
+        "review.yaml cannot be read",
+        """
+`inputs/DATE/review.yaml` is not valid YAML or not in the shape the preview writes, reported at
+the offending line. The preview still serves the draft and shows the same message; it never
+overwrites a file it cannot read.
+""",
+        """
+inputs/2023-12-13/review.yaml:7: warning: malformed YAML: could not find expected ':'
+""",
+        "Correct the file at that line (or restore it from version control).",
     ),
     # --- links and notes -----------------------------------------------------------------
     _w(

@@ -125,12 +125,14 @@ def check(inputs: Path, cutoff: str, caches: Caches | None = None) -> list[Probl
 
     Errors that stop assembly altogether are returned as findings too.
     """
+    from weekly.check import check_comments
     from weekly.errors import Problems, WeeklyError
     from weekly.inputs.edition import resolve_cutoff
 
     problems = Problems()
     try:
-        assemble_checked(inputs, resolve_cutoff(inputs, cutoff), problems, caches)
+        update = assemble_checked(inputs, resolve_cutoff(inputs, cutoff), problems, caches)
+        check_comments(update, problems)  # open review comments: check only, not render
     except WeeklyError as exc:
         problems.extend(exc.problems)
     return problems.sorted()

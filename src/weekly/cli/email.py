@@ -35,6 +35,11 @@ if TYPE_CHECKING:
 @inputs_option
 @output_option
 @click.option("--send", is_flag=True, help="Deliver over SMTP (default: write .eml files only).")
+@click.option(
+    "--ignore-open-comments",
+    is_flag=True,
+    help="Send even while review comments are open in inputs/DATE/review.yaml.",
+)
 @click.option("--resend", is_flag=True, help="Send again to recipients already delivered.")
 @click.option(
     "--only",
@@ -94,6 +99,7 @@ def email(
     inputs: Path,
     output: Path,
     send: bool,
+    ignore_open_comments: bool,
     resend: bool,
     only: tuple[str, ...],
     sender: str | None,
@@ -115,6 +121,7 @@ def email(
     Without --send, writes one .eml per recipient to output/DATE/mail/ and prints a
     summary. With --send, delivers them and records each delivery in
     output/DATE/mail/ledger.jsonl; a rerun sends only to those not yet delivered.
+    --send holds back while review comments are open (see --ignore-open-comments).
     Exit status: 0 all delivered, 1 someone not delivered, 2 bad input, 3 another run
     is sending.
     """
@@ -126,6 +133,7 @@ def email(
     options = EmailOptions(
         send=send,
         resend=resend,
+        ignore_open_comments=ignore_open_comments,
         only=tuple(only),
         sender=sender,
         reply_to=reply_to,

@@ -26,11 +26,34 @@ from weekly.cli.options import (
     type=click.IntRange(0, 65535),
     default=8000,
     show_default=True,
-    help="Port on 127.0.0.1 to serve the draft on; 0 picks a free one.",
+    help="Port to serve the draft on; 0 picks a free one.",
 )
 @click.option("--pdf", is_flag=True, help="Also print the PDF in the background and link it.")
-def preview(cutoff: str, inputs: Path, output: Path, port: int, pdf: bool) -> None:
-    """Serve the draft of one edition on 127.0.0.1 and rebuild it on every save."""
+@click.option(
+    "--share",
+    is_flag=True,
+    help="Serve the draft to the team: on --host, behind a random access token in the URL.",
+)
+@click.option(
+    "--host",
+    metavar="ADDR",
+    help="With --share: the address or name to listen on  [default: every interface]",
+)
+def preview(
+    cutoff: str,
+    inputs: Path,
+    output: Path,
+    port: int,
+    pdf: bool,
+    share: bool,
+    host: str | None,
+) -> None:
+    """Serve the draft of one edition on 127.0.0.1 and rebuild it on every save.
+
+    With --share, reviewers on other machines open the printed URL (it carries the
+    access token) to read the draft, comment on its paragraphs and see what changed
+    since the last review; comments are kept in inputs/DATE/review.yaml.
+    """
     import signal
 
     from weekly.preview import serve as core
@@ -38,10 +61,20 @@ def preview(cutoff: str, inputs: Path, output: Path, port: int, pdf: bool) -> No
     def problems_out(problems: list[Any]) -> None:
         report(problems, with_level=True)
 
+    if host is not None and not share:
+        raise click.UsageError("--host needs --share (without it the preview stays on 127.0.0.1)")
     with handled():
         try:
             running = core.start(
-                inputs, cutoff, port, output, pdf, log=click.echo, log_problems=problems_out
+                inputs,
+                cutoff,
+                port,
+                output,
+                pdf,
+                log=click.echo,
+                log_problems=problems_out,
+                share=share,
+                host=host,
             )
         except core.PortBusy as exc:
             click.echo(f"weekly: {exc}", err=True)
@@ -53,6 +86,10 @@ def preview(cutoff: str, inputs: Path, output: Path, port: int, pdf: bool) -> No
     signal.signal(signal.SIGTERM, interrupt)
     try:
         click.echo(f"Serving the draft of {running.preview.name} at {running.url}")
+        if share:
+            click.echo(
+                "Anyone with this URL can read and comment on the draft: share it only with reviewers."
+            )
         click.echo("Edit the inputs and save: the page follows. Press Ctrl-C to stop.")
         running.serve_forever()
     except KeyboardInterrupt:

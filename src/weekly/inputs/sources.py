@@ -304,6 +304,8 @@ def load_sources(
 ) -> dict[str, Source]:
     """Read ``sources.yaml``/``sources.json`` from each (folder, edition_only) pair.
 
+    ``yaml`` remembers parsed YAML between builds (a long-lived preview passes one).
+
     An id defined in more than one place is an error at its second definition.
     """
     merged: dict[str, Source] = {}

@@ -46,6 +46,8 @@ class EmailOptions:
     send: bool = False
     #: Send again to recipients the ledger has as delivered.
     resend: bool = False
+    #: Send even while review comments are open in ``inputs/DATE/review.yaml``.
+    ignore_open_comments: bool = False
     #: Limit the run to these addresses of the list.
     only: tuple[str, ...] = ()
     #: ``Name <address>`` of the sender (else the series' ``mail_from``).

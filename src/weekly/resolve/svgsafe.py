@@ -17,6 +17,7 @@ XLINK = "http://www.w3.org/1999/xlink"
 DROPPED = {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"}
 _CSS_URL = re.compile(r"@import[^;]*;?|url\(\s*(['\"]?)(?!#)[^)]*\1\s*\)", re.IGNORECASE)
 
+
 class UnsafeSvg(ValueError):
     """The SVG cannot be read safely (malformed, or with a DTD or entities)."""
 

@@ -1,0 +1,122 @@
+"""The review API the draft page calls: comments, replies, "mark as reviewed", changes.
+
+``GET /api/comments``                  every comment, placed on the draft as it is now
+``POST /api/comments``                 ``{"anchor", "author", "text"}``: a new comment
+``POST /api/comments/ID/resolve``      mark comment ID resolved
+``POST /api/comments/ID/replies``      ``{"author", "text"}``: reply to comment ID
+``POST /api/reviewed``                 ``{"author"}``: remember the draft's text now
+``GET /api/changes``                   what changed, word by word, since then
+
+Answers are JSON; a refused change is ``{"error": "…"}`` with a 4xx status. The server
+(:mod:`weekly.preview.server`) has already checked the token, Host and origin.
+"""
+
+from __future__ import annotations
+
+import threading
+from http import HTTPStatus
+from typing import Any
+
+from weekly.inputs.review import Block, Comment, now, placed_view, quote_of
+from weekly.preview import changes
+from weekly.preview.comments import MAX_AUTHOR, MAX_TEXT, CommentStore, Refused, clean_text
+from weekly.preview.server import Response
+from weekly.preview.state import Preview
+
+
+class ReviewApi:
+    """Answer the review API for one preview."""
+
+    def __init__(self, preview: Preview) -> None:
+        self.preview = preview
+        self.folder = preview.inputs / preview.name
+        self.version = 0
+        self._version_lock = threading.Lock()
+        self.store = CommentStore(self.folder, on_change=self.changed)
+        self._blocks: tuple[int, list[Block]] = (-1, [])
+
+    def changed(self) -> None:
+        """Tell every open page to fetch the comments again."""
+        with self._version_lock:
+            self.version += 1
+            version = self.version
+        self.preview.channel.publish("comments", str(version))
+
+    def blocks(self) -> list[Block]:
+        """Return the commentable blocks of the last good build (read once per build)."""
+        from weekly.render.draft import review_blocks
+
+        page, update = self.preview.page, self.preview.good
+        if page is None or update is None:
+            return []
+        version = page.version
+        if self._blocks[0] != version:
+            # A failed build shows the last good draft under its errors: same blocks.
+            self._blocks = (version, review_blocks(page.html.decode("utf-8"), update))
+        return self._blocks[1]
+
+    # -- answers ----------------------------------------------------------------
+
+    def get(self, path: str) -> Response | None:
+        """Answer ``GET`` on an API path, or None when it is not one."""
+        if path == "/api/comments":
+            return Response.json(HTTPStatus.OK, self.listing())
+        if path == "/api/changes":
+            reviewed = changes.last_reviewed(self.folder)
+            if reviewed is None:
+                return Response.json(HTTPStatus.NOT_FOUND, {"error": "not reviewed yet"})
+            return Response.json(HTTPStatus.OK, changes.changes(reviewed, self.blocks()))
+        return None
+
+    def post(self, path: str, data: Any) -> Response:
+        """Carry out one change; refuse it with a reason when it cannot be made."""
+        if not isinstance(data, dict):
+            return Response.json(HTTPStatus.BAD_REQUEST, {"error": "send a JSON object"})
+        parts = path.strip("/").split("/")
+        try:
+            if parts == ["api", "comments"]:
+                comment = self.store.add(self._new_comment(data))
+                return Response.json(HTTPStatus.CREATED, placed_view(comment, self.blocks()))
+            if len(parts) == 4 and parts[:2] == ["api", "comments"] and parts[3] == "resolve":
+                comment = self.store.resolve(parts[2])
+                return Response.json(HTTPStatus.OK, placed_view(comment, self.blocks()))
+            if len(parts) == 4 and parts[:2] == ["api", "comments"] and parts[3] == "replies":
+                comment = self.store.reply(parts[2], data.get("author"), data.get("text"))
+                return Response.json(HTTPStatus.OK, placed_view(comment, self.blocks()))
+            if parts == ["api", "reviewed"]:
+                by = clean_text(data.get("author"), "the author's name", MAX_AUTHOR)
+                reviewed = changes.mark_reviewed(self.folder, self.blocks(), by)
+                self.changed()
+                return Response.json(HTTPStatus.OK, {"time": reviewed.time, "by": reviewed.by})
+        except Refused as exc:
+            return Response.json(HTTPStatus(exc.status), {"error": str(exc)})
+        return Response.text(HTTPStatus.NOT_FOUND, "Not found")
+
+    def _new_comment(self, data: dict[str, Any]) -> Comment:
+        anchor = data.get("anchor")
+        block = next((b for b in self.blocks() if b.anchor == anchor), None)
+        if block is None:
+            raise Refused("that block is not in the draft any more; reload the page", 409)
+        return Comment(
+            id="",
+            author=clean_text(data.get("author"), "the author's name", MAX_AUTHOR),
+            time=now(),
+            kind=block.kind,
+            line=block.line,
+            quote=quote_of(block.text),
+            text=clean_text(data.get("text"), "the comment", MAX_TEXT),
+        )
+
+    def listing(self) -> dict[str, Any]:
+        """Return every comment placed on the draft, and when it was last reviewed."""
+        snapshot = self.store.read()
+        blocks = self.blocks()
+        reviewed = changes.last_reviewed(self.folder)
+        views = [placed_view(c, blocks) for c in snapshot.comments]
+        return {
+            "version": self.version,
+            "comments": views,
+            "open": sum(1 for c in snapshot.comments if c.status == "open"),
+            "error": snapshot.error,
+            "reviewed": {"time": reviewed.time, "by": reviewed.by} if reviewed else None,
+        }

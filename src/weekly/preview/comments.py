@@ -1,0 +1,163 @@
+"""Keep an edition's review comments in ``inputs/DATE/review.yaml`` for several reviewers.
+
+Every change is a read-modify-write under one lock (a thread lock, and an ``flock`` on
+a lock file beside it for other processes), written atomically: the file is read
+afresh, changed and replaced whole, so concurrent posts lose nothing and a crash
+leaves either the old file or the new one. A malformed file is never overwritten:
+changes are refused until someone fixes it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from weekly.errors import read_text
+from weekly.inputs.review import FILE_NAME, Comment, ReviewError, dump_review, parse_review
+from weekly.render.write import write_atomically
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: one preview process, the thread lock suffices
+    fcntl = None  # type: ignore[assignment]
+
+T = TypeVar("T")
+#: Longest comment or reply, in characters.
+MAX_TEXT = 4000
+#: Longest author name, in characters.
+MAX_AUTHOR = 80
+
+
+class Refused(Exception):
+    """A change that cannot be made; the message says why, for the reviewer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Snapshot:
+    """What the store holds now: the comments, or why they cannot be read."""
+
+    comments: list[Comment]
+    #: ``path:line: message`` when review.yaml is malformed, else empty.
+    error: str = ""
+
+
+def clean_text(value: object, what: str, limit: int) -> str:
+    """Return ``value`` as trimmed text of at most ``limit`` characters; refuse otherwise."""
+    if not isinstance(value, str) or not value.strip():
+        raise Refused(f"{what} is missing")
+    text = value.strip().replace("\r\n", "\n")
+    if len(text) > limit:
+        raise Refused(f"{what} is longer than {limit} characters", 413)
+    if any(ord(c) < 32 and c not in "\n\t" for c in text):
+        raise Refused(f"{what} contains control characters")
+    return text
+
+
+class CommentStore:
+    """The comments of one edition, read from and written to its ``review.yaml``."""
+
+    def __init__(self, folder: Path, on_change: Callable[[], None] = lambda: None) -> None:
+        self.folder = folder
+        self.path = folder / FILE_NAME
+        self.on_change = on_change
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._lock:
+            if fcntl is None:  # pragma: no cover
+                yield
+                return
+            lock_path = self.folder / f".{FILE_NAME}.lock"
+            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                os.close(handle)
+
+    def _read(self) -> list[Comment]:
+        if not self.path.is_file():
+            return []
+        return parse_review(read_text(self.path), self.path)
+
+    def read(self) -> Snapshot:
+        """Return the comments as the file holds them now."""
+        try:
+            return Snapshot(self._read())
+        except ReviewError as exc:
+            return Snapshot([], "; ".join(str(p) for p in exc.problems))
+
+    def change(self, edit: Callable[[list[Comment]], T]) -> T:
+        """Apply ``edit`` to the comments read afresh, write them back, and return its result."""
+        with self._locked():
+            try:
+                comments = self._read()
+            except ReviewError as exc:
+                where = "; ".join(str(p) for p in exc.problems)
+                raise Refused(f"{where} (fix the file; nothing was saved)", 409) from None
+            result = edit(comments)
+            write_atomically(self.folder, {FILE_NAME: dump_review(comments).encode("utf-8")})
+        self.on_change()
+        return result
+
+    # -- the changes reviewers make ---------------------------------------------
+
+    def add(self, comment: Comment) -> Comment:
+        """Store a new comment (its id is chosen here) and return it."""
+        comment.author = clean_text(comment.author, "the author's name", MAX_AUTHOR)
+        comment.text = clean_text(comment.text, "the comment", MAX_TEXT)
+
+        def edit(comments: list[Comment]) -> Comment:
+            taken = {c.id for c in comments}
+            comment.id = "c" + secrets.token_hex(4)
+            while comment.id in taken:
+                comment.id = "c" + secrets.token_hex(4)
+            comments.append(comment)
+            return comment
+
+        return self.change(edit)
+
+    def _find(self, comments: list[Comment], comment_id: str) -> Comment:
+        for comment in comments:
+            if comment.id == comment_id:
+                return comment
+        raise Refused(f"no comment '{comment_id}'", 404)
+
+    def resolve(self, comment_id: str) -> Comment:
+        """Mark a comment resolved and return it."""
+
+        def edit(comments: list[Comment]) -> Comment:
+            found = self._find(comments, comment_id)
+            found.status = "resolved"
+            return found
+
+        return self.change(edit)
+
+    def reply(self, comment_id: str, author: object, text: object) -> Comment:
+        """Add a reply to a comment and return the comment."""
+        from weekly.inputs.review import Reply, now
+
+        reply = Reply(
+            clean_text(author, "the author's name", MAX_AUTHOR),
+            now(),
+            clean_text(text, "the reply", MAX_TEXT),
+        )
+
+        def edit(comments: list[Comment]) -> Comment:
+            found = self._find(comments, comment_id)
+            found.replies.append(reply)
+            return found
+
+        return self.change(edit)
