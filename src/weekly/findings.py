@@ -104,6 +104,19 @@ inputs/2023-12-13/update.md:1: error: update.md must start with YAML front matte
     ),
     # --- sources -----------------------------------------------------------------------
     _e(
+        "E004",
+        "cannot write the output",
+        """
+The file system refused a write: the disk is full, the output folder is read-only, or
+permission is denied. Nothing of the previous output changed: an edition is published as a
+unit (see [Security](../operations/security.md)).
+""",
+        """
+output/2023-12-13: error: cannot write: No space left on device (ENOSPC)
+""",
+        "Free some space or fix the folder's permissions, then run the command again.",
+    ),
+    _e(
         "E010",
         "bad source entry",
         """

@@ -211,12 +211,12 @@ def _render(
     write_pdf: PdfWriter | None,
     caches: Caches | None,
 ) -> Rendered:
-    from weekly.render.write import write_atomically
+    from weekly.render.publish import publish
 
     update = load_checked(inputs, cutoff, caches)
     files = edition_files(update, formats, draft, write_pdf=write_pdf)
     folder = output / update.edition.key
-    written = write_atomically(folder, files)
+    written = publish(folder, files)
     return Rendered(update, folder, written, update.problems.warnings)
 
 
@@ -249,11 +249,11 @@ def current_pdf(update: Update, output: Path) -> CurrentPdf:
     When it is not current (:func:`pdf_is_current`), the edition is rendered (HTML, PDF
     and figures, atomically) exactly as ``weekly render`` does.
     """
-    from weekly.render.write import write_atomically
+    from weekly.render.publish import publish
 
     path = output / update.edition.key / f"{update.slug}.pdf"
     if pdf_is_current(update, output):
         return CurrentPdf(path, path.read_bytes(), [])
     files = edition_files(update, FORMATS)
-    written = write_atomically(output / update.edition.key, files)
+    written = publish(output / update.edition.key, files)
     return CurrentPdf(path, files[path.name], written)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,6 +12,8 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: Errors of the file system that end a command with one line, not a traceback.
+WRITE_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG}
 
 
 def inputs_option(func: F) -> F:
@@ -55,11 +58,21 @@ def report(problems: list[Any], with_level: bool = False) -> None:
 
 @contextmanager
 def handled(outcome: str = "nothing written") -> Iterator[None]:
-    """Turn a :class:`WeeklyError` into its lines, a summary and exit status 2."""
+    """Turn a :class:`WeeklyError` into its lines, a summary and exit status 2.
+
+    A write the file system refuses (a full disk, a read-only folder) is one such line too.
+    """
     from weekly.errors import WeeklyError
 
     try:
-        yield
+        try:
+            yield
+        except OSError as exc:
+            if exc.errno not in WRITE_ERRORS:
+                raise
+            from weekly.render.publish import cannot_write
+
+            raise cannot_write(Path(exc.filename or "."), exc) from None
     except WeeklyError as exc:
         errors = [p for p in exc.problems if p.level == "error"]
         for problem in exc.problems:  # errors as path:line: message; warnings say so
