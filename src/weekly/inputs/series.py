@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
@@ -17,6 +18,8 @@ DEFAULT_HEDGES = (
     "perhaps", "possibly", "maybe", "conceivably", "it seems", "seemingly", "presumably",
 )  # fmt: skip
 ESTIMATIVE_SCALES = ("standard", "alternate", "either")
+#: A BCP 47 language tag, loosely: a 2–3 letter language, then optional subtags.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ class Series:
     unsubscribe_url: str = ""
     #: Web version of an edition; ``{slug}`` and ``{date}`` filled in; ``--web-url`` overrides it.
     web_url: str = ""
+    #: Language of the editions, a BCP 47 tag (``en``, ``fr``, ``ar``): the HTML ``lang``, the
+    #: PDF's /Lang, and the text direction (right to left for Arabic, Hebrew, Persian, Urdu …).
+    language: str = "en"
 
     def cutoff_clock(self) -> dt.time:
         """Return the default cutoff time of day."""
@@ -136,6 +142,14 @@ def _series_from(key: str, entry: Any, doc: YamlDoc, problems: Problems) -> Seri
             doc.path,
             doc.line(key, "estimative_scale"),
             f"series '{key}': estimative_scale must be standard, alternate or either",
+        )
+    if not LANGUAGE_TAG.fullmatch(series.language):
+        problems.error(
+            "E002",
+            doc.path,
+            doc.line(key, "language"),
+            f"series '{key}': language must be a language tag such as en, fr or ar "
+            f"(got '{series.language}')",
         )
     try:
         series.zone()
