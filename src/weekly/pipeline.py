@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from weekly.errors import Problem, Problems
     from weekly.render.html import NavView
+    from weekly.render.pdf import PdfVariant
     from weekly.resolve.figures import Asset
     from weekly.resolve.update import Update
 
 FORMATS = ("html", "pdf")
+#: Formats written only when asked for: ``fragment`` is the article alone, for a web CMS.
+EXTRA_FORMATS = ("fragment",)
 #: ``write_pdf(html, assets) -> bytes``, as :func:`weekly.render.pdf.write_pdf`.
 PdfWriter = Callable[[str, "Iterable[Asset]"], bytes]
 
@@ -36,9 +39,11 @@ class Rendered:
 def parse_formats(text: str) -> tuple[str, ...]:
     """Return the formats named in ``html,pdf``; raise ValueError on an unknown one."""
     names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
-    unknown = [n for n in names if n not in FORMATS]
+    known = FORMATS + EXTRA_FORMATS
+    unknown = [n for n in names if n not in known]
     if unknown or not names:
-        raise ValueError(f"unknown format '{','.join(unknown) or text}' (choose from html, pdf)")
+        choices = ", ".join(known)
+        raise ValueError(f"unknown format '{','.join(unknown) or text}' (choose from {choices})")
     return names
 
 
@@ -76,6 +81,7 @@ def edition_files(
     draft: bool = False,
     nav: NavView | None = None,
     write_pdf: PdfWriter | None = None,
+    base_url: str = "",
 ) -> dict[str, bytes]:
     """Return the files of ``update`` by name: HTML, PDF and the figures they show.
 
@@ -105,20 +111,39 @@ def edition_files(
 
             write_pdf = in_process
         files[f"{update.slug}.pdf"] = write_pdf(html, assets)
+    if "fragment" in formats:  # the article alone; its figures are published beside it
+        from weekly.render.html import render_fragment
+
+        files[f"{update.slug}.fragment.html"] = render_fragment(update, base_url).encode("utf-8")
+        for asset in assets:
+            files[asset.name] = asset.data
     return files
 
 
 def render(
-    inputs: Path, output: Path, cutoff: str, formats: Iterable[str] = FORMATS, draft: bool = False
+    inputs: Path,
+    output: Path,
+    cutoff: str,
+    formats: Iterable[str] = FORMATS,
+    draft: bool = False,
+    pdf_variant: PdfVariant | None = None,
+    base_url: str = "",
 ) -> Rendered:
-    """Render edition ``cutoff`` from ``inputs`` into ``output/<cutoff>/``."""
+    """Render edition ``cutoff`` from ``inputs`` into ``output/<cutoff>/``.
+
+    ``pdf_variant`` defaults to PDF/UA-1; ``base_url`` (where ``output/`` is published)
+    makes the figure links of a fragment absolute.
+    """
+    from functools import partial
+
     from weekly.render.worker import PdfWorker
 
     formats = tuple(formats)
     if "pdf" not in formats:
-        return _render(inputs, output, cutoff, formats, draft, None)
+        return _render(inputs, output, cutoff, formats, draft, None, base_url)
     with PdfWorker() as worker:  # starts importing WeasyPrint now, on the other core
-        return _render(inputs, output, cutoff, formats, draft, worker.write_pdf)
+        write_pdf = partial(worker.write_pdf, variant=pdf_variant)
+        return _render(inputs, output, cutoff, formats, draft, write_pdf, base_url)
 
 
 def _render(
@@ -128,11 +153,12 @@ def _render(
     formats: tuple[str, ...],
     draft: bool,
     write_pdf: PdfWriter | None,
+    base_url: str = "",
 ) -> Rendered:
     from weekly.render.write import write_atomically
 
     update = load_checked(inputs, cutoff)
-    files = edition_files(update, formats, draft, write_pdf=write_pdf)
+    files = edition_files(update, formats, draft, write_pdf=write_pdf, base_url=base_url)
     folder = output / update.edition.key
     written = write_atomically(folder, files)
     return Rendered(update, folder, written, update.problems.warnings)

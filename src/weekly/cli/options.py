@@ -85,7 +85,7 @@ def format_option(func: F) -> F:
         "formats",
         default="html,pdf",
         show_default=True,
-        help="Comma-separated output formats: html, pdf.",
+        help="Comma-separated output formats: html, pdf, fragment (the article for a web CMS).",
     )(func)
 
 
