@@ -20,7 +20,7 @@ from weekly.inputs.edition import Edition, FigureSpec
 from weekly.resolve.figures import Asset, Chart, ChartDrawer
 
 #: Bump when the drawing changes, so cached charts are drawn again.
-STYLE_VERSION = "6"
+STYLE_VERSION = "7"
 COMMON = {"where", "since", "until"}
 OPTIONS = {
     "weekly": COMMON | {"by", "top"},
