@@ -24,6 +24,17 @@ ACTOR_COLUMNS = ("actor1",)
 KIND_COLUMNS = ("sub_event_type", "event_type")
 #: Towns named in a map's description.
 MAP_TOWNS = 3
+#: A reader's word for a column a chart is split by (as the chart's own legend says it).
+READER_NAMES = {
+    "actor1": "actor", "actor2": "target", "admin1": "region", "admin2": "district",
+    "event_type": "event type", "sub_event_type": "event subtype", "location": "town",
+    "civilian_targeting": "civilian targeting", "disorder_type": "disorder",
+}  # fmt: skip
+
+
+def reader_name(column: str) -> str:
+    """Return a column's name as a reader says it: ``region`` for ``admin1``."""
+    return READER_NAMES.get(column, column.replace("_", " "))
 
 
 def _values(value: Any) -> list[str]:
@@ -60,7 +71,7 @@ def others(where: Mapping[str, Any]) -> str:
     """Return the filters neither :func:`counted` nor :func:`place` names, in words."""
     named = {*ACTOR_COLUMNS, *KIND_COLUMNS}
     named |= {next((n for n in PLACE_COLUMNS if n in where), "")}
-    rest = [f"{name.replace('_', ' ')} {_either(_values(v))}" for name, v in where.items()
+    rest = [f"{reader_name(name)} {_either(_values(v))}" for name, v in where.items()
             if name not in named]  # fmt: skip
     return f" (where {' and '.join(rest)})" if rest else ""
 
@@ -122,7 +133,7 @@ def describe_bars(
     text += span(first, last)
     if groups:
         parts = [f"{name} {count:,}" for name, count in groups]
-        text += f", by {by.replace('_', ' ')} ({', '.join(parts)})"
+        text += f", by {reader_name(by)} ({', '.join(parts)})"
     values = [int(v) for v in totals]
     if not values:
         return text + "."
@@ -150,7 +161,7 @@ def describe_share(
     parts = [f"{name} {round(count * 100 / total)} percent ({count:,})" for name, count in shares]
     return (
         f"Bar chart of the share of {total:,} {counted(where)}{place(where)}{others(where)} "
-        f"by {by.replace('_', ' ')}{span(first, last)}: {', '.join(parts)}."
+        f"by {reader_name(by)}{span(first, last)}: {', '.join(parts)}."
     )
 
 
