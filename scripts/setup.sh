@@ -30,7 +30,10 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import weekly, weasyprint" >/dev/null
-# axe-core (package.json devDependency, pinned by package-lock.json) into node_modules/.
-npm ci --no-audit --no-fund --loglevel=error >/dev/null
+# axe-core (package.json devDependency, pinned by package-lock.json) into node_modules/,
+# again only when the lock file changed since the last install.
+if [ ! node_modules/.package-lock.json -nt package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
 test -f node_modules/axe-core/axe.min.js
 echo "setup: ready (.venv)"
