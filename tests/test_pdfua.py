@@ -181,3 +181,11 @@ def test_write_pdf_refuses_an_unknown_variant() -> None:
 
     with pytest.raises(ValueError, match="unknown PDF variant 'pdf/x-4'"):
         write_pdf("<p>x</p>", [], "pdf/x-4")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3u"])
+def test_the_same_page_prints_the_same_bytes(variant: str) -> None:
+    from weekly.render.pdf import write_pdf
+
+    page = '<html lang="en"><head><title>T</title></head><body><h1>T</h1><p class="note">n</p>'
+    assert write_pdf(page, [], variant) == write_pdf(page, [], variant)  # type: ignore[arg-type]
