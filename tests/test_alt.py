@@ -72,7 +72,13 @@ def test_map_names_area_events_and_busiest_towns() -> None:
     )
     assert text == (
         "Map of 57 events in Burkina Faso and Mali, one circle per town sized by its events; "
-        "most in Djibo (12), Bandiagara (9), and Mopti (5)."
+        "the most events in Djibo (12), Bandiagara (9), and Mopti (5)."
+    )
+    sized = alt.describe_map(["Mali"], 3, [], "JNIM events", sized_by="fatalities",
+                             coloured_by="actor1")  # fmt: skip
+    assert sized == (
+        "Map of 3 JNIM events in Mali, one circle per town sized by its fatalities and "
+        "coloured by actor."
     )
 
 
@@ -89,7 +95,7 @@ def test_share_chart_lists_each_share_with_its_count() -> None:
 
 def test_filters_without_a_word_of_their_own_are_named() -> None:
     assert alt.others({"civilian_targeting": "Civilian targeting", "admin1": "Mopti"}) == (
-        " (where civilian targeting Civilian targeting)"
+        " (civilian targeting: Civilian targeting)"
     )
     assert alt.counted({"actor1": ["JNIM", "ISSP", "FAMa"]}) == "JNIM, ISSP, or FAMa events"
 
@@ -121,7 +127,8 @@ def test_filters_without_a_word_of_their_own_are_named() -> None:
         (
             "map",
             "Map of 19 events in Mali from November 18, 2023, to December 13, 2023, one circle "
-            "per town sized by its events; most in Bandiagara (16), Menaka (1), and Mopti (1).",
+            "per town sized by its fatalities and coloured by actor; the most events in "
+            "Bandiagara (16), Menaka (1), and Mopti (1).",
         ),
     ],
 )

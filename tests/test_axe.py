@@ -88,9 +88,9 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "draft in review": folder / "review.draft.html",
         "draft with errors": folder / "broken.draft.html",
         "preview error page": folder / "errors.html",
-        "final (archive, with navigation)": output / "2023-11-08" / next(
-            p.name for p in (output / "2023-11-08").glob("*.html")
-        ),
+        "final (archive, with navigation)": output
+        / "2023-11-08"
+        / next(p.name for p in (output / "2023-11-08").glob("*.html")),
         "index": output / "index.html",
         "email": folder / "mail.html",
     }

@@ -71,9 +71,9 @@ def others(where: Mapping[str, Any]) -> str:
     """Return the filters neither :func:`counted` nor :func:`place` names, in words."""
     named = {*ACTOR_COLUMNS, *KIND_COLUMNS}
     named |= {next((n for n in PLACE_COLUMNS if n in where), "")}
-    rest = [f"{reader_name(name)} {_either(_values(v))}" for name, v in where.items()
+    rest = [f"{reader_name(name)}: {_either(_values(v))}" for name, v in where.items()
             if name not in named]  # fmt: skip
-    return f" (where {' and '.join(rest)})" if rest else ""
+    return f" ({'; '.join(rest)})" if rest else ""
 
 
 def span(first: dt.date, last: dt.date) -> str:
@@ -172,15 +172,22 @@ def describe_map(
     what: str = "events",
     first: dt.date | None = None,
     last: dt.date | None = None,
+    sized_by: str = "events",
+    coloured_by: str = "",
 ) -> str:
     """Return the description of a map of ``events`` points over ``area`` (countries or
-    regions), naming the ``towns`` with the most events (name, count), most first."""
+    regions), naming the ``towns`` with the most events (name, count), most first.
+
+    Circles are ``sized_by`` events or fatalities, and ``coloured_by`` a column when given.
+    """
     where = f" in {join_names(list(area))}" if area else ""
     when = span(first, last) if first and last else ""
-    text = f"Map of {events:,} {what}{where}{when}, one circle per town sized by its events"
+    text = f"Map of {events:,} {what}{where}{when}, one circle per town sized by its {sized_by}"
+    if coloured_by:
+        text += f" and coloured by {reader_name(coloured_by)}"
     if towns:
         named = join_names([f"{name} ({count:,})" for name, count in towns])
-        text += f"; most in {named}"
+        text += f"; the most events in {named}"
     return text + "."
 
 
@@ -192,8 +199,11 @@ def chart_alt(
     last: dt.date,
     by: str | None = None,
     top: int = 6,
+    size: str = "count",
+    color: str = "",
 ) -> str:
-    """Return the description of the chart ``kind`` drawn from the rows of ``frame``."""
+    """Return the description of the chart ``kind`` drawn from the rows of ``frame``
+    (for a map, ``size`` and ``color`` are its options of the same names)."""
     if kind == "map":
         countries = frame["country"].astype("string").dropna() if "country" in frame else None
         column = countries if countries is not None and len(countries) else frame["admin1"]
@@ -201,7 +211,8 @@ def chart_alt(
         busiest = frame["location"].astype("string").value_counts(sort=False)
         ranked = sorted(busiest.items(), key=lambda item: (-int(item[1]), str(item[0])))
         towns = [(str(name), int(count)) for name, count in ranked[:MAP_TOWNS]]
-        return describe_map(area, len(frame), towns, counted(where), first, last)
+        sized_by = "fatalities" if size == "fatalities" else "events"
+        return describe_map(area, len(frame), towns, counted(where), first, last, sized_by, color)
     if kind == "share":
         column = by or "admin1"
         counts = frame[column].astype("string").fillna("(blank)").value_counts(sort=False)

@@ -190,7 +190,7 @@ class Drawer:
             provenance += f" {dropped:,} events without coordinates are not on the map."
         from weekly.events.alt import chart_alt
 
-        alt = chart_alt(kind, frame, where, start, last, by, top)
+        alt = chart_alt(kind, frame, where, start, last, by, top, size, color)
         return Chart(Asset(name, svg, "image/svg+xml"), provenance, alt)
 
 
