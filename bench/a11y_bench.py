@@ -1,5 +1,5 @@
 """Print what accessibility costs the PDF: print time and size, untagged vs PDF/UA-1 vs
-PDF/A-3u, and `weekly render` end to end with the default PDF/UA-1 (no asserts).
+PDF/A-3u, and `weekly render` as a whole process against WeasyPrint alone (no asserts).
 
 Copies the example inputs to a temporary folder, renders the edition's HTML once, then
 prints it to PDF ``--runs`` times in each variant with WeasyPrint warm (the in-process
@@ -12,6 +12,7 @@ how weekly printed before PDF/UA became the default.
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -82,15 +83,43 @@ def main() -> None:
             )  # fmt: skip
             print(f"  {name:<20} {median:7.3f}s {fastest:7.3f}s {size / 1024:6.0f}KB{extra}")
 
-        command = [sys.executable, "-m", "weekly", "render", "--cutoff", args.cutoff]
+        # Whole processes, as bench/run.py measures the render against its floor (WeasyPrint
+        # alone printing the same page): CPU seconds of each child, taking turns.
+        page = project / "page.html"
+        page.write_text(html.replace('src="figures/', 'src="output/figures/'), encoding="utf-8")
+        figures = project / "output" / "figures"
+        figures.mkdir(parents=True)
+        for asset in assets:
+            (project / "output" / asset.name).write_bytes(asset.data)
         env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
-        walls = []
-        for _ in range(max(1, min(args.runs, 3))):
-            started = time.perf_counter()
-            subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
-            walls.append(time.perf_counter() - started)
-        print(f"weekly render --cutoff {args.cutoff} (html + pdf/ua-1), wall clock, median of "
-              f"{len(walls)}: {statistics.median(walls):.2f} s")  # fmt: skip
+        floor = (
+            "import sys\nfrom weasyprint import HTML\nHTML(sys.argv[1]).write_pdf(sys.argv[2]{})\n"
+        )
+        commands = {
+            "floor, untagged": [sys.executable, "-c", floor.format(""), str(page), "f.pdf"],
+            "floor, pdf/ua-1": [
+                sys.executable, "-c", floor.format(", pdf_variant='pdf/ua-1'"), str(page), "u.pdf"
+            ],
+            "weekly render": [sys.executable, "-m", "weekly", "render", "--cutoff", args.cutoff],
+        }  # fmt: skip
+        cpu: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(max(1, min(args.runs, 5))):
+            for name, command in commands.items():
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[name].append(
+                    after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                )
+        medians = {name: statistics.median(times) for name, times in cpu.items()}
+        print(f"whole processes, CPU seconds, median of {len(cpu['weekly render'])}:")
+        for name, seconds in medians.items():
+            print(f"  {name:<20} {seconds:6.2f} s")
+        render = medians["weekly render"]
+        print(
+            f"  render / untagged floor {render / medians['floor, untagged']:.2f}"
+            f" · render / pdf/ua-1 floor {render / medians['floor, pdf/ua-1']:.2f}"
+        )
 
 
 if __name__ == "__main__":
