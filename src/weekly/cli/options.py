@@ -95,7 +95,7 @@ def base_url_option(func: F) -> F:
         "--base-url",
         default="",
         metavar="URL",
-        help="Where output/ is published; makes the feed's links and ids absolute.",
+        help="Where output/ is published; makes the feed's links and ids, and a fragment's figure links, absolute.",
     )(func)
 
 
