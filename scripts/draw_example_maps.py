@@ -43,8 +43,8 @@ KEY = "#e8c49a"  # the key region, when one stands out
 ADMIN_EDGE = "#ffffff"
 COUNTRY_EDGE = "#6e6e6a"
 TEXT = "#2b2b2b"
-MUTED = "#8a8a85"
-REGION_TEXT = "#9a6b3a"
+MUTED = "#5c5c58"  # country names, credits: 5:1 or more on every fill they sit on
+REGION_TEXT = "#6b4520"  # region names: 5:1 or more even on the key region
 MARKER = "#1f1f1f"
 ACCENT = "#b2182b"
 

@@ -14,6 +14,9 @@ missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# Node and npm fetch axe-core for the accessibility tests; a Node install that bundles npm
+# (not a Debian package) is fine too, so look for the commands.
+command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   SUDO=""
@@ -27,4 +30,10 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -m pip install -q -e ".[test,docs]" 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import weekly, weasyprint" >/dev/null
+# axe-core (package.json devDependency, pinned by package-lock.json) into node_modules/,
+# again only when the lock file changed since the last install.
+if [ ! node_modules/.package-lock.json -nt package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+test -f node_modules/axe-core/axe.min.js
 echo "setup: ready (.venv)"

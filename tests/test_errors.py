@@ -220,7 +220,7 @@ def test_failed_render_leaves_previous_output_untouched(edition: Path, weekly) -
 def test_unknown_format_is_a_usage_error(edition: Path, weekly) -> None:
     result = weekly("render", "--cutoff", "2023-12-13", "--format", "docx", cwd=edition)
     assert result.returncode == 2
-    assert "unknown format 'docx' (choose from html, pdf)" in result.stderr
+    assert "unknown format 'docx' (choose from html, pdf, fragment)" in result.stderr
 
 
 def test_input_that_is_not_utf8(edition: Path, weekly) -> None:

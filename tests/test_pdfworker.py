@@ -47,7 +47,7 @@ def test_the_child_prints_the_page_and_is_reaped() -> None:
 
 
 def test_an_error_while_printing_is_raised_in_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(html: str, assets: object) -> bytes:
+    def fail(html: str, assets: object, variant: object = None) -> bytes:
         raise ValueError("the engine choked")
 
     monkeypatch.setattr(pdfworker, "_in_process", fail)  # the fork inherits it
@@ -63,7 +63,7 @@ def test_an_unpicklable_error_comes_back_as_its_traceback(
         def __reduce__(self) -> object:
             raise TypeError("cannot pickle")
 
-    def fail(html: str, assets: object) -> bytes:
+    def fail(html: str, assets: object, variant: object = None) -> bytes:
         raise Odd("strange")
 
     monkeypatch.setattr(pdfworker, "_in_process", fail)

@@ -328,6 +328,22 @@ def check_takeaway_regions(update: Update, problems: Problems) -> None:
         )
 
 
+def check_figures(update: Update, problems: Problems) -> None:
+    """Flag a placed image figure with no ``alt:`` (W501): a picture nobody described is
+    only its title to a reader who cannot see it. Charts describe their own data."""
+    edition = update.edition
+    for figure in update.figures.values():
+        spec = figure.spec
+        if spec.image is not None and not spec.alt:
+            problems.warning(
+                "W501",
+                edition.path,
+                spec.lines.get("image", spec.line),
+                f"figure '{spec.id}' has no alt text; add alt: describing what the image "
+                "shows for readers who cannot see it",
+            )
+
+
 def well_formed(url: str) -> bool:
     """Return True for an absolute http(s) url with a host name and no spaces."""
     try:
@@ -397,6 +413,7 @@ def review(update: Update, problems: Problems) -> None:
         check_loose_ends(update, problems)
     check_urls(update, problems)
     check_takeaway_regions(update, problems)
+    check_figures(update, problems)
 
 
 def first_words(text: str, count: int = 8) -> str:

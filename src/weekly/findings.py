@@ -588,6 +588,49 @@ inputs/2023-12-13/update.md:14: warning: section '## Somalia' has no entry in ke
         "Add `Somalia: …` (the text without the region's name) to `key_takeaways`, or correct "
         "the heading.",
     ),
+    # --- links and notes -----------------------------------------------------------------
+    _w(
+        "W401",
+        "url not well formed",
+        """
+A source's `url` (of a source the edition cites or defines) or a link in the text that is not
+an absolute `http://` or `https://` url with a host name. (`#anchors` and `mailto:` links are
+fine.) Source findings point at the source's entry, link findings at the destination's column.
+""",
+        """
+inputs/sources.yaml:4: warning: source 'acled-dashboard': url 'htps//acleddata.com/dashboard/#/dashboard' is not well formed (expected http:// or https:// and a host name)
+inputs/2023-12-13/update.md:7: warning: link 'maps/mali.html' is not well formed (expected http:// or https:// and a host name)
+""",
+        "Correct the url (a reader of the PDF cannot follow a relative or misspelled link).",
+    ),
+    _w(
+        "W402",
+        "same source twice in one note",
+        """
+```markdown
+It claimed the bombing.[@sigact; @acled-dashboard; @sigact]
+```
+""",
+        """
+inputs/2023-12-13/update.md:7: warning: source 'sigact' is cited twice in one note
+""",
+        "List each source once in a note.",
+    ),
+    # --- accessibility and review ----------------------------------------------------------
+    _w(
+        "W501",
+        "image figure without alternative text",
+        """
+A placed `image:` figure with no `alt:`. A reader who cannot see the picture gets only its
+title, which the caption already says. Charts and maps drawn from the events describe their own
+data (kind, what is counted, where and when, the range, the peak, the latest value); an image
+cannot. See [Accessibility](../guide/accessibility.md).
+""",
+        """
+inputs/2023-11-08/update.md:31: warning: figure 'north-mali' has no alt text; add alt: describing what the image shows for readers who cannot see it
+""",
+        "Add `alt:` to the figure: what the map or picture shows, in a sentence or two.",
+    ),
     _w(
         "W801",
         "open review comment",
@@ -626,34 +669,6 @@ overwrites a file it cannot read.
 inputs/2023-12-13/review.yaml:7: warning: malformed YAML: could not find expected ':'
 """,
         "Correct the file at that line (or restore it from version control).",
-    ),
-    # --- links and notes -----------------------------------------------------------------
-    _w(
-        "W401",
-        "url not well formed",
-        """
-A source's `url` (of a source the edition cites or defines) or a link in the text that is not
-an absolute `http://` or `https://` url with a host name. (`#anchors` and `mailto:` links are
-fine.) Source findings point at the source's entry, link findings at the destination's column.
-""",
-        """
-inputs/sources.yaml:4: warning: source 'acled-dashboard': url 'htps//acleddata.com/dashboard/#/dashboard' is not well formed (expected http:// or https:// and a host name)
-inputs/2023-12-13/update.md:7: warning: link 'maps/mali.html' is not well formed (expected http:// or https:// and a host name)
-""",
-        "Correct the url (a reader of the PDF cannot follow a relative or misspelled link).",
-    ),
-    _w(
-        "W402",
-        "same source twice in one note",
-        """
-```markdown
-It claimed the bombing.[@sigact; @acled-dashboard; @sigact]
-```
-""",
-        """
-inputs/2023-12-13/update.md:7: warning: source 'sigact' is cited twice in one note
-""",
-        "List each source once in a note.",
     ),
 )
 

@@ -25,10 +25,13 @@ if TYPE_CHECKING:
     from weekly.events.memo import Memos
     from weekly.inputs.yamlfile import YamlCache
     from weekly.render.html import NavView
+    from weekly.render.pdf import PdfVariant
     from weekly.resolve.figures import Asset
     from weekly.resolve.update import Update
 
 FORMATS = ("html", "pdf")
+#: Formats written only when asked for: ``fragment`` is the article alone, for a web CMS.
+EXTRA_FORMATS = ("fragment",)
 #: ``write_pdf(html, assets) -> bytes``, as :func:`weekly.render.pdf.write_pdf`.
 PdfWriter = Callable[[str, "Iterable[Asset]"], bytes]
 #: ``progress(label, total)`` gives a ``step()`` to call once per item done; the CLI
@@ -77,9 +80,11 @@ class CurrentPdf:
 def parse_formats(text: str) -> tuple[str, ...]:
     """Return the formats named in ``html,pdf``; raise ValueError on an unknown one."""
     names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
-    unknown = [n for n in names if n not in FORMATS]
+    known = FORMATS + EXTRA_FORMATS
+    unknown = [n for n in names if n not in known]
     if unknown or not names:
-        raise ValueError(f"unknown format '{','.join(unknown) or text}' (choose from html, pdf)")
+        choices = ", ".join(known)
+        raise ValueError(f"unknown format '{','.join(unknown) or text}' (choose from {choices})")
     return names
 
 
@@ -147,6 +152,7 @@ def edition_files(
     draft: bool = False,
     nav: NavView | None = None,
     write_pdf: PdfWriter | None = None,
+    base_url: str = "",
 ) -> dict[str, bytes]:
     """Return the files of ``update`` by name: HTML, PDF and the figures they show.
 
@@ -176,6 +182,12 @@ def edition_files(
 
             write_pdf = in_process
         files[f"{update.slug}.pdf"] = write_pdf(html, assets)
+    if "fragment" in formats:  # the article alone; its figures are published beside it
+        from weekly.render.html import render_fragment
+
+        files[f"{update.slug}.fragment.html"] = render_fragment(update, base_url).encode("utf-8")
+        for asset in assets:
+            files[asset.name] = asset.data
     return files
 
 
@@ -191,15 +203,24 @@ def render(
     formats: Iterable[str] = FORMATS,
     draft: bool = False,
     caches: Caches | None = None,
+    pdf_variant: PdfVariant | None = None,
+    base_url: str = "",
 ) -> Rendered:
-    """Render edition ``cutoff`` from ``inputs`` into ``output/<cutoff>/``."""
+    """Render edition ``cutoff`` from ``inputs`` into ``output/<cutoff>/``.
+
+    ``pdf_variant`` defaults to PDF/UA-1; ``base_url`` (where ``output/`` is published)
+    makes the figure links of a fragment absolute.
+    """
+    from functools import partial
+
     from weekly.render.worker import PdfWorker
 
     formats = tuple(formats)
     if "pdf" not in formats:
-        return _render(inputs, output, cutoff, formats, draft, None, caches)
+        return _render(inputs, output, cutoff, formats, draft, None, caches, base_url)
     with PdfWorker() as worker:  # starts importing WeasyPrint now, on the other core
-        return _render(inputs, output, cutoff, formats, draft, worker.write_pdf, caches)
+        write_pdf = partial(worker.write_pdf, variant=pdf_variant)
+        return _render(inputs, output, cutoff, formats, draft, write_pdf, caches, base_url)
 
 
 def _render(
@@ -210,11 +231,12 @@ def _render(
     draft: bool,
     write_pdf: PdfWriter | None,
     caches: Caches | None,
+    base_url: str = "",
 ) -> Rendered:
     from weekly.render.publish import publish
 
     update = load_checked(inputs, cutoff, caches)
-    files = edition_files(update, formats, draft, write_pdf=write_pdf)
+    files = edition_files(update, formats, draft, write_pdf=write_pdf, base_url=base_url)
     folder = output / update.edition.key
     written = publish(folder, files)
     return Rendered(update, folder, written, update.problems.warnings)

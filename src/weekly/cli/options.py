@@ -98,7 +98,7 @@ def format_option(func: F) -> F:
         "formats",
         default="html,pdf",
         show_default=True,
-        help="Comma-separated output formats: html, pdf.",
+        help="Comma-separated output formats: html, pdf, fragment (the article for a web CMS).",
     )(func)
 
 
@@ -108,7 +108,7 @@ def base_url_option(func: F) -> F:
         "--base-url",
         default="",
         metavar="URL",
-        help="Where output/ is published; makes the feed's links and ids absolute.",
+        help="Where output/ is published; makes the feed's links and ids, and a fragment's figure links, absolute.",
     )(func)
 
 

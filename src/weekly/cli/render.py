@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -16,6 +17,9 @@ from weekly.cli.options import (
     progress_bar,
     report,
 )
+
+if TYPE_CHECKING:
+    from weekly.render.pdf import PdfVariant
 
 
 def build_archive(inputs: Path, output: Path, formats: str, base_url: str) -> None:
@@ -47,6 +51,13 @@ def build_archive(inputs: Path, output: Path, formats: str, base_url: str) -> No
 @format_option
 @click.option("--draft", is_flag=True, help="Also write <slug>.draft.html with reviewer aids.")
 @base_url_option
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/ua-1", "pdf/a-3u"]),
+    default="pdf/ua-1",
+    show_default=True,
+    help="PDF standard: pdf/ua-1 (accessible) or pdf/a-3u (archiving); both are tagged.",
+)
 def render(
     cutoff: str | None,
     everything: bool,
@@ -55,6 +66,7 @@ def render(
     formats: str,
     draft: bool,
     base_url: str,
+    pdf_variant: str,
 ) -> None:
     """Render one edition to output/DATE/<slug>.html and .pdf (or every edition: --all)."""
     from weekly import pipeline as build
@@ -62,15 +74,20 @@ def render(
     if everything:
         if cutoff is not None or draft:
             raise click.UsageError("--all renders every edition: drop --cutoff and --draft")
+        if pdf_variant != "pdf/ua-1":
+            raise click.UsageError("--pdf-variant applies to one edition (--cutoff) only")
         build_archive(inputs, output, formats, base_url)
         return
     if cutoff is None:
         raise click.UsageError("give --cutoff DATE (or --all for every edition)")
-    if base_url:
-        raise click.UsageError("--base-url applies to --all only")
     chosen = parse_formats(formats)
+    if base_url and "fragment" not in chosen:
+        raise click.UsageError("--base-url applies to --all and to --format fragment only")
     with handled():
-        result = build.render(inputs, output, cutoff, chosen, draft)
+        variant = cast("PdfVariant", pdf_variant)  # one of the click.Choice values
+        result = build.render(
+            inputs, output, cutoff, chosen, draft, pdf_variant=variant, base_url=base_url
+        )
     report(result.warnings, with_level=True)
     for path in result.written:
         if path.suffix in (".html", ".pdf"):

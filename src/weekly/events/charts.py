@@ -15,10 +15,10 @@ from weekly.apstyle import long_date, slugify
 from weekly.errors import Problems, display_path
 from weekly.events import table as events
 from weekly.inputs.edition import Edition, FigureSpec
-from weekly.resolve.figures import Asset, ChartDrawer
+from weekly.resolve.figures import Asset, Chart, ChartDrawer
 
 #: Bump when the drawing changes, so cached charts are drawn again.
-STYLE_VERSION = "6"
+STYLE_VERSION = "7"
 COMMON = {"where", "since", "until"}
 OPTIONS = {
     "weekly": COMMON | {"by", "top"},
@@ -91,7 +91,7 @@ class Drawer:
         self.edition = edition
         self.cutoff = edition.cutoff.date()
 
-    def __call__(self, spec: FigureSpec, problems: Problems) -> tuple[Asset, str] | None:
+    def __call__(self, spec: FigureSpec, problems: Problems) -> Chart | None:
         try:
             return self.draw(spec, problems)
         except ChartError as exc:
@@ -99,8 +99,9 @@ class Drawer:
             problems.error(exc.code, self.edition.path, line, f"figure '{spec.id}': {exc.message}")
             return None
 
-    def draw(self, spec: FigureSpec, problems: Problems) -> tuple[Asset, str] | None:
-        """Return the chart of ``spec`` and its provenance; raise ChartError on bad options."""
+    def draw(self, spec: FigureSpec, problems: Problems) -> Chart | None:
+        """Return the chart of ``spec``, its provenance and its description; raise ChartError
+        on bad options."""
         kind = spec.chart or "weekly"
         options = spec.options
         for key in options:
@@ -182,7 +183,10 @@ class Drawer:
         )
         if dropped:
             provenance += f" {dropped:,} events without coordinates are not on the map."
-        return Asset(name, svg, "image/svg+xml"), provenance
+        from weekly.events.alt import chart_alt
+
+        alt = chart_alt(kind, frame, where, start, last, by, top, size, color)
+        return Chart(Asset(name, svg, "image/svg+xml"), provenance, alt)
 
 
 def _locate(frame: Any) -> tuple[Any, int]:

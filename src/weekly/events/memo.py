@@ -4,10 +4,10 @@ Counting events or finding a chart in its cache needs the table's rows, and read
 imports pyarrow and pandas: most of a second, more than everything else ``weekly render
 --format html`` does. Yet between two renders of an edition the table rarely changes. This
 memo keeps, in ``inputs/.weekly-cache/memo.json``, the answer of every body fact
-(``events.count(...)`` …) and the provenance of every chart (its SVG beside it, in
-``memo/``), keyed by the arguments, under a stamp made of the table file's name, size and
-modification time, the edition's cutoff, and the code that computes them. When the stamp
-matches, answers come from the memo and pandas is never imported; when anything in it
+(``events.count(...)`` …) and the provenance and alternative text of every chart (its SVG
+beside it, in ``memo/``), keyed by the arguments, under a stamp made of the table file's
+name, size and modification time, the edition's cutoff, and the code that computes them.
+When the stamp matches, answers come from the memo and pandas is never imported; when anything in it
 changes, the whole memo is dropped and the events and charts stages run as usual.
 
 Only clean answers are remembered: a table with problems, a query that raised, or a chart
@@ -30,7 +30,7 @@ from weekly.events import helpers as facts
 from weekly.events import table as events
 from weekly.inputs.edition import Edition, FigureSpec
 from weekly.render.write import write_atomically
-from weekly.resolve.figures import Asset, ChartDrawer
+from weekly.resolve.figures import Asset, Chart, ChartDrawer
 
 MEMO_VERSION = "1"
 #: Stamps kept in the file (editions with other cutoffs, earlier tables).
@@ -44,6 +44,7 @@ CODE = (
     "weekly.events.helpers",
     "weekly.events.charts",
     "weekly.events.plots",
+    "weekly.events.alt",
     "weekly.apstyle",
     "weekly.events.memo",
 )
@@ -241,17 +242,17 @@ def remembered_charts(
     def factory(edition: Edition) -> ChartDrawer | None:
         drawer: list[ChartDrawer | None] = []
 
-        def draw(spec: FigureSpec, problems: Problems) -> tuple[Asset, str] | None:
+        def draw(spec: FigureSpec, problems: Problems) -> Chart | None:
             key = _key("chart", spec.id, spec.chart, spec.options)
             hit = memo.get(key)
             if hit is not None:
-                name, media_type, svg_name, provenance = hit
+                name, media_type, svg_name, provenance, alt = hit
                 try:
                     data = (memo.folder / "memo" / svg_name).read_bytes()
                 except OSError:
                     pass
                 else:
-                    return Asset(name, data, media_type), provenance
+                    return Chart(Asset(name, data, media_type), provenance, alt)
             if not drawer:
                 drawer.append(real(edition))
             if drawer[0] is None:
@@ -259,14 +260,14 @@ def remembered_charts(
             errors = len(problems.errors)
             drawn = drawer[0](spec, problems)
             if drawn is not None and len(problems.errors) == errors:
-                asset, provenance = drawn
+                asset, provenance, alt = drawn
                 path = memo.svg_path(asset.data)
                 try:
                     if not path.is_file():
                         write_atomically(path.parent, {path.name: asset.data})
                 except OSError:
                     return drawn
-                memo.put(key, [asset.name, asset.media_type, path.name, provenance])
+                memo.put(key, [asset.name, asset.media_type, path.name, provenance, alt])
             return drawn
 
         return draw

@@ -39,6 +39,10 @@ WASH = "#f6f3ee"
 #: colour-blind readers.
 PALETTE = ("#9b1c2c", "#2f5f8a", "#d08c2e", "#3d8a7c", "#6e4f8c", "#8a8f9c", "#b5654a")
 OTHER = "#c9c4ba"
+#: Map labels of regions and countries: at least 4.5:1 against every fill they can sit on
+#: (the sea, the neighbours, the most shaded region), as WCAG AA asks of small text.
+REGION_LABEL = "#5e584d"
+COUNTRY_LABEL = "#4f4a43"
 WIDTH = 6.8  # inches: the PDF's text column, so chart text prints at its nominal size
 STYLE: dict[str, Any] = {
     "font.family": ["Open Sans", "DejaVu Sans"],
@@ -599,12 +603,12 @@ def draw_map(data: ChartData) -> Figure:
         text = props["admin1"].upper()
         if extra and extra in set(data.frame["admin1"].astype("string").dropna()):
             text += f"\n(INCL. {extra.upper()})"
-        labels.place(cx, cy, text, 6, ha="center", va="center", color="#8d877b", style="italic",
+        labels.place(cx, cy, text, 6, ha="center", va="center", color=REGION_LABEL, style="italic",
                      zorder=4, linespacing=1.1)  # fmt: skip
     for name, _ in country_paths:
         geometry = next(f["geometry"] for f in countries if f["properties"]["name"] == name)
         cx, cy = _label_point(geometry)
-        labels.place(cx, cy, name.upper(), 8, ha="center", va="center", color="#a39d92",
+        labels.place(cx, cy, name.upper(), 8, ha="center", va="center", color=COUNTRY_LABEL,
                      zorder=4, fontweight="semibold")  # fmt: skip
 
     _locator(figure, base, box, focus)

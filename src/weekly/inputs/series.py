@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -37,6 +38,10 @@ class Layout:
     since: dt.date
     #: The fields it sets, already checked and converted.
     values: Mapping[str, Any]
+
+
+#: A BCP 47 language tag, loosely: a 2–3 letter language, then optional subtags.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,9 @@ class Series:
     web_url: str = ""
     #: Changes of layout from a date on, oldest first.
     layouts: tuple[Layout, ...] = ()
+    #: Language of the editions, a BCP 47 tag (``en``, ``fr``, ``ar``): the HTML ``lang``, the
+    #: PDF's /Lang, and the text direction (right to left for Arabic, Hebrew, Persian, Urdu …).
+    language: str = "en"
 
     def cutoff_clock(self) -> dt.time:
         """Return the default cutoff time of day."""
@@ -190,6 +198,8 @@ def _field_value(name: str, value: Any) -> tuple[Any, str | None]:
         return value, _title_problem(value)
     if name == "cutoff_label" and not value.strip():
         return None, "cutoff_label is empty; to print no cutoff line, set cutoff_line: false"
+    if name == "language" and not LANGUAGE_TAG.fullmatch(value):
+        return None, f"language must be a language tag such as en, fr or ar (got '{value}')"
     if name == "timezone":
         try:
             ZoneInfo(value)

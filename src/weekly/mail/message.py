@@ -79,6 +79,9 @@ class MailContext:
     unsubscribe_mailto: str = ""
     recipient_name: str = ""
     recipient_email: str = ""
+    #: The series' language (``lang``) and its direction (``dir``).
+    lang: str = "en"
+    dir: str = "ltr"
 
 
 def _inline_plain(tokens: list[Any]) -> str:
@@ -129,7 +132,7 @@ def mail_context(update: Update, settings: MailSettings, pdf: bytes) -> MailCont
         figure = MailFigure(
             number=fig.number,
             title=fig.spec.title,
-            alt=fig.spec.alt or fig.spec.title,
+            alt=fig.spec.alt or fig.alt or fig.spec.title,
             note=fig.spec.note,
             source=fig.spec.source,
             cid=f"figure-{fig.number}.{digest}@{settings.sender.domain}",
@@ -159,6 +162,8 @@ def mail_context(update: Update, settings: MailSettings, pdf: bytes) -> MailCont
         preheader=preheader,
         unsubscribe_url=settings.unsubscribe_url,
         unsubscribe_mailto=settings.unsubscribe_mailto,
+        lang=page.lang,
+        dir=page.dir,
     )
 
 

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from weekly.apstyle import clock_time, join_names, long_date, weekday_date
 from weekly.body.parse import Block, markdown
 from weekly.inputs.series import Series
+from weekly.render.bidi import isolate_rtl, isolate_rtl_text, text_direction
 from weekly.resolve.figures import Figure
 from weekly.resolve.update import Update
 
@@ -183,6 +185,15 @@ class PageContext:
     assessments_label: str = ""
     #: Previous/next edition links; None outside an archive build.
     nav: NavView | None = None
+    #: The article alone, for a web CMS (``--format fragment``): no page shell, no style.
+    fragment: bool = False
+    #: Prefix of figure ``src`` (``--base-url`` for fragments), empty for relative paths.
+    asset_base: str = ""
+
+    @property
+    def dir(self) -> str:
+        """Return the page's text direction, ``ltr`` or ``rtl``, from its language."""
+        return text_direction(self.lang)
 
 
 def _render_tokens(tokens: Sequence[Token], inline: bool = False) -> Markup:
@@ -198,10 +209,16 @@ def _citation(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: A
     return f'<a class="ref" id="ref-{number}" href="#note-{number}" role="doc-noteref">[{point.label}]</a>'
 
 
+def _text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return isolate_rtl_text(escapeHtml(tokens[idx].content))
+
+
 def install_renderer_rules() -> None:
-    """Teach the Markdown renderer to print citation points as linked ``[n]``."""
+    """Teach the Markdown renderer to print citation points as linked ``[n]`` and to
+    isolate right-to-left runs of text (see :mod:`weekly.render.bidi`)."""
     md = markdown()
     md.add_render_rule("citation", _citation)
+    md.add_render_rule("text", _text)
 
 
 def render_inline_markdown(text: str) -> Markup:
@@ -302,7 +319,7 @@ def page_context(
             number=fig.number,
             title=fig.spec.title,
             src=fig.asset.name if fig.asset else "",
-            alt=fig.spec.alt or fig.spec.title,
+            alt=fig.spec.alt or fig.alt or fig.spec.title,
             note=render_inline_markdown(fig.spec.note) if fig.spec.note else Markup(""),
             source=render_inline_markdown(fig.spec.source) if fig.spec.source else Markup(""),
             provenance=fig.provenance or (_image_provenance(fig) if draft else ""),
@@ -353,7 +370,7 @@ def page_context(
         ),
         takeaways=takeaways,
         sections=sections,
-        notes=[NoteView(n.number, n.label, n.html, n.text) for n in update.notes],
+        notes=[NoteView(n.number, n.label, isolate_rtl(n.html), n.text) for n in update.notes],
         description=" ".join(update.takeaway_text),
         css=Markup(css),
         draft=draft,
@@ -362,6 +379,7 @@ def page_context(
         show_cutoff=series.cutoff_line,
         assessments_label=series.assessments_label,
         nav=nav,
+        lang=series.language,
     )
 
 
@@ -397,4 +415,18 @@ def render_html(
     return environment(extra).get_template("update.html").render(page=context)
 
 
-__all__ = ["render_html", "page_context", "PageContext", "escape"]
+def render_fragment(update: Update, base_url: str = "") -> str:
+    """Return the article of ``update`` alone, for pasting into a web CMS.
+
+    No ``<html>``, ``<head>``, ``<body>`` or stylesheet: the site styles it by the class
+    names documented in ``docs/guide/accessibility.md``. Figure ``src`` is relative
+    (``figures/…``) or, with ``base_url`` (where ``output/`` is published), absolute.
+    """
+    extra = series_template_dirs(update)
+    context = page_context(update, "", draft=False)
+    base = f"{base_url.rstrip('/')}/{update.edition.key}/" if base_url else ""
+    context = PageContext(**{**context.__dict__, "fragment": True, "asset_base": base})
+    return environment(extra).get_template("update.html").render(page=context)
+
+
+__all__ = ["render_html", "render_fragment", "page_context", "PageContext", "escape"]

@@ -1,24 +1,40 @@
-"""Print the HTML of an update to PDF with WeasyPrint, offline and sandboxed.
+"""Print the HTML of an update to PDF with WeasyPrint, offline, sandboxed and tagged.
 
 WeasyPrint only ever sees the page's own assets: a fetcher serves them from memory
 and refuses every other URL (``file:``, ``http:``, ``data:`` …), so nothing in the
 inputs can make a render read a local file or reach the network.
+
+Every PDF is tagged. The default variant is PDF/UA-1 (ISO 14289-1, the accessible PDF):
+a structure tree built from the page's elements (H1/H2, P, L/LI/Lbl/LBody, Figure with
+its /Alt, Caption, Link), the document language in /Lang, the title in the metadata and
+in the window title, and the XMP part number a validator looks for. ``pdf/a-3u``
+(archiving) keeps the same tags and declares PDF/A-3u instead.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal, get_args
 from urllib.parse import unquote
 
 from weasyprint import HTML
+from weasyprint.pdf import tags as pdf_tags
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from weekly.resolve.figures import Asset
 
 #: Base of the page's relative URLs while printing; never contacted.
 BASE_URL = "https://weekly.invalid/edition/"
+
+PdfVariant = Literal["pdf/ua-1", "pdf/a-3u"]
+#: The variants ``weekly render --pdf-variant`` accepts, the default first.
+PDF_VARIANTS: tuple[PdfVariant, ...] = get_args(PdfVariant)
+DEFAULT_VARIANT: PdfVariant = "pdf/ua-1"
+
+#: Structure types given to elements by class, where WeasyPrint's element-name mapping has
+#: no word for them: an endnote paragraph is a Note, not a P.
+ROLES_BY_CLASS = {("p", "note"): "Note"}
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -46,8 +62,45 @@ class AssetFetcher(URLFetcher):
         return self.fetch(url if isinstance(url, str) else url.full_url)
 
 
-def write_pdf(html: str, assets: Iterable[Asset]) -> bytes:
-    """Return the PDF of ``html``; only ``assets`` can be loaded."""
+def _role(box: Any) -> str | None:
+    """Return the structure type ``box``'s element takes by its class, or None."""
+    element = getattr(box, "element", None)
+    if element is None or not isinstance(element.tag, str):
+        return None
+    classes = (element.get("class") or "").split()
+    for (tag, name), role in ROLES_BY_CLASS.items():
+        if element.tag == tag and name in classes:
+            return role
+    return None
+
+
+def _install_roles() -> None:
+    """Teach WeasyPrint's tagger the :data:`ROLES_BY_CLASS` (once per process).
+
+    The tagger maps an element to a structure type by its name alone; this wraps its tree
+    builder (which calls itself through the module, so nested boxes pass here too) and
+    renames the element made for a box whose class has a role of its own.
+    """
+    build = pdf_tags._build_box_tree
+    if getattr(build, "weekly_roles", False):
+        return
+
+    def build_with_roles(box: Any, *args: Any) -> Iterator[Any]:
+        role = _role(box)
+        for element in build(box, *args):
+            if role and element.get("S") == "/P":
+                element["S"] = f"/{role}"
+            yield element
+
+    build_with_roles.weekly_roles = True  # type: ignore[attr-defined]
+    pdf_tags._build_box_tree = build_with_roles
+
+
+def write_pdf(html: str, assets: Iterable[Asset], variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
+    """Return the tagged PDF of ``html`` in ``variant``; only ``assets`` can be loaded."""
+    if variant not in PDF_VARIANTS:
+        raise ValueError(f"unknown PDF variant {variant!r} (choose from {', '.join(PDF_VARIANTS)})")
+    _install_roles()
     fetcher = AssetFetcher(assets)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return bytes(document.write_pdf())
+    return bytes(document.write_pdf(pdf_variant=variant, pdf_tags=True))

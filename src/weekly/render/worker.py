@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from weekly.render.pdf import PdfVariant
     from weekly.resolve.figures import Asset
 
 _HEADER = struct.Struct("!Q")
@@ -63,10 +64,10 @@ def _read_message(fd: int) -> Any:
     return pickle.loads(data)
 
 
-def _in_process(html: str, assets: Iterable[Asset]) -> bytes:
-    from weekly.render.pdf import write_pdf
+def _in_process(html: str, assets: Iterable[Asset], variant: PdfVariant | None = None) -> bytes:
+    from weekly.render.pdf import DEFAULT_VARIANT, write_pdf
 
-    return write_pdf(html, assets)
+    return write_pdf(html, assets, variant or DEFAULT_VARIANT)
 
 
 def _serve(requests: int, replies: int) -> None:
@@ -76,11 +77,11 @@ def _serve(requests: int, replies: int) -> None:
     except BaseException:  # the parent will see EOF and print in-process
         return
     try:
-        html, assets = _read_message(requests)
+        html, assets, variant = _read_message(requests)
     except EOFError:  # the parent stopped before printing (an input error)
         return
     try:
-        reply: tuple[str, Any] = ("pdf", _in_process(html, assets))
+        reply: tuple[str, Any] = ("pdf", _in_process(html, assets, variant))
     except BaseException as exc:
         try:
             pickle.dumps(exc)
@@ -133,17 +134,19 @@ class PdfWorker:
         self.pid = pid
         self._requests, self._replies = request_write, reply_read
 
-    def write_pdf(self, html: str, assets: Iterable[Asset]) -> bytes:
+    def write_pdf(
+        self, html: str, assets: Iterable[Asset], variant: PdfVariant | None = None
+    ) -> bytes:
         """Return the PDF of ``html`` printed by the child (or in-process as a fallback)."""
         assets = list(assets)
         if self.pid is None:
-            return _in_process(html, assets)
+            return _in_process(html, assets, variant)
         try:
-            _write_message(self._requests, (html, assets))
+            _write_message(self._requests, (html, assets, variant))
             kind, value = _read_message(self._replies)
         except (EOFError, BrokenPipeError):
             self.close(kill=False)
-            return _in_process(html, assets)
+            return _in_process(html, assets, variant)
         finally:
             self.close(kill=False)
         if kind == "error":

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from weekly.errors import Problems
 from weekly.inputs.edition import Edition, FigureSpec
@@ -34,9 +35,19 @@ class Figure:
     asset: Asset | None
     #: Where the figure's data came from (filters, rows, cutoff), for draft review.
     provenance: str = ""
+    #: Alternative text drawn from the chart's data; the front matter's ``alt:`` wins over it.
+    alt: str = ""
 
 
-ChartDrawer = Callable[[FigureSpec, Problems], tuple[Asset, str] | None]
+class Chart(NamedTuple):
+    """A drawn chart: its file, where its data came from, and what it shows in words."""
+
+    asset: Asset
+    provenance: str
+    alt: str = ""
+
+
+ChartDrawer = Callable[[FigureSpec, Problems], Chart | None]
 
 
 def read_image(edition: Edition, spec: FigureSpec, problems: Problems) -> Asset | None:
@@ -147,7 +158,7 @@ def place_figures(
         if figure_id in placed:
             problems.error("E204", edition.path, line, f"figure '{figure_id}' is placed twice")
             continue
-        asset, provenance = None, ""
+        asset, provenance, alt = None, "", ""
         if spec.image is not None:
             asset = read_image(edition, spec, problems)
         elif draw_chart is None:
@@ -160,8 +171,8 @@ def place_figures(
         else:
             drawn = draw_chart(spec, problems)
             if drawn is not None:
-                asset, provenance = drawn
+                asset, provenance, alt = drawn
         if asset is not None:
             asset = _unique(asset, taken)  # figures/a/map.png and figures/b/map.png both publish
-        placed[figure_id] = Figure(len(placed) + 1, spec, line, asset, provenance)
+        placed[figure_id] = Figure(len(placed) + 1, spec, line, asset, provenance, alt)
     return placed

@@ -1,0 +1,149 @@
+"""axe-core in headless Chromium: zero WCAG 2.1 A/AA and best-practice violations on the
+final page, the draft page with its reviewer panel, the archive index and the email HTML.
+
+axe-core comes from ``node_modules`` (``npm ci`` at the repository root, run by
+``scripts/setup.sh``); Chromium from Debian. A missing one is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_preview import CHROMIUM, CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """The axe-core script; missing node_modules is a failure that says how to fix it."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} not found: run `npm ci` at the repository root (scripts/setup.sh does)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Headless Chromium; missing Chromium is a failure, not a skip."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Render the example editions once: final and draft pages, archive index, email HTML."""
+    from weekly.mail.message import mail_context, mail_settings, render_bodies
+    from weekly.mail.recipients import Recipient
+    from weekly.pipeline import load_checked, render
+    from weekly.render.draft import DraftAids, FindingView, aids_for, draft_html, error_page
+    from weekly.site.archive import build_archive
+
+    project = tmp_path_factory.mktemp("axe")
+    shutil.copytree(ROOT / "inputs", project / "inputs")
+    inputs, output = project / "inputs", project / "output"
+    build_archive(inputs, output, ("html",))
+    render(inputs, output, "2023-12-13", ("html",), draft=True)
+    folder = output / "2023-12-13"
+    update = load_checked(inputs, "2023-12-13")
+    # A draft as an editor sees it mid-review: findings listed (linked and not), live
+    # status, a PDF link; then the same with the overlay of errors that stopped a rebuild,
+    # and the page preview shows when no build succeeded at all.
+    where = "inputs/2023-12-13/update.md"
+    findings = [
+        FindingView("warning", "W101", f"{where}:20", "evidence bullet has no citation", "#L20"),
+        FindingView("warning", "W301", "inputs/sources.yaml:3", "source 'x' is never cited"),
+    ]
+    errors = [FindingView("error", "E101", f"{where}:14", "unknown source 'acled-dash'", "")]
+    review = dataclasses.replace(
+        aids_for(update, live=True, pdf_href=f"{SLUG}.pdf"), findings=findings
+    )
+    (folder / "review.draft.html").write_text(draft_html(update, review), encoding="utf-8")
+    broken = dataclasses.replace(review, errors=errors)
+    (folder / "broken.draft.html").write_text(draft_html(update, broken), encoding="utf-8")
+    nothing = DraftAids(edition="2023-12-13", cutoff=review.cutoff, errors=errors, live=True)
+    (folder / "errors.html").write_text(error_page(nothing), encoding="utf-8")
+    context = mail_context(update, mail_settings(update), b"%PDF-1.7")
+    _, mail = render_bodies(context, Recipient("reader@example.org", "A Reader", 2))
+    (folder / "mail.html").write_text(mail, encoding="utf-8")
+    return {
+        "final": folder / f"{SLUG}.html",
+        "draft": folder / f"{SLUG}.draft.html",
+        "draft in review": folder / "review.draft.html",
+        "draft with errors": folder / "broken.draft.html",
+        "preview error page": folder / "errors.html",
+        "final (archive, with navigation)": output
+        / "2023-11-08"
+        / next(p.name for p in (output / "2023-11-08").glob("*.html")),
+        "index": output / "index.html",
+        "email": folder / "mail.html",
+    }
+
+
+def axe(chromium: Any, axe_source: str, page_file: Path) -> dict[str, Any]:
+    """Return axe's results for ``page_file`` opened in Chromium."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        tab = context.new_page()
+        tab.goto(page_file.as_uri())
+        tab.add_script_tag(content=axe_source)
+        return tab.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+        )
+    finally:
+        context.close()
+
+
+def described(violations: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "final",
+        "draft",
+        "draft in review",
+        "draft with errors",
+        "preview error page",
+        "final (archive, with navigation)",
+        "index",
+        "email",
+    ],
+)
+def test_page_has_no_axe_violations(name: str, pages, chromium, axe_source) -> None:
+    results = axe(chromium, axe_source, pages[name])
+    assert results["passes"], "axe ran no checks at all"
+    assert results["violations"] == [], described(results["violations"])
+
+
+def test_axe_finds_what_the_pages_avoid(tmp_path: Path, chromium, axe_source) -> None:
+    """The harness really runs axe: a page without main, lang or alt text fails."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>t</title></head><body>"
+        '<h1>Title</h1><h3>Skipped a level</h3><img src="x.png">'
+        '<p style="color:#aaa;background:#fff">faint</p></body></html>',
+        encoding="utf-8",
+    )
+    ids = {v["id"] for v in axe(chromium, axe_source, page)["violations"]}
+    assert {"html-has-lang", "image-alt", "landmark-one-main", "color-contrast"} <= ids
