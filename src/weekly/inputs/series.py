@@ -7,6 +7,7 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -338,7 +339,9 @@ def _read(doc: YamlDoc, problems: Problems) -> dict[str, Series]:
     return found
 
 
+@cache
 def _builtin_doc() -> YamlDoc:
+    """Return the package's series definitions, parsed once per process (never changed)."""
     text = resources.files("weekly.inputs").joinpath("series.yaml").read_text(encoding="utf-8")
     return load_yaml(text, Path("weekly/series.yaml"))
 
