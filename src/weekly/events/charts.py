@@ -275,14 +275,18 @@ def _locate(frame: Any) -> tuple[Any, Any]:
     for name in ("latitude", "longitude"):
         if name not in frame:
             frame[name] = float("nan")
+        else:  # a column with no value at all is read as nulls, not numbers
+            frame[name] = pd.to_numeric(frame[name].astype("object"), errors="coerce").astype(float)
     known = {**basemaps.town_positions(), **places()}
     missing = frame["latitude"].isna() | frame["longitude"].isna()
     if missing.any():
-        names = frame.loc[missing, "location"].astype("string")
-        frame.loc[missing, "latitude"] = names.map(lambda n: known.get(n, (None, None))[0])
-        frame.loc[missing, "longitude"] = names.map(lambda n: known.get(n, (None, None))[1])
-        frame["latitude"] = pd.to_numeric(frame["latitude"])
-        frame["longitude"] = pd.to_numeric(frame["longitude"])
+        names = frame.loc[missing, "location"].astype("string").tolist()
+        nowhere = (float("nan"), float("nan"))
+        for index, name in enumerate(("latitude", "longitude")):
+            values = [
+                known.get(n, nowhere)[index] if isinstance(n, str) else nowhere[0] for n in names
+            ]
+            frame.loc[missing, name] = pd.Series(values, index=frame.index[missing], dtype=float)
     located = (frame["latitude"].notna() & frame["longitude"].notna()).to_numpy()
     return frame, located
 

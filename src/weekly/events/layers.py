@@ -49,8 +49,9 @@ STYLES: dict[str, Style] = {
     "route": Style("line", "#3d8a7c", 0.0, None, 1.4, None, "route or supply line: solid line"),
     "sites": Style("point", "#1d2230", 0.0, None, 1.0, None, "bases or sites: black triangles"),
 }  # fmt: skip
-GEOMETRY_DEPTH = {"Point": 1, "MultiPoint": 2, "LineString": 2, "MultiLineString": 3,
-                  "Polygon": 3, "MultiPolygon": 4}  # fmt: skip
+#: Arrays around one position in each geometry's coordinates.
+GEOMETRY_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2,
+                  "Polygon": 2, "MultiPolygon": 3}  # fmt: skip
 SHAPES = {"Point": "point", "MultiPoint": "point", "LineString": "line",
           "MultiLineString": "line", "Polygon": "area", "MultiPolygon": "area"}  # fmt: skip
 

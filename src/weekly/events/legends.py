@@ -116,6 +116,7 @@ class Key:
             else:
                 self.ax.scatter([0.07], [self.y], marker="^", s=26, color=style.colour)
             self._entry(label)
+        self.y -= 0.12
 
     def scale(self, box: Box) -> None:
         """Draw a scale bar true to the map's scale at its middle latitude."""

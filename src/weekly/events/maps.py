@@ -237,7 +237,14 @@ def draw_map(data: ChartData) -> Figure:
         key=lambda t: (not t.capital, -int(busy.get(t.name, 0)), -t.population, t.name),
     )
     dx, dy = span * 0.007, span * 0.004
-    for town in towns:
+    shown_admin1 = set(data.frame["admin1"].astype("string").dropna())
+    regions_first = sorted(
+        (a for a in regions if not (span > 16 and a.country not in focus)),
+        key=lambda a: (-totals.get(f"{a.country}/{a.name}", 0.0), a.country, a.name),
+    )
+    busy_regions = [a for a in regions_first if totals.get(f"{a.country}/{a.name}")]
+
+    def label_town(town: basemaps.Town) -> None:
         lon, lat = town.longitude, town.latitude
         style: dict[str, Any] = {"color": INK, "zorder": 8, "bbox": halo(),
                                  "fontweight": "semibold" if town.capital else "normal"}  # fmt: skip
@@ -248,24 +255,39 @@ def draw_map(data: ChartData) -> Figure:
             ax.plot(lon, lat, marker="s" if town.capital else "o",
                     markersize=3.4 if town.capital else 2.4, color=INK, zorder=7,
                     markeredgewidth=0)  # fmt: skip
-    shown_admin1 = set(data.frame["admin1"].astype("string").dropna())
-    for area in regions:
-        if span > 16 and area.country not in focus:
-            continue
+
+    def label_region(area: Area) -> None:
         cx, cy = label_point(area)
+        if not (west < cx < east and south < cy < north):
+            cx, cy = _visible_middle(area, box)
         text = area.name.upper()
         extra = [c for c in area.covers if c in shown_admin1]
         if extra:
             text += f"\n(INCL. {', '.join(extra).upper()})"
-        labels.place(cx, cy, text, 6, ha="center", va="center", color="#8d877b", style="italic",
-                     zorder=4, linespacing=1.1)  # fmt: skip
-    for area in countries:
+        height = min(area.box[3] - area.box[1], north - south) * 0.2
+        for shift in (0.0, height, -height):
+            if labels.place(cx, cy + shift, text, 6, ha="center", va="center", color="#8d877b",
+                            style="italic", zorder=5.8, linespacing=1.1):  # fmt: skip
+                break
+
+    # Capitals and towns with events first, then the regions with events, then the rest.
+    first = [t for t in towns if t.capital or t.name in busy]
+    for town in first:
+        label_town(town)
+    for area in busy_regions:
+        label_region(area)
+    for area in countries:  # the countries in view, neighbours by their part in view
         cx, cy = label_point(area)
-        if not (west < cx < east and south < cy < north):  # a neighbour: label its part in view
+        if not (west < cx < east and south < cy < north):
             cx, cy = _visible_middle(area, box)
         labels.place(cx, cy, area.name.upper(), 8, ha="center", va="center", color="#a39d92",
                      zorder=4, fontweight="semibold")  # fmt: skip
-
+    for town in towns:
+        if town not in first:
+            label_town(town)
+    for area in regions_first:
+        if area not in busy_regions:
+            label_region(area)
     _locator(figure, base, box, focus)
     key = legends.Key(figure, MAP_SHARE, MAP_HEIGHT)
     if data.shade:
@@ -273,9 +295,10 @@ def draw_map(data: ChartData) -> Figure:
                     steps, SHADES[len(SHADES) - len(steps):])  # fmt: skip
     else:
         key.categories(data.color, order, colour_of)
-        key.sizes("Fatalities" if data.size == "fatalities" else "Events", peak_value)
     if layers:
         key.layers([(layer.label, STYLES[layer.style]) for layer in layers])
+    if not data.shade:
+        key.sizes("Fatalities" if data.size == "fatalities" else "Events", peak_value)
     key.scale(box)
     key.credits("Shaded: events per region." if data.shade else "Shaded: regions with events.")
     return figure
