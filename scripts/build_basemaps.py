@@ -551,6 +551,46 @@ def polygons_only(geometry: Any) -> Any:
     return MultiPolygon(parts)
 
 
+def pack(path: Path, regions: list[dict[str, Any]], countries: list[dict[str, Any]]) -> None:
+    """Write the regions and outlines again as arrays, which load in milliseconds.
+
+    ``{kind}_xy`` holds every vertex (float32 lon, lat), ``{kind}_rings`` the index where each
+    ring starts, ``{kind}_features`` the ring where each feature starts, and ``{kind}_props``
+    the features' properties as UTF-8 JSON. The GeoJSON files stay the readable copy.
+    """
+    import numpy as np
+
+    arrays: dict[str, Any] = {}
+    for kind, features in (("region", regions), ("country", countries)):
+        xy: list[list[float]] = []
+        rings: list[int] = []
+        starts: list[int] = []
+        for feature in features:
+            geometry = feature["geometry"]
+            polygons = (
+                [geometry["coordinates"]]
+                if geometry["type"] == "Polygon"
+                else geometry["coordinates"]
+            )
+            starts.append(len(rings))
+            for polygon in polygons:
+                for ring in polygon:
+                    rings.append(len(xy))
+                    xy += ring
+        props = json.dumps([f["properties"] for f in features], ensure_ascii=False)
+        arrays[f"{kind}_xy"] = np.asarray(xy, dtype=np.float32)
+        arrays[f"{kind}_rings"] = np.asarray(rings, dtype=np.int64)
+        arrays[f"{kind}_features"] = np.asarray(starts, dtype=np.int64)
+        arrays[f"{kind}_props"] = np.frombuffer(props.encode("utf-8"), dtype=np.uint8)
+    # As numpy.savez_compressed writes it, with a fixed date so that a rebuild is byte-identical.
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for key, value in arrays.items():
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w") as stream:
+                np.lib.format.write_array(stream, value, allow_pickle=False)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, required=True, help="folder of unpacked wheels")
@@ -642,6 +682,7 @@ def main() -> int:
 
     dump("theatres-admin1.geojson", features)
     dump("theatres-countries.geojson", outlines)
+    pack(OUT / "theatres-shapes.npz", features, outlines)
     print(f"admin-1 built for: {', '.join(sorted(built))}")
     print(f"{len(features)} regions, {len(outlines)} countries, {len(rows)} towns")
     for problem in problems:

@@ -382,3 +382,18 @@ def test_classes_cover_the_values_in_whole_numbers() -> None:
     assert classes([8, 3, 1]) == [(1, 1), (2, 2), (3, 4), (5, 6), (7, 8)]
     assert classes([100])[-1] == (76, 100)
     assert classes([100])[0] == (1, 10)
+
+
+def test_packed_shapes_match_the_geojson() -> None:
+    from importlib import resources
+
+    folder = resources.files("weekly") / "data"
+    regions = json.loads((folder / "theatres-admin1.geojson").read_text())["features"]
+    countries = json.loads((folder / "theatres-countries.geojson").read_text())["features"]
+    base = basemaps.base_map("theatres")
+    assert [a.name for a in base.regions] == [f["properties"]["admin1"] for f in regions]
+    assert [a.name for a in base.countries] == [f["properties"]["name"] for f in countries]
+    first = regions[0]["geometry"]
+    ring = first["coordinates"][0] if first["type"] == "Polygon" else first["coordinates"][0][0]
+    got = [v for point in base.regions[0].rings[0].tolist()[:3] for v in point]
+    assert got == pytest.approx([v for point in ring[:3] for v in point], abs=1e-4)

@@ -37,7 +37,6 @@ class Area:
 
     name: str
     country: str
-    geometry: dict[str, Any]
     rings: tuple[np.ndarray, ...]
     box: Box
     aliases: tuple[str, ...] = ()
@@ -194,9 +193,7 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     return [ring for polygon in geometry["coordinates"] for ring in polygon]
 
 
-def _area(feature: dict[str, Any], name_key: str) -> Area:
-    props = feature["properties"]
-    rings = tuple(np.asarray(ring, dtype=float) for ring in _rings(feature["geometry"]))
+def _area(props: dict[str, Any], name_key: str, rings: tuple[np.ndarray, ...]) -> Area:
     points = np.concatenate(rings)
     box = (
         float(points[:, 0].min()),
@@ -211,12 +208,33 @@ def _area(feature: dict[str, Any], name_key: str) -> Area:
     return Area(
         name=props[name_key],
         country=props.get("country", props[name_key]),
-        geometry=feature["geometry"],
         rings=rings,
         box=box,
         aliases=names("aliases"),
         covers=names("also_covers"),
     )
+
+
+def _from_geojson(text: str, name_key: str) -> list[Area]:
+    out = []
+    for feature in json.loads(text)["features"]:
+        rings = tuple(np.asarray(ring, dtype=float) for ring in _rings(feature["geometry"]))
+        out.append(_area(feature["properties"], name_key, rings))
+    return out
+
+
+def _from_arrays(arrays: Any, kind: str, name_key: str) -> list[Area]:
+    """Return the areas packed by ``scripts/build_basemaps.py`` (see its ``pack``)."""
+    xy = arrays[f"{kind}_xy"].astype(float)
+    rings = arrays[f"{kind}_rings"].tolist() + [len(xy)]
+    starts = arrays[f"{kind}_features"].tolist() + [len(rings) - 1]
+    props = json.loads(arrays[f"{kind}_props"].tobytes().decode("utf-8"))
+    out = []
+    for index, feature in enumerate(props):
+        first, last = starts[index], starts[index + 1]
+        parts = tuple(xy[rings[i] : rings[i + 1]] for i in range(first, last))
+        out.append(_area(feature, name_key, parts))
+    return out
 
 
 def _read(name: str) -> str:
@@ -227,8 +245,14 @@ def _read(name: str) -> str:
 def base_map(name: Name = "sahel") -> BaseMap:
     """Return a shipped base map (read once per process)."""
     prefix = "sahel" if name == "sahel" else "theatres"
-    regions = json.loads(_read(f"{prefix}-admin1.geojson"))["features"]
-    countries = json.loads(_read(f"{prefix}-countries.geojson"))["features"]
+    if name == "sahel":
+        regions = _from_geojson(_read("sahel-admin1.geojson"), "admin1")
+        countries = _from_geojson(_read("sahel-countries.geojson"), "name")
+    else:  # the same shapes as theatres-*.geojson, packed as arrays: parsing JSON is slow
+        data = (resources.files("weekly") / "data" / "theatres-shapes.npz").read_bytes()
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            regions = _from_arrays(arrays, "region", "admin1")
+            countries = _from_arrays(arrays, "country", "name")
     towns = [
         Town(
             name=row["name"],
@@ -244,8 +268,8 @@ def base_map(name: Name = "sahel") -> BaseMap:
     return BaseMap(
         name=name,
         window=WINDOWS[name],
-        regions=[_area(f, "admin1") for f in regions],
-        countries=[_area(f, "name") for f in countries],
+        regions=regions,
+        countries=countries,
         towns=towns,
         locators=SAHEL_LOCATORS if name == "sahel" else THEATRE_LOCATORS,
     )
