@@ -252,9 +252,7 @@ def draw_map(data: ChartData) -> Figure:
             lon - dx, lat + dy, town.name, 7, ha="right", **style
         )
         if placed or town.capital or town.name in busy:
-            ax.plot(lon, lat, marker="s" if town.capital else "o",
-                    markersize=3.4 if town.capital else 2.4, color=INK, zorder=7,
-                    markeredgewidth=0)  # fmt: skip
+            marks[town.capital].append((lon, lat))
 
     def label_region(area: Area) -> None:
         cx, cy = label_point(area)
@@ -270,6 +268,7 @@ def draw_map(data: ChartData) -> Figure:
                             style="italic", zorder=5.8, linespacing=1.1):  # fmt: skip
                 break
 
+    marks: dict[bool, list[tuple[float, float]]] = {True: [], False: []}  # capital -> points
     # Capitals and towns with events first, then the regions with events, then the rest.
     first = [t for t in towns if t.capital or t.name in busy]
     for town in first:
@@ -288,6 +287,12 @@ def draw_map(data: ChartData) -> Figure:
     for area in regions_first:
         if area not in busy_regions:
             label_region(area)
+    for capital, spots_ in marks.items():  # one marker line per kind: fewer SVG elements
+        if spots_:
+            xy = np.array(spots_)
+            ax.plot(xy[:, 0], xy[:, 1], linestyle="none", marker="s" if capital else "o",
+                    markersize=3.4 if capital else 2.4, color=INK, zorder=7,
+                    markeredgewidth=0)  # fmt: skip
     _locator(figure, base, box, focus)
     key = legends.Key(figure, MAP_SHARE, MAP_HEIGHT)
     if data.shade:
