@@ -172,7 +172,7 @@ THEATRE_LOCATORS = (
     Locator("North Africa", (-12.0, 17.0, 36.0, 38.0)),
     Locator("Sudan and South Sudan", (18.0, 1.0, 42.0, 24.0)),
     Locator("Horn of Africa", (31.0, -6.0, 54.0, 18.0)),
-    Locator("East and Central Africa", (10.0, -15.0, 44.0, 12.0)),
+    Locator("East and Central Africa", (8.0, -18.0, 46.0, 14.0)),
     Locator("Southern Africa", (18.0, -30.0, 45.0, -8.0)),
     Locator("Levant", (31.0, 27.0, 45.0, 39.0)),
     Locator("Middle East", (30.0, 11.0, 64.0, 42.0)),

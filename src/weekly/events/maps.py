@@ -55,11 +55,31 @@ def _simplified(paths: list[MplPath], ax: Any) -> list[MplPath]:
     frame = ax.bbox.expanded(1.02, 1.02)
     out = []
     for path in paths:
-        cleaned = path.cleaned(transform=transform, simplify=True)
-        vertices, codes = np.asarray(cleaned.vertices), np.asarray(cleaned.codes)
-        keep = codes != MplPath.STOP
-        page = MplPath(vertices[keep], codes[keep]).clip_to_bbox(frame)
-        out.append(MplPath(inverse.transform(page.vertices), page.codes))
+        # Ring by ring: clipping a path of several rings at once can join one ring's end to
+        # the next ring's start, drawing a line across the map.
+        starts = np.flatnonzero(path.codes == MplPath.MOVETO).tolist() + [len(path.vertices)]
+        vertices: list[np.ndarray] = []
+        codes: list[np.ndarray] = []
+        for first, last in zip(starts[:-1], starts[1:], strict=True):
+            ring = MplPath(path.vertices[first:last], path.codes[first:last])
+            cleaned = ring.cleaned(transform=transform, simplify=True)
+            keep = np.asarray(cleaned.codes) != MplPath.STOP
+            page = MplPath(np.asarray(cleaned.vertices)[keep], np.asarray(cleaned.codes)[keep])
+            clipped = page.clip_to_bbox(frame)
+            if len(clipped.vertices) < 3:
+                continue
+            ring_codes = (
+                np.asarray(clipped.codes).copy()
+                if clipped.codes is not None
+                else np.full(len(clipped.vertices), MplPath.LINETO, dtype=np.uint8)
+            )
+            ring_codes[0] = MplPath.MOVETO
+            vertices.append(inverse.transform(clipped.vertices))
+            codes.append(ring_codes)
+        if not vertices:
+            out.append(MplPath(np.zeros((0, 2))))
+            continue
+        out.append(MplPath(np.concatenate(vertices), np.concatenate(codes)))
     return out
 
 
