@@ -57,24 +57,27 @@ def _simplified(paths: list[MplPath], ax: Any) -> list[MplPath]:
     for path in paths:
         # Ring by ring: clipping a path of several rings at once can join one ring's end to
         # the next ring's start, drawing a line across the map.
-        starts = np.flatnonzero(path.codes == MplPath.MOVETO).tolist() + [len(path.vertices)]
+        all_xy = np.asarray(path.vertices)
+        all_codes = np.asarray(path.codes)
+        starts = np.flatnonzero(all_codes == MplPath.MOVETO).tolist() + [len(all_xy)]
         vertices: list[np.ndarray] = []
         codes: list[np.ndarray] = []
         for first, last in zip(starts[:-1], starts[1:], strict=True):
-            ring = MplPath(path.vertices[first:last], path.codes[first:last])
+            ring = MplPath(all_xy[first:last], all_codes[first:last])
             cleaned = ring.cleaned(transform=transform, simplify=True)
             keep = np.asarray(cleaned.codes) != MplPath.STOP
             page = MplPath(np.asarray(cleaned.vertices)[keep], np.asarray(cleaned.codes)[keep])
             clipped = page.clip_to_bbox(frame)
-            if len(clipped.vertices) < 3:
+            clipped_xy = np.asarray(clipped.vertices)
+            if len(clipped_xy) < 3:
                 continue
             ring_codes = (
                 np.asarray(clipped.codes).copy()
                 if clipped.codes is not None
-                else np.full(len(clipped.vertices), MplPath.LINETO, dtype=np.uint8)
+                else np.full(len(clipped_xy), MplPath.LINETO, dtype=np.uint8)
             )
             ring_codes[0] = MplPath.MOVETO
-            vertices.append(inverse.transform(clipped.vertices))
+            vertices.append(inverse.transform(clipped_xy))
             codes.append(ring_codes)
         if not vertices:
             out.append(MplPath(np.zeros((0, 2))))
