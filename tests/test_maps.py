@@ -397,3 +397,32 @@ def test_packed_shapes_match_the_geojson() -> None:
     ring = first["coordinates"][0] if first["type"] == "Polygon" else first["coordinates"][0][0]
     got = [v for point in base.regions[0].rings[0].tolist()[:3] for v in point]
     assert got == pytest.approx([v for point in ring[:3] for v in point], abs=1e-4)
+
+
+def test_region_of_a_row_without_country_is_checked_in_the_country_it_lies_in(
+    tmp_path: Path, weekly
+) -> None:
+    header = [name for name in GEO if name != "country"]
+    rows = [[v for i, v in enumerate(row) if GEO[i] != "country"] for row in SOMALIA]
+    rows.append(["2023-12-07", "Battles", "al Shabaab", "Atlantis", "Nowhere", 1, 3.0, 45.0])
+    root = chart_edition(tmp_path, MAP)
+    (root / "inputs" / "events.csv").write_text(table(rows, header), encoding="utf-8")
+    result = weekly("check", "--cutoff", "2023-12-13", cwd=root)
+    assert (
+        "inputs/events.csv:7: warning: figure 'pace' leaves this row off the map: "
+        "admin1 'Atlantis' matches no region of Somalia on the base maps"
+    ) in result.stdout.splitlines() + result.stderr.splitlines()
+
+
+def test_labels_never_overlap() -> None:
+    from matplotlib.figure import Figure
+
+    from weekly.events.maps import Labels
+
+    ax = Figure().add_subplot()
+    labels = Labels(ax, (0.0, 0.0, 10.0, 10.0), (5.0, 5.0))
+    assert labels.place(5, 5, "Mogadishu", 7)
+    assert not labels.place(5.2, 5.05, "Afgooye", 7)  # would overlap the first
+    assert not labels.place(9.9, 5, "Kismayo", 7)  # would cross the frame
+    assert labels.place(5, 8, "Jawhar", 7)
+    assert len(ax.texts) == 2
