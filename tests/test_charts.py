@@ -10,7 +10,7 @@ import pytest
 from conftest import SOURCES, UPDATE, run_script, write_tree
 from test_events import held_out_rows, render_errors, table
 from weekly.errors import Problems
-from weekly.events import plots
+from weekly.events import basemaps, plots
 from weekly.events import table as events
 from weekly.resolve.update import assemble
 
@@ -136,8 +136,8 @@ def test_chart_is_byte_identical_when_drawn_twice(tmp_path: Path) -> None:
 
 
 def test_map_maps_menaka_to_the_gao_polygon(tmp_path: Path) -> None:
-    assert plots.region_names()["Menaka"] == "Gao"
-    assert plots.region_names()["Taoudeni"] == "Timbuktu"
+    assert basemaps.region_names()["Menaka"] == "Gao"
+    assert basemaps.region_names()["Taoudeni"] == "Timbuktu"
     rows = [["2023-12-01", "Battles", "ISSP", "Menaka", "Menaka", 5, "Mali"]] * 3
     rows += [["2023-12-02", "Battles", "ISSP", "Gao", "Ansongo", 1, "Mali"]]
     root = chart_edition(tmp_path, "  pace:\n    title: Map\n    chart: map\n", rows)

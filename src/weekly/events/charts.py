@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from weekly.apstyle import long_date, slugify
 from weekly.errors import Problems, display_path
 from weekly.events import table as events
+from weekly.events.layers import W_OUTSIDE as W_LAYER_OUTSIDE
+from weekly.events.layers import Layer, LayerError, read_layers
 from weekly.inputs.edition import Edition, FigureSpec
 from weekly.resolve.figures import Asset, Chart, ChartDrawer
+
+if TYPE_CHECKING:
+    from weekly.events.placing import MapFacts
 
 #: Bump when the drawing changes, so cached charts are drawn again.
 STYLE_VERSION = "7"
@@ -24,9 +29,11 @@ OPTIONS = {
     "weekly": COMMON | {"by", "top"},
     "monthly": COMMON | {"by", "top"},
     "share": COMMON | {"by", "top"},
-    "map": COMMON | {"color", "size", "extent"},
+    "map": COMMON | {"color", "size", "extent", "shade", "layers"},
 }
 MAP_SIZES = ("count", "fatalities")
+#: Map options and layer files are checked with codes E601-E603; rows left off, W601-W602.
+E_MAP_OPTION = "E601"
 
 
 class ChartError(ValueError):
@@ -90,6 +97,8 @@ class Drawer:
     def __init__(self, edition: Edition) -> None:
         self.edition = edition
         self.cutoff = edition.cutoff.date()
+        #: Figure id -> what its map shows (for alt text and provenance); maps only.
+        self.facts: dict[str, MapFacts] = {}
 
     def __call__(self, spec: FigureSpec, problems: Problems) -> Chart | None:
         try:
@@ -97,6 +106,17 @@ class Drawer:
         except ChartError as exc:
             line = spec.lines.get(exc.key, spec.lines.get("chart", spec.line))
             problems.error(exc.code, self.edition.path, line, f"figure '{spec.id}': {exc.message}")
+            return None
+        except LayerError as exc:
+            if exc.path is None:
+                line = spec.lines.get("layers", spec.line)
+                problems.error(
+                    exc.code, self.edition.path, line, f"figure '{spec.id}': {exc.message}"
+                )
+            else:
+                problems.error(
+                    exc.code, exc.path, exc.line, f"layer of figure '{spec.id}': {exc.message}"
+                )
             return None
 
     def draw(self, spec: FigureSpec, problems: Problems) -> Chart | None:
@@ -142,6 +162,12 @@ class Drawer:
         if size not in MAP_SIZES:
             raise ChartError("size", f"size: expected count or fatalities, got {size!r}")
         extent = _extent(options.get("extent"))
+        shade = options.get("shade")
+        if kind == "map" and shade is not None and shade not in MAP_SIZES:
+            raise ChartError(
+                "shade", f"shade: expected count or fatalities, got {shade!r}", E_MAP_OPTION
+            )
+        layers = read_layers(options.get("layers"), self.edition.folder) if kind == "map" else []
 
         names = ["event_date"]
         if kind == "map":
@@ -152,16 +178,15 @@ class Drawer:
             names.append(by)
         frame = table.frame(mask, list(dict.fromkeys(names)))
         dropped = 0
+        base, box = "", None
         if kind == "map":
-            frame, dropped = _locate(frame)
-            if frame.empty:
-                raise ChartError(
-                    "chart", f"none of the {count:,} events has coordinates to map", "E302"
-                )
+            frame, dropped, base, box = self._place(spec, table, mask, frame, count, extent, shade,
+                                                    layers, problems)  # fmt: skip
         start = first or frame["event_date"].min().date()
         meta = {
             "kind": kind, "by": by, "color": color, "size": size, "top": top, "extent": extent,
             "first": start, "last": last, "cutoff": self.cutoff, "style": STYLE_VERSION,
+            "base": base, "shade": shade, "layers": [(x.label, x.style, x.digest) for x in layers],
         }  # fmt: skip
         key = _digest(meta, frame)
         folder = self.edition.inputs / events.CACHE_DIR / "charts"
@@ -172,7 +197,8 @@ class Drawer:
             svg = plots.draw(
                 plots.ChartData(
                     kind=kind, frame=frame, first=start, last=last, cutoff=self.cutoff, by=by,
-                    color=color, size=size, top=top, extent=extent,
+                    color=color, size=size, top=top, extent=extent, base=base, shade=shade,
+                    layers=layers,
                 )
             )  # fmt: skip
             _store(folder, key, svg)
@@ -182,33 +208,86 @@ class Drawer:
             f"({described}); data cutoff {long_date(self.cutoff)}."
         )
         if dropped:
-            provenance += f" {dropped:,} events without coordinates are not on the map."
+            provenance += f" {dropped:,} events could not be placed and are not on the map."
         from weekly.events.alt import chart_alt
 
         alt = chart_alt(kind, frame, where, start, last, by, top, size, color)
         return Chart(Asset(name, svg, "image/svg+xml"), provenance, alt)
 
+    def _place(self, spec: FigureSpec, table: events.EventTable, mask: Any, frame: Any, count: int,
+               extent: list[float] | None, shade: str | None, layers: list[Layer],
+               problems: Problems) -> tuple[Any, int, str, Any]:  # fmt: skip
+        """Return the rows a map can place, how many it cannot, its base map and extent.
 
-def _locate(frame: Any) -> tuple[Any, int]:
-    """Fill missing coordinates from the bundled places; drop rows still without them."""
+        Rows left off are warned about at their line of the events table (W601, W602), and
+        layers that miss the extent at the figure's ``layers:`` line (W603).
+        """
+        # numpy-backed helpers: imported here so editions without maps do not pay for them.
+        from weekly.events import basemaps
+        from weekly.events.placing import MAX_REPORTED, facts, map_extent, place, source_lines
+
+        lines = source_lines(table, mask)
+        frame, located = _locate(frame)
+        if not shade:
+            frame, lines = frame[located].reset_index(drop=True), lines[located]
+        placement = place(frame, need_points=not shade)
+        for item in placement.left_out[:MAX_REPORTED]:
+            problems.warning(item.code, table.source, int(lines[item.row]),
+                             f"figure '{spec.id}' leaves this row off the map: {item.reason}")  # fmt: skip
+        if len(placement.left_out) > MAX_REPORTED:
+            more = placement.left_out[MAX_REPORTED]
+            problems.warning(more.code, table.source, int(lines[more.row]),
+                             f"figure '{spec.id}': {len(placement.left_out) - MAX_REPORTED} more "
+                             "rows like these left off the map")  # fmt: skip
+        frame = frame[placement.keep].reset_index(drop=True)
+        if frame.empty:
+            raise ChartError(
+                "chart", f"none of the {count:,} events can be placed on a map", "E302"
+            )
+        has_points = frame["latitude"].notna().all() and frame["longitude"].notna().all()
+        chosen = (
+            basemaps.choose(frame["longitude"], frame["latitude"], extent)
+            if has_points
+            else basemaps.base_map("theatres")
+        )
+        box = map_extent(frame, chosen, extent, shade)
+        for layer in layers:
+            if not layer.meets(box):
+                problems.warning(W_LAYER_OUTSIDE, self.edition.path, spec.lines.get("layers", spec.line),
+                                 f"figure '{spec.id}': layer '{layer.file}' lies outside the map's "
+                                 "extent")  # fmt: skip
+        where = chosen.locator(box).name or chosen.name
+        self.facts[spec.id] = facts(frame, box, chosen.name, where, [x.label for x in layers],
+                                    count - len(frame), shade)  # fmt: skip
+        return frame, count - len(frame), chosen.name, box
+
+
+def _locate(frame: Any) -> tuple[Any, Any]:
+    """Fill missing coordinates from the bundled towns; return the frame and which rows have
+    coordinates."""
     import pandas as pd
 
+    from weekly.events import basemaps
     from weekly.events.table import places
 
     frame = frame.copy()
     for name in ("latitude", "longitude"):
         if name not in frame:
             frame[name] = float("nan")
-    known = places()
+        else:  # a column with no value at all is read as nulls, not numbers
+            frame[name] = pd.to_numeric(frame[name].astype("object"), errors="coerce").astype(float)
+    known = {**basemaps.town_positions(), **places()}
     missing = frame["latitude"].isna() | frame["longitude"].isna()
     if missing.any():
-        names = frame.loc[missing, "location"].astype("string")
-        frame.loc[missing, "latitude"] = names.map(lambda n: known.get(n, (None, None))[0])
-        frame.loc[missing, "longitude"] = names.map(lambda n: known.get(n, (None, None))[1])
-        frame["latitude"] = pd.to_numeric(frame["latitude"])
-        frame["longitude"] = pd.to_numeric(frame["longitude"])
-    located = frame["latitude"].notna() & frame["longitude"].notna()
-    return frame[located].reset_index(drop=True), int((~located).sum())
+        names = frame.loc[missing, "location"].astype("string").tolist()
+        nowhere = (float("nan"), float("nan"))
+        for index, name in enumerate(("latitude", "longitude")):
+            values = [
+                known.get(n, nowhere)[index] if isinstance(n, str) else nowhere[0] for n in names
+            ]
+            frame.loc[missing, name] = pd.Series(values, index=frame.index[missing], dtype=float)
+    located = (frame["latitude"].notna() & frame["longitude"].notna()).to_numpy()
+    return frame, located
 
 
 def drawer(edition: Edition) -> ChartDrawer | None:

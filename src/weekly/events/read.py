@@ -74,7 +74,7 @@ class _Reading:
         self.problems.append(Problem(display_path(self.path), line, 0, "error", code, message))
 
 
-def _csv_lines(data: bytes) -> list[int]:
+def csv_lines(data: bytes) -> list[int]:
     """Return the line each data row of a CSV starts on (quoted newlines allowed)."""
     text = data.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -116,7 +116,7 @@ def _read_csv(reading: _Reading) -> pa.Table | None:
         text = data.decode("utf-8-sig")
         for number, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
             if len(row) != len(header):
-                line = _csv_lines(data)[number - 1] if number else 1
+                line = csv_lines(data)[number - 1] if number else 1
                 reading.error(
                     "E303", line, f"expected {len(header)} fields as in the header, got {len(row)}"
                 )
@@ -220,7 +220,7 @@ def _normalise(reading: _Reading, table: pa.Table) -> pa.Table | None:
         if reading.path.suffix.lower() != ".csv":
             return None
         if not lines_cache:
-            lines_cache.append(_csv_lines(reading.path.read_bytes()))
+            lines_cache.append(csv_lines(reading.path.read_bytes()))
         return lines_cache[0]
 
     columns = {name: table[name] for name in names}
