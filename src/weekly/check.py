@@ -376,6 +376,9 @@ def check_urls(update: Update, problems: Problems) -> None:
 
 def review(update: Update, problems: Problems) -> None:
     """Record the editor's findings about ``update`` in ``problems``."""
+    from weekly.resolve.leftovers import check_leftovers  # @words printed as written
+
+    check_leftovers(update, problems)
     check_citations(update, problems)
     check_language(update, problems)
     if not any(p.code in BODY_FAILED for p in problems):  # else every source looks uncited

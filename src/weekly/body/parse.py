@@ -18,10 +18,10 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from weekly.apstyle import slugify
+from weekly.body.cites import WORDISH, Cite, closing_bracket, read_bracket, read_key
 from weekly.body.template import FIGURE_MARK
 from weekly.errors import Problems
 
-CITATION = re.compile(r"\[(\s*-?@[^\s;\[\]]+(?:\s*;\s*-?@[^\s;\[\]]+)*\s*)\]")
 FIGURE = re.compile(re.escape(FIGURE_MARK).replace(r"\{\}", "(.*?)"))
 
 BlockKind = Literal["lead", "paragraph", "bullets", "figure", "heading", "other"]
@@ -29,7 +29,7 @@ BlockKind = Literal["lead", "paragraph", "bullets", "figure", "heading", "other"
 
 @dataclass
 class CitationPoint:
-    """One ``[@a; @b]`` in the text: one endnote."""
+    """One ``[@a; @b]`` (or ``@a says``) in the text: one endnote."""
 
     keys: list[str]
     line: int
@@ -38,6 +38,26 @@ class CitationPoint:
     number: int = 0
     #: The printed label, ``1`` or ``i``.
     label: str = ""
+    #: Each source cited, with its prefix, locator and suffix.
+    cites: list[Cite] = field(default_factory=list)
+    #: ``@a says``: the author's name is printed in the text before the note mark.
+    in_text: bool = False
+    #: For an in-text citation, the name printed (set when the notes are resolved).
+    name: str = ""
+    #: Pieces of ``[…]`` that named no source, and empty pieces (``[@a;]``).
+    stray: list[str] = field(default_factory=list)
+    empty: int = 0
+
+
+@dataclass
+class Handle:
+    """An ``@word`` in the text that names no source: printed as written."""
+
+    word: str
+    line: int
+    column: int
+    #: Inside a quotation (“…” or "…") in its paragraph.
+    quoted: bool
 
 
 @dataclass
@@ -112,6 +132,8 @@ class Body:
     citations: list[CitationPoint]
     #: Figure ids in order of placement, with the line of each.
     placements: list[tuple[str, int]]
+    #: ``@words`` naming no source, in reading order (headings included).
+    handles: list[Handle] = field(default_factory=list)
 
     def blocks(self) -> list[Block]:
         """Return every block in reading order."""
@@ -119,17 +141,56 @@ class Body:
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
-    if state.src[state.pos] != "[":
+    """``[see @a, p. 3; @b]``: one citation point."""
+    src, pos = state.src, state.pos
+    if src[pos] != "[" or "@" not in src[pos : pos + 4000]:
         return False
-    match = CITATION.match(state.src, state.pos)
-    if not match:
+    end = closing_bracket(src, pos)
+    if end < 0 or src[end + 1 : end + 2] == "(":
+        return False
+    bracket = read_bracket(src[pos + 1 : end])
+    if bracket is None:
         return False
     if not silent:
         token = state.push("citation", "", 0)
-        keys = [k.strip().lstrip("-")[1:] for k in match[1].split(";")]
-        token.meta = {"keys": keys, "offset": state.pos}
-        token.content = match[0]
-    state.pos = match.end()
+        token.meta = {"bracket": bracket, "offset": pos}
+        token.content = src[pos : end + 1]
+    state.pos = end + 1
+    return True
+
+
+def _quoted(text: str) -> bool:
+    """Return whether the end of ``text`` lies inside a quotation."""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
+def _at_rule(state: StateInline, silent: bool) -> bool:
+    """``@a says`` (an in-text citation of a source) or an ``@handle`` (anything else)."""
+    src, pos = state.src, state.pos
+    if src[pos] != "@" or (pos > 0 and WORDISH.match(src[pos - 1])):
+        return False
+    found = read_key(src, pos)
+    if found is None:
+        return False
+    key, end = found
+    keys = state.env.get("source_keys") if isinstance(state.env, dict) else None
+    if not keys or key not in keys:
+        if not silent:
+            token = state.push("handle", "", 0)
+            token.content = src[pos:end]
+            token.meta = {"offset": pos, "quoted": _quoted(src[:pos])}
+        state.pos = end
+        return True
+    locator = ""
+    after = re.match(r" ?\[([^\[\]@]*)\](?![(\[])", src[end:])
+    if after:
+        locator, end = after[1], end + after.end()
+    if not silent:
+        bracket = read_bracket(f"@{key}, {locator}" if locator else f"@{key}")
+        token = state.push("citation", "", 0)
+        token.meta = {"bracket": bracket, "offset": pos, "in_text": True}
+        token.content = src[pos:end]
+    state.pos = end
     return True
 
 
@@ -139,6 +200,7 @@ def markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     md.disable("image")
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("link", "at_sign", _at_rule)
     return md
 
 
@@ -146,7 +208,7 @@ def inline_text(children: list[Token]) -> str:
     """Return the plain text of inline tokens, citations left out."""
     out = []
     for child in children:
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "code_inline", "handle"):
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             out.append("\n")
@@ -178,26 +240,68 @@ def split_lead(children: list[Token]) -> tuple[list[Token], list[Token]] | None:
     return children[start + 1 :], []
 
 
+def _line_and_column(
+    token: Token, child: Token, first_line: int, source_lines: list[str]
+) -> tuple[int, int]:
+    offset = child.meta["offset"]
+    line = first_line + token.content.count("\n", 0, offset)
+    text = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
+    return line, max(text.find(child.content) + 1, 1)
+
+
 def _citations(token: Token, first_line: int, source_lines: list[str]) -> list[CitationPoint]:
     found = []
     for child in token.children or []:
         if child.type != "citation":
             continue
-        offset = child.meta["offset"]
-        line = first_line + token.content.count("\n", 0, offset)
-        text = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
-        column = text.find(child.content) + 1
-        point = CitationPoint(list(child.meta["keys"]), line, max(column, 1))
+        line, column = _line_and_column(token, child, first_line, source_lines)
+        bracket = child.meta["bracket"]
+        cites = bracket.cites
+        if child.meta.get("in_text"):
+            for cite in cites:
+                cite.in_text = True
+        point = CitationPoint(
+            [c.key for c in cites],
+            line,
+            column,
+            cites=list(cites),
+            in_text=bool(child.meta.get("in_text")),
+            stray=list(bracket.stray),
+            empty=bracket.empty,
+        )
         child.meta["point"] = point
         found.append(point)
     return found
 
 
+def handles_in(
+    tokens: list[Token], first_line: int, source_lines: list[str], mapped: bool = True
+) -> list[Handle]:
+    """Return the ``@words`` naming no source among inline ``tokens``.
+
+    ``first_line`` is the line of ``update.md`` where the text starts; a body token's map
+    counts from it (``mapped``), a front matter paragraph's does not.
+    """
+    found = []
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        start = first_line + (token.map[0] if mapped and token.map else 0)
+        for child in token.children or []:
+            if child.type == "handle":
+                line, column = _line_and_column(token, child, start, source_lines)
+                found.append(Handle(child.content, line, column, bool(child.meta["quoted"])))
+    return found
+
+
 def parse_inline(
-    text: str, line: int, source_lines: list[str] | None = None
+    text: str,
+    line: int,
+    source_lines: list[str] | None = None,
+    source_keys: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[Token], list[CitationPoint]]:
     """Parse a front matter paragraph (notice, takeaway) as inline Markdown."""
-    tokens = markdown().parseInline(text, {})
+    tokens = markdown().parseInline(text, {"source_keys": source_keys})
     cites = []
     for token in tokens:
         token.map = [0, 1]
@@ -206,10 +310,18 @@ def parse_inline(
 
 
 def parse_body(
-    text: str, path: Path, first_line: int, problems: Problems, source_lines: list[str]
+    text: str,
+    path: Path,
+    first_line: int,
+    problems: Problems,
+    source_lines: list[str],
+    source_keys: frozenset[str] | set[str] = frozenset(),
 ) -> Body:
-    """Parse the evaluated body text that starts at ``first_line`` of ``path``."""
-    tokens = markdown().parse(text, {})
+    """Parse the evaluated body text that starts at ``first_line`` of ``path``.
+
+    ``@key`` is an in-text citation when ``source_keys`` holds ``key``, else a handle.
+    """
+    tokens = markdown().parse(text, {"source_keys": source_keys})
     sections: list[Section] = [Section("", "", first_line)]
     citations: list[CitationPoint] = []
     placements: list[tuple[str, int]] = []
@@ -237,6 +349,15 @@ def parse_body(
         section = sections[-1]
 
         if start.type == "heading_open" and start.tag == "h2":
+            for point in _citations(chunk[1], line, source_lines):
+                problems.error(
+                    "E703",
+                    path,
+                    point.line,
+                    "a citation in a '## ' section heading would not be printed "
+                    "(headings become bookmarks); cite in the paragraph below",
+                    point.column,
+                )
             title = inline_text(chunk[1].children or [])
             slug = slugify(title) or f"section-{len(sections)}"
             while slug in used_ids:
@@ -297,4 +418,5 @@ def parse_body(
 
     if not sections[0].assessments and len(sections) > 1:
         sections.pop(0)
-    return Body(sections, citations, placements)
+    handles = handles_in(tokens, first_line, source_lines)
+    return Body(sections, citations, placements, handles)

@@ -85,23 +85,28 @@ def assemble(
     """
     edition = load_edition(inputs, name, problems)
     source_lines = edition.lines
+    keys = frozenset(edition.sources)
 
     notice_tokens, takeaway_tokens, takeaway_text = [], [], []
     front_points: list[CitationPoint] = []
     for index, notice in enumerate(edition.notices):
-        tokens, points = parse_inline(notice, edition.line("notices", index), source_lines)
+        tokens, points = parse_inline(
+            notice, edition.line("notices", index), source_lines, keys
+        )
         notice_tokens.append(tokens)
         front_points += points
     for region, text in edition.takeaways.items():
         key = ("key_takeaways", region) if region else ("key_takeaway",)
-        tokens, points = parse_inline(text, edition.line(*key), source_lines)
+        tokens, points = parse_inline(text, edition.line(*key), source_lines, keys)
         takeaway_tokens.append((region, tokens))
         takeaway_text.append(inline_text(tokens[0].children or []) if tokens else text)
         front_points += points
 
     names = dict(helpers(edition, problems)) if helpers else {}
     evaluated = render_body(edition.body, edition.path, edition.body_line, names, problems)
-    body = parse_body(evaluated or "", edition.path, edition.body_line, problems, source_lines)
+    body = parse_body(
+        evaluated or "", edition.path, edition.body_line, problems, source_lines, keys
+    )
     titles = {section.title for section in body.sections}
     for heading in edition.section_authors:
         if evaluated is not None and heading not in titles:

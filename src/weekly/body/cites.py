@@ -1,0 +1,196 @@
+"""Body stage: read Pandoc's citation syntax — ``[see @a, pp. 3–5; -@b]`` and ``@a says`` —
+into citations with their prefix, locator and suffix."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: A citation key after ``@``: starts with a letter, digit or ``_``; inner punctuation
+#: (``:.#$%&-+?<>~/``) only between word characters, as Pandoc reads it. ``@{…}`` braces any key.
+KEY = re.compile(r"\{([^{}\s]+)\}|([\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*)")
+#: Characters that, just before ``@``, make it part of a word: an email address or a url.
+WORDISH = re.compile(r"[\w.\-+/%:=&?~@]")
+
+#: Locator terms (Pandoc's English list), each spelling -> (term, singular, plural).
+_TERMS = {
+    "book": ("bk.", "bks."), "chapter": ("chap.", "chaps."), "column": ("col.", "cols."),
+    "figure": ("fig.", "figs."), "folio": ("fol.", "fols."), "number": ("no.", "nos."),
+    "line": ("l.", "ll."), "note": ("n.", "nn."), "opus": ("op.", "opp."),
+    "page": ("p.", "pp."), "paragraph": ("para.", "paras."), "part": ("pt.", "pts."),
+    "section": ("sec.", "secs."), "sub verbo": ("s.v.", "s.vv."), "verse": ("v.", "vv."),
+    "volume": ("vol.", "vols."), "table": ("tab.", "tabs."), "appendix": ("app.", "apps."),
+}  # fmt: skip
+LABELS: dict[str, str] = {}
+for _term, (_one, _many) in _TERMS.items():
+    for _spelling in (_term, _term + "s", _one, _many):
+        LABELS[_spelling] = _term
+LABELS.update({"¶": "paragraph", "¶¶": "paragraph", "§": "section", "§§": "section",
+               "chapters": "chapter", "pg.": "page", "pgs.": "page"})  # fmt: skip
+_LABEL = re.compile(
+    "(" + "|".join(re.escape(s) for s in sorted(LABELS, key=len, reverse=True)) + r")(?=[\s\d])\s*",
+    re.IGNORECASE,
+)
+_VALUE = r"(?:\d+[a-z]?|[ivxlcdm]+|[IVXLCDM]+)"
+_NUMBERS = re.compile(
+    rf"{_VALUE}(?:\s*[-–—]+\s*{_VALUE})?(?:\s*(?:,|&|and)\s*\d+[a-z]?(?:\s*[-–—]+\s*\d+[a-z]?)?)*"
+    r"(?![\w])"
+)
+_BARE = re.compile(r"\d")
+#: The longest ``[…]`` read as a citation; past it a ``[`` is plain text.
+MAX_BRACKET = 4000
+
+
+@dataclass
+class Cite:
+    """One source cited: its key and what the writer put around it."""
+
+    key: str
+    prefix: str = ""
+    #: The locator's term (``page``, ``chapter`` …) and its value (``50–52``), or "".
+    label: str = ""
+    locator: str = ""
+    suffix: str = ""
+    #: ``-@key``: leave the author out of the note.
+    suppress_author: bool = False
+    #: ``@key says``: the author's name is printed in the text.
+    in_text: bool = False
+
+    def locator_text(self) -> str:
+        """Return the locator as a note prints it: ``p. 3``, ``pp. 50–52``, ``chap. 2``."""
+        if not self.locator:
+            return ""
+        one, many = _TERMS.get(self.label or "page", ("", ""))
+        plural = bool(re.search(r"[-–—,&]|\band\b", self.locator))
+        return f"{many if plural else one} {self.locator}".strip()
+
+
+@dataclass
+class Bracket:
+    """What ``[…]`` held: its citations and the pieces that named no source."""
+
+    cites: list[Cite]
+    #: Text between semicolons with no ``@key`` (``[see @a; and more]``).
+    stray: list[str]
+    #: Number of empty pieces (``[@a;]``, ``[@a;; @b]``).
+    empty: int
+
+
+def read_key(text: str, at: int) -> tuple[str, int] | None:
+    """Return the key after the ``@`` at ``text[at]`` and where it ends, or None."""
+    match = KEY.match(text, at + 1)
+    if not match:
+        return None
+    return match[1] or match[2], match.end()
+
+
+def _dashes(value: str) -> str:
+    return re.sub(r"\s*(?:-{1,3}|–|—)\s*", "–", value)
+
+
+def split_locator(rest: str) -> tuple[str, str, str]:
+    """Return (term, locator, suffix) read from what follows a key.
+
+    ``, p. 3, emphasis added`` -> ("page", "3", "emphasis added"); a bare ``, 50-52`` is a
+    page range; ``, {iv, (a)}`` braces a locator Pandoc would not recognize.
+    """
+    text = rest.strip()
+    if not text.startswith(","):
+        return "", "", text
+    body = text[1:].lstrip()
+    term = ""
+    label = _LABEL.match(body)
+    if label:
+        term, body = LABELS[label[1].lower()], body[label.end() :]
+    if body.startswith("{") and "}" in body:
+        end = body.index("}")
+        return term or "page", body[1:end].strip(), _suffix(body[end + 1 :])
+    numbers = _NUMBERS.match(body)
+    if numbers and (term or _BARE.match(body)):
+        return term or "page", _dashes(numbers[0].strip()), _suffix(body[numbers.end() :])
+    return "", "", text[1:].strip()
+
+
+def _suffix(text: str) -> str:
+    return text.strip().lstrip(",").strip()
+
+
+def read_cite(piece: str) -> Cite | None:
+    """Return the citation in one ``;``-separated piece: ``see -@key, p. 3, suffix``."""
+    for match in re.finditer(r"-?@", piece):
+        at = match.end() - 1
+        if at > 0 and WORDISH.match(piece[at - 1]) and piece[at - 1] != "-":
+            continue
+        if match[0] == "@" and at > 0 and piece[at - 1] == "-":
+            continue
+        found = read_key(piece, at)
+        if found is None:
+            continue
+        key, end = found
+        label, locator, suffix = split_locator(piece[end:])
+        return Cite(
+            key,
+            prefix=" ".join(piece[: match.start()].split()),
+            label=label,
+            locator=locator,
+            suffix=" ".join(suffix.split()),
+            suppress_author=match[0] == "-@",
+        )
+    return None
+
+
+def read_bracket(content: str) -> Bracket | None:
+    """Return the citations inside ``[…]``, or None when it cites nothing."""
+    cites: list[Cite] = []
+    stray: list[str] = []
+    empty = 0
+    for piece in _split(content):
+        if not piece.strip():
+            empty += 1
+            continue
+        cite = read_cite(piece)
+        if cite is None:
+            stray.append(" ".join(piece.split()))
+        else:
+            cites.append(cite)
+    return Bracket(cites, stray, empty) if cites else None
+
+
+def _split(content: str) -> list[str]:
+    """Split at semicolons outside braces."""
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(content):
+        depth += 1 if char == "{" else -1 if char == "}" and depth else 0
+        if char == ";" and depth == 0:
+            pieces.append(content[start:index])
+            start = index + 1
+    pieces.append(content[start:])
+    return pieces
+
+
+def closing_bracket(text: str, start: int) -> int:
+    """Return the index of the ``]`` closing the ``[`` at ``start`` (-1 if none).
+
+    Brackets may nest (a prefix may hold ``[sic]``); braces shield a locator.
+    """
+    depth, braces, index = 0, 0, start
+    end = min(len(text), start + MAX_BRACKET)
+    while index < end:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "{":
+            braces += 1
+        elif char == "}" and braces:
+            braces -= 1
+        elif braces:
+            pass
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
