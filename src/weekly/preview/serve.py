@@ -123,12 +123,15 @@ class YamlMemo:
 @contextmanager
 def warm_yaml() -> Iterator[YamlMemo]:
     """Route every ``load_yaml`` of the loaders through one :class:`YamlMemo`."""
-    from weekly.inputs import edition, series, sources, yamlfile
+    from weekly.inputs import edition, series, yamlfile
+    from weekly.inputs.bibliography import yamlsource
 
     memo = YamlMemo()
     original = yamlfile.load_yaml
     wrapped = memo.wrap(original)
-    modules = [m for m in (edition, series, sources) if getattr(m, "load_yaml", None) is original]
+    modules = [
+        m for m in (edition, series, yamlsource) if getattr(m, "load_yaml", None) is original
+    ]
     for module in modules:
         module.load_yaml = wrapped  # type: ignore[attr-defined]
     try:

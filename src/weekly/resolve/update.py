@@ -90,9 +90,7 @@ def assemble(
     notice_tokens, takeaway_tokens, takeaway_text = [], [], []
     front_points: list[CitationPoint] = []
     for index, notice in enumerate(edition.notices):
-        tokens, points = parse_inline(
-            notice, edition.line("notices", index), source_lines, keys
-        )
+        tokens, points = parse_inline(notice, edition.line("notices", index), source_lines, keys)
         notice_tokens.append(tokens)
         front_points += points
     for region, text in edition.takeaways.items():

@@ -104,7 +104,7 @@ def shared_hash(inputs: Path) -> str:
 
     digest = hashlib.sha256(f"weekly {__version__}".encode())
     digest.update(resources.files("weekly.inputs").joinpath("series.yaml").read_bytes())
-    names = ["series.yaml", "sources.yaml", "sources.json"]
+    names = ["series.yaml", "sources.yaml", "sources.json", "sources.bib", "sources.ris"]
     for name in names:
         path = inputs / name
         if path.is_file():

@@ -10,7 +10,7 @@ from typing import Any
 from weekly.errors import Problem, Problems, WeeklyError, display_path
 from weekly.inputs.bibliography.csl import BadField
 from weekly.inputs.bibliography.dates import SourceDate, make_point, parse_date_text
-from weekly.inputs.bibliography.entry import REQUIRED, Name, Source
+from weekly.inputs.bibliography.entry import Name, Source
 
 #: BibTeX entry types and the house kind each prints as; others print as articles.
 KIND_OF_TYPE = {
@@ -91,7 +91,9 @@ def _date(fields: dict[str, str], decoder: Any) -> SourceDate | None:
     return SourceDate(make_point(int(year), month, day))
 
 
-def _entry(entry: Any, path: Path, edition_only: bool, problems: Problems, decoder: Any) -> Source | None:
+def _entry(
+    entry: Any, path: Path, edition_only: bool, problems: Problems, decoder: Any
+) -> Source | None:
     key = str(entry.key)
     line = (entry.start_line or 0) + 1
     fields = {str(f.key).lower(): str(f.value) for f in entry.fields}
@@ -148,8 +150,7 @@ def _entry(entry: Any, path: Path, edition_only: bool, problems: Problems, decod
         edition_only=edition_only,
         fields=dict(fields),
     )
-    missing = [name for name in REQUIRED[kind] if not getattr(source, name)]
-    if missing:
+    if source.missing():
         problems.error("E010", path, line, f"source '{key}' needs a title, url, doi or note")
         return None
     return source
@@ -181,7 +182,8 @@ def read_bibtex(path: Path, text: str, edition_only: bool, problems: Problems) -
     level, log.level = log.level, logging.CRITICAL + 1  # its failures come back as blocks
     try:
         library = bibtexparser.parse_string(
-            text, append_middleware=[middlewares.MonthIntMiddleware(allow_inplace_modification=True)]
+            text,
+            append_middleware=[middlewares.MonthIntMiddleware(allow_inplace_modification=True)],
         )
     except RecursionError:
         raise WeeklyError.at(path, 1, "malformed BibTeX: nested too deeply", "E701") from None
@@ -199,4 +201,3 @@ def read_bibtex(path: Path, text: str, edition_only: bool, problems: Problems) -
         if source is not None:
             found.append(source)
     return found
-

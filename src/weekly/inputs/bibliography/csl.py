@@ -10,7 +10,7 @@ from typing import Any
 
 from weekly.errors import Problems, WeeklyError
 from weekly.inputs.bibliography.dates import SourceDate, make_point, parse_date_text
-from weekly.inputs.bibliography.entry import REQUIRED, Name, Source
+from weekly.inputs.bibliography.entry import Name, Source
 
 #: CSL item types and the house kind each prints as; other types print as articles.
 KIND_OF_TYPE = {
@@ -183,9 +183,10 @@ def csl_source(
         edition_only=edition_only,
         fields=dict(item),
     )
-    missing = [name for name in REQUIRED[kind] if not getattr(source, name)]
-    if missing:
-        problems.error("E010", path, line, f"source '{key}': missing required field '{missing[0]}'")
+    if source.missing():
+        problems.error(
+            "E010", path, line, f"source '{key}': missing required field '{source.missing()}'"
+        )
         return None
     return source
 
@@ -212,9 +213,7 @@ def read_csl_items(
     return found
 
 
-def read_csl_json(
-    path: Path, text: str, edition_only: bool, problems: Problems
-) -> list[Source]:
+def read_csl_json(path: Path, text: str, edition_only: bool, problems: Problems) -> list[Source]:
     """Read a CSL-JSON file (``sources.json``)."""
     try:
         items = json.loads(text)

@@ -44,7 +44,9 @@ class When:
             )
         if self.season is not None:
             start = SEASON_START[self.season]
-            year, month = (self.year + 1, start + 2 - 12) if start + 2 > 12 else (self.year, start + 2)
+            year, month = (
+                (self.year + 1, start + 2 - 12) if start + 2 > 12 else (self.year, start + 2)
+            )
             return dt.date(year, month, calendar.monthrange(year, month)[1])
         return dt.date(self.year, 12, 31)
 
@@ -68,9 +70,7 @@ class SourceDate:
     @property
     def exact(self) -> bool:
         """Return whether the date is one known day."""
-        return (
-            self.start is not None and self.end is None and self.start.day is not None
-        )
+        return self.start is not None and self.end is None and self.start.day is not None
 
     def first_day(self) -> dt.date | None:
         """Return the earliest day the date can mean (None for words alone)."""
@@ -117,14 +117,16 @@ def _print_range(start: When, end: When) -> str:
     return f"{_print_point(start, False)}–{_print_point(end, False)}, {start.year}"
 
 
-def make_point(year: int, month: int | None = None, day: int | None = None) -> When:
-    """Return a checked :class:`When`; CSL months 13–16 are seasons.
+def make_point(
+    year: int, month: int | None = None, day: int | None = None, seasons: bool = True
+) -> When:
+    """Return a checked :class:`When`; CSL months 13–16 are seasons (when ``seasons``).
 
     Raises ValueError for a month or day that no calendar has.
     """
     if not 1 <= year <= 9999:
         raise ValueError(f"year {year} is out of range")
-    if month is not None and 13 <= month <= 16:
+    if seasons and month is not None and 13 <= month <= 16 and day is None:
         return When(year, season=month - 12)
     if month is not None and not 1 <= month <= 12:
         raise ValueError(f"month {month} is out of range")
@@ -148,7 +150,7 @@ def parse_point(text: str) -> When:
     if not match:
         raise ValueError(f"'{text}' is not a date")
     parts = [int(p) if p else None for p in match.groups()]
-    return make_point(parts[0] or 0, parts[1], parts[2])
+    return make_point(parts[0] or 0, parts[1], parts[2], seasons=False)
 
 
 def parse_date_text(text: str) -> SourceDate:

@@ -110,6 +110,13 @@ class Source:
         object.__setattr__(self, "authors", authors)
         object.__setattr__(self, "doi", clean_doi(self.doi))
 
+    def missing(self) -> str:
+        """Return the first field its kind needs that the entry lacks (a DOI does for a url)."""
+        for name in REQUIRED[self.kind]:
+            if not getattr(self, name) and not (name == "url" and self.doi):
+                return name
+        return ""
+
     @property
     def doi_url(self) -> str:
         """Return ``https://doi.org/…`` for a source with a DOI, else ``""``."""

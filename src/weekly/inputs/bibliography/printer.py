@@ -150,7 +150,8 @@ def _report(source: Source, who: str) -> list[Part]:
     for value in (source.container, _number(source.number) if source.number else ""):
         if value:
             parts.append(_plain(value))
-    publisher = ", ".join(p for p in (source.publisher, source.place) if p)
+    by = source.publisher if source.publisher != who else ""  # the author published it
+    publisher = ", ".join(p for p in (by, source.place) if p)
     for value in (publisher, _dated(source), source.pages):
         if value:
             parts.append(_plain(value))
@@ -225,8 +226,6 @@ def print_parts(source: Source, parts: list[Part], first: bool, last: bool) -> P
     return _join(parts, ".")
 
 
-def print_source(
-    source: Source, first: bool, last: bool, suppress_author: bool = False
-) -> Printed:
+def print_source(source: Source, first: bool, last: bool, suppress_author: bool = False) -> Printed:
     """Print ``source`` as it appears in a note (full form when ``first``)."""
     return print_parts(source, source_parts(source, first, suppress_author), first, last)

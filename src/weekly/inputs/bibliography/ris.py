@@ -14,7 +14,7 @@ from typing import Any
 
 from weekly.errors import Problem, Problems, WeeklyError, display_path
 from weekly.inputs.bibliography.dates import SourceDate, make_point
-from weekly.inputs.bibliography.entry import REQUIRED, Name, Source
+from weekly.inputs.bibliography.entry import Name, Source
 
 TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 #: RIS reference types and the house kind each prints as; others print as articles.
@@ -156,8 +156,7 @@ def read_ris(path: Path, text: str, edition_only: bool, problems: Problems) -> l
         except ValueError as exc:
             problems.error("E010", path, line, f"source '{key}': {exc}")
             continue
-        missing = [name for name in REQUIRED[source.kind] if not getattr(source, name)]
-        if missing:
+        if source.missing():
             problems.error("E010", path, line, f"source '{key}' needs a title, UR, DO or N1 tag")
             continue
         found.append(source)

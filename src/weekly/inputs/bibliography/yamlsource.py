@@ -70,7 +70,9 @@ def house_entry(
         return None
     for name in raw:
         if name not in KNOWN_FIELDS:
-            problems.error("E010", path, where(str(name)), f"source '{key}': unknown field '{name}'")
+            problems.error(
+                "E010", path, where(str(name)), f"source '{key}': unknown field '{name}'"
+            )
     values = {k: v for k, v in raw.items() if k in KNOWN_FIELDS}
     kind = values.get("kind") or _infer_kind(values)
     if kind is None:
