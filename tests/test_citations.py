@@ -288,6 +288,10 @@ def test_held_out_edition_renders_every_note_with_its_locator(held_out: Path, we
     ]
     assert '<a href="https://doi.org/10.1000/xyz">' in html
     assert 'International Crisis Group<a class="ref" id="ref-1" href="#note-1"' in html
+    assert (
+        '<meta name="description" content="International Crisis Group expects more attacks'
+        in html
+    )
     text = visible(html)
     assert "International Crisis Group [1] expects more attacks" in text
     assert "Thurston and Lebovich [4] argue it recruits locally. [5]" in text

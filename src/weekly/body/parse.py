@@ -205,11 +205,13 @@ def markdown() -> MarkdownIt:
 
 
 def inline_text(children: list[Token]) -> str:
-    """Return the plain text of inline tokens, citations left out."""
+    """Return the plain text of inline tokens: note marks left out, in-text names kept."""
     out = []
     for child in children:
         if child.type in ("text", "code_inline", "handle"):
             out.append(child.content)
+        elif child.type == "citation" and child.meta.get("in_text") and "point" in child.meta:
+            out.append(child.meta["point"].name)
         elif child.type in ("softbreak", "hardbreak"):
             out.append("\n")
     return "".join(out)

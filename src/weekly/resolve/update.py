@@ -87,7 +87,7 @@ def assemble(
     source_lines = edition.lines
     keys = frozenset(edition.sources)
 
-    notice_tokens, takeaway_tokens, takeaway_text = [], [], []
+    notice_tokens, takeaway_tokens = [], []
     front_points: list[CitationPoint] = []
     for index, notice in enumerate(edition.notices):
         tokens, points = parse_inline(notice, edition.line("notices", index), source_lines, keys)
@@ -97,7 +97,6 @@ def assemble(
         key = ("key_takeaways", region) if region else ("key_takeaway",)
         tokens, points = parse_inline(text, edition.line(*key), source_lines, keys)
         takeaway_tokens.append((region, tokens))
-        takeaway_text.append(inline_text(tokens[0].children or []) if tokens else text)
         front_points += points
 
     names = dict(helpers(edition, problems)) if helpers else {}
@@ -123,6 +122,11 @@ def assemble(
         edition.path,
         problems,
     )
+    # After the notes: an in-text citation's name is known only once its source is.
+    takeaway_text = [
+        inline_text(tokens[0].children or []) if tokens else text
+        for (_, tokens), text in zip(takeaway_tokens, edition.takeaways.values(), strict=True)
+    ]
     drawer = charts(edition) if charts else None
     figures = place_figures(edition, body.placements, problems, drawer)
     series_templates = edition.inputs.parent / "reports" / "templates" / edition.series.key
