@@ -162,6 +162,22 @@ def test_prefix_locator_and_suffix_print_the_same_way_for_every_kind(
     assert printed(src, content) == expected
 
 
+def test_suppressing_the_author_keeps_the_outlet_of_an_authored_article() -> None:
+    authored = source(
+        kind="article", authors=("Tiemoko Diallo",), publisher="Reuters", title="Kidal falls"
+    )
+    assert printed(authored, "-@s") == "Reuters, “Kidal falls.”"
+    assert printed(authored, "@s") == "Tiemoko Diallo, Reuters, “Kidal falls.”"
+
+
+def test_citation_in_a_lower_heading_prints_its_mark(held_out: Path, weekly) -> None:
+    edit(held_out, "**JNIM is attacking", "### Mopti[@sigact]\n\n**JNIM is attacking")
+    result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=held_out)
+    assert result.returncode == 0, result.stderr
+    html = (held_out / "output/2023-12-13" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert re.search(r"<h3>Mopti<a class=\"ref\" id=\"ref-2\" href=\"#note-2\"", html)
+
+
 def test_short_form_takes_the_locator_after_its_title() -> None:
     assert printed(SUBSCRIPTION, "@s, p. 5", first=False) == (
         "SITE Intelligence Group, “JNIM Bombs FAMa Vehicles,” p. 5"
@@ -289,8 +305,7 @@ def test_held_out_edition_renders_every_note_with_its_locator(held_out: Path, we
     assert '<a href="https://doi.org/10.1000/xyz">' in html
     assert 'International Crisis Group<a class="ref" id="ref-1" href="#note-1"' in html
     assert (
-        '<meta name="description" content="International Crisis Group expects more attacks'
-        in html
+        '<meta name="description" content="International Crisis Group expects more attacks' in html
     )
     text = visible(html)
     assert "International Crisis Group [1] expects more attacks" in text

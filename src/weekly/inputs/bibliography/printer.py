@@ -200,7 +200,10 @@ def source_parts(source: Source, first: bool, suppress_author: bool = False) -> 
     elif source.kind == "book":
         parts = _book(source, who)
     else:  # article: [authors,] [publisher,] “title,” date, url
-        outlet = "" if suppress_author and not who else (source.container or source.publisher)
+        # The outlet stands in for missing authors, so -@key drops it then.
+        outlet = (
+            "" if suppress_author and not _who(source) else (source.container or source.publisher)
+        )
         parts = [_plain(n) for n in (who, outlet) if n]
         parts.append(_title(source.title))
         dated = _dated(source)
