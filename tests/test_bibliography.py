@@ -268,6 +268,19 @@ def test_huge_bibliography_is_refused_unread(tmp_path: Path) -> None:
     ]
 
 
+def test_bibliography_linking_outside_the_inputs_is_refused(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    secret = tmp_path / "secret.bib"
+    secret.write_text("@misc{s, title = {Secret}}\n", encoding="utf-8")
+    (inputs / "sources.bib").symlink_to(secret)
+    with pytest.raises(WeeklyError) as caught:
+        load_sources([(inputs, False)], Problems())
+    assert [str(p) for p in caught.value.problems] == [
+        f"{inputs}/sources.bib: bibliography file links outside the inputs"
+    ]
+
+
 # --- BibTeX ---------------------------------------------------------------------------
 
 BIB = r"""% exported by Better BibTeX
@@ -338,9 +351,15 @@ def test_bibtex_entries_print_in_house_style(tmp_path: Path) -> None:
 def test_malformed_bibtex_names_its_line(tmp_path: Path) -> None:
     text = "@article{ok, title = {Fine}, year = 2023}\n\n@misc{broken,\n  title = {unclosed\n"
     text += "@article{next, title = {Next}}\n"
-    problems = refused(tmp_path, {"sources.bib": text})
-    assert len(problems) == 1
-    assert problems[0].startswith(f"{tmp_path}/sources.bib:3: malformed BibTeX: ")
+    assert refused(tmp_path, {"sources.bib": text}) == [
+        f"{tmp_path}/sources.bib:3: malformed BibTeX: Unexpected block start: '@article'. "
+        "Was still looking for field-value closing '}'"
+    ]
+    text = "@misc{a title = {One}}\n@misc{b, title = {Two}, title = {Again}}\n"
+    assert refused(tmp_path, {"sources.bib": text}) == [
+        f"{tmp_path}/sources.bib:1: malformed BibTeX: Expected comma after entry key, but found =",
+        f"{tmp_path}/sources.bib:2: malformed BibTeX: field title given twice in one entry",
+    ]
 
 
 def test_bibtex_key_twice_in_one_file_names_both_lines(tmp_path: Path) -> None:

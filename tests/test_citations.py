@@ -422,9 +422,18 @@ def test_cutoff_rule_for_every_format_and_partial_dates(
 
 
 def test_malformed_bib_stops_render_with_its_line(held_out: Path, weekly) -> None:
+    good = weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=held_out)
+    assert good.returncode == 0, good.stderr
+    page = held_out / "output/2023-12-13" / f"{SLUG}.html"
+    before = page.read_bytes()
     edit(held_out, "  volume = 12,", "  volume = {12,", "inputs/sources.bib")
-    result = weekly("render", "--cutoff", "2023-12-13", cwd=held_out)
+    result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=held_out)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[0].startswith("inputs/sources.bib:1: malformed BibTeX: ")
-    assert not (held_out / "output").exists()
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("inputs/sources.bib:1: malformed BibTeX: ")
+    assert lines[-1] == "weekly: 1 error; nothing written"
+    assert page.read_bytes() == before
+    checked = weekly("check", "--cutoff", "2023-12-13", cwd=held_out)
+    assert checked.returncode == 2
+    assert checked.stdout.startswith("inputs/sources.bib:1: error: malformed BibTeX: ")

@@ -169,7 +169,9 @@ def _failure(block: Any, path: Path, first: dict[str, int]) -> Problem:
         names = ", ".join(sorted(block.duplicate_keys))
         message = f"malformed BibTeX: field {names} given twice in one entry"
         return Problem(where, line, 0, "error", "E701", message)
-    detail = " ".join(str(block.error).split()).replace("`", "'")
+    error = block.error
+    reason = getattr(error, "abort_reason", None) or getattr(error, "message", None) or error
+    detail = " ".join(str(reason).split()).replace("`", "'") or type(error).__name__
     return Problem(where, line, 0, "error", "E701", f"malformed BibTeX: {detail}")
 
 

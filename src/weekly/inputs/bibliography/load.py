@@ -39,8 +39,15 @@ def bibliography_files(folder: Path) -> list[Path]:
     return [folder / name for name in NAMES if (folder / name).is_file()]
 
 
-def read_file(path: Path, edition_only: bool, problems: Problems) -> list[Source]:
-    """Read one bibliography file; a file that cannot be read at all raises."""
+def read_file(
+    path: Path, edition_only: bool, problems: Problems, root: Path | None = None
+) -> list[Source]:
+    """Read one bibliography file; a file that cannot be read at all raises.
+
+    A file that is a link to somewhere outside ``root`` (the inputs) is refused unread.
+    """
+    if root is not None and not path.resolve().is_relative_to(root.resolve()):
+        raise WeeklyError.at(path, None, "bibliography file links outside the inputs", "E701")
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise WeeklyError.at(
@@ -61,11 +68,12 @@ def load_sources(folders: list[tuple[Path, bool]], problems: Problems) -> dict[s
     at its second definition, naming the first.
     """
     merged: dict[str, Source] = {}
+    root = folders[0][0] if folders else None
     for folder, edition_only in folders:
         for path in bibliography_files(folder):
             # A bibliography that cannot be read at all stops here: checking citations
             # against half of it would only bury the real error under unknown sources.
-            for source in read_file(path, edition_only, problems):
+            for source in read_file(path, edition_only, problems, root):
                 earlier = merged.get(source.id)
                 if earlier is not None:
                     problems.error(
