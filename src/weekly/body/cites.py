@@ -1,10 +1,12 @@
 """Body stage: read Pandoc's citation syntax — ``[see @a, pp. 3–5; -@b]`` and ``@a says`` —
-into citations with their prefix, locator and suffix."""
+into citations with their prefix, locator and suffix (the Markdown parser's inline rules)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from markdown_it.rules_inline import StateInline
 
 #: A citation key after ``@``: starts with a letter, digit or ``_``; inner punctuation
 #: (``:.#$%&-+?<>~/``) only between word characters, as Pandoc reads it. ``@{…}`` braces any key.
@@ -194,3 +196,57 @@ def closing_bracket(text: str, start: int) -> int:
                 return index
         index += 1
     return -1
+
+
+def citation_rule(state: StateInline, silent: bool) -> bool:
+    """``[see @a, p. 3; @b]``: one citation point."""
+    src, pos = state.src, state.pos
+    if src[pos] != "[" or "@" not in src[pos : pos + 4000]:
+        return False
+    end = closing_bracket(src, pos)
+    if end < 0 or src[end + 1 : end + 2] == "(":
+        return False
+    bracket = read_bracket(src[pos + 1 : end])
+    if bracket is None:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"bracket": bracket, "offset": pos}
+        token.content = src[pos : end + 1]
+    state.pos = end + 1
+    return True
+
+
+def _quoted(text: str) -> bool:
+    """Return whether the end of ``text`` lies inside a quotation."""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
+def at_rule(state: StateInline, silent: bool) -> bool:
+    """``@a says`` (an in-text citation of a source) or an ``@handle`` (anything else)."""
+    src, pos = state.src, state.pos
+    if src[pos] != "@" or (pos > 0 and WORDISH.match(src[pos - 1])):
+        return False
+    found = read_key(src, pos)
+    if found is None:
+        return False
+    key, end = found
+    keys = state.env.get("source_keys") if isinstance(state.env, dict) else None
+    if not keys or key not in keys:
+        if not silent:
+            token = state.push("handle", "", 0)
+            token.content = src[pos:end]
+            token.meta = {"offset": pos, "quoted": _quoted(src[:pos])}
+        state.pos = end
+        return True
+    locator = ""
+    after = re.match(r" ?\[([^\[\]@]*)\](?![(\[])", src[end:])
+    if after:
+        locator, end = after[1], end + after.end()
+    if not silent:
+        bracket = read_bracket(f"@{key}, {locator}" if locator else f"@{key}")
+        token = state.push("citation", "", 0)
+        token.meta = {"bracket": bracket, "offset": pos, "in_text": True}
+        token.content = src[pos:end]
+    state.pos = end
+    return True

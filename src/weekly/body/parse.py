@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Literal
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from weekly.apstyle import slugify
-from weekly.body.cites import WORDISH, Cite, closing_bracket, read_bracket, read_key
+from weekly.body.cites import Cite, at_rule, citation_rule
 from weekly.body.template import FIGURE_MARK
 from weekly.errors import Problems
 
@@ -140,67 +139,13 @@ class Body:
         return [b for s in self.sections for a in s.assessments for b in a.all_blocks]
 
 
-def _citation_rule(state: StateInline, silent: bool) -> bool:
-    """``[see @a, p. 3; @b]``: one citation point."""
-    src, pos = state.src, state.pos
-    if src[pos] != "[" or "@" not in src[pos : pos + 4000]:
-        return False
-    end = closing_bracket(src, pos)
-    if end < 0 or src[end + 1 : end + 2] == "(":
-        return False
-    bracket = read_bracket(src[pos + 1 : end])
-    if bracket is None:
-        return False
-    if not silent:
-        token = state.push("citation", "", 0)
-        token.meta = {"bracket": bracket, "offset": pos}
-        token.content = src[pos : end + 1]
-    state.pos = end + 1
-    return True
-
-
-def _quoted(text: str) -> bool:
-    """Return whether the end of ``text`` lies inside a quotation."""
-    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
-
-
-def _at_rule(state: StateInline, silent: bool) -> bool:
-    """``@a says`` (an in-text citation of a source) or an ``@handle`` (anything else)."""
-    src, pos = state.src, state.pos
-    if src[pos] != "@" or (pos > 0 and WORDISH.match(src[pos - 1])):
-        return False
-    found = read_key(src, pos)
-    if found is None:
-        return False
-    key, end = found
-    keys = state.env.get("source_keys") if isinstance(state.env, dict) else None
-    if not keys or key not in keys:
-        if not silent:
-            token = state.push("handle", "", 0)
-            token.content = src[pos:end]
-            token.meta = {"offset": pos, "quoted": _quoted(src[:pos])}
-        state.pos = end
-        return True
-    locator = ""
-    after = re.match(r" ?\[([^\[\]@]*)\](?![(\[])", src[end:])
-    if after:
-        locator, end = after[1], end + after.end()
-    if not silent:
-        bracket = read_bracket(f"@{key}, {locator}" if locator else f"@{key}")
-        token = state.push("citation", "", 0)
-        token.meta = {"bracket": bracket, "offset": pos, "in_text": True}
-        token.content = src[pos:end]
-    state.pos = end
-    return True
-
-
 @cache
 def markdown() -> MarkdownIt:
     """Return the Markdown parser: CommonMark and tables, raw HTML off, citations on."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     md.disable("image")
-    md.inline.ruler.before("link", "citation", _citation_rule)
-    md.inline.ruler.before("link", "at_sign", _at_rule)
+    md.inline.ruler.before("link", "citation", citation_rule)
+    md.inline.ruler.before("link", "at_sign", at_rule)
     return md
 
 
