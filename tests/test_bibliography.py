@@ -230,6 +230,7 @@ def test_csl_yaml_under_references_is_read_with_lines(tmp_path: Path) -> None:
         ({"issued": {"date-parts": [[2023, 17]]}}, "issued: month 17 is out of range"),
         ({"issued": {"date-parts": [[2023, 2, 30]]}}, "issued: day is out of range"),
         ({"issued": {"date-parts": "2023"}}, "issued: date-parts must be a list"),
+        ({"issued": {"date-parts": [[2023, "x"]]}}, "issued: date part 'x' is not a number"),
         ({"title": ["a", "b"]}, "title must be text, got list"),
         ({"volume": {"x": 1}}, "volume must be text, got dict"),
     ],
@@ -367,6 +368,14 @@ def test_bibtex_key_twice_in_one_file_names_both_lines(tmp_path: Path) -> None:
     assert refused(tmp_path, {"sources.bib": text}) == [
         f"{tmp_path}/sources.bib:3: source 'a' is already defined at {tmp_path}/sources.bib:1"
     ]
+
+
+def test_bibtex_field_nested_too_deeply_is_a_finding(tmp_path: Path) -> None:
+    deep = "{" * 100_000 + "x" + "}" * 100_000
+    text = f"@misc{{ok, title = {{Fine}}}}\n@misc{{deep,\n  title = {{{deep}}},\n}}\n"
+    sources, problems = load(tmp_path, {"sources.bib": text})
+    assert problems == [f"{tmp_path}/sources.bib:2: source 'deep': nested too deeply to read"]
+    assert list(sources) == ["ok"]
 
 
 def test_bibtex_bad_month_is_reported(tmp_path: Path) -> None:

@@ -199,7 +199,12 @@ def read_bibtex(path: Path, text: str, edition_only: bool, problems: Problems) -
     decoder = _decoder()
     found = []
     for entry in library.entries:
-        source = _entry(entry, path, edition_only, problems, decoder)
+        try:
+            source = _entry(entry, path, edition_only, problems, decoder)
+        except RecursionError:
+            line = (entry.start_line or 0) + 1
+            problems.error("E701", path, line, f"source '{entry.key}': nested too deeply to read")
+            continue
         if source is not None:
             found.append(source)
     return found

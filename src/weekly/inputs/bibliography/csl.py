@@ -74,6 +74,8 @@ def _date_part(value: Any) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError("date parts must be numbers")
+    if isinstance(value, str) and not value.strip().lstrip("-").isdigit():
+        raise ValueError(f"date part '{value}' is not a number")
     return int(value)
 
 
