@@ -366,6 +366,14 @@ def test_unknown_keys_in_every_form_are_errors(held_out: Path) -> None:
     ]
 
 
+def test_source_key_inside_link_text_is_an_error(held_out: Path) -> None:
+    edit(held_out, "The army moved north.", "The [army of @reuters-kidal](https://x.org) moved.")
+    assert (
+        f"{UPDATE_MD}:9: error: '@reuters-kidal' inside a link's text would be printed as "
+        "written; put the citation after the link"
+    ) in findings(held_out)
+
+
 def test_citation_in_a_section_heading_is_an_error(held_out: Path) -> None:
     edit(held_out, "**JNIM is attacking", "## Mali[@sigact]\n\n**JNIM is attacking")
     assert (

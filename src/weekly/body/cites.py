@@ -231,11 +231,16 @@ def at_rule(state: StateInline, silent: bool) -> bool:
         return False
     key, end = found
     keys = state.env.get("source_keys") if isinstance(state.env, dict) else None
-    if not keys or key not in keys:
+    names_source = bool(keys) and key in keys
+    if not names_source or state.linkLevel > 0:  # no note mark inside a link's text
         if not silent:
             token = state.push("handle", "", 0)
             token.content = src[pos:end]
-            token.meta = {"offset": pos, "quoted": _quotes(state).inside(pos)}
+            token.meta = {
+                "offset": pos,
+                "quoted": _quotes(state).inside(pos),
+                "source": names_source,
+            }
         state.pos = end
         return True
     locator = ""

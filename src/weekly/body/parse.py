@@ -57,6 +57,8 @@ class Handle:
     column: int
     #: Inside a quotation (“…” or "…") in its paragraph.
     quoted: bool
+    #: The word is a source's key where no citation can be made (inside a link's text).
+    source: bool = False
 
 
 @dataclass
@@ -237,7 +239,8 @@ def handles_in(
         for child in token.children or []:
             if child.type == "handle":
                 line, column = _line_and_column(token, child, start, source_lines)
-                found.append(Handle(child.content, line, column, bool(child.meta["quoted"])))
+                meta = child.meta
+                found.append(Handle(child.content, line, column, meta["quoted"], meta["source"]))
     return found
 
 

@@ -5,7 +5,8 @@ handles (``@word`` naming no source). Fields printed without Markdown citations
 (headline, figure titles, notes and sources) are read here. The rules, documented in
 docs/guide/citations.md:
 
-- ``@key`` naming a source where no citation can be made is an error (E704);
+- ``@key`` naming a source where no citation can be made (a field printed without
+  citations, a link's text) is an error (E704);
 - ``@word`` naming no source is a warning (W701) unless it stands inside a quotation
   (a social handle quoted) or is escaped as ``\\@word``;
 - an ``@`` inside a word (``press@example.org``, a url) is never an at-sign citation.
@@ -75,7 +76,16 @@ def check_leftovers(update: Update, problems: Problems) -> None:
     edition = update.edition
     path = edition.path
     for handle in [*_front_handles(update), *update.body.handles]:
-        if not handle.quoted:
+        if handle.source:
+            problems.error(
+                "E704",
+                path,
+                handle.line,
+                f"'{handle.word}' inside a link's text would be printed as written; "
+                "put the citation after the link",
+                handle.column,
+            )
+        elif not handle.quoted:
             _warn(problems, path, handle.line, handle.word, handle.column)
     for what, text, line in _fields(update):
         for offset, key in at_words(text):
