@@ -231,7 +231,7 @@ def at_rule(state: StateInline, silent: bool) -> bool:
         return False
     key, end = found
     keys = state.env.get("source_keys") if isinstance(state.env, dict) else None
-    names_source = bool(keys) and key in keys
+    names_source = keys is not None and key in keys
     if not names_source or state.linkLevel > 0:  # no note mark inside a link's text
         if not silent:
             token = state.push("handle", "", 0)
