@@ -11,6 +11,7 @@ from weekly.errors import Problem, Problems, WeeklyError, display_path
 from weekly.inputs.bibliography.csl import BadField
 from weekly.inputs.bibliography.dates import SourceDate, make_point, parse_date_text
 from weekly.inputs.bibliography.entry import Name, Source
+from weekly.inputs.bibliography.latex import LatexText
 
 #: BibTeX entry types and the house kind each prints as; others print as articles.
 KIND_OF_TYPE = {
@@ -29,20 +30,11 @@ VERBATIM = {"url", "doi", "eprint", "file", "urldate", "date"}
 SEASON_WORDS = {"spring": 13, "summer": 14, "autumn": 15, "fall": 15, "winter": 16}
 
 
-def _decoder() -> Any:
-    from pylatexenc.latex2text import LatexNodes2Text
-
-    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+def _plain(value: Any, latex: LatexText) -> str:
+    return latex.text(str(value))
 
 
-def _plain(value: Any, decoder: Any) -> str:
-    text = str(value)
-    if "\\" in text or "{" in text or "--" in text or "~" in text:
-        text = decoder.latex_to_text(text)
-    return " ".join(text.split())
-
-
-def _people(raw: str, decoder: Any) -> tuple[Name, ...]:
+def _people(raw: str, latex: LatexText) -> tuple[Name, ...]:
     from bibtexparser.middlewares.names import (
         parse_single_name_into_parts,
         split_multiple_persons_names,
@@ -52,12 +44,12 @@ def _people(raw: str, decoder: Any) -> tuple[Name, ...]:
     for person in split_multiple_persons_names(raw):
         stripped = person.strip()
         if stripped.startswith("{") and stripped.endswith("}") and stripped.count("{") == 1:
-            people.append(Name(literal=_plain(stripped, decoder)))  # {World Bank}: an organization
+            people.append(Name(literal=_plain(stripped, latex)))  # {World Bank}: an organization
             continue
         parts = parse_single_name_into_parts(stripped, strict=False)
 
         def words(items: list[str]) -> str:
-            return _plain(" ".join(items), decoder)
+            return _plain(" ".join(items), latex)
 
         people.append(
             Name(words(parts.last), words(parts.first), "", words(parts.von), words(parts.jr))
@@ -65,7 +57,7 @@ def _people(raw: str, decoder: Any) -> tuple[Name, ...]:
     return tuple(n for n in people if n.full())
 
 
-def _date(fields: dict[str, str], decoder: Any) -> SourceDate | None:
+def _date(fields: dict[str, str], latex: LatexText) -> SourceDate | None:
     if fields.get("date"):
         return parse_date_text(fields["date"])
     year = fields.get("year", "").strip()
@@ -73,7 +65,7 @@ def _date(fields: dict[str, str], decoder: Any) -> SourceDate | None:
         return None
     if not year.isdigit():
         raise ValueError(f"year '{year}' is not a number")
-    month_text = _plain(fields.get("month", ""), decoder).strip().lower().rstrip(".")
+    month_text = _plain(fields.get("month", ""), latex).strip().lower().rstrip(".")
     month: int | None = None
     if month_text:
         if month_text.isdigit():
@@ -92,16 +84,16 @@ def _date(fields: dict[str, str], decoder: Any) -> SourceDate | None:
 
 
 def _entry(
-    entry: Any, path: Path, edition_only: bool, problems: Problems, decoder: Any
+    entry: Any, path: Path, edition_only: bool, problems: Problems, latex: LatexText
 ) -> Source | None:
     key = str(entry.key)
     line = (entry.start_line or 0) + 1
     fields = {str(f.key).lower(): str(f.value) for f in entry.fields}
-    text = {k: (v.strip() if k in VERBATIM else _plain(v, decoder)) for k, v in fields.items()}
+    text = {k: (v.strip() if k in VERBATIM else _plain(v, latex)) for k, v in fields.items()}
     try:
-        authors = _people(fields["author"], decoder) if "author" in fields else ()
-        editors = _people(fields["editor"], decoder) if "editor" in fields else ()
-        when = _date(fields, decoder)
+        authors = _people(fields["author"], latex) if "author" in fields else ()
+        editors = _people(fields["editor"], latex) if "editor" in fields else ()
+        when = _date(fields, latex)
         accessed = parse_date_text(fields["urldate"]) if fields.get("urldate") else None
     except (ValueError, BadField) as exc:
         problems.error("E010", path, line, f"source '{key}': {exc}")
@@ -196,11 +188,11 @@ def read_bibtex(path: Path, text: str, edition_only: bool, problems: Problems) -
     first = {str(e.key): (e.start_line or 0) + 1 for e in library.entries}
     if library.failed_blocks:
         raise WeeklyError([_failure(b, path, first) for b in library.failed_blocks])
-    decoder = _decoder()
+    latex = LatexText()
     found = []
     for entry in library.entries:
         try:
-            source = _entry(entry, path, edition_only, problems, decoder)
+            source = _entry(entry, path, edition_only, problems, latex)
         except RecursionError:
             line = (entry.start_line or 0) + 1
             problems.error("E701", path, line, f"source '{entry.key}': nested too deeply to read")
