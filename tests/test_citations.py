@@ -189,10 +189,19 @@ def test_a_prefix_inside_a_note_keeps_its_case() -> None:
 
 
 def test_prefix_and_suffix_are_escaped_in_html() -> None:
-    bracket = read_bracket("<b>see</b> @s, p. 3, <i>x</i>")
+    bracket = read_bracket("see <b>now</b> @s, p. 3, <i>x</i> & co")
     assert bracket is not None
     html = print_cite(URL, bracket.cites[0], True, True, True).html
-    assert "&lt;b&gt;see&lt;/b&gt;" in html and "&lt;i&gt;x&lt;/i&gt;" in html
+    assert "See &lt;b&gt;now&lt;/b&gt;" in html and "&lt;i&gt;x&lt;/i&gt; &amp; co" in html
+
+
+def test_prefix_and_suffix_may_use_emphasis() -> None:
+    bracket = read_bracket("*see* @s, p. 3, *passim*")
+    assert bracket is not None
+    note = print_cite(URL, bracket.cites[0], True, True, True)
+    assert note.text == "See https://acleddata.com/dashboard, p. 3, passim"
+    assert note.html.startswith("<em>See</em> <a href=")
+    assert note.html.endswith(", p. 3, <em>passim</em>")
 
 
 # --- a held-out edition ---------------------------------------------------------------

@@ -8,9 +8,12 @@ Sources in one note are joined by ``; ``. See docs/guide/citations.md.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from weekly.apstyle import roman
@@ -38,20 +41,45 @@ def label_for(number: int, style: str) -> str:
     return roman(number) if style == "roman" else str(number)
 
 
+def _capitalized(words: str) -> str:
+    """Return ``words`` with its first letter in capitals (``*see*`` -> ``*See*``)."""
+    match = re.search(r"[^\W\d_]", words)
+    if match is None:
+        return words
+    return words[: match.start()] + match[0].upper() + words[match.end() :]
+
+
+@cache
+def _words_parser() -> MarkdownIt:
+    """Return the parser of prefixes and suffixes: emphasis, code and escapes only."""
+    return MarkdownIt("zero").enable(["emphasis", "backticks", "escape", "entity"])
+
+
+def print_words(words: str) -> Printed:
+    """Print a prefix or suffix: inline emphasis rendered, everything else escaped."""
+    parser = _words_parser()
+    tokens = parser.parseInline(words)
+    children = tokens[0].children or [] if tokens else []
+    text = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+    return Printed(Markup(parser.renderer.render(tokens, parser.options, {})), text)
+
+
 def print_cite(source: Source, cite: Cite, first: bool, last: bool, opens: bool) -> Printed:
     """Print one cited source with what the citation adds: prefix, locator, suffix.
 
     ``opens``: the source opens its note, so a prefix takes a capital (``See …``).
     """
     parts = source_parts(source, first, cite.suppress_author)
-    for extra in (cite.locator_text(), cite.suffix):
-        if extra:
-            parts.append(Part(escape(extra), extra))
+    if cite.locator:
+        parts.append(Part(escape(cite.locator_text()), cite.locator_text()))
+    if cite.suffix:
+        suffix = print_words(cite.suffix)
+        parts.append(Part(suffix.html, suffix.text))
     printed = print_parts(source, parts, first, last)
     if not cite.prefix:
         return printed
-    prefix = cite.prefix[:1].upper() + cite.prefix[1:] if opens else cite.prefix
-    return Printed(escape(prefix + " ") + printed.html, f"{prefix} {printed.text}")
+    prefix = print_words(_capitalized(cite.prefix) if opens else cite.prefix)
+    return Printed(prefix.html + Markup(" ") + printed.html, f"{prefix.text} {printed.text}")
 
 
 def check_date(
