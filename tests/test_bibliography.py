@@ -457,6 +457,13 @@ def test_malformed_ris_names_its_lines(tmp_path: Path) -> None:
     ]
 
 
+def test_ris_impossible_date_is_a_finding_at_its_record(tmp_path: Path) -> None:
+    text = RIS + "\nTY  - RPRT\nID  - bad\nTI  - Report\nDA  - 2023/13/40\nER  - \n"
+    sources, problems = load(tmp_path, {"sources.ris": text})
+    assert problems == [f"{tmp_path}/sources.ris:22: source 'bad': month 13 is out of range"]
+    assert set(sources) == {"thurston-ris", "diallo2023"}
+
+
 # --- all formats together -------------------------------------------------------------
 
 
