@@ -503,3 +503,13 @@ def test_bibtex_and_ris_parsers_load_only_when_such_a_file_exists(tmp_path: Path
     assert run_script(tmp_path, script) == "[]"
     (tmp_path / "inputs/sources.bib").write_text("@misc{b, title={B}}\n", encoding="utf-8")
     assert "bibtexparser" in run_script(tmp_path, script)
+
+
+@pytest.mark.parametrize("name", ["sources.bib", "sources.ris"])
+def test_archive_rebuilds_when_a_bibtex_or_ris_file_changes(tmp_path: Path, name: str) -> None:
+    from weekly.site.archive import shared_hash
+
+    (tmp_path / name).write_text("one\n", encoding="utf-8")
+    before = shared_hash(tmp_path)
+    (tmp_path / name).write_text("two\n", encoding="utf-8")
+    assert shared_hash(tmp_path) != before
