@@ -513,3 +513,28 @@ def test_archive_rebuilds_when_a_bibtex_or_ris_file_changes(tmp_path: Path, name
     before = shared_hash(tmp_path)
     (tmp_path / name).write_text("two\n", encoding="utf-8")
     assert shared_hash(tmp_path) != before
+
+
+def test_reading_and_printing_every_format_opens_no_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a bibliography must never reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    sources, problems = load(
+        tmp_path,
+        {
+            "sources.json": json.dumps(CSL_ITEMS),
+            "sources.bib": BIB,
+            "sources.ris": RIS,
+            "sources.yaml": "paper:\n  doi: 10.1000/182\n",
+        },
+    )
+    assert problems == []
+    printed = [print_source(s, first=True, last=True).text for s in sources.values()]
+    assert len(printed) == len(CSL_ITEMS) + 4 + 2 + 1

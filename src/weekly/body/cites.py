@@ -15,7 +15,7 @@ KEY = re.compile(r"\{([^{}\s]+)\}|([\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*)")
 #: Characters that, just before ``@``, make it part of a word: an email address or a url.
 WORDISH = re.compile(r"[\w.\-+/%:=&?~@]")
 
-#: Locator terms (Pandoc's English list), each spelling -> (term, singular, plural).
+#: Locator terms (Pandoc's English list and a few more) -> (singular, plural) abbreviations.
 _TERMS = {
     "book": ("bk.", "bks."), "chapter": ("chap.", "chaps."), "column": ("col.", "cols."),
     "figure": ("fig.", "figs."), "folio": ("fol.", "fols."), "number": ("no.", "nos."),
@@ -24,6 +24,7 @@ _TERMS = {
     "section": ("sec.", "secs."), "sub verbo": ("s.v.", "s.vv."), "verse": ("v.", "vv."),
     "volume": ("vol.", "vols."), "table": ("tab.", "tabs."), "appendix": ("app.", "apps."),
 }  # fmt: skip
+#: Every spelling a writer may use -> its term.
 LABELS: dict[str, str] = {}
 for _term, (_one, _many) in _TERMS.items():
     for _spelling in (_term, _term + "s", _one, _many):
