@@ -391,6 +391,14 @@ def test_citation_in_a_section_heading_is_an_error(held_out: Path) -> None:
     ) in findings(held_out)
 
 
+def test_one_source_at_two_places_in_one_note_is_not_a_repeat(held_out: Path) -> None:
+    edit(held_out, "[see @reuters-kidal, p. 3]", "[see @reuters-kidal, p. 3; @reuters-kidal, p. 9]")
+    edit(held_out, "[@doi-only; @sigact;]", "[@doi-only; @sigact; @doi-only]")
+    assert [f for f in findings(held_out) if "twice" in f] == [
+        f"{UPDATE_MD}:13: warning: source 'doi-only' is cited twice in one note"
+    ]
+
+
 def test_piece_without_a_key_is_an_error(held_out: Path) -> None:
     edit(held_out, "[@doi-only; @sigact;]", "[@doi-only; and elsewhere]")
     assert (

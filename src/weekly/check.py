@@ -257,14 +257,15 @@ def check_citations(update: Update, problems: Problems) -> None:
                 "the sentences after the bold lead judgment have no citation; add [@source]",
             )
     for point in update.citations:
-        seen: set[str] = set()
-        for key in point.keys:
-            if key in seen:
+        seen: set[tuple[str, str]] = set()
+        # Two places in one source (``[@a, p. 3; @a, p. 9]``) are two citations, not a slip.
+        for cite in point.cites:
+            if (cite.key, cite.locator) in seen:
                 problems.warning(
-                    "W402", path, point.line, f"source '{key}' is cited twice in one note",
+                    "W402", path, point.line, f"source '{cite.key}' is cited twice in one note",
                     point.column,
                 )  # fmt: skip
-            seen.add(key)
+            seen.add((cite.key, cite.locator))
 
 
 def check_loose_ends(update: Update, problems: Problems) -> None:
