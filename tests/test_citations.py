@@ -366,6 +366,25 @@ def test_stray_at_words_are_reported_at_their_lines(held_out: Path) -> None:
     ]
 
 
+def test_at_words_in_notices_and_figure_fields_are_reported(held_out: Path) -> None:
+    edit(
+        held_out,
+        "key_takeaway: >-",
+        "notices:\n  - Follow us at @CriticalThreats.\n"
+        "figures:\n  mopti:\n    title: Attacks in Mopti\n    image: figures/mopti.png\n"
+        "    source: Liam Karr, from [@sigact].\n"
+        "key_takeaway: >-",
+    )
+    found = [f for f in findings(held_out) if "@" in f and "stray ';'" not in f]
+    assert found == [
+        f"{UPDATE_MD}:6: warning: '@CriticalThreats' names no source and is printed as "
+        "written; cite a source with [@key], or write \\@CriticalThreats for an address "
+        "or handle",
+        f"{UPDATE_MD}:11: error: '@sigact' in figure 'mopti' source would be printed as "
+        "written: citations work in the body, notices and key takeaways; cite the source there",
+    ]
+
+
 def test_unknown_keys_in_every_form_are_errors(held_out: Path) -> None:
     edit(held_out, "[see @reuters-kidal, p. 3]", "[see @reuters-kidl, p. 3]")
     edit(held_out, "[-@thurston2023, pp. 60-61", "[-@thurston2022, pp. 60-61")
