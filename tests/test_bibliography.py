@@ -183,6 +183,14 @@ def test_csl_json_keeps_every_field_a_note_prints(tmp_path: Path) -> None:
     assert sources["ranged"].line == 72
 
 
+def test_csl_json_id_twice_names_both_lines(tmp_path: Path) -> None:
+    items = [{"id": "a", "title": "One"}, {"id": "b", "title": "Two"}, {"id": "a", "title": "3"}]
+    _, problems = load(tmp_path, {"sources.json": json.dumps(items, indent=1)})
+    assert problems == [
+        f"{tmp_path}/sources.json:11: source 'a' is already defined at {tmp_path}/sources.json:3"
+    ]
+
+
 def test_csl_month_only_date_is_kept(tmp_path: Path) -> None:
     items = [
         {"id": "m", "title": "T", "container-title": "AP", "issued": {"date-parts": [[2023, 11]]}}

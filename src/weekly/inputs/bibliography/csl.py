@@ -225,9 +225,12 @@ def read_csl_json(path: Path, text: str, edition_only: bool, problems: Problems)
         raise WeeklyError.at(path, 1, "malformed JSON: nested too deeply", "E701") from None
     lines = []
     if isinstance(items, list):
+        start = 0  # items come in the order of the text: search on from the last one
         for item in items:
             key = str(item.get("id", "")) if isinstance(item, dict) else ""
             encoded = re.escape(json.dumps(key)[1:-1])
-            match = re.search(r'"id"\s*:\s*"?' + encoded + r'"?\s*[,}\n]', text)
-            lines.append(text.count("\n", 0, match.start()) + 1 if key and match else 1)
+            found = re.compile(r'"id"\s*:\s*"?' + encoded + r'"?\s*[,}\n]').search(text, start)
+            if key and found:
+                start = found.end()
+            lines.append(text.count("\n", 0, found.start()) + 1 if key and found else 1)
     return read_csl_items(items, path, lines, edition_only, problems)
