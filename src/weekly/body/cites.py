@@ -1,5 +1,8 @@
-"""Body stage: read Pandoc's citation syntax — ``[see @a, pp. 3–5; -@b]`` and ``@a says`` —
-into citations with their prefix, locator and suffix (the Markdown parser's inline rules)."""
+"""Body stage: read Pandoc's citation syntax into citations with prefix, locator and suffix.
+
+``[see @a, pp. 3–5; -@b]`` is one citation point, ``@a says`` an in-text citation; both
+are inline rules of the Markdown parser.
+"""
 
 from __future__ import annotations
 

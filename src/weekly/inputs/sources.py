@@ -1,5 +1,7 @@
-"""Stage 1, the inputs: the bibliography's old address, kept for callers of
-``weekly.inputs.sources``; the code lives in :mod:`weekly.inputs.bibliography`."""
+"""Stage 1, the inputs: the bibliography's old import path, kept for its callers.
+
+The code lives in :mod:`weekly.inputs.bibliography`.
+"""
 
 from weekly.inputs.bibliography import (
     KINDS,

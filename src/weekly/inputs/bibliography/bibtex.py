@@ -1,5 +1,8 @@
-"""Bibliography stage: read ``sources.bib`` (BibTeX and BibLaTeX, as Zotero's Better BibTeX
-exports it) with bibtexparser 2, imported only when such a file exists."""
+"""Bibliography stage: read ``sources.bib``, BibTeX or BibLaTeX, with bibtexparser 2.
+
+The parser is imported only when such a file exists. Better BibTeX, JabRef and most
+reference managers export this format.
+"""
 
 from __future__ import annotations
 
