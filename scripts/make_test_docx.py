@@ -159,13 +159,13 @@ class Writer:
         )
         return f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="{number}"/></w:r>'
 
-    def image(self, size: tuple[int, int]) -> str:
-        """Return a paragraph holding the figure's image, 6 inches wide."""
+    def image(self, size: tuple[int, int], alt: str = "") -> str:
+        """Return a paragraph holding the figure's image, 6 inches wide, with its alt text."""
         width = 6 * 914400
         height = width * size[1] // max(size[0], 1)
         return paragraph(
             f'<w:r><w:drawing><wp:inline><wp:extent cx="{width}" cy="{height}"/>'
-            '<wp:docPr id="1" name="Figure 1"/><a:graphic><a:graphicData '
+            f'<wp:docPr id="1" name="Figure 1" descr={quoteattr(alt)}/><a:graphic><a:graphicData '
             'uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
             '<pic:nvPicPr><pic:cNvPr id="1" name="figure.png"/><pic:cNvPicPr/></pic:nvPicPr>'
             '<pic:blipFill><a:blip r:embed="rIdImage1"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
@@ -226,7 +226,7 @@ def build(inputs: Path, cutoff: str, reviewed: bool) -> dict[str, bytes]:
             figures += 1
             image = (edition.folder / (spec.image or "")).read_bytes()
             add(paragraph(text_run(f"Figure {figures}. {spec.title}")))
-            add(writer.image(png_size(image)))
+            add(writer.image(png_size(image), spec.alt or ""))
             if spec.note:
                 add(paragraph(text_run(f"Note: {spec.note}")))
             if spec.source:

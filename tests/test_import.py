@@ -511,7 +511,7 @@ def test_forms_become_structured_sources_with_readable_ids() -> None:
     assert sources["sigact"].short == "Author’s database of SIGACTs. Sources available on request."
     assert sources["studiotamani-151388-insecurite-a-bandiagara"].link is False
     karr = sources["critical-threats-2023-10-02"]
-    assert (karr.authors, karr.publisher, karr.title) == (
+    assert (tuple(a.full() for a in karr.authors), karr.publisher, karr.title) == (
         ("Liam Karr",),
         "Critical Threats",
         "Is Mali Next?",
@@ -638,7 +638,7 @@ def test_draft_text_is_escaped_and_a_draft_without_leads_is_all_body() -> None:
         dt.time(12, 0),
     )
     assert [b.markdown for b in draft.body] == [
-        r"Markup stays text: {{ '{' }}{ 7 \* 7 }}, \*stars\*, \[@sigact\] and \<b>.[@one]",
+        r"Markup stays text: {{ '{' }}{ 7 \* 7 }}, \*stars\*, \[\@sigact\] and \<b>.[@one]",
         r"1\. Not a list",
     ]
     assert draft.notices == []

@@ -255,14 +255,15 @@ def check_citations(update: Update, problems: Problems) -> None:
                 "the sentences after the bold lead judgment have no citation; add [@source]",
             )
     for point in update.citations:
-        seen: set[str] = set()
-        for key in point.keys:
-            if key in seen:
+        seen: set[tuple[str, str]] = set()
+        # Two places in one source (``[@a, p. 3; @a, p. 9]``) are two citations, not a slip.
+        for cite in point.cites:
+            if (cite.key, cite.locator) in seen:
                 problems.warning(
-                    "W402", path, point.line, f"source '{key}' is cited twice in one note",
+                    "W402", path, point.line, f"source '{cite.key}' is cited twice in one note",
                     point.column,
                 )  # fmt: skip
-            seen.add(key)
+            seen.add((cite.key, cite.locator))
 
 
 def check_loose_ends(update: Update, problems: Problems) -> None:
@@ -407,6 +408,9 @@ def check_urls(update: Update, problems: Problems) -> None:
 
 def review(update: Update, problems: Problems) -> None:
     """Record the editor's findings about ``update`` in ``problems``."""
+    from weekly.resolve.leftovers import check_leftovers  # @words printed as written
+
+    check_leftovers(update, problems)
     check_citations(update, problems)
     check_language(update, problems)
     if not any(p.code in BODY_FAILED for p in problems):  # else every source looks uncited

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Literal
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from weekly.apstyle import slugify
+from weekly.body.cites import Cite, at_rule, citation_rule
 from weekly.body.template import FIGURE_MARK
 from weekly.errors import Problems
 
-CITATION = re.compile(r"\[(\s*-?@[^\s;\[\]]+(?:\s*;\s*-?@[^\s;\[\]]+)*\s*)\]")
 FIGURE = re.compile(re.escape(FIGURE_MARK).replace(r"\{\}", "(.*?)"))
 
 BlockKind = Literal["lead", "paragraph", "bullets", "figure", "heading", "other"]
@@ -29,7 +28,7 @@ BlockKind = Literal["lead", "paragraph", "bullets", "figure", "heading", "other"
 
 @dataclass
 class CitationPoint:
-    """One ``[@a; @b]`` in the text: one endnote."""
+    """One ``[@a; @b]`` (or ``@a says``) in the text: one endnote."""
 
     keys: list[str]
     line: int
@@ -38,6 +37,28 @@ class CitationPoint:
     number: int = 0
     #: The printed label, ``1`` or ``i``.
     label: str = ""
+    #: Each source cited, with its prefix, locator and suffix.
+    cites: list[Cite] = field(default_factory=list)
+    #: ``@a says``: the author's name is printed in the text before the note mark.
+    in_text: bool = False
+    #: For an in-text citation, the name printed (set when the notes are resolved).
+    name: str = ""
+    #: Pieces of ``[…]`` that named no source, and empty pieces (``[@a;]``).
+    stray: list[str] = field(default_factory=list)
+    empty: int = 0
+
+
+@dataclass
+class Handle:
+    """An ``@word`` in the text that names no source: printed as written."""
+
+    word: str
+    line: int
+    column: int
+    #: Inside a quotation (“…” or "…") in its paragraph.
+    quoted: bool
+    #: The word is a source's key where no citation can be made (inside a link's text).
+    source: bool = False
 
 
 @dataclass
@@ -112,25 +133,12 @@ class Body:
     citations: list[CitationPoint]
     #: Figure ids in order of placement, with the line of each.
     placements: list[tuple[str, int]]
+    #: ``@words`` naming no source, in reading order (headings included).
+    handles: list[Handle] = field(default_factory=list)
 
     def blocks(self) -> list[Block]:
         """Return every block in reading order."""
         return [b for s in self.sections for a in s.assessments for b in a.all_blocks]
-
-
-def _citation_rule(state: StateInline, silent: bool) -> bool:
-    if state.src[state.pos] != "[":
-        return False
-    match = CITATION.match(state.src, state.pos)
-    if not match:
-        return False
-    if not silent:
-        token = state.push("citation", "", 0)
-        keys = [k.strip().lstrip("-")[1:] for k in match[1].split(";")]
-        token.meta = {"keys": keys, "offset": state.pos}
-        token.content = match[0]
-    state.pos = match.end()
-    return True
 
 
 #: Ids the page templates use themselves; a heading never takes one of them.
@@ -161,7 +169,8 @@ def markdown() -> MarkdownIt:
     """Return the Markdown parser: CommonMark and tables, raw HTML off, citations on."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     md.disable("image")
-    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("link", "citation", citation_rule)
+    md.inline.ruler.before("link", "at_sign", at_rule)
     md.validateLink = _safe_link  # type: ignore[method-assign]
     return md
 
@@ -177,11 +186,13 @@ def _safe_link(url: str) -> bool:
 
 
 def inline_text(children: list[Token]) -> str:
-    """Return the plain text of inline tokens, citations left out."""
+    """Return the plain text of inline tokens: note marks left out, in-text names kept."""
     out = []
     for child in children:
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "code_inline", "handle"):
             out.append(child.content)
+        elif child.type == "citation" and child.meta.get("in_text") and "point" in child.meta:
+            out.append(child.meta["point"].name)
         elif child.type in ("softbreak", "hardbreak"):
             out.append("\n")
     return "".join(out)
@@ -212,26 +223,69 @@ def split_lead(children: list[Token]) -> tuple[list[Token], list[Token]] | None:
     return children[start + 1 :], []
 
 
+def _line_and_column(
+    token: Token, child: Token, first_line: int, source_lines: list[str]
+) -> tuple[int, int]:
+    offset = child.meta["offset"]
+    line = first_line + token.content.count("\n", 0, offset)
+    text = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
+    return line, max(text.find(child.content) + 1, 1)
+
+
 def _citations(token: Token, first_line: int, source_lines: list[str]) -> list[CitationPoint]:
     found = []
     for child in token.children or []:
         if child.type != "citation":
             continue
-        offset = child.meta["offset"]
-        line = first_line + token.content.count("\n", 0, offset)
-        text = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
-        column = text.find(child.content) + 1
-        point = CitationPoint(list(child.meta["keys"]), line, max(column, 1))
+        line, column = _line_and_column(token, child, first_line, source_lines)
+        bracket = child.meta["bracket"]
+        cites = bracket.cites
+        if child.meta.get("in_text"):
+            for cite in cites:
+                cite.in_text = True
+        point = CitationPoint(
+            [c.key for c in cites],
+            line,
+            column,
+            cites=list(cites),
+            in_text=bool(child.meta.get("in_text")),
+            stray=list(bracket.stray),
+            empty=bracket.empty,
+        )
         child.meta["point"] = point
         found.append(point)
     return found
 
 
+def handles_in(
+    tokens: list[Token], first_line: int, source_lines: list[str], mapped: bool = True
+) -> list[Handle]:
+    """Return the ``@words`` naming no source among inline ``tokens``.
+
+    ``first_line`` is the line of ``update.md`` where the text starts; a body token's map
+    counts from it (``mapped``), a front matter paragraph's does not.
+    """
+    found = []
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        start = first_line + (token.map[0] if mapped and token.map else 0)
+        for child in token.children or []:
+            if child.type == "handle":
+                line, column = _line_and_column(token, child, start, source_lines)
+                meta = child.meta
+                found.append(Handle(child.content, line, column, meta["quoted"], meta["source"]))
+    return found
+
+
 def parse_inline(
-    text: str, line: int, source_lines: list[str] | None = None
+    text: str,
+    line: int,
+    source_lines: list[str] | None = None,
+    source_keys: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[Token], list[CitationPoint]]:
     """Parse a front matter paragraph (notice, takeaway) as inline Markdown."""
-    tokens = markdown().parseInline(text, {})
+    tokens = markdown().parseInline(text, {"source_keys": source_keys})
     cites = []
     for token in tokens:
         token.map = [0, 1]
@@ -240,10 +294,18 @@ def parse_inline(
 
 
 def parse_body(
-    text: str, path: Path, first_line: int, problems: Problems, source_lines: list[str]
+    text: str,
+    path: Path,
+    first_line: int,
+    problems: Problems,
+    source_lines: list[str],
+    source_keys: frozenset[str] | set[str] = frozenset(),
 ) -> Body:
-    """Parse the evaluated body text that starts at ``first_line`` of ``path``."""
-    tokens = markdown().parse(text, {})
+    """Parse the evaluated body text that starts at ``first_line`` of ``path``.
+
+    ``@key`` is an in-text citation when ``source_keys`` holds ``key``, else a handle.
+    """
+    tokens = markdown().parse(text, {"source_keys": source_keys})
     sections: list[Section] = [Section("", "", first_line)]
     citations: list[CitationPoint] = []
     placements: list[tuple[str, int]] = []
@@ -271,6 +333,15 @@ def parse_body(
         section = sections[-1]
 
         if start.type == "heading_open" and start.tag == "h2":
+            for point in _citations(chunk[1], line, source_lines):
+                problems.error(
+                    "E703",
+                    path,
+                    point.line,
+                    "a citation in a '## ' section heading would not be printed "
+                    "(headings become bookmarks); cite in the paragraph below",
+                    point.column,
+                )
             title = inline_text(chunk[1].children or [])
             slug = _unique_id(slugify(title) or f"section-{len(sections)}", used_ids)
             sections.append(Section(title, slug, line))
@@ -328,4 +399,5 @@ def parse_body(
 
     if not sections[0].assessments and len(sections) > 1:
         sections.pop(0)
-    return Body(sections, citations, placements)
+    handles = handles_in(tokens, first_line, source_lines)
+    return Body(sections, citations, placements, handles)

@@ -88,6 +88,61 @@ inputs/2023-12-13/layers/zone.geojson:3: error: layer of figure 'shabaab-map': i
         "Export the layer again from QGIS or ArcGIS as GeoJSON (EPSG:4326).",
     ),
     error(
+        "E701",
+        "malformed BibTeX or RIS, or a bibliography nested too deeply or too large",
+        """
+A `sources.bib` or `sources.ris` that does not parse, a bibliography nested too deeply (a 100,000-deep CSL-JSON), one over 32 MiB, or one that is a link to a file outside the inputs.
+""",
+        """
+inputs/sources.bib:12: error: malformed BibTeX: entry 'thurston2023' is not closed
+""",
+        "Export the bibliography again from the reference manager; see [Citations](../guide/citations.md#bibliography-files).",
+    ),
+    error(
+        "E702",
+        "citation piece without an `@key`",
+        """
+A piece of a bracketed citation that names no source, as in `[see p. 3]` or `[@a; see above]`.
+""",
+        """
+inputs/2023-12-13/update.md:18: error: 'see above' in a citation names no source; write '@key' in each piece
+""",
+        "Give each piece its `@key`, or write the words outside the brackets; see [Citations](../guide/citations.md#citing-in-the-text).",
+    ),
+    error(
+        "E703",
+        "citation in a `##` heading",
+        """
+A citation in a `## Region` heading: section headings print no note marks, so the note would be lost.
+""",
+        """
+inputs/2023-12-13/update.md:30: error: a citation in a '## ' section heading would not be printed
+""",
+        "Cite the source in the section's first paragraph instead.",
+    ),
+    error(
+        "E704",
+        "`@key` printed as written",
+        """
+An `@key` naming a source where citations are not made (the headline, figure fields, a link's text): it would be printed as written.
+""",
+        """
+inputs/2023-12-13/update.md:42: error: '@reuters-kidal' inside a link's text would be printed as written
+""",
+        "Move the citation out of that field, or escape it as `\\@`; see [the `@` rules](../guide/citations.md#the-rules-nothing-printed-by-accident).",
+    ),
+    error(
+        "E705",
+        "in-text citation of a source that names nobody",
+        """
+An author-in-text citation (`@key says`) of a source with no author or publisher to name.
+""",
+        """
+inputs/2023-12-13/update.md:7: error: source 'sigact' has no author or publisher to name in the text; cite it as [@sigact]
+""",
+        "Cite it in brackets (`[@key]`), or give the source an author or publisher.",
+    ),
+    error(
         "E803",
         "review.yaml cannot be read (weekly email --send)",
         """

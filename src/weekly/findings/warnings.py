@@ -240,6 +240,35 @@ inputs/events.csv:812: warning: figure 'shabaab-map' leaves this row off the map
         "Check the layer's coordinates (longitude first), or widen `extent:`.",
     ),
     warning(
+        "W701",
+        "`@word` naming no source",
+        r"""
+An `@word` in the text that names no source and is not escaped (`\@`), part of a word (an email address) or a handle in a quotation: it is printed as written.
+""",
+        r"""
+inputs/2023-12-13/update.md:12: warning: '@crisis-group' names no source and is printed as written; cite a source with [@key], or write \@crisis-group for an address or handle
+""",
+        "Correct the key, or write `\\@`; see [the `@` rules](../guide/citations.md#the-rules-nothing-printed-by-accident).",
+    ),
+    warning(
+        "W702",
+        "empty citation piece",
+        """
+A stray `;` in a citation (`[@sigact;]`): the empty piece is left out of the note.
+""",
+        "",
+        "Delete the stray `;`.",
+    ),
+    warning(
+        "W703",
+        "partial source date that may fall after the cutoff",
+        """
+A cited source dated only by month or year (or by a range) that contains the cutoff: it may be later than the data cutoff. A source whose earliest possible day is after the cutoff is E102.
+""",
+        "",
+        "Give the source its full date, or check it; see [Dates and the data cutoff](../guide/citations.md#dates-and-the-data-cutoff).",
+    ),
+    warning(
         "W801",
         "open review comment",
         """

@@ -109,7 +109,7 @@ def split_names(text: str) -> list[str]:
 
 def escape(text: str) -> str:
     """Return ``text`` safe as Markdown inline text and inert as a Jinja template."""
-    text = re.sub(r"([\\`*_\[\]<&])", r"\\\1", text)
+    text = re.sub(r"([\\`*_\[\]<&@])", r"\\\1", text)
     return re.sub(r"\{(?=[{%#])", "{{ '{' }}", text)
 
 

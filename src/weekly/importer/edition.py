@@ -236,7 +236,7 @@ def _source_entry(source: Source) -> dict[str, Any]:
             entry["short"] = source.short
         return entry
     if source.authors:
-        entry["authors"] = list(source.authors)
+        entry["authors"] = [name.full() for name in source.authors]
     for name in ("publisher", "title"):
         if getattr(source, name):
             entry[name] = getattr(source, name)
@@ -276,6 +276,8 @@ def compose(package: Package, reading: Reading, series: Series, day: dt.date, cl
             files[found[0]] = found[1]
             spec["image"] = found[0]
         spec.update({k: v for k, v in (("note", figure.note), ("source", figure.source)) if v})
+        if figure.image is not None and figure.image.alt:
+            spec["alt"] = figure.image.alt
         figures[figure.id] = spec
     front = _front(draft, series, day, clock, figures)
     body, lines = _body(draft.body, front.count("\n") + 2)

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from weekly.apstyle import MONTHS, slugify
+from weekly.inputs.bibliography.entry import Name
 from weekly.inputs.sources import Source, defang, is_web_url, print_source
 
 DATE = r"(?:" + "|".join(MONTHS) + r") \d{1,2}, \d{4}"
@@ -225,7 +226,7 @@ def _readings(part: str) -> list[Source]:
                 PLACE,
                 0,
                 publisher=publisher,
-                authors=authors,
+                authors=tuple(Name(literal=a) for a in authors),
                 title=full["title"],
                 date=_day(full["date"]),
                 subscription=full["site"],
@@ -243,7 +244,7 @@ def _readings(part: str) -> list[Source]:
                     PLACE,
                     0,
                     publisher=publisher,
-                    authors=authors,
+                    authors=tuple(Name(literal=a) for a in authors),
                     title=article["title"],
                     date=_day(article["date"]),
                     url=url,
@@ -307,7 +308,7 @@ def make_ids(source: Source) -> tuple[str, str]:
         if FAMILY.search(source.text):
             return "sigact", "sigact"
         return _words(source.text, 4) or "text", _words(source.text, 6) or "text"
-    who = source.publisher or (source.authors[0] if source.authors else "")
+    who = source.publisher or (source.authors[0].full() if source.authors else "")
     first = _words(who, 1) if source.kind == "subscription" else slugify(who)
     day = source.date.isoformat() if source.date else ""
     title = _words(source.title, 3)

@@ -17,6 +17,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 V = "{urn:schemas-microsoft-com:vml}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 OFF = {"0", "false", "off", "none"}
 CONTAINERS = {"hyperlink", "smartTag", "sdt", "sdtContent", "fldSimple", "customXml", "bdo", "dir"}
 
@@ -45,6 +46,8 @@ class Image:
 
     rid: str
     link: bool = False
+    #: The alternative text Word keeps for it (``wp:docPr/@descr``: "Alt Text" in Word).
+    alt: str = ""
 
 
 Piece = Span | NoteRef | Image
@@ -172,11 +175,13 @@ def _anchor(paragraph: Paragraph, key: str) -> None:
 
 
 def _images(element: Element) -> Iterator[Image]:
+    described = next((d for d in element.iter(f"{WP}docPr") if d.get("descr")), None)
+    alt = " ".join((described.get("descr", "") if described is not None else "").split())
     for blip in element.iter(f"{A}blip"):
         if blip.get(f"{R}embed"):
-            yield Image(blip.get(f"{R}embed", ""))
+            yield Image(blip.get(f"{R}embed", ""), alt=alt)
         elif blip.get(f"{R}link"):
-            yield Image(blip.get(f"{R}link", ""), link=True)
+            yield Image(blip.get(f"{R}link", ""), link=True, alt=alt)
     for data in element.iter(f"{V}imagedata"):
         if data.get(f"{R}id"):
             yield Image(data.get(f"{R}id", ""))

@@ -204,9 +204,16 @@ def _render_tokens(tokens: Sequence[Token], inline: bool = False) -> Markup:
 
 
 def _citation(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    point = tokens[idx].meta["point"]
+    point = tokens[idx].meta.get("point")
+    if point is None:  # outside the body and front matter; ``weekly check`` reports it
+        return str(escape(tokens[idx].content))
     number = point.number
-    return f'<a class="ref" id="ref-{number}" href="#note-{number}" role="doc-noteref">[{point.label}]</a>'
+    name = escape(point.name) if point.in_text else ""
+    return f'{name}<a class="ref" id="ref-{number}" href="#note-{number}" role="doc-noteref">[{point.label}]</a>'
+
+
+def _handle(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return str(escape(tokens[idx].content))
 
 
 def _text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -219,6 +226,7 @@ def install_renderer_rules() -> None:
     md = markdown()
     md.add_render_rule("citation", _citation)
     md.add_render_rule("text", _text)
+    md.add_render_rule("handle", _handle)
 
 
 def render_inline_markdown(text: str) -> Markup:

@@ -132,23 +132,25 @@ def assemble(
     """
     edition = load_edition(inputs, name, problems, yaml)
     source_lines = edition.lines
+    keys = frozenset(edition.sources)
 
-    notice_tokens, takeaway_tokens, takeaway_text = [], [], []
+    notice_tokens, takeaway_tokens = [], []
     front_points: list[CitationPoint] = []
     for index, notice in enumerate(edition.notices):
-        tokens, points = parse_inline(notice, edition.line("notices", index), source_lines)
+        tokens, points = parse_inline(notice, edition.line("notices", index), source_lines, keys)
         notice_tokens.append(tokens)
         front_points += points
     for region, text in edition.takeaways.items():
         key = ("key_takeaways", region) if region else ("key_takeaway",)
-        tokens, points = parse_inline(text, edition.line(*key), source_lines)
+        tokens, points = parse_inline(text, edition.line(*key), source_lines, keys)
         takeaway_tokens.append((region, tokens))
-        takeaway_text.append(inline_text(tokens[0].children or []) if tokens else text)
         front_points += points
 
     names = dict(helpers(edition, problems)) if helpers else {}
     evaluated = render_body(edition.body, edition.path, edition.body_line, names, problems)
-    body = parse_body(evaluated or "", edition.path, edition.body_line, problems, source_lines)
+    body = parse_body(
+        evaluated or "", edition.path, edition.body_line, problems, source_lines, keys
+    )
     if evaluated is not None:
         check_section_bylines(edition, body, problems)
     citations = front_points + body.citations
@@ -160,6 +162,11 @@ def assemble(
         edition.path,
         problems,
     )
+    # After the notes: an in-text citation's name is known only once its source is.
+    takeaway_text = [
+        inline_text(tokens[0].children or []) if tokens else text
+        for (_, tokens), text in zip(takeaway_tokens, edition.takeaways.values(), strict=True)
+    ]
     drawer = charts(edition) if charts else None
     figures = place_figures(edition, body.placements, problems, drawer)
     series_templates = edition.inputs.parent / "reports" / "templates" / edition.series.key

@@ -1,8 +1,8 @@
 """Build the archive: render every edition whose inputs changed, then the index and Atom feed.
 
 An edition is re-rendered when the hash of what it is made of changed since the last build:
-its own folder (``update.md``, ``sources.yaml``, figures), the shared inputs (``sources.yaml``,
-``sources.json``, ``series.yaml``, every ``events.*``), the templates (the package's and the
+its own folder (``update.md``, ``sources.yaml``, figures), the shared inputs (the bibliography
+files ``sources.yaml/json/bib/ris``, ``series.yaml``, every ``events.*``), the templates (the package's and the
 project's ``reports/templates``) and the version of ``weekly``; or when a neighbour it links to
 changed its title or file name; or when one of its files is missing from the output.
 ``output/manifest.json`` records the hashes and what the index and feed show of each edition.
@@ -95,7 +95,9 @@ def shared_hash(inputs: Path) -> str:
 
     digest = hashlib.sha256(f"weekly {__version__}".encode())
     digest.update(resources.files("weekly.inputs").joinpath("series.yaml").read_bytes())
-    names = ["series.yaml", "sources.yaml", "sources.json"]
+    from weekly.inputs.bibliography.load import NAMES as BIBLIOGRAPHIES
+
+    names = ["series.yaml", *BIBLIOGRAPHIES]
     for name in names:
         path = inputs / name
         if path.is_file():
