@@ -49,8 +49,9 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Render the example editions once: final and draft pages, archive index, email HTML."""
-    from weekly.mail.message import mail_context, mail_settings, render_bodies
+    from weekly.mail.message import mail_context, render_bodies
     from weekly.mail.recipients import Recipient
+    from weekly.mail.settings import mail_settings
     from weekly.pipeline import load_checked, render
     from weekly.render.draft import DraftAids, FindingView, aids_for, draft_html, error_page
     from weekly.site.archive import build_archive

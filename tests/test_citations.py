@@ -13,8 +13,8 @@ import pytest
 
 from weekly.body.cites import read_bracket
 from weekly.body.parse import markdown
-from weekly.check import check
 from weekly.inputs.bibliography import Source
+from weekly.pipeline import check
 from weekly.resolve.notes import print_cite
 
 HERE = Path("inputs/sources.yaml")
