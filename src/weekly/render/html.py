@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,18 @@ from markupsafe import Markup, escape
 from weekly.apstyle import clock_time, join_names, long_date, weekday_date
 from weekly.body.parse import Block, markdown
 from weekly.inputs.series import Series
-from weekly.render.bidi import isolate_rtl, isolate_rtl_text, text_direction
+from weekly.render.bidi import isolate_rtl, isolate_rtl_text
+from weekly.render.views import (
+    AssessmentView,
+    BlockView,
+    FigureView,
+    NavLink,
+    NavView,
+    NoteView,
+    PageContext,
+    SectionView,
+    TakeawayView,
+)
 from weekly.resolve.figures import Figure
 from weekly.resolve.update import Update
 
@@ -51,149 +61,6 @@ def environment(extra: tuple[Path, ...] = ()) -> jinja2.Environment:
         # system's temporary directory; Jinja checks each against its source's checksum.
         bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
-
-
-@dataclass(frozen=True)
-class FigureView:
-    """A figure as the template shows it."""
-
-    id: str
-    number: int
-    title: str
-    src: str
-    alt: str
-    note: Markup
-    source: Markup
-    provenance: str = ""
-    #: Line of the placement in ``update.md`` (draft review only).
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class BlockView:
-    """One block of the body: its kind, its HTML, and its figure when it is one."""
-
-    kind: str
-    line: int
-    html: Markup
-    figure: FigureView | None = None
-
-
-@dataclass(frozen=True)
-class AssessmentView:
-    """A lead judgment and its supporting blocks."""
-
-    lead: BlockView | None
-    blocks: list[BlockView]
-
-
-@dataclass(frozen=True)
-class SectionView:
-    """A region section (``title`` empty for the single-theatre body)."""
-
-    title: str
-    id: str
-    assessments: list[AssessmentView]
-    #: ``Author: …`` under the heading (front matter ``section_authors``), or empty.
-    byline: str = ""
-    #: ``Contributor: …`` under the byline (front matter ``section_contributors``), or empty.
-    contributors: str = ""
-
-
-@dataclass(frozen=True)
-class NavLink:
-    """A link to another edition of the series."""
-
-    href: str
-    title: str
-    date: str
-
-
-@dataclass(frozen=True)
-class NavView:
-    """Links to the previous and next editions and the archive index (archive builds only)."""
-
-    previous: NavLink | None = None
-    next: NavLink | None = None
-    index: str = "../index.html"
-
-
-@dataclass(frozen=True)
-class NoteView:
-    """An endnote: ``[label] text`` with links both ways."""
-
-    number: int
-    label: str
-    html: Markup
-    text: str
-
-
-@dataclass(frozen=True)
-class TakeawayView:
-    """A key takeaway; ``region`` is empty for the single-takeaway form."""
-
-    region: str
-    html: Markup
-
-
-@dataclass(frozen=True)
-class PageContext:
-    """Everything ``update.html`` shows; the only object templates receive."""
-
-    #: ``{series}, {Month D, YYYY}: {headline}``.
-    title: str
-    series_name: str
-    organization: str
-    headline: str
-    #: The edition date, ``December 13, 2023``.
-    edition_date: str
-    #: The date line above the title: ``Friday, December 15, 2023`` (series ``date_line``
-    #: ``weekday``), ``December 15, 2023`` (``date``), or empty (``none``).
-    published: str
-    published_iso: str
-    #: ``Author: Liam Karr`` / ``Authors: A, B, and C``; empty when the series sets
-    #: ``byline: false`` or the edition names no authors (sections carry bylines).
-    byline: str
-    #: Every author, for metadata: the edition's, or else the sections' in order.
-    authors: str
-    #: ``Contributors: …`` or empty.
-    contributors: str
-    #: ``Data Cutoff: December 13, 2023, at 10 a.m.``.
-    cutoff: str
-    subscribe: Markup
-    notices: list[Markup]
-    #: ``Key Takeaway`` or ``Key Takeaways``.
-    takeaway_label: str
-    takeaways: list[TakeawayView]
-    sections: list[SectionView]
-    notes: list[NoteView]
-    description: str
-    css: Markup
-    #: Draft aids on (banner, reviewer panel); never in final output.
-    draft: bool = False
-    #: Extra HTML for draft review (reviewer panel, reload script), already safe.
-    draft_html: Markup = Markup("")
-    lang: str = "en"
-    extra: dict[str, Any] = field(default_factory=dict)
-    #: ``paragraphs``, ``bullets`` or ``numbered`` (the series' key_takeaways_style).
-    takeaway_style: str = "paragraphs"
-    #: Print the kicker line (series name and edition date) above the date line.
-    kicker: bool = True
-    #: Print the data-cutoff line in the masthead (series ``cutoff_line``).
-    show_cutoff: bool = True
-    #: Label printed before the body, e.g. ``Assessments``; empty prints none.
-    assessments_label: str = ""
-    #: Previous/next edition links; None outside an archive build.
-    nav: NavView | None = None
-    #: The article alone, for a web CMS (``--format fragment``): no page shell, no style.
-    fragment: bool = False
-    #: Prefix of figure ``src`` (``--base-url`` for fragments), empty for relative paths.
-    asset_base: str = ""
-
-    @property
-    def dir(self) -> str:
-        """Return the page's text direction, ``ltr`` or ``rtl``, from its language."""
-        return text_direction(self.lang)
 
 
 def _render_tokens(tokens: Sequence[Token], inline: bool = False) -> Markup:
@@ -437,4 +304,18 @@ def render_fragment(update: Update, base_url: str = "") -> str:
     return environment(extra).get_template("update.html").render(page=context)
 
 
-__all__ = ["render_html", "render_fragment", "page_context", "PageContext", "escape"]
+__all__ = [
+    "AssessmentView",
+    "BlockView",
+    "FigureView",
+    "NavLink",
+    "NavView",
+    "NoteView",
+    "PageContext",
+    "SectionView",
+    "TakeawayView",
+    "escape",
+    "page_context",
+    "render_fragment",
+    "render_html",
+]
