@@ -102,3 +102,15 @@ def test_current_pdf_reuses_a_current_pdf_and_renders_a_stale_one(edition: Path)
         stat = made.path.stat()
         os.utime(html, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
         assert not pipeline.pdf_is_current(update, output)  # the PDF is older than its HTML
+
+
+def test_edition_files_for_the_draft_alone(edition: Path) -> None:
+    from weekly.render.draft import draft_html
+
+    with contextlib.chdir(edition):
+        update = pipeline.load_checked(Path("inputs"), "2023-12-13")
+        files = pipeline.edition_files(update, (), draft=True)
+        written = pipeline.write_edition(update, Path("output"), files)
+    assert list(files) == [f"{update.slug}.draft.html"]
+    assert files[f"{update.slug}.draft.html"] == draft_html(update).encode("utf-8")
+    assert written == [Path("output/2023-12-13") / f"{update.slug}.draft.html"]
