@@ -723,3 +723,40 @@ def test_region_teaser_of_a_lead_wrapped_across_lines(project: Path, weekly: Run
     assert isinstance(msg, EmailMessage)
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Mali. JNIM is attacking central Mali more often." in text
+
+
+def test_the_mail_core_returns_reports_without_printing(
+    project: Path, smtp, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weekly.mail import dispatch
+    from weekly.mail.options import Delivery, EmailOptions, SmtpOptions
+
+    handler, port = smtp
+    monkeypatch.chdir(project)
+    to, inputs, output = Path("recipients.csv"), Path("inputs"), Path("output")
+    dry = EmailOptions(only=("carol@example.net", "JANE@example.com"))
+    loaded = dispatch.load("2023-12-13", to, inputs, output, dry, {})
+    assert [p.name for p in loaded.rendered] == [f"{SLUG}.html", f"{SLUG}.pdf"]
+    assert loaded.smtp is None and [r.email for r in loaded.recipients] == [
+        "jane@example.com",
+        "carol@example.net",
+    ]
+    report = dispatch.run(loaded, to, output, dry)
+    assert report.status == 0 and report.sent is None and report.locked is None
+    assert report.dry_run is not None
+    assert [p.name for p in report.dry_run.written] == [
+        "001-jane-example-com.eml",
+        "002-carol-example-net.eml",
+    ]
+    assert report.dry_run.plan.send == loaded.recipients and not report.dry_run.clipped
+
+    smtp_options = SmtpOptions("127.0.0.1", port, security="none", timeout=10)
+    send = EmailOptions(send=True, smtp=smtp_options, delivery=Delivery(retry_delay=0))
+    loaded = dispatch.load("2023-12-13", to, inputs, output, send, {})
+    assert loaded.rendered == []  # the PDF on disk is current
+    report = dispatch.run(loaded, to, output, send)
+    assert report.status == 0 and report.sent is not None
+    assert [o.status for o in report.sent.outcomes] == ["sent"] * 5
+    assert report.sent.undelivered == 0 and not report.sent.interrupted
+    assert sum(handler.per_recipient.values()) == 5
+    assert capsys.readouterr() == ("", "")
