@@ -129,3 +129,14 @@ def test_preview_builds_take_facts_and_charts_from_the_memo(tmp_path: Path) -> N
     root = memo_edition(tmp_path)
     render_html(root)  # fills the memo
     assert run_script(root, PREVIEW) == "False False"
+
+
+def test_every_events_module_and_the_map_data_join_the_stamp() -> None:
+    from weekly.events import memo
+
+    package = Path(memo.__file__).parents[1]
+    stamped = {p.relative_to(package).as_posix() for p in memo.code_files()}
+    events = {p.relative_to(package).as_posix() for p in (package / "events").rglob("*.py")}
+    assert events <= stamped
+    assert {"events/table.py", "events/plots.py", "apstyle.py"} <= stamped
+    assert {"data/sahel-admin1.geojson", "data/sahel-places.csv"} <= stamped

@@ -35,18 +35,14 @@ from weekly.resolve.figures import Asset, ChartDrawer
 MEMO_VERSION = "1"
 #: Stamps kept in the file (editions with other cutoffs, earlier tables).
 KEEP = 16
-#: The modules whose code decides the answers; their size and mtime join the stamp. Named by
-#: module, not file, so moving one fails at import time instead of silently dropping it.
-CODE = (
-    "weekly.events.read",
-    "weekly.events.cache",
-    "weekly.events.table",
-    "weekly.events.helpers",
-    "weekly.events.charts",
-    "weekly.events.plots",
-    "weekly.apstyle",
-    "weekly.events.memo",
-)
+#: The packages whose every module decides the answers, and single modules besides; the size
+#: and mtime of each file join the stamp, with the bundled map data. Named by module, not
+#: file, so moving one fails at import time instead of silently dropping it, and a module
+#: added to a package counts from the start.
+CODE_PACKAGES = ("weekly.events",)
+CODE = ("weekly.apstyle",)
+#: The bundled files maps are drawn from, in ``weekly/data/``.
+DATA_SUFFIXES = (".csv", ".geojson")
 #: The types a fact may have, rebuilt from their names.
 FACT_TYPES = {"Count": facts.Count, "Rate": facts.Rate, "Share": facts.Share}
 
@@ -59,12 +55,22 @@ def code_file(module: str) -> Path:
     return Path(spec.origin)
 
 
+def code_files() -> list[Path]:
+    """Return every file whose content decides facts and charts (see :data:`CODE_PACKAGES`)."""
+    files: list[Path] = []
+    for package in CODE_PACKAGES:
+        files += sorted(code_file(package).parent.rglob("*.py"))
+    files += [code_file(name) for name in CODE]
+    data = code_file("weekly").parent / "data"
+    return files + sorted(p for p in data.iterdir() if p.suffix in DATA_SUFFIXES)
+
+
 def _stamp(inputs: Path, cutoff: dt.date) -> str | None:
     table = events.find_table(inputs)
     if table is None:
         return None
     parts: list[Any] = [MEMO_VERSION, __version__, table.name, cutoff.isoformat()]
-    for path in [table, *(code_file(name) for name in CODE)]:
+    for path in [table, *code_files()]:
         try:
             stat = path.stat()
         except OSError:
