@@ -47,7 +47,9 @@ class Caches:
 
     ``yaml`` remembers parsed YAML documents by their text (the preview keeps one for its
     whole run). ``memos`` remembers facts and charts drawn from the events table
-    (:mod:`weekly.events.memo`); without one, each build opens a fresh memo and saves it.
+    (:mod:`weekly.events.memo`) and may be kept across builds too; without one, each build
+    opens the memo on disk afresh. Both are saved or dropped by their own rules: a changed
+    file is parsed again, a changed table or code drops the memo.
     """
 
     yaml: YamlCache | None = None

@@ -197,17 +197,22 @@ class RememberedEvents:
 
 
 class Memos:
-    """The memos of one run, one per (inputs, cutoff); pass its factories to ``assemble``."""
+    """The memos of a run, one per (inputs, cutoff); pass its factories to ``assemble``.
+
+    One may be kept across builds (a preview's): a memo whose table or code has changed
+    since it was opened is opened afresh.
+    """
 
     def __init__(self) -> None:
         self.memos: dict[tuple[Path, dt.date], Memo] = {}
 
     def of(self, edition: Edition) -> Memo:
-        """Return the memo of ``edition``'s inputs and cutoff."""
+        """Return the memo of ``edition``'s inputs and cutoff, current for its table."""
         key = (edition.inputs, edition.cutoff.date())
-        if key not in self.memos:
-            self.memos[key] = Memo(*key)
-        return self.memos[key]
+        memo = self.memos.get(key)
+        if memo is None or memo.stamp != _stamp(*key):
+            memo = self.memos[key] = Memo(*key)
+        return memo
 
     def helpers(self, edition: Edition, problems: Problems) -> Mapping[str, Any]:
         """The body helper factory of :func:`weekly.resolve.update.assemble`, remembered."""
