@@ -135,7 +135,6 @@ def ledger(project: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-@pytest.mark.e2e
 def test_send_delivers_both_alternatives_and_the_pdf(project: Path, weekly: Run, smtp) -> None:
     handler, port = smtp
     result = weekly(*send_args(port), cwd=project)
@@ -212,6 +211,7 @@ def test_temporary_failure_is_retried(project: Path, weekly: Run, smtp) -> None:
     assert len(handler.per_recipient) == 5
 
 
+@pytest.mark.e2e
 def test_permanent_failure_is_reported_and_others_delivered(
     project: Path, weekly: Run, smtp
 ) -> None:
