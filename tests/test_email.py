@@ -135,7 +135,6 @@ def ledger(project: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-@pytest.mark.e2e
 def test_send_delivers_both_alternatives_and_the_pdf(project: Path, weekly: Run, smtp) -> None:
     handler, port = smtp
     result = weekly(*send_args(port), cwd=project)
@@ -212,6 +211,7 @@ def test_temporary_failure_is_retried(project: Path, weekly: Run, smtp) -> None:
     assert len(handler.per_recipient) == 5
 
 
+@pytest.mark.e2e
 def test_permanent_failure_is_reported_and_others_delivered(
     project: Path, weekly: Run, smtp
 ) -> None:
@@ -799,3 +799,40 @@ def test_a_semicolon_separated_list_from_excel_is_read(tmp_path: Path) -> None:
         ("jane@example.com", "Doe, Jane", 2),
         ("bob@xn--bcher-kva.de", "Bob", 3),
     ]
+
+
+def test_the_mail_core_returns_reports_without_printing(
+    project: Path, smtp, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weekly.mail import dispatch
+    from weekly.mail.options import Delivery, EmailOptions, SmtpOptions
+
+    handler, port = smtp
+    monkeypatch.chdir(project)
+    to, inputs, output = Path("recipients.csv"), Path("inputs"), Path("output")
+    dry = EmailOptions(only=("carol@example.net", "JANE@example.com"))
+    loaded = dispatch.load("2023-12-13", to, inputs, output, dry, {})
+    assert [p.name for p in loaded.rendered] == [f"{SLUG}.html", f"{SLUG}.pdf"]
+    assert loaded.smtp is None and [r.email for r in loaded.recipients] == [
+        "jane@example.com",
+        "carol@example.net",
+    ]
+    report = dispatch.run(loaded, to, output, dry)
+    assert report.status == 0 and report.sent is None and report.locked is None
+    assert report.dry_run is not None
+    assert [p.name for p in report.dry_run.written] == [
+        "001-jane-example-com.eml",
+        "002-carol-example-net.eml",
+    ]
+    assert report.dry_run.plan.send == loaded.recipients and not report.dry_run.clipped
+
+    smtp_options = SmtpOptions("127.0.0.1", port, security="none", timeout=10)
+    send = EmailOptions(send=True, smtp=smtp_options, delivery=Delivery(retry_delay=0))
+    loaded = dispatch.load("2023-12-13", to, inputs, output, send, {})
+    assert loaded.rendered == []  # the PDF on disk is current
+    report = dispatch.run(loaded, to, output, send)
+    assert report.status == 0 and report.sent is not None
+    assert [o.status for o in report.sent.outcomes] == ["sent"] * 5
+    assert report.sent.undelivered == 0 and not report.sent.interrupted
+    assert sum(handler.per_recipient.values()) == 5
+    assert capsys.readouterr() == ("", "")

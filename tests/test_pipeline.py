@@ -102,3 +102,36 @@ def test_current_pdf_reuses_a_current_pdf_and_renders_a_stale_one(edition: Path)
         stat = made.path.stat()
         os.utime(html, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
         assert not pipeline.pdf_is_current(update, output)  # the PDF is older than its HTML
+
+
+def test_edition_files_for_the_draft_alone(edition: Path) -> None:
+    from weekly.render.draft import draft_html
+
+    with contextlib.chdir(edition):
+        update = pipeline.load_checked(Path("inputs"), "2023-12-13")
+        files = pipeline.edition_files(update, (), draft=True)
+        written = pipeline.write_edition(update, Path("output"), files)
+    assert list(files) == [f"{update.slug}.draft.html"]
+    assert files[f"{update.slug}.draft.html"] == draft_html(update).encode("utf-8")
+    assert written == [Path("output/2023-12-13") / f"{update.slug}.draft.html"]
+
+
+def test_caches_kept_across_builds_follow_a_changed_table(tmp_path: Path) -> None:
+    from test_events import held_out_rows, table
+    from weekly.events.memo import Memos
+
+    root = memo_edition(tmp_path)
+    caches = pipeline.Caches(yaml=YamlCache(), memos=Memos())
+    with contextlib.chdir(root):
+        first = pipeline.render(
+            Path("inputs"), Path("output"), "2023-12-13", ("html",), False, caches
+        )
+        rows = [*held_out_rows(), ["2023-12-12", "Battles", "JNIM", "Segou", "Niono", 40, "Mali"]]
+        Path("inputs/events.csv").write_text(table(rows), encoding="utf-8")
+        second = pipeline.render(
+            Path("inputs"), Path("output"), "2023-12-13", ("html",), False, caches
+        )
+        (page,) = (p for p in second.written if p.suffix == ".html")
+        html = page.read_text(encoding="utf-8")
+    assert first.warnings == second.warnings
+    assert "JNIM struck 17 times." in html

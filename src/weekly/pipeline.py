@@ -2,8 +2,7 @@
 
 The stages run in two phases, as MkDocs' build does: first load and check everything
 (:func:`assemble_checked`, :func:`load_checked`, :func:`check`), then produce the files
-(:func:`edition_files`) and only then write them, all or none
-(:func:`weekly.render.write.write_atomically`).
+(:func:`edition_files`) and only then write them, all or none (:func:`write_edition`).
 ``render``, ``check``, ``archive``, ``email`` and ``preview`` all go through here; what a
 caller may keep between builds travels in a :class:`Caches` object.
 
@@ -51,7 +50,9 @@ class Caches:
 
     ``yaml`` remembers parsed YAML documents by their text (the preview keeps one for its
     whole run). ``memos`` remembers facts and charts drawn from the events table
-    (:mod:`weekly.events.memo`); without one, each build opens a fresh memo and saves it.
+    (:mod:`weekly.events.memo`) and may be kept across builds too; without one, each build
+    opens the memo on disk afresh. Both are saved or dropped by their own rules: a changed
+    file is parsed again, a changed table or code drops the memo.
     """
 
     yaml: YamlCache | None = None
@@ -158,14 +159,15 @@ def edition_files(
 
     ``nav`` (archive builds) links the page to its neighbours. The HTML is rendered
     once; the PDF is printed from that very string, by ``write_pdf`` (default
-    :func:`weekly.render.pdf.write_pdf`).
+    :func:`weekly.render.pdf.write_pdf`). With no format and ``draft``, only the draft
+    and its figures are made (what the preview writes).
     """
     from weekly.render.html import render_html
 
     formats = tuple(formats)
     assets = figure_assets(update)
     files: dict[str, bytes] = {}
-    html = render_html(update, nav=nav)
+    html = render_html(update, nav=nav) if formats else ""
     if "html" in formats:
         files[f"{update.slug}.html"] = html.encode("utf-8")
         for asset in assets:
@@ -194,6 +196,16 @@ def edition_files(
 def figure_assets(update: Update) -> list[Asset]:
     """Return the files of the figures ``update`` shows (images and charts)."""
     return [fig.asset for fig in update.figures.values() if fig.asset is not None]
+
+
+def write_edition(update: Update, output: Path, files: dict[str, bytes]) -> list[Path]:
+    """Publish ``files`` as the new ``output/DATE/``, as one unit; return their paths.
+
+    A reader sees the old edition or the new one, never a mix (:mod:`weekly.render.publish`).
+    """
+    from weekly.render.publish import publish
+
+    return publish(output / update.edition.key, files)
 
 
 def render(
@@ -233,13 +245,10 @@ def _render(
     caches: Caches | None,
     base_url: str = "",
 ) -> Rendered:
-    from weekly.render.publish import publish
-
     update = load_checked(inputs, cutoff, caches)
     files = edition_files(update, formats, draft, write_pdf=write_pdf, base_url=base_url)
-    folder = output / update.edition.key
-    written = publish(folder, files)
-    return Rendered(update, folder, written, update.problems.warnings)
+    written = write_edition(update, output, files)
+    return Rendered(update, output / update.edition.key, written, update.problems.warnings)
 
 
 def pdf_is_current(update: Update, output: Path) -> bool:
@@ -271,11 +280,9 @@ def current_pdf(update: Update, output: Path) -> CurrentPdf:
     When it is not current (:func:`pdf_is_current`), the edition is rendered (HTML, PDF
     and figures, atomically) exactly as ``weekly render`` does.
     """
-    from weekly.render.publish import publish
-
     path = output / update.edition.key / f"{update.slug}.pdf"
     if pdf_is_current(update, output):
         return CurrentPdf(path, path.read_bytes(), [])
     files = edition_files(update, FORMATS)
-    written = publish(output / update.edition.key, files)
+    written = write_edition(update, output, files)
     return CurrentPdf(path, files[path.name], written)

@@ -35,19 +35,14 @@ from weekly.resolve.figures import Asset, Chart, ChartDrawer
 MEMO_VERSION = "1"
 #: Stamps kept in the file (editions with other cutoffs, earlier tables).
 KEEP = 16
-#: The modules whose code decides the answers; their size and mtime join the stamp. Named by
-#: module, not file, so moving one fails at import time instead of silently dropping it.
-CODE = (
-    "weekly.events.read",
-    "weekly.events.cache",
-    "weekly.events.table",
-    "weekly.events.helpers",
-    "weekly.events.charts",
-    "weekly.events.plots",
-    "weekly.events.alt",
-    "weekly.apstyle",
-    "weekly.events.memo",
-)
+#: The packages whose every module decides the answers, and single modules besides; the size
+#: and mtime of each file join the stamp, with the bundled map data. Named by module, not
+#: file, so moving one fails at import time instead of silently dropping it, and a module
+#: added to a package counts from the start.
+CODE_PACKAGES = ("weekly.events",)
+CODE = ("weekly.apstyle",)
+#: The bundled files maps are drawn from, in ``weekly/data/``.
+DATA_SUFFIXES = (".csv", ".geojson")
 #: The types a fact may have, rebuilt from their names.
 FACT_TYPES = {"Count": facts.Count, "Rate": facts.Rate, "Share": facts.Share}
 
@@ -60,12 +55,22 @@ def code_file(module: str) -> Path:
     return Path(spec.origin)
 
 
+def code_files() -> list[Path]:
+    """Return every file whose content decides facts and charts (see :data:`CODE_PACKAGES`)."""
+    files: list[Path] = []
+    for package in CODE_PACKAGES:
+        files += sorted(code_file(package).parent.rglob("*.py"))
+    files += [code_file(name) for name in CODE]
+    data = code_file("weekly").parent / "data"
+    return files + sorted(p for p in data.iterdir() if p.suffix in DATA_SUFFIXES)
+
+
 def _stamp(inputs: Path, cutoff: dt.date) -> str | None:
     table = events.find_table(inputs)
     if table is None:
         return None
     parts: list[Any] = [MEMO_VERSION, __version__, table.name, cutoff.isoformat()]
-    for path in [table, *(code_file(name) for name in CODE)]:
+    for path in [table, *code_files()]:
         try:
             stat = path.stat()
         except OSError:
@@ -192,17 +197,22 @@ class RememberedEvents:
 
 
 class Memos:
-    """The memos of one run, one per (inputs, cutoff); pass its factories to ``assemble``."""
+    """The memos of a run, one per (inputs, cutoff); pass its factories to ``assemble``.
+
+    One may be kept across builds (a preview's): a memo whose table or code has changed
+    since it was opened is opened afresh.
+    """
 
     def __init__(self) -> None:
         self.memos: dict[tuple[Path, dt.date], Memo] = {}
 
     def of(self, edition: Edition) -> Memo:
-        """Return the memo of ``edition``'s inputs and cutoff."""
+        """Return the memo of ``edition``'s inputs and cutoff, current for its table."""
         key = (edition.inputs, edition.cutoff.date())
-        if key not in self.memos:
-            self.memos[key] = Memo(*key)
-        return self.memos[key]
+        memo = self.memos.get(key)
+        if memo is None or memo.stamp != _stamp(*key):
+            memo = self.memos[key] = Memo(*key)
+        return memo
 
     def helpers(self, edition: Edition, problems: Problems) -> Mapping[str, Any]:
         """The body helper factory of :func:`weekly.resolve.update.assemble`, remembered."""

@@ -5,6 +5,10 @@ look. With sending, messages go out over one SMTP connection (:mod:`weekly.mail.
 delivery recorded in the ledger (:mod:`weekly.mail.ledger`) so a rerun sends only to those not yet
 delivered. Reading the list is :mod:`weekly.mail.recipients`; building the messages is
 :mod:`weekly.mail.message`.
+
+:func:`load` checks everything first (list, edition, settings, SMTP options) and brings the
+PDF up to date through the pipeline; :func:`run` then writes or sends and returns an
+:class:`EmailReport`. Nothing here prints: ``weekly.cli.email`` reports what happened.
 """
 
 from __future__ import annotations

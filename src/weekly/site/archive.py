@@ -333,7 +333,7 @@ def build_archive(
     Every changed edition is assembled and checked before anything is written: one error
     anywhere stops the build with all problems reported and the previous output untouched.
     """
-    from weekly.pipeline import edition_files, load_checked
+    from weekly.pipeline import edition_files, load_checked, write_edition
 
     keys = list_editions(inputs)
     if not keys:
@@ -384,7 +384,7 @@ def build_archive(
             update = updates[key]
             files = edition_files(update, formats, nav=navs[key])
             folder = output / key
-            write_atomically(folder, files)
+            write_edition(update, output, files)
             previous = old.get(key)
             for name in previous.files if previous else []:
                 if name not in files and _inside(name):
