@@ -169,3 +169,22 @@ def test_unreadable_figure_paths_are_findings(tmp_path: Path, image: str, reason
     (root / "inputs/2023-12-13/figures/loop.png").symlink_to("loop.png")
     findings = [str(f) for f in check(root / "inputs", "2023-12-13")]
     assert any("figure 'm': image cannot be read" in f and reason in f for f in findings), findings
+
+
+def test_two_editions_of_one_series_may_not_share_a_date(tmp_path: Path) -> None:
+    second = UPDATE.replace(
+        "cutoff: 2023-12-13 10:00", "cutoff: 2023-12-14 10:00\ndate: 2023-12-13"
+    )
+    other_series = second.replace("series: salafi-jihadi", "series: africa-file")
+    root = edition_with(tmp_path, {"inputs/2023-12-14/update.md": second})
+    findings = [f.with_level() for f in check(root / "inputs", "2023-12-14")]
+    assert any(
+        f.startswith(
+            f"{root / 'inputs/2023-12-14/update.md'}:6: error: edition date "
+            "December 13, 2023 is also the date of "
+        )
+        and "inputs/2023-12-13/update.md (series 'salafi-jihadi')" in f
+        for f in findings
+    ), findings
+    (root / "inputs/2023-12-14/update.md").write_text(other_series, encoding="utf-8")
+    assert not any("is also the date of" in str(f) for f in check(root / "inputs", "2023-12-14"))

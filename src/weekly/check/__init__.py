@@ -14,6 +14,7 @@ from weekly.check.comments import check_comments, first_words
 from weekly.check.language import ALTERNATE_TERMS, SCALE_NAMES, STANDARD_TERMS, check_language
 from weekly.check.links import check_urls, well_formed
 from weekly.check.prose import Placer, Prose, Word, phrase_pattern
+from weekly.check.siblings import check_edition_date
 from weekly.check.sourcing import check_citations
 from weekly.check.structure import check_figures, check_loose_ends, check_takeaway_regions
 from weekly.errors import Problems
@@ -35,6 +36,7 @@ def review(update: Update, problems: Problems) -> None:
     check_urls(update, problems)
     check_takeaway_regions(update, problems)
     check_figures(update, problems)
+    check_edition_date(update, problems)
 
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "Word",
     "check_citations",
     "check_comments",
+    "check_edition_date",
     "check_figures",
     "check_language",
     "check_loose_ends",

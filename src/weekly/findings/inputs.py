@@ -78,6 +78,19 @@ output/2023-12-13: error: cannot write: No space left on device (ENOSPC)
         "Free some space or fix the folder's permissions, then run the command again.",
     ),
     error(
+        "E005",
+        "two editions of one series share an edition date",
+        """
+An edition's `date:` is the date another edition of the same series already has (an edition
+without `date:` is dated by its folder). The two would share a slug: the same file names, web
+address and feed entry, so one would stand for the other.
+""",
+        """
+inputs/2023-12-14/update.md:6: error: edition date December 13, 2023 is also the date of inputs/2023-12-13/update.md (series 'salafi-jihadi'): both would be named salafi-jihadi-movement-weekly-update-december-13-2023; give one of them another date:
+""",
+        "Correct the `date:` of one of them (a correction edition takes the date it is published).",
+    ),
+    error(
         "E010",
         "bad source entry",
         """
