@@ -109,6 +109,13 @@ class EventHelpers:
         return Count(int(values.fillna(0).sum()))
 
 
-def body_helpers(edition: Edition, problems: Problems) -> Mapping[str, Any]:
-    """Return the names the body template may use for ``edition``."""
+def body_helpers(edition: Edition, problems: Problems, prepare: bool = True) -> Mapping[str, Any]:
+    """Return the names the body template may use for ``edition``.
+
+    With ``prepare``, a body that uses ``events.`` has its table read here, before the body
+    is evaluated: the first read of a large CSV (seconds for millions of rows) then does not
+    count against the body's time limit, which is there to stop runaway templates.
+    """
+    if prepare and "events." in edition.body:
+        table_for(edition.inputs, edition.cutoff.date())
     return {"events": EventHelpers(edition, problems)}

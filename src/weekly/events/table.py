@@ -52,6 +52,7 @@ class EventTable:
         self._data = data
         self._columns: dict[str, pd.Series] = {}
         self._visible: Any = None
+        self._dates: Any = None
         if data is None:
             self.names: list[str] = []
         elif hasattr(data, "schema_arrow"):
@@ -77,6 +78,7 @@ class EventTable:
 
             dates = self._arrow("event_date")
             self._visible = pc.less_equal(dates, pa.scalar(self.cutoff, pa.date32()))
+            self._dates = dates  # read once: column("event_date") starts from it
         return self._visible
 
     def column(self, name: str) -> pd.Series:
@@ -86,7 +88,8 @@ class EventTable:
 
             if name not in self.names:
                 raise QueryError(self.unknown(name))
-            values = self._arrow(name).filter(self._mask())
+            mask = self._mask()
+            values = (self._dates if name == "event_date" else self._arrow(name)).filter(mask)
             if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
                 values = values.dictionary_encode()
             elif pa.types.is_date(values.type):
