@@ -277,7 +277,12 @@ def main() -> None:
         tables = args.tables or Path(scratch) / "tables"
         tables.mkdir(parents=True, exist_ok=True)
         old = baseline_sources(args.baseline, Path(scratch))
-        print(f"baseline: {args.baseline}; {os.cpu_count()} CPUs; load {load()}")
+        rev = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", args.baseline],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        print(f"baseline: {args.baseline} ({rev}); {os.cpu_count()} CPUs; load {load()}")
         for rows in [int(r) for r in args.rows.split(",")]:
             inputs = inputs_with_table(tables, rows)
             cache = inputs / ".weekly-cache"

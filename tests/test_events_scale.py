@@ -230,3 +230,20 @@ def test_the_table_is_read_before_the_body_is_timed(
     assemble(root / "inputs", "2023-12-13", problems)
     assert problems.errors == []
     assert timed == [0.0]  # read once, with no body alarm running
+
+
+def test_frame_columns_are_the_visible_columns_cut(tmp_path: Path) -> None:
+    """A frame's columns equal column(name)[mask], dtype and categories included."""
+    root = edition(tmp_path, generated_rows())
+    names = ["latitude", "longitude", "event_date", "fatalities", "location", "admin1"]
+    for _ in range(2):  # from the CSV, then from the cache
+        events._TABLES.clear()
+        table = events.table_for(root / "inputs", CUTOFF)
+        assert table is not None
+        mask = table.select({"actor1": "JNIM"}, "2023-06-01")
+        frame = table.frame(mask, names)  # before column() loads them: the short path
+        for name in names:
+            whole = table.column(name)[mask].reset_index(drop=True)
+            pd.testing.assert_series_equal(frame[name], whole, check_names=False)
+            if isinstance(whole.dtype, pd.CategoricalDtype):
+                assert list(frame[name].cat.categories) == list(whole.cat.categories)

@@ -71,6 +71,13 @@ class EventTable:
             return data.read(columns=[name])[name]
         return data[name]
 
+    def _read(self, name: str) -> pa.ChunkedArray:
+        """Return every row of column ``name``; the dates come from the cutoff's mask."""
+        self._mask()
+        if name == "event_date" and self._dates is not None:
+            return self._dates
+        return self._arrow(name)
+
     def _mask(self) -> Any:
         if self._visible is None:
             import pyarrow as pa
@@ -89,7 +96,9 @@ class EventTable:
             if name not in self.names:
                 raise QueryError(self.unknown(name))
             mask = self._mask()
-            values = (self._dates if name == "event_date" else self._arrow(name)).filter(mask)
+            values = self._read(name).filter(mask)
+            if name == "event_date":
+                self._dates = None  # kept as the column from now on
             if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
                 values = values.dictionary_encode()
             elif pa.types.is_date(values.type):
@@ -158,9 +167,29 @@ class EventTable:
 
         # Cut each column before joining them: the frame is then built from the chosen rows
         # only, not from a million rows of every column.
-        return pd.DataFrame(
-            {name: self.column(name)[mask].reset_index(drop=True) for name in names}
-        )
+        return pd.DataFrame({name: self._chosen(name, mask) for name in names})
+
+    def _chosen(self, name: str, mask: np.ndarray) -> pd.Series:
+        """Return the rows of column ``name`` selected by ``mask`` (a mask of visible rows)."""
+        import numpy as np
+        import pyarrow as pa
+
+        if name in self._columns or name not in self.names:
+            return self.column(name)[mask].reset_index(drop=True)
+        values = self._read(name)
+        if not (pa.types.is_floating(values.type) or pa.types.is_date(values.type)):
+            return self.column(name)[mask].reset_index(drop=True)
+        # Numbers and dates not yet loaded (a map's coordinates): convert the chosen rows
+        # only, as column() would have converted them all.
+        import pyarrow.compute as pc
+
+        visible = pc.fill_null(self._mask(), False).to_numpy(zero_copy_only=False)
+        chosen = np.zeros(len(visible), dtype=bool)
+        chosen[np.flatnonzero(visible)[mask]] = True
+        values = values.filter(pa.array(chosen))
+        if pa.types.is_date(values.type):
+            values = values.cast(pa.timestamp("s"))
+        return values.to_pandas()
 
 
 def _category_lookup(column: pd.Series, wanted: list[str]) -> np.ndarray:
