@@ -176,9 +176,13 @@ class EventTable:
 
         if name in self._columns or name not in self.names:
             return self.column(name)[mask].reset_index(drop=True)
-        values = self._read(name)
-        if not (pa.types.is_floating(values.type) or pa.types.is_date(values.type)):
+        data = self._data
+        kind = (
+            (data.schema_arrow if hasattr(data, "schema_arrow") else data.schema).field(name).type
+        )
+        if not (pa.types.is_floating(kind) or pa.types.is_date(kind)):
             return self.column(name)[mask].reset_index(drop=True)
+        values = self._read(name)
         # Numbers and dates not yet loaded (a map's coordinates): convert the chosen rows
         # only, as column() would have converted them all.
         import pyarrow.compute as pc
