@@ -1,16 +1,31 @@
-"""Time an edition's facts and charts over a 1,000,000-row ACLED-shaped events table.
+"""Time facts and charts over ACLED-sized events tables, each case against its baseline.
 
-    python bench/events_bench.py [ROWS]
+    python bench/events_bench.py                          # 1,000,000 and 2,500,000 rows
+    python bench/events_bench.py --rows 1000000 --rounds 5
+    python bench/events_bench.py --tables /tmp/tables     # keep (and reuse) the big CSVs
+    python bench/events_bench.py --baseline REV           # the code to compare with (main)
 
-Builds the table in a temporary folder (all 31 ACLED columns, synthetic values), then
-times, each in a fresh process: facts + charts with no columnar cache (cold), the same
-with the cache warm but charts to draw, and a re-render with every chart cached (the two
-warm cases five times each: median and range). Prints figures; asserts nothing.
+Builds each table once (all 31 ACLED columns; the places and column list of
+scripts/make_sigact.py, values drawn at random, vectorised so 2.5 million rows take a
+minute), then runs every case in fresh processes, the variant and its baseline side by
+side in each round (alternating which goes first), under /usr/bin/time for peak RSS:
+
+- first read: the CSV to the columnar copy (``read_table``), this checkout vs the baseline;
+- facts + four charts, columnar copy warm, charts drawn: ``assemble`` of a four-fact,
+  four-chart edition, this checkout vs the baseline;
+- the same with every chart cached;
+- engines: the same four facts and four charts' rows as queries only, weekly's pandas
+  engine vs DuckDB over the same Parquet copy (needs ``pip install duckdb``).
+
+Prints medians, ranges and the median of per-round ratios, with the load average before
+and after. Asserts nothing.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -20,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
-REPEATS = 5  # fresh processes per warm case; the median is reported
+TIME = shutil.which("time", path="/usr/bin:/bin")
 
 UPDATE = """\
 ---
@@ -66,9 +81,8 @@ figures:
 {{ figure("map") }}
 """
 
-TIMED = """\
-import sys, time
-start = time.perf_counter()
+ASSEMBLE = """\
+import sys
 from pathlib import Path
 from weekly.resolve.update import assemble
 from weekly.errors import Problems
@@ -76,12 +90,75 @@ problems = Problems()
 update = assemble(Path(sys.argv[1]), "2023-12-13", problems)
 assert not problems.errors, problems.errors
 assert all(f.asset for f in update.figures.values())
-print(f"{time.perf_counter() - start:.2f} {int('matplotlib' in sys.modules)}")
 """
+
+FIRST_READ = """\
+import sys
+from pathlib import Path
+from weekly.events.cache import read_table
+data, problems = read_table(Path(sys.argv[1]) / "events.csv")
+assert data is not None and not problems, problems
+"""
+
+#: The edition's facts and charts as (filters, since): facts first, then the charts' rows.
+QUERIES = """\
+FACTS = [({"actor1": ["JNIM"], "admin1": ["Mopti", "Segou"]}, "2023-11-19"),
+         ({"actor1": ["JNIM"]}, "2023-11-19"),
+         ({"actor1": ["JNIM"], "admin1": ["Mopti"]}, "2023-11-19"),
+         ({"country": ["Mali"]}, "2023-01-01")]
+CHARTS = [({"actor1": ["JNIM"], "admin1": ["Mopti", "Segou"]}, "2022-09-01", ["event_date"]),
+          ({"actor1": ["JNIM"]}, "2023-06-01", ["event_date", "admin1"]),
+          ({}, "2023-11-19", ["event_date", "admin1"]),
+          ({"actor1": ["JNIM"]}, "2023-11-19", ["event_date", "latitude", "longitude",
+           "location", "admin1", "actor1", "country", "fatalities"])]
+"""
+
+PANDAS_ENGINE = (
+    QUERIES
+    + """\
+import sys, datetime as dt
+from pathlib import Path
+from weekly.events.table import table_for
+table = table_for(Path(sys.argv[1]), dt.date(2023, 12, 13))
+answers = [int(table.select(f, since).sum()) for f, since in FACTS]
+mask = table.select(*FACTS[-1])
+answers.append(int(table.column("fatalities")[mask].fillna(0).sum()))
+frames = [table.frame(table.select(f, since), names) for f, since, names in CHARTS]
+print(answers, [len(f) for f in frames])
+"""
+)
+
+DUCKDB_ENGINE = (
+    QUERIES
+    + """\
+import sys
+import duckdb
+from pathlib import Path
+path = str(Path(sys.argv[1]) / ".weekly-cache" / "events.csv.parquet")
+con = duckdb.connect()
+
+def where(filters, since):
+    sql = ["event_date <= DATE '2023-12-13'", "event_date >= CAST(? AS DATE)"]
+    args = [since]
+    for name, values in filters.items():
+        sql.append(f'"{name}" IN ({", ".join("?" * len(values))})')
+        args += values
+    return " AND ".join(sql), args
+
+def query(select, filters, since):
+    sql, args = where(filters, since)
+    return con.execute(f"SELECT {select} FROM read_parquet(?) WHERE {sql}", [path, *args])
+
+answers = [query("count(*)", f, since).fetchone()[0] for f, since in FACTS]
+answers.append(int(query("coalesce(sum(fatalities), 0)", *FACTS[-1]).fetchone()[0]))
+frames = [query(", ".join(names), f, since).df() for f, since, names in CHARTS]
+print(answers, [len(f) for f in frames])
+"""
+)
 
 
 def build_table(path: Path, rows: int) -> None:
-    """Write ``rows`` synthetic ACLED-shaped events to ``path`` (vectorised, a few seconds)."""
+    """Write ``rows`` synthetic ACLED-shaped events to ``path`` (vectorised)."""
     import numpy as np
     import pandas as pd
 
@@ -114,58 +191,141 @@ def build_table(path: Path, rows: int) -> None:
     frame.to_csv(path, index=False)
 
 
-def timed(inputs: Path) -> tuple[float, float, bool]:
-    """Return (wall seconds of the process, seconds inside it, matplotlib imported)."""
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-c", TIMED, str(inputs)],
-        env={**os.environ, "PYTHONPATH": str(SRC)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    wall = time.perf_counter() - start
-    inside, imported = result.stdout.split()
-    return wall, float(inside), imported == "1"
+def inputs_with_table(folder: Path, rows: int) -> Path:
+    """Return an inputs folder holding the bench edition and a table of ``rows`` events."""
+    inputs = folder / f"rows-{rows}"
+    (inputs / "2023-12-13").mkdir(parents=True, exist_ok=True)
+    (inputs / "2023-12-13" / "update.md").write_text(UPDATE, encoding="utf-8")
+    table = inputs / "events.csv"
+    if not table.is_file():
+        start = time.perf_counter()
+        # A child process: the table's few GB of construction stay out of this process.
+        subprocess.run(
+            [sys.executable, __file__, "--build", str(table), str(rows)],
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(SRC)},
+        )
+        print(f"built {rows:,} rows in {time.perf_counter() - start:.0f} s", flush=True)
+    print(f"table: {rows:,} rows, {table.stat().st_size / 1e6:.0f} MB CSV", flush=True)
+    return inputs
+
+
+def run(script: str, inputs: Path, src: Path) -> tuple[float, float, float]:
+    """Run ``script`` on ``inputs`` with ``src`` first on the path: (wall, CPU, peak RSS MB)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+        argv = [sys.executable, "-c", script, str(inputs)]
+        if TIME:
+            argv = [TIME, "-f", "%U %S %M", "-o", out.name, *argv]
+        start = time.perf_counter()
+        result = subprocess.run(
+            argv, env={**os.environ, "PYTHONPATH": str(src)}, capture_output=True, text=True
+        )
+        wall = time.perf_counter() - start
+        if result.returncode:
+            raise SystemExit(f"bench failed:\n{result.stderr}")
+        if not TIME:
+            return wall, float("nan"), float("nan")
+        user, system, rss = out.read().split()[-3:]
+    return wall, float(user) + float(system), float(rss) / 1024
+
+
+def load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def compare(label: str, rounds: int, a: tuple[str, object], b: tuple[str, object]) -> None:
+    """Time two variants side by side; print each and the median ratio a / b."""
+    samples: dict[str, list[tuple[float, float, float]]] = {a[0]: [], b[0]: []}
+    before = load()
+    for index in range(rounds):
+        pair = [a, b] if index % 2 == 0 else [b, a]
+        for name, variant in pair:
+            samples[name].append(variant())  # type: ignore[operator]
+    print(f"\n{label} (load {before} -> {load()})")
+    for name, runs in samples.items():
+        walls = [s[0] for s in runs]
+        print(f"  {name:28} {statistics.median(walls):6.2f} s ({min(walls):.2f}-{max(walls):.2f}),"
+              f" CPU {statistics.median(s[1] for s in runs):5.2f} s,"
+              f" peak {max(s[2] for s in runs):4.0f} MB")  # fmt: skip
+    ratios = [x[0] / y[0] for x, y in zip(samples[a[0]], samples[b[0]], strict=True)]
+    cpu = [x[1] / y[1] for x, y in zip(samples[a[0]], samples[b[0]], strict=True)]
+    print(f"  ratio {a[0]} / {b[0]}: wall {statistics.median(ratios):.2f},"
+          f" CPU {statistics.median(cpu):.2f}")  # fmt: skip
+
+
+def baseline_sources(rev: str, folder: Path) -> Path:
+    """Return the ``src`` folder of ``rev`` of this repository, extracted into ``folder``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "src"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
 
 
 def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    with tempfile.TemporaryDirectory() as folder:
-        inputs = Path(folder) / "inputs"
-        (inputs / "2023-12-13").mkdir(parents=True)
-        (inputs / "2023-12-13" / "update.md").write_text(UPDATE, encoding="utf-8")
-        start = time.perf_counter()
-        build_table(inputs / "events.csv", rows)
-        size = (inputs / "events.csv").stat().st_size / 1e6
-        print(
-            f"table: {rows:,} rows, {size:.0f} MB CSV, built in {time.perf_counter() - start:.1f} s"
-        )
-        cache = inputs / ".weekly-cache"
-        wall, inside, mpl = timed(inputs)
-        report("cold (no columnar cache, charts drawn)", [wall], [inside], mpl)
-        for label, drop_charts in (("columnar cache warm, charts drawn", True),
-                                   ("re-render, charts cached", False)):  # fmt: skip
-            walls, insides = [], []
-            for _ in range(REPEATS):
-                if drop_charts:
-                    for svg in (cache / "charts").glob("*.svg"):
-                        svg.unlink()
-                wall, inside, mpl = timed(inputs)
-                walls.append(wall)
-                insides.append(inside)
-            report(label, walls, insides, mpl)
-        os.utime(inputs / "events.csv")  # a touched source refreshes the cache
-        wall, inside, mpl = timed(inputs)
-        report("source touched: cache rebuilt", [wall], [inside], mpl)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", default="1000000,2500000")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--tables", type=Path, help="folder to keep the tables in and reuse")
+    parser.add_argument("--baseline", default="main", help="git revision to compare with")
+    parser.add_argument("--build", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build:
+        build_table(Path(args.build[0]), int(args.build[1]))
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        tables = args.tables or Path(scratch) / "tables"
+        tables.mkdir(parents=True, exist_ok=True)
+        old = baseline_sources(args.baseline, Path(scratch))
+        rev = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", args.baseline],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        print(f"baseline: {args.baseline} ({rev}); {os.cpu_count()} CPUs; load {load()}")
+        for rows in [int(r) for r in args.rows.split(",")]:
+            inputs = inputs_with_table(tables, rows)
+            cache = inputs / ".weekly-cache"
 
+            def cold(src: Path, inputs: Path = inputs, cache: Path = cache) -> object:
+                shutil.rmtree(cache, ignore_errors=True)
+                return run(FIRST_READ, inputs, src)
 
-def report(label: str, walls: list[float], insides: list[float], mpl: bool) -> None:
-    """Print the median wall time (and the range over repeats) of one case."""
-    spread = f" ({min(walls):.2f}-{max(walls):.2f})" if len(walls) > 1 else " " * 12
-    print(f"{label:40} {statistics.median(walls):5.2f} s wall{spread}, "
-          f"{statistics.median(insides):5.2f} s in assemble, "
-          f"matplotlib imported: {'yes' if mpl else 'no'}")  # fmt: skip
+            def drawn(src: Path, inputs: Path = inputs, cache: Path = cache) -> object:
+                shutil.rmtree(cache / "charts", ignore_errors=True)
+                return run(ASSEMBLE, inputs, src)
+
+            def cached(src: Path, inputs: Path = inputs) -> object:
+                return run(ASSEMBLE, inputs, src)
+
+            print(f"\n## {rows:,} rows")
+            compare(
+                "first read of the CSV",
+                args.rounds,
+                ("this checkout", lambda: cold(SRC)),
+                ("baseline", lambda: cold(old)),
+            )
+            run(ASSEMBLE, inputs, SRC)  # the columnar copy and the charts, once
+            compare(
+                "facts + four charts, copy warm, charts drawn",
+                args.rounds,
+                ("this checkout", lambda: drawn(SRC)),
+                ("baseline", lambda: drawn(old)),
+            )
+            compare(
+                "facts + four charts, every chart cached",
+                args.rounds,
+                ("this checkout", lambda: cached(SRC)),
+                ("baseline", lambda: cached(old)),
+            )
+            try:
+                import duckdb  # noqa: F401
+            except ImportError:
+                print("\n(engines: duckdb is not installed; pip install duckdb)")
+                continue
+            compare("engines: the facts and the charts' rows, queries only", args.rounds,
+                    ("duckdb over Parquet", lambda i=inputs: run(DUCKDB_ENGINE, i, SRC)),
+                    ("pandas (weekly)", lambda i=inputs: run(PANDAS_ENGINE, i, SRC)))  # fmt: skip
 
 
 if __name__ == "__main__":

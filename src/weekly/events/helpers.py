@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +11,9 @@ from weekly.body.template import BodyError
 from weekly.errors import Problems
 from weekly.events.table import NO_TABLE, EventTable, QueryError, table_for
 from weekly.inputs.edition import Edition
+
+#: A call of an ``events`` helper in the body's text (``events.count(``, …).
+USES_EVENTS = re.compile(r"\bevents\s*\.\s*[a-z_]+\s*\(")
 
 
 class Count(int):
@@ -109,6 +113,13 @@ class EventHelpers:
         return Count(int(values.fillna(0).sum()))
 
 
-def body_helpers(edition: Edition, problems: Problems) -> Mapping[str, Any]:
-    """Return the names the body template may use for ``edition``."""
+def body_helpers(edition: Edition, problems: Problems, prepare: bool = True) -> Mapping[str, Any]:
+    """Return the names the body template may use for ``edition``.
+
+    With ``prepare``, a body that calls ``events.…(…)`` has its table read here, before the body
+    is evaluated: the first read of a large CSV (seconds for millions of rows) then does not
+    count against the body's time limit, which is there to stop runaway templates.
+    """
+    if prepare and USES_EVENTS.search(edition.body):
+        table_for(edition.inputs, edition.cutoff.date())
     return {"events": EventHelpers(edition, problems)}

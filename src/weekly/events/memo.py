@@ -216,7 +216,13 @@ class Memos:
 
     def helpers(self, edition: Edition, problems: Problems) -> Mapping[str, Any]:
         """The body helper factory of :func:`weekly.resolve.update.assemble`, remembered."""
-        return remembered_helpers(facts.body_helpers, self.of(edition))(edition, problems)
+        memo = self.of(edition)
+
+        def real(edition: Edition, problems: Problems) -> Mapping[str, Any]:
+            # Read the table ahead of the body only when the memo cannot answer from memory.
+            return facts.body_helpers(edition, problems, prepare=not memo.entries)
+
+        return remembered_helpers(real, memo)(edition, problems)
 
     def charts(self, edition: Edition) -> ChartDrawer | None:
         """The chart drawer factory of :func:`weekly.resolve.update.assemble`, remembered."""

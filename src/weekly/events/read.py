@@ -87,25 +87,27 @@ def csv_lines(data: bytes) -> list[int]:
 
 
 def _read_csv(reading: _Reading) -> pa.Table | None:
+    """Read a CSV as text columns; Arrow reads the file itself, on every core.
+
+    Arrow checks UTF-8 and the field counts as it goes; only when it refuses the file is the
+    file read again in Python, to say on which line and why.
+    """
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     path = reading.path
-    data = path.read_bytes()
+    with path.open("rb") as stream:
+        first = stream.readline()
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        reading.error("E303", line, f"not UTF-8 text ({exc.reason})")
-        return None
-    first = data.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
-    header = next(csv.reader([first]), [])
-    if not header or not any(h.strip() for h in header):
-        reading.error("E301", 1, "no header row (expected ACLED column names such as event_date)")
-        return None
+        line = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError:
+        line = ""  # reported below, with its line, by the slow path
+    header = next(csv.reader([line]), [])
     try:
+        if not any(h.strip() for h in header):
+            raise pa.ArrowInvalid("no header row")
         return pcsv.read_csv(
-            io.BytesIO(data),
+            path,
             parse_options=pcsv.ParseOptions(newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
@@ -113,16 +115,31 @@ def _read_csv(reading: _Reading) -> pa.Table | None:
             ),
         )
     except pa.ArrowInvalid:
-        text = data.decode("utf-8-sig")
-        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
-            if len(row) != len(header):
-                line = csv_lines(data)[number - 1] if number else 1
-                reading.error(
-                    "E303", line, f"expected {len(header)} fields as in the header, got {len(row)}"
-                )
-                return None
-        reading.error("E303", 1, "cannot be read as CSV")
+        _explain_csv(reading, path.read_bytes())
         return None
+
+
+def _explain_csv(reading: _Reading, data: bytes) -> None:
+    """Record why Arrow could not read the CSV ``data``: bad UTF-8, no header, bad rows."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        reading.error("E303", line, f"not UTF-8 text ({exc.reason})")
+        return
+    text = data.decode("utf-8-sig")
+    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]), [])
+    if not header or not any(h.strip() for h in header):
+        reading.error("E301", 1, "no header row (expected ACLED column names such as event_date)")
+        return
+    for number, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
+        if len(row) != len(header):
+            line = csv_lines(data)[number - 1] if number else 1
+            reading.error(
+                "E303", line, f"expected {len(header)} fields as in the header, got {len(row)}"
+            )
+            return
+    reading.error("E303", 1, "cannot be read as CSV")
 
 
 def _read_xlsx(reading: _Reading) -> pa.Table | None:
@@ -226,17 +243,22 @@ def _normalise(reading: _Reading, table: pa.Table) -> pa.Table | None:
     columns = {name: table[name] for name in names}
     dates = columns["event_date"]
     if not pa.types.is_date32(dates.type):
-        raw = pc.utf8_trim_whitespace(dates.combine_chunks())
+        # A table of millions of events holds a few thousand distinct dates: parse each
+        # distinct text once, then spread the days over the rows by their dictionary codes.
+        encoded = pc.dictionary_encode(dates.combine_chunks())
+        raw = pc.utf8_trim_whitespace(encoded.dictionary)
         parsed = pa.nulls(len(raw), pa.timestamp("s"))
         for form in DATE_FORMATS:
             attempt = _strict_strptime(raw, form)
             parsed = pc.coalesce(parsed, attempt)
             if parsed.null_count == raw.null_count:
                 break  # every date read: the other forms have nothing left to read
-        bad = np.flatnonzero(parsed.is_null().to_numpy(zero_copy_only=False))
+        days = pc.take(parsed.cast(pa.date32()), encoded.indices)
+        bad = np.flatnonzero(days.is_null().to_numpy(zero_copy_only=False))
         if len(bad):
-            _report(reading, "event_date", bad, raw.to_pylist(), "a date like 2023-11-19", lines())
-        columns["event_date"] = parsed.cast(pa.date32())
+            texts = pc.take(raw, encoded.indices).to_pylist()
+            _report(reading, "event_date", bad, texts, "a date like 2023-11-19", lines())
+        columns["event_date"] = days
     for name in NUMERIC:
         if name not in columns or pa.types.is_floating(columns[name].type):
             continue
@@ -244,7 +266,13 @@ def _normalise(reading: _Reading, table: pa.Table) -> pa.Table | None:
         if pa.types.is_integer(raw.type):
             columns[name] = raw.cast(pa.float64())
             continue
-        raw = pc.utf8_trim_whitespace(raw.cast(pa.string()))
+        raw = raw.cast(pa.string())
+        try:  # blank cells are already null: most columns convert at once
+            columns[name] = raw.cast(pa.float64())
+            continue
+        except pa.ArrowInvalid:
+            pass
+        raw = pc.utf8_trim_whitespace(raw)
         blank = pc.equal(raw, "")
         raw = pc.if_else(blank, pa.scalar(None, pa.string()), raw)
         try:

@@ -52,6 +52,7 @@ class EventTable:
         self._data = data
         self._columns: dict[str, pd.Series] = {}
         self._visible: Any = None
+        self._dates: Any = None
         if data is None:
             self.names: list[str] = []
         elif hasattr(data, "schema_arrow"):
@@ -70,6 +71,13 @@ class EventTable:
             return data.read(columns=[name])[name]
         return data[name]
 
+    def _read(self, name: str) -> pa.ChunkedArray:
+        """Return every row of column ``name``; the dates come from the cutoff's mask."""
+        self._mask()
+        if name == "event_date" and self._dates is not None:
+            return self._dates
+        return self._arrow(name)
+
     def _mask(self) -> Any:
         if self._visible is None:
             import pyarrow as pa
@@ -77,6 +85,7 @@ class EventTable:
 
             dates = self._arrow("event_date")
             self._visible = pc.less_equal(dates, pa.scalar(self.cutoff, pa.date32()))
+            self._dates = dates  # read once: column("event_date") starts from it
         return self._visible
 
     def column(self, name: str) -> pd.Series:
@@ -86,7 +95,10 @@ class EventTable:
 
             if name not in self.names:
                 raise QueryError(self.unknown(name))
-            values = self._arrow(name).filter(self._mask())
+            mask = self._mask()
+            values = self._read(name).filter(mask)
+            if name == "event_date":
+                self._dates = None  # kept as the column from now on
             if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
                 values = values.dictionary_encode()
             elif pa.types.is_date(values.type):
@@ -143,6 +155,8 @@ class EventTable:
                 except ValueError:
                     raise QueryError(f"{name}: expected numbers, got {values}") from None
                 mask &= column.isin(numbers).to_numpy()
+            elif isinstance(column.dtype, pd.CategoricalDtype):
+                mask &= _category_lookup(column, [str(v) for v in values])
             else:
                 mask &= column.isin([str(v) for v in values]).to_numpy(dtype=bool)
         return mask
@@ -153,9 +167,47 @@ class EventTable:
 
         # Cut each column before joining them: the frame is then built from the chosen rows
         # only, not from a million rows of every column.
-        return pd.DataFrame(
-            {name: self.column(name)[mask].reset_index(drop=True) for name in names}
+        return pd.DataFrame({name: self._chosen(name, mask) for name in names})
+
+    def _chosen(self, name: str, mask: np.ndarray) -> pd.Series:
+        """Return the rows of column ``name`` selected by ``mask`` (a mask of visible rows)."""
+        import numpy as np
+        import pyarrow as pa
+
+        if name in self._columns or name not in self.names:
+            return self.column(name)[mask].reset_index(drop=True)
+        data = self._data
+        kind = (
+            (data.schema_arrow if hasattr(data, "schema_arrow") else data.schema).field(name).type
         )
+        if not (pa.types.is_floating(kind) or pa.types.is_date(kind)):
+            return self.column(name)[mask].reset_index(drop=True)
+        values = self._read(name)
+        # Numbers and dates not yet loaded (a map's coordinates): convert the chosen rows
+        # only, as column() would have converted them all.
+        import pyarrow.compute as pc
+
+        visible = pc.fill_null(self._mask(), False).to_numpy(zero_copy_only=False)
+        chosen = np.zeros(len(visible), dtype=bool)
+        chosen[np.flatnonzero(visible)[mask]] = True
+        values = values.filter(pa.array(chosen))
+        if pa.types.is_date(values.type):
+            values = values.cast(pa.timestamp("s"))
+        return values.to_pandas()
+
+
+def _category_lookup(column: pd.Series, wanted: list[str]) -> np.ndarray:
+    """Return ``column.isin(wanted)`` for a categorical column, decided once per category.
+
+    A million rows share a few hundred categories: which categories are wanted is looked up
+    once, then each row's code picks its answer from that short table (a missing value's
+    code, -1, picks the False appended at the end).
+    """
+    import numpy as np
+
+    chosen = column.cat.categories.isin(wanted)
+    lookup = np.append(np.asarray(chosen, dtype=bool), False)
+    return lookup[column.cat.codes.to_numpy()]
 
 
 def _values(name: str, wanted: Any) -> list[Any]:
