@@ -6,11 +6,8 @@ those not yet delivered.
 
 from __future__ import annotations
 
-import datetime as dt
-import email.policy
 import functools
 import ipaddress
-import re
 import smtplib
 import ssl
 import time
@@ -20,14 +17,13 @@ from pathlib import Path
 from typing import Literal
 
 from weekly.errors import WeeklyError
+from weekly.mail.compose import Composer
 from weekly.mail.ledger import ATTEMPT, DEFERRED, FAILED, SENT, UNCERTAIN, Ledger
-from weekly.mail.message import MailEdition, build_message
+from weekly.mail.message import MailEdition, local_now, message_id
 from weekly.mail.options import Delivery, Security, SmtpOptions
 from weekly.mail.recipients import Recipient, header_safe
 
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
-#: Mail headers are written with CRLF and lines up to the SMTP limit, so URLs stay whole.
-SMTP_POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -210,8 +206,13 @@ class Connection:
             raise Transient(detail)
         raise Permanent(detail)
 
-    def transmit(self, sender: str, rcpt: str, data: bytes, before_body: Callable[[], None]) -> str:
-        """Deliver ``data`` to ``rcpt``; return the server's reply.
+    def transmit(
+        self, sender: str, rcpt: str, payload: bytes, before_body: Callable[[], None]
+    ) -> str:
+        """Deliver ``payload`` to ``rcpt``; return the server's reply.
+
+        ``payload`` is the message as it goes after ``DATA``: CRLF line ends, leading dots
+        doubled (:class:`~weekly.mail.compose.Composer` with ``smtp``).
 
         ``before_body`` runs once the server is ready for the message (it writes the
         ledger's ``attempt`` record). A broken connection before that point means the
@@ -226,7 +227,6 @@ class Connection:
             self._check(code, reply, (250, 251))
             code, reply = smtp.docmd("DATA")
             self._check(code, reply, (354,))
-            payload = re.sub(rb"(?m)^\.", b"..", data)
             if not payload.endswith(b"\r\n"):
                 payload += b"\r\n"
             before_body()
@@ -300,7 +300,7 @@ def deliver(
     sender = edition.settings.sender.addr_spec
     last_send = 0.0
     halted = ""
-    now = dt.datetime.now(dt.UTC).astimezone()
+    composer = Composer(edition, local_now(), smtp=True)
 
     def record(recipient: Recipient, status: str, detail: str, mid: str) -> None:
         ledger.append(
@@ -325,9 +325,8 @@ def deliver(
             if halted:
                 done(Outcome(recipient, "skipped", halted))
                 continue
-            msg, _ = build_message(edition, recipient, now)
-            data = msg.as_bytes(policy=SMTP_POLICY)
-            mid = str(msg["Message-ID"])
+            data = composer.compose(recipient).data
+            mid = message_id(edition, recipient)
             attempt = 0
             while True:
                 if options.rate > 0:

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from weekly.render.provenance import source_digest
 from weekly.resolve.figures import Asset
 
 #: Base of the page's relative URLs while printing; never contacted.
@@ -47,7 +48,13 @@ class AssetFetcher(URLFetcher):
 
 
 def write_pdf(html: str, assets: Iterable[Asset]) -> bytes:
-    """Return the PDF of ``html``; only ``assets`` can be loaded."""
+    """Return the PDF of ``html``; only ``assets`` can be loaded.
+
+    The PDF records the digest of ``html`` and ``assets`` as its identifier
+    (:mod:`weekly.render.provenance`), so ``weekly email`` can tell whether it is current.
+    """
+    assets = list(assets)
     fetcher = AssetFetcher(assets)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return bytes(document.write_pdf())
+    identifier = source_digest(html, assets).encode("ascii")
+    return bytes(document.write_pdf(pdf_identifier=identifier))
