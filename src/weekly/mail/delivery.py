@@ -301,15 +301,17 @@ def deliver(
     last_send = 0.0
     halted = ""
     composer = Composer(edition, local_now(), smtp=True)
+    pdf_sha256 = edition.pdf_sha256
 
     def record(recipient: Recipient, status: str, detail: str, mid: str) -> None:
         ledger.append(
+            status == ATTEMPT,  # only the attempt must be on disk before the body goes
             edition=edition.key,
             slug=edition.update.slug,
             email=recipient.email,
             status=status,
             message_id=mid,
-            pdf_sha256=edition.pdf_sha256,
+            pdf_sha256=pdf_sha256,
             detail=detail,
         )
 
@@ -319,56 +321,57 @@ def deliver(
             on_outcome(outcome)
 
     try:
-        for recipient in recipients:
-            if not halted and stop is not None and stop.requested:
-                halted = "interrupted"
-            if halted:
-                done(Outcome(recipient, "skipped", halted))
-                continue
-            data = composer.compose(recipient).data
-            mid = message_id(edition, recipient)
-            attempt = 0
-            while True:
-                if options.rate > 0:
-                    wait = last_send + 1.0 / options.rate - time.monotonic()
-                    if wait > 0:
-                        sleep(wait)
-                last_send = time.monotonic()
-                try:
-                    reply = connection.transmit(
-                        sender,
-                        recipient.email,
-                        data,
-                        functools.partial(record, recipient, ATTEMPT, "", mid),
-                    )
-                except Transient as exc:
-                    attempt += 1
-                    if attempt <= options.retries:
-                        sleep(min(options.retry_delay * 2 ** (attempt - 1), 300.0))
-                        if stop is not None and stop.requested:
-                            halted = "interrupted"
-                        else:
-                            continue
-                    record(recipient, DEFERRED, exc.detail, mid)
-                    done(Outcome(recipient, "deferred", exc.detail))
-                    if exc.reconnect and not halted:
-                        halted = f"not tried: the server could not be reached ({exc.detail})"
-                    break
-                except Permanent as exc:
-                    record(recipient, FAILED, str(exc), mid)
-                    done(Outcome(recipient, "failed", str(exc)))
-                    break
-                except Uncertain as exc:
-                    record(recipient, UNCERTAIN, str(exc), mid)
-                    done(Outcome(recipient, "uncertain", str(exc)))
-                    break
-                except Fatal as exc:
-                    halted = str(exc)
+        with ledger.opened():
+            for recipient in recipients:
+                if not halted and stop is not None and stop.requested:
+                    halted = "interrupted"
+                if halted:
                     done(Outcome(recipient, "skipped", halted))
+                    continue
+                data = composer.compose(recipient).data
+                mid = message_id(edition, recipient)
+                attempt = 0
+                while True:
+                    if options.rate > 0:
+                        wait = last_send + 1.0 / options.rate - time.monotonic()
+                        if wait > 0:
+                            sleep(wait)
+                    last_send = time.monotonic()
+                    try:
+                        reply = connection.transmit(
+                            sender,
+                            recipient.email,
+                            data,
+                            functools.partial(record, recipient, ATTEMPT, "", mid),
+                        )
+                    except Transient as exc:
+                        attempt += 1
+                        if attempt <= options.retries:
+                            sleep(min(options.retry_delay * 2 ** (attempt - 1), 300.0))
+                            if stop is not None and stop.requested:
+                                halted = "interrupted"
+                            else:
+                                continue
+                        record(recipient, DEFERRED, exc.detail, mid)
+                        done(Outcome(recipient, "deferred", exc.detail))
+                        if exc.reconnect and not halted:
+                            halted = f"not tried: the server could not be reached ({exc.detail})"
+                        break
+                    except Permanent as exc:
+                        record(recipient, FAILED, str(exc), mid)
+                        done(Outcome(recipient, "failed", str(exc)))
+                        break
+                    except Uncertain as exc:
+                        record(recipient, UNCERTAIN, str(exc), mid)
+                        done(Outcome(recipient, "uncertain", str(exc)))
+                        break
+                    except Fatal as exc:
+                        halted = str(exc)
+                        done(Outcome(recipient, "skipped", halted))
+                        break
+                    record(recipient, SENT, reply, mid)
+                    done(Outcome(recipient, "sent", reply))
                     break
-                record(recipient, SENT, reply, mid)
-                done(Outcome(recipient, "sent", reply))
-                break
     finally:
         connection.close()
     return outcomes
