@@ -111,9 +111,9 @@ def project(root: Path) -> Path:
 
 
 def baseline_src(rev: str, into: Path) -> Path:
-    """Unpack ``src/`` of git revision ``rev`` under ``into``."""
+    """Unpack ``src/`` and ``reports/`` (its templates) of git revision ``rev`` under ``into``."""
     archive = subprocess.run(
-        ["git", "archive", rev, "src"], cwd=ROOT, capture_output=True, check=True
+        ["git", "archive", rev, "src", "reports"], cwd=ROOT, capture_output=True, check=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return into / "src"
