@@ -8,6 +8,7 @@ import email
 import email.policy
 import os
 import re
+import subprocess
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,11 +108,17 @@ def recipients(count: int) -> list[Recipient]:
 
 def test_a_dry_run_replaces_the_old_drafts_and_leaves_no_staging(project: Path) -> None:
     folder = project / "output" / "2023-12-13" / "mail"
+    dead = subprocess.Popen(["true"])  # noqa: S607
+    dead.wait()
+    (folder / f".drafts-{dead.pid}").mkdir(parents=True)  # a dry run that died midway
+    (folder / f".drafts-{dead.pid}" / "001-x.eml").write_bytes(b"half")
+    (folder / f".drafts-{os.getppid()}").mkdir()  # one still running
     with mail_edition(project) as edition:
         assert dispatch.write_drafts(edition, recipients(5), folder)[0] == 5
         count, largest = dispatch.write_drafts(edition, recipients(2), folder)
     assert count == 2 and largest > 1000
     assert sorted(p.name for p in folder.iterdir()) == [
+        f".drafts-{os.getppid()}",
         "001-reader0-example-com.eml",
         "002-reader1-example-com.eml",
     ]

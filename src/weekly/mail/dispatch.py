@@ -83,7 +83,8 @@ def write_drafts(
 
     folder.mkdir(parents=True, exist_ok=True)
     for leftover in folder.glob(f"{STAGING}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        if not _running(leftover.name.removeprefix(STAGING)):
+            shutil.rmtree(leftover, ignore_errors=True)  # left by a dry run that died
     staging = folder / f"{STAGING}{os.getpid()}"
     staging.mkdir()
     largest = 0
@@ -99,12 +100,23 @@ def write_drafts(
         for stale in folder.glob("*.eml"):
             if not (staging / stale.name).exists():
                 stale.unlink()
-        with os.scandir(staging) as entries:
-            for entry in entries:
-                os.replace(entry.path, folder / entry.name)
+        for index, recipient in enumerate(recipients, 1):
+            name = eml_name(index, recipient)
+            os.replace(staging / name, folder / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return count, largest
+
+
+def _running(pid: str) -> bool:
+    """Return whether process ``pid`` (the suffix of a staging folder) is still alive."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass
