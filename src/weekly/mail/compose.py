@@ -63,6 +63,7 @@ class Composer:
         self.now = now
         self.smtp = smtp
         self._headers: dict[tuple[str, str], bytes] = {}
+        self._kinds: dict[str, Any] = {}
         msg, _ = build_message(edition, PROBE, now)
         text_part, html_part = _bodies(msg)
         # Lines of the probe's bodies: those every recipient shares are encoded once.
@@ -97,8 +98,14 @@ class Composer:
         key = (name, str(value))
         folded = self._headers.get(key)
         if folded is None:
-            header = FILE_POLICY.header_store_parse(name, value)[1]
-            folded = FILE_POLICY.fold_binary(name, header)
+            # What ``FILE_POLICY.header_store_parse`` does, with the header class made once:
+            # the registry makes a new class on every look-up, garbage only a full
+            # collection frees.
+            kind = self._kinds.get(name)
+            if kind is None:
+                registry: Any = FILE_POLICY.header_factory  # a HeaderRegistry
+                kind = self._kinds[name] = registry[name]
+            folded = FILE_POLICY.fold_binary(name, kind(name, value))
             if name not in PERSONAL_HEADERS:
                 self._headers[key] = folded
         return folded
