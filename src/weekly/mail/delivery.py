@@ -221,12 +221,7 @@ class Connection:
         smtp = self.open()
         handed_over = False
         try:
-            code, reply = smtp.mail(sender)
-            self._check(code, reply, (250,))
-            code, reply = smtp.rcpt(rcpt)
-            self._check(code, reply, (250, 251))
-            code, reply = smtp.docmd("DATA")
-            self._check(code, reply, (354,))
+            self._envelope(smtp, sender, rcpt)
             if not payload.endswith(b"\r\n"):
                 payload += b"\r\n"
             before_body()
@@ -247,6 +242,38 @@ class Connection:
             if handed_over:
                 raise Uncertain(f"connection lost before the server confirmed: {detail}") from None
             raise Transient(f"connection lost: {detail}", reconnect=True) from None
+
+    def _envelope(self, smtp: smtplib.SMTP, sender: str, rcpt: str) -> None:
+        """Send ``MAIL``, ``RCPT`` and ``DATA``; raise unless the server awaits the body.
+
+        When the server offers ``PIPELINING`` (RFC 2920) the three go in one write and their
+        replies are read after, saving two round trips a message.
+        """
+        expected = ((250,), (250, 251), (354,))
+        if not smtp.has_extn("pipelining"):
+            self._check(*smtp.mail(sender), expected[0])
+            self._check(*smtp.rcpt(rcpt), expected[1])
+            self._check(*smtp.docmd("DATA"), expected[2])
+            return
+        smtp.send(
+            f"MAIL FROM:{smtplib.quoteaddr(sender)}\r\n"
+            f"RCPT TO:{smtplib.quoteaddr(rcpt)}\r\nDATA\r\n"
+        )
+        replies: list[tuple[int, bytes]] = []
+        try:
+            for _ in expected:
+                replies.append(smtp.getreply())
+        except smtplib.SMTPServerDisconnected:
+            for (code, reply), ok in zip(replies, expected, strict=False):
+                self._check(code, reply, ok)  # the refusal that came before the hang-up
+            raise
+        try:
+            for (code, reply), ok in zip(replies, expected, strict=True):
+                self._check(code, reply, ok)
+        except (Transient, Permanent):
+            if replies[2][0] == 354:
+                self.close()  # awaiting a body after a refusal: end the session instead
+            raise
 
     def _reset(self) -> None:
         if self.smtp is None:
