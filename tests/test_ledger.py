@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+import pytest
 
 from weekly.mail.ledger import ATTEMPT, SENT, Ledger
 
@@ -47,3 +50,31 @@ def test_an_attempt_glued_to_a_torn_line_by_an_older_version_is_not_lost(tmp_pat
         record("ann@example.org", SENT)[:25] + record("bob@example.org", ATTEMPT) + b"\n"
     )
     assert Ledger.read(tmp_path).state("bob@example.org").uncertain
+
+
+def test_a_run_forces_each_attempt_to_disk_and_each_outcome_with_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ledger.jsonl"
+    synced: list[int] = []  # the file's size at each fsync of it
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.fstat(fd).st_ino == path.stat().st_ino:
+            synced.append(os.fstat(fd).st_size)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    ledger = Ledger.read(tmp_path)
+    with ledger.opened():
+        ledger.append(email="ann@example.org", status=ATTEMPT)
+        assert synced == [path.stat().st_size]  # on disk before Ann's message goes
+        ledger.append(False, email="ann@example.org", status=SENT)
+        assert len(synced) == 1  # the outcome waits ...
+        ledger.append(email="bob@example.org", status=ATTEMPT)
+        assert synced[-1] == path.stat().st_size  # ... for the next attempt
+        ledger.append(False, email="bob@example.org", status=SENT)
+        assert synced[-1] < path.stat().st_size
+    assert synced[-1] == path.stat().st_size  # or the end of the run
+    again = Ledger.read(tmp_path)
+    assert again.state("ann@example.org").sent == again.state("bob@example.org").sent == 1

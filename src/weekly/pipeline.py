@@ -254,24 +254,39 @@ def _render(
 def pdf_is_current(update: Update, output: Path) -> bool:
     """Return whether ``output/DATE/`` holds the PDF the inputs give now.
 
-    Current means: the HTML beside it is byte for byte what the inputs give now, its
-    figures are unchanged, and the PDF was written with or after that HTML.
+    Current means, first, that the PDF was printed from the HTML and figures the inputs
+    give now: it records their digest (:mod:`weekly.render.provenance`), whichever command
+    wrote it. A PDF printed from other inputs (``render --format pdf`` of a draft, ``preview
+    --pdf``, an archive page with its navigation) or by an older version is not current.
+    Besides, the HTML beside it must be byte for byte what the inputs give now, its figures
+    unchanged, and the PDF written with or after that HTML, so the folder is one edition.
     """
+    return _current_pdf_bytes(update, output) is not None
+
+
+def _current_pdf_bytes(update: Update, output: Path) -> bytes | None:
+    """Return the bytes of the PDF in ``output/DATE/`` when current (checked on those very
+    bytes, so a concurrent writer cannot swap them after the check), else None."""
     from weekly.render.html import render_html
+    from weekly.render.provenance import recorded_digest, source_digest
 
     folder = output / update.edition.key
     pdf_path = folder / f"{update.slug}.pdf"
     html_path = folder / f"{update.slug}.html"
     if not (pdf_path.is_file() and html_path.is_file()):
-        return False
-    return (
-        html_path.read_bytes() == render_html(update).encode("utf-8")
+        return None
+    html = render_html(update)
+    assets = figure_assets(update)
+    pdf = pdf_path.read_bytes()
+    current = (
+        recorded_digest(pdf) == source_digest(html, assets)
+        and html_path.read_bytes() == html.encode("utf-8")
         and all(
-            (folder / a.name).is_file() and (folder / a.name).read_bytes() == a.data
-            for a in figure_assets(update)
+            (folder / a.name).is_file() and (folder / a.name).read_bytes() == a.data for a in assets
         )
         and pdf_path.stat().st_mtime_ns >= html_path.stat().st_mtime_ns
     )
+    return pdf if current else None
 
 
 def current_pdf(update: Update, output: Path) -> CurrentPdf:
@@ -281,8 +296,9 @@ def current_pdf(update: Update, output: Path) -> CurrentPdf:
     and figures, atomically) exactly as ``weekly render`` does.
     """
     path = output / update.edition.key / f"{update.slug}.pdf"
-    if pdf_is_current(update, output):
-        return CurrentPdf(path, path.read_bytes(), [])
+    data = _current_pdf_bytes(update, output)
+    if data is not None:
+        return CurrentPdf(path, data, [])
     files = edition_files(update, FORMATS)
     written = write_edition(update, output, files)
     return CurrentPdf(path, files[path.name], written)

@@ -172,7 +172,7 @@ def print_dry_run(run: DryRun) -> None:
     """Print the summary of a dry run."""
     from weekly.mail.message import file_size
 
-    count = len(run.written)
+    count = run.count
     click.echo(
         f"wrote {count} message{'s' if count != 1 else ''} to "
         f"{display_path(run.folder)}/ (dry run: nothing sent)"

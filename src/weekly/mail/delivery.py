@@ -6,11 +6,8 @@ those not yet delivered.
 
 from __future__ import annotations
 
-import datetime as dt
-import email.policy
 import functools
 import ipaddress
-import re
 import smtplib
 import ssl
 import time
@@ -20,14 +17,13 @@ from pathlib import Path
 from typing import Literal
 
 from weekly.errors import WeeklyError
+from weekly.mail.compose import Composer
 from weekly.mail.ledger import ATTEMPT, DEFERRED, FAILED, SENT, UNCERTAIN, Ledger
-from weekly.mail.message import MailEdition, build_message
+from weekly.mail.message import MailEdition, local_now, message_id
 from weekly.mail.options import Delivery, Security, SmtpOptions
 from weekly.mail.recipients import Recipient, header_safe
 
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
-#: Mail headers are written with CRLF and lines up to the SMTP limit, so URLs stay whole.
-SMTP_POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -210,8 +206,13 @@ class Connection:
             raise Transient(detail)
         raise Permanent(detail)
 
-    def transmit(self, sender: str, rcpt: str, data: bytes, before_body: Callable[[], None]) -> str:
-        """Deliver ``data`` to ``rcpt``; return the server's reply.
+    def transmit(
+        self, sender: str, rcpt: str, payload: bytes, before_body: Callable[[], None]
+    ) -> str:
+        """Deliver ``payload`` to ``rcpt``; return the server's reply.
+
+        ``payload`` is the message as it goes after ``DATA``: CRLF line ends, leading dots
+        doubled (:class:`~weekly.mail.compose.Composer` with ``smtp``).
 
         ``before_body`` runs once the server is ready for the message (it writes the
         ledger's ``attempt`` record). A broken connection before that point means the
@@ -220,13 +221,7 @@ class Connection:
         smtp = self.open()
         handed_over = False
         try:
-            code, reply = smtp.mail(sender)
-            self._check(code, reply, (250,))
-            code, reply = smtp.rcpt(rcpt)
-            self._check(code, reply, (250, 251))
-            code, reply = smtp.docmd("DATA")
-            self._check(code, reply, (354,))
-            payload = re.sub(rb"(?m)^\.", b"..", data)
+            self._envelope(smtp, sender, rcpt)
             if not payload.endswith(b"\r\n"):
                 payload += b"\r\n"
             before_body()
@@ -247,6 +242,38 @@ class Connection:
             if handed_over:
                 raise Uncertain(f"connection lost before the server confirmed: {detail}") from None
             raise Transient(f"connection lost: {detail}", reconnect=True) from None
+
+    def _envelope(self, smtp: smtplib.SMTP, sender: str, rcpt: str) -> None:
+        """Send ``MAIL``, ``RCPT`` and ``DATA``; raise unless the server awaits the body.
+
+        When the server offers ``PIPELINING`` (RFC 2920) the three go in one write and their
+        replies are read after, saving two round trips a message.
+        """
+        expected = ((250,), (250, 251), (354,))
+        if not smtp.has_extn("pipelining"):
+            self._check(*smtp.mail(sender), expected[0])
+            self._check(*smtp.rcpt(rcpt), expected[1])
+            self._check(*smtp.docmd("DATA"), expected[2])
+            return
+        smtp.send(
+            f"MAIL FROM:{smtplib.quoteaddr(sender)}\r\n"
+            f"RCPT TO:{smtplib.quoteaddr(rcpt)}\r\nDATA\r\n"
+        )
+        replies: list[tuple[int, bytes]] = []
+        try:
+            for _ in expected:
+                replies.append(smtp.getreply())
+        except smtplib.SMTPServerDisconnected:
+            for (code, reply), ok in zip(replies, expected, strict=False):
+                self._check(code, reply, ok)  # the refusal that came before the hang-up
+            raise
+        try:
+            for (code, reply), ok in zip(replies, expected, strict=True):
+                self._check(code, reply, ok)
+        except (Transient, Permanent):
+            if replies[2][0] == 354:
+                self.close()  # awaiting a body after a refusal: end the session instead
+            raise
 
     def _reset(self) -> None:
         if self.smtp is None:
@@ -300,16 +327,18 @@ def deliver(
     sender = edition.settings.sender.addr_spec
     last_send = 0.0
     halted = ""
-    now = dt.datetime.now(dt.UTC).astimezone()
+    composer = Composer(edition, local_now(), smtp=True)
+    pdf_sha256 = edition.pdf_sha256
 
     def record(recipient: Recipient, status: str, detail: str, mid: str) -> None:
         ledger.append(
+            status == ATTEMPT,  # only the attempt must be on disk before the body goes
             edition=edition.key,
             slug=edition.update.slug,
             email=recipient.email,
             status=status,
             message_id=mid,
-            pdf_sha256=edition.pdf_sha256,
+            pdf_sha256=pdf_sha256,
             detail=detail,
         )
 
@@ -319,57 +348,57 @@ def deliver(
             on_outcome(outcome)
 
     try:
-        for recipient in recipients:
-            if not halted and stop is not None and stop.requested:
-                halted = "interrupted"
-            if halted:
-                done(Outcome(recipient, "skipped", halted))
-                continue
-            msg, _ = build_message(edition, recipient, now)
-            data = msg.as_bytes(policy=SMTP_POLICY)
-            mid = str(msg["Message-ID"])
-            attempt = 0
-            while True:
-                if options.rate > 0:
-                    wait = last_send + 1.0 / options.rate - time.monotonic()
-                    if wait > 0:
-                        sleep(wait)
-                last_send = time.monotonic()
-                try:
-                    reply = connection.transmit(
-                        sender,
-                        recipient.email,
-                        data,
-                        functools.partial(record, recipient, ATTEMPT, "", mid),
-                    )
-                except Transient as exc:
-                    attempt += 1
-                    if attempt <= options.retries:
-                        sleep(min(options.retry_delay * 2 ** (attempt - 1), 300.0))
-                        if stop is not None and stop.requested:
-                            halted = "interrupted"
-                        else:
-                            continue
-                    record(recipient, DEFERRED, exc.detail, mid)
-                    done(Outcome(recipient, "deferred", exc.detail))
-                    if exc.reconnect and not halted:
-                        halted = f"not tried: the server could not be reached ({exc.detail})"
-                    break
-                except Permanent as exc:
-                    record(recipient, FAILED, str(exc), mid)
-                    done(Outcome(recipient, "failed", str(exc)))
-                    break
-                except Uncertain as exc:
-                    record(recipient, UNCERTAIN, str(exc), mid)
-                    done(Outcome(recipient, "uncertain", str(exc)))
-                    break
-                except Fatal as exc:
-                    halted = str(exc)
+        with ledger.opened():
+            for recipient in recipients:
+                if not halted and stop is not None and stop.requested:
+                    halted = "interrupted"
+                if halted:
                     done(Outcome(recipient, "skipped", halted))
+                    continue
+                data = composer.compose(recipient).data
+                mid = message_id(edition, recipient)
+                attempt = 0
+                while True:
+                    if options.rate > 0:
+                        wait = last_send + 1.0 / options.rate - time.monotonic()
+                        if wait > 0:
+                            sleep(wait)
+                    last_send = time.monotonic()
+                    try:
+                        reply = connection.transmit(
+                            sender,
+                            recipient.email,
+                            data,
+                            functools.partial(record, recipient, ATTEMPT, "", mid),
+                        )
+                    except Transient as exc:
+                        attempt += 1
+                        if attempt <= options.retries:
+                            sleep(min(options.retry_delay * 2 ** (attempt - 1), 300.0))
+                            if stop is not None and stop.requested:
+                                halted = "interrupted"
+                            else:
+                                continue
+                        record(recipient, DEFERRED, exc.detail, mid)
+                        done(Outcome(recipient, "deferred", exc.detail))
+                        if exc.reconnect and not halted:
+                            halted = f"not tried: the server could not be reached ({exc.detail})"
+                        break
+                    except Permanent as exc:
+                        record(recipient, FAILED, str(exc), mid)
+                        done(Outcome(recipient, "failed", str(exc)))
+                        break
+                    except Uncertain as exc:
+                        record(recipient, UNCERTAIN, str(exc), mid)
+                        done(Outcome(recipient, "uncertain", str(exc)))
+                        break
+                    except Fatal as exc:
+                        halted = str(exc)
+                        done(Outcome(recipient, "skipped", halted))
+                        break
+                    record(recipient, SENT, reply, mid)
+                    done(Outcome(recipient, "sent", reply))
                     break
-                record(recipient, SENT, reply, mid)
-                done(Outcome(recipient, "sent", reply))
-                break
     finally:
         connection.close()
     return outcomes

@@ -13,7 +13,7 @@ PDF up to date through the pipeline; :func:`run` then writes or sends and return
 
 from __future__ import annotations
 
-import datetime as dt
+import os
 import signal
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from weekly.errors import Problem, WeeklyError, display_path
+from weekly.mail.compose import Composer
 from weekly.mail.delivery import Outcome, SmtpSettings, Stop, deliver, smtp_settings
 from weekly.mail.ledger import Ledger, LockedError, sending_lock
-from weekly.mail.message import FILE_POLICY, MailEdition, build_message, eml_name, prepare
+from weekly.mail.message import MailEdition, eml_name, local_now, prepare
 from weekly.mail.options import EmailOptions
 from weekly.mail.recipients import Recipient, check_address, read_recipients
 from weekly.mail.settings import MailSettings, mail_settings
@@ -33,6 +34,8 @@ from weekly.pipeline import Progress, no_progress
 if TYPE_CHECKING:
     from weekly.resolve.update import Update
 
+#: Prefix of the folder the drafts of a dry run are written to before they replace the old.
+STAGING = ".drafts-"
 #: Gmail clips a message whose HTML is larger than about 102 KB.
 HTML_LIMIT = 100 * 1024
 
@@ -72,22 +75,52 @@ def check_only(recipients: list[Recipient], only: Iterable[str], path: Path) -> 
 
 def write_drafts(
     edition: MailEdition, recipients: list[Recipient], folder: Path
-) -> tuple[list[Path], int]:
-    """Write one ``.eml`` per recipient under ``folder``; return the paths and largest HTML."""
-    from weekly.render.write import write_atomically
+) -> tuple[int, int]:
+    """Write one ``.eml`` per recipient under ``folder``; return how many and the largest HTML.
 
-    files: dict[str, bytes] = {}
-    largest = 0
-    now = dt.datetime.now(dt.UTC).astimezone()
-    for index, recipient in enumerate(recipients, 1):
-        msg, html_size = build_message(edition, recipient, now)
-        largest = max(largest, html_size)
-        files[eml_name(index, recipient)] = msg.as_bytes(policy=FILE_POLICY)
+    Each message is written as soon as it is built, into a staging folder beside the
+    drafts, so memory stays the same whatever the list's length. Only when all are written
+    do they replace the previous drafts (stale ones removed); a failure before that leaves
+    the previous drafts as they were.
+    """
+    import shutil
+
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("*.eml"):
-        if stale.name not in files:
-            stale.unlink()
-    return write_atomically(folder, files), largest
+    for leftover in folder.glob(f"{STAGING}*"):
+        if not _running(leftover.name.removeprefix(STAGING)):
+            shutil.rmtree(leftover, ignore_errors=True)  # left by a dry run that died
+    staging = folder / f"{STAGING}{os.getpid()}"
+    staging.mkdir()
+    largest = 0
+    count = 0
+    try:
+        composer = Composer(edition, local_now())
+        for index, recipient in enumerate(recipients, 1):
+            composed = composer.compose(recipient)
+            largest = max(largest, composed.html_size)
+            with open(staging / eml_name(index, recipient), "wb") as stream:
+                stream.writelines(composed.pieces)
+            count += 1
+        for stale in folder.glob("*.eml"):
+            if not (staging / stale.name).exists():
+                stale.unlink()
+        for index, recipient in enumerate(recipients, 1):
+            name = eml_name(index, recipient)
+            os.replace(staging / name, folder / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return count, largest
+
+
+def _running(pid: str) -> bool:
+    """Return whether process ``pid`` (the suffix of a staging folder) is still alive."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass
@@ -114,7 +147,8 @@ class DryRun:
     """What a run without ``--send`` wrote, and what ``--send`` would do."""
 
     folder: Path
-    written: list[Path]
+    #: How many ``.eml`` files were written.
+    count: int
     subject: str
     sender: Address
     reply_to: Address | None
@@ -262,10 +296,10 @@ def dry_run(
     edition: MailEdition, recipients: list[Recipient], folder: Path, resend: bool
 ) -> DryRun:
     """Write one ``.eml`` per recipient; return what was written and what a send would do."""
-    paths, largest = write_drafts(edition, recipients, folder)
+    count, largest = write_drafts(edition, recipients, folder)
     return DryRun(
         folder=folder,
-        written=paths,
+        count=count,
         subject=edition.subject,
         sender=edition.settings.sender,
         reply_to=edition.settings.reply_to,

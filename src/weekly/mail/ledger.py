@@ -1,12 +1,12 @@
 """Email delivery ledger: who has been sent which edition, and the lock that guards sending.
 
-The ledger is an append-only file of JSON lines, ``output/DATE/mail/ledger.jsonl``. Every
-record is flushed and fsynced before the next message goes out, so after a crash the file
-says exactly what happened up to the last record. Before a message body is handed to the
-server an ``attempt`` record is written; once the server accepts it a ``sent`` record
-follows. An ``attempt`` with no outcome after it means the process died while the server
-had the message: delivery is unknown, and at-most-once means such a recipient is not sent
-to again without ``--resend``.
+The ledger is an append-only file of JSON lines, ``output/DATE/mail/ledger.jsonl``. Before a
+message body is handed to the server an ``attempt`` record is written and fsynced; once the
+server accepts it a ``sent`` record follows, on disk at the latest with the next ``attempt``
+(one fsync covers both) or at the end of the run. An ``attempt`` with no outcome after it
+means the process died while the server may have had the message (or before the outcome
+reached the disk): delivery is unknown, and at-most-once means such a recipient is not sent
+to again without ``--resend``. A crash can lose an outcome, never an ``attempt``.
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ class Ledger:
 
     folder: Path
     states: dict[str, RecipientState] = field(default_factory=dict)
+    _fd: int | None = field(default=None, repr=False, compare=False)
+    _torn: bool = field(default=False, repr=False, compare=False)
+    _unsynced: bool = field(default=False, repr=False, compare=False)
 
     @property
     def path(self) -> Path:
@@ -87,23 +90,48 @@ class Ledger:
         """Return what is known about ``email``."""
         return self.states.get(email.lower(), RecipientState())
 
-    def append(self, **record: Any) -> None:
-        """Append one record and force it to disk before returning."""
+    @contextmanager
+    def opened(self) -> Iterator[None]:
+        """Keep the ledger open for a run's appends; everything appended is on disk after.
+
+        Inside, :meth:`append` with ``durable=False`` writes without waiting for the disk:
+        the next durable append (one ``fsync`` covers the whole file) or leaving the block
+        puts it there.
+        """
         self.folder.mkdir(parents=True, exist_ok=True)
         new = not self.path.exists()
-        record = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **record}
-        line = json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n"
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":
-                line = "\n" + line  # a crash tore the last line: never append to it
-            os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
+            self._torn = bool(size) and os.pread(fd, 1, size - 1) != b"\n"
+            self._fd = fd
+            if new:
+                _fsync_dir(self.folder)
+            yield
         finally:
-            os.close(fd)
-        if new:
-            _fsync_dir(self.folder)
+            self._fd = None
+            try:
+                if self._unsynced:
+                    os.fsync(fd)
+                    self._unsynced = False
+            finally:
+                os.close(fd)
+
+    def append(self, durable: bool = True, **record: Any) -> None:
+        """Append one record; with ``durable`` (the default) force it to disk before returning."""
+        if self._fd is None:
+            with self.opened():
+                self.append(durable, **record)
+            return
+        record = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **record}
+        line = json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n"
+        if self._torn:
+            line = "\n" + line  # a crash tore the last line: never append to it
+            self._torn = False
+        os.write(self._fd, line.encode("utf-8"))
+        if durable:
+            os.fsync(self._fd)
+        self._unsynced = not durable
         self._apply(record)
 
 

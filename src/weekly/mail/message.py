@@ -26,7 +26,8 @@ from weekly.mail.settings import MailSettings, subject_of
 from weekly.resolve.update import Update
 
 #: Mail headers are written with lines up to the SMTP limit, so URLs stay whole.
-FILE_POLICY = email.policy.default.clone(max_line_length=998)
+LINE_LIMIT = 998
+FILE_POLICY = email.policy.default.clone(max_line_length=LINE_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -210,19 +211,17 @@ def unsubscribe_link(template: str, recipient: Recipient) -> str:
     return template.replace("{email}", quote(recipient.email, safe="@"))
 
 
-def render_bodies(
-    context: MailContext, recipient: Recipient, extra: tuple[Path, ...] = ()
-) -> tuple[str, str]:
+def render_bodies(edition: MailEdition, recipient: Recipient) -> tuple[str, str]:
     """Return (plain text, HTML) of the message to ``recipient``."""
+    context = edition.context
     personal = replace(
         context,
         recipient_name=recipient.name,
         recipient_email=recipient.email,
         unsubscribe_url=unsubscribe_link(context.unsubscribe_url, recipient),
     )
-    env = mail_environment(extra)
-    text = env.get_template("mail.txt").render(mail=personal)
-    html = env.get_template("mail.html").render(mail=personal, cid=Markup(""))
+    text = edition.text_template.render(mail=personal)
+    html = edition.html_template.render(mail=personal, cid=Markup(""))
     return text, inline_css(html)
 
 
@@ -236,6 +235,9 @@ class MailEdition:
     subject: str
     pdf: bytes
     pdf_name: str
+    #: ``mail.txt`` and ``mail.html``, compiled once for every recipient.
+    text_template: jinja2.Template
+    html_template: jinja2.Template
 
     @property
     def key(self) -> str:
@@ -250,6 +252,7 @@ class MailEdition:
 
 def prepare(update: Update, settings: MailSettings, pdf: bytes) -> MailEdition:
     """Return the shared parts of every message of ``update``."""
+    env = mail_environment(update.template_dirs)
     return MailEdition(
         update=update,
         settings=settings,
@@ -257,6 +260,8 @@ def prepare(update: Update, settings: MailSettings, pdf: bytes) -> MailEdition:
         subject=subject_of(update, settings.subject_template),
         pdf=pdf,
         pdf_name=f"{update.slug}.pdf",
+        text_template=env.get_template("mail.txt"),
+        html_template=env.get_template("mail.html"),
     )
 
 
@@ -267,32 +272,50 @@ def message_id(edition: MailEdition, recipient: Recipient) -> str:
     return f"<weekly.{edition.key}.{digest}@{edition.settings.sender.domain}>"
 
 
-def build_message(
-    edition: MailEdition, recipient: Recipient, now: dt.datetime | None = None
-) -> tuple[EmailMessage, int]:
-    """Return the message to ``recipient`` and the size of its HTML body in bytes."""
+def message_headers(
+    edition: MailEdition, recipient: Recipient, now: dt.datetime
+) -> list[tuple[str, Any]]:
+    """Return the headers of the message to ``recipient``, in order (MIME ones aside)."""
     settings = edition.settings
-    text, html = render_bodies(edition.context, recipient, edition.update.template_dirs)
-    msg = EmailMessage(policy=FILE_POLICY)
-    msg["From"] = settings.sender
-    msg["To"] = recipient.address
+    headers: list[tuple[str, Any]] = [("From", settings.sender), ("To", recipient.address)]
     if settings.reply_to is not None:
-        msg["Reply-To"] = settings.reply_to
-    msg["Subject"] = edition.subject
-    msg["Date"] = email.utils.format_datetime(now or dt.datetime.now(dt.UTC).astimezone())
-    msg["Message-ID"] = message_id(edition, recipient)
+        headers.append(("Reply-To", settings.reply_to))
+    headers += [
+        ("Subject", edition.subject),
+        ("Date", email.utils.format_datetime(now)),
+        ("Message-ID", message_id(edition, recipient)),
+    ]
     series = edition.update.edition.series
-    msg["Organization"] = series.organization
-    msg["List-Id"] = f"{series.name} <{series.key}.{settings.sender.domain}>"
+    headers.append(("Organization", series.organization))
+    headers.append(("List-Id", f"{series.name} <{series.key}.{settings.sender.domain}>"))
     links = []
     if settings.unsubscribe_mailto:
         links.append(f"<{settings.unsubscribe_mailto}>")
     if settings.unsubscribe_url:
         links.append(f"<{unsubscribe_link(settings.unsubscribe_url, recipient)}>")
     if links:
-        msg["List-Unsubscribe"] = ", ".join(links)
+        headers.append(("List-Unsubscribe", ", ".join(links)))
     if settings.unsubscribe_url:
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+    return headers
+
+
+#: The headers of :func:`message_headers` that differ from one recipient to the next.
+PERSONAL_HEADERS = frozenset({"To", "Message-ID", "List-Unsubscribe"})
+
+
+def build_message(
+    edition: MailEdition, recipient: Recipient, now: dt.datetime | None = None
+) -> tuple[EmailMessage, int]:
+    """Return the message to ``recipient`` and the size of its HTML body in bytes.
+
+    This is the message's definition, built with the email package part by part;
+    :class:`weekly.mail.compose.Composer` writes the same bytes a hundred times faster.
+    """
+    text, html = render_bodies(edition, recipient)
+    msg = EmailMessage(policy=FILE_POLICY)
+    for name, value in message_headers(edition, recipient, now or local_now()):
+        msg[name] = value
     msg.set_content(text, cte="quoted-printable")
     msg.add_alternative(html, subtype="html", cte="quoted-printable")
     figure = edition.context.figure
@@ -312,6 +335,11 @@ def build_message(
         edition.pdf, maintype="application", subtype="pdf", filename=edition.pdf_name
     )
     return msg, len(html.encode("utf-8"))
+
+
+def local_now() -> dt.datetime:
+    """Return the time now in the local zone: the ``Date`` of a run's messages."""
+    return dt.datetime.now(dt.UTC).astimezone()
 
 
 def eml_name(index: int, recipient: Recipient) -> str:

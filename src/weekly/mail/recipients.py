@@ -15,15 +15,21 @@ from weekly.errors import Problems, WeeklyError
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recipient:
     """One subscriber: the address (normalised), the name and the line it came from."""
 
     email: str
     name: str
     line: int
-    #: Every column of the row, by lower-case header name.
-    fields: dict[str, str] = field(default_factory=dict, compare=False)
+    #: The row's cells (stripped) and the header naming them, one tuple shared by the list.
+    row: tuple[str, ...] = field(default=(), compare=False)
+    header: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """Return every column of the row, by lower-case header name."""
+        return dict(zip(self.header, self.row, strict=False))
 
     @property
     def address(self) -> Address:
@@ -103,7 +109,7 @@ def read_recipients(path: Path) -> list[Recipient]:
     except UnicodeDecodeError as exc:
         raise WeeklyError.at(path, None, f"not UTF-8 text ({exc.reason})") from None
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
-    header: list[str] | None = None
+    header: tuple[str, ...] | None = None
     header_line = 0
     found: list[Recipient] = []
     first_seen: dict[str, int] = {}
@@ -113,7 +119,7 @@ def read_recipients(path: Path) -> list[Recipient]:
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
-            header, header_line = [cell.strip().lower() for cell in row], line
+            header, header_line = tuple(cell.strip().lower() for cell in row), line
             if "email" not in header:
                 problems.error(
                     "E301",
@@ -123,7 +129,8 @@ def read_recipients(path: Path) -> list[Recipient]:
                 )
                 break
             continue
-        values = dict(zip(header, (cell.strip() for cell in row), strict=False))
+        cells = tuple(cell.strip() for cell in row)
+        values = dict(zip(header, cells, strict=False))
         address, why = check_address(values.get("email", ""))
         if why:
             problems.error("E301", path, line, why)
@@ -143,7 +150,7 @@ def read_recipients(path: Path) -> list[Recipient]:
             )
             continue
         first_seen[key] = line
-        found.append(Recipient(address, name, line, values))
+        found.append(Recipient(address, name, line, cells, header))
     if header is None:
         problems.error("E301", path, 1, "empty recipient list (expected a header 'email,name')")
     elif not found and not problems.errors:

@@ -22,6 +22,7 @@ from weasyprint import HTML
 from weasyprint.pdf import tags as pdf_tags
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from weekly.render.provenance import source_digest
 from weekly.resolve.figures import Asset
 
 #: Base of the page's relative URLs while printing; never contacted.
@@ -97,10 +98,16 @@ def _install_roles() -> None:
 
 
 def write_pdf(html: str, assets: Iterable[Asset], variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
-    """Return the tagged PDF of ``html`` in ``variant``; only ``assets`` can be loaded."""
+    """Return the tagged PDF of ``html`` in ``variant``; only ``assets`` can be loaded.
+
+    The PDF records the digest of ``html`` and ``assets`` as its identifier
+    (:mod:`weekly.render.provenance`), so ``weekly email`` can tell whether it is current.
+    """
     if variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r} (choose from {', '.join(PDF_VARIANTS)})")
     _install_roles()
+    assets = list(assets)
     fetcher = AssetFetcher(assets)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return bytes(document.write_pdf(pdf_variant=variant, pdf_tags=True))
+    identifier = source_digest(html, assets).encode("ascii")
+    return bytes(document.write_pdf(pdf_variant=variant, pdf_tags=True, pdf_identifier=identifier))
