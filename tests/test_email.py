@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -98,10 +99,9 @@ class Handler:
         return "250 2.0.0 Message accepted"
 
 
-@pytest.fixture
-def smtp() -> Iterator[tuple[Handler, int]]:
-    """A plain SMTP server on 127.0.0.1: (handler, port)."""
-    handler = Handler()
+@contextmanager
+def smtp_server(handler: Handler) -> Iterator[tuple[Handler, int]]:
+    """Serve ``handler`` as an SMTP server on a free port of 127.0.0.1: (handler, port)."""
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
@@ -109,6 +109,13 @@ def smtp() -> Iterator[tuple[Handler, int]]:
         yield handler, port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Handler, int]]:
+    """A plain SMTP server on 127.0.0.1: (handler, port)."""
+    with smtp_server(Handler()) as served:
+        yield served
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from test_email import Handler, Run, free_port, ledger, send_args
+from test_email import Handler, Run, ledger, send_args, smtp_server
 from test_email import project as project  # noqa: F401  (the fixture)
 
 
@@ -25,14 +24,9 @@ class PipeliningHandler(Handler):
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Handler, int]]:
-    handler = PipeliningHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+    """An SMTP server on 127.0.0.1 that offers PIPELINING: (handler, port)."""
+    with smtp_server(PipeliningHandler()) as served:
+        yield served
 
 
 @pytest.fixture

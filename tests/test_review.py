@@ -17,6 +17,8 @@ from pypdf import PdfReader
 from conftest import write_tree
 from test_email import send_args, smtp  # noqa: F401  (smtp: the SMTP server fixture)
 from test_preview import MAP_SVG, SLUG, UPDATE_MD, WITH_FIGURE, browser, edit  # noqa: F401  (browser: fixture)
+from test_preview import project as project  # noqa: F401  (the fixtures)
+from test_preview import serve as serve  # noqa: F401
 from weekly.inputs.review import (
     Block,
     Comment,
@@ -31,28 +33,6 @@ from weekly.preview import serve as preview
 
 REVIEW = Path("inputs/2023-12-13/review.yaml")
 BULLET = "It claimed a bombing of a convoy."
-
-
-@pytest.fixture
-def project(edition: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The small edition of conftest, as the working directory (paths print relative)."""
-    monkeypatch.chdir(edition)
-    return edition
-
-
-@pytest.fixture
-def serve(project: Path) -> Iterator[Callable[..., preview.Running]]:
-    """Return a function starting a preview of 2023-12-13 on a free port; stop it after."""
-    started: list[preview.Running] = []
-
-    def start(**options: object) -> preview.Running:
-        running = preview.start(Path("inputs"), "2023-12-13", port=0, serve=True, **options)  # type: ignore[arg-type]
-        started.append(running)
-        return running
-
-    yield start
-    for running in started:
-        running.stop()
 
 
 def request(
