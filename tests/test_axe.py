@@ -49,7 +49,7 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Render the example editions once: final and draft pages, archive index, email HTML."""
-    from weekly.mail.message import mail_context, render_bodies
+    from weekly.mail.message import prepare, render_bodies
     from weekly.mail.recipients import Recipient
     from weekly.mail.settings import mail_settings
     from weekly.pipeline import load_checked, render
@@ -80,8 +80,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (folder / "broken.draft.html").write_text(draft_html(update, broken), encoding="utf-8")
     nothing = DraftAids(edition="2023-12-13", cutoff=review.cutoff, errors=errors, live=True)
     (folder / "errors.html").write_text(error_page(nothing), encoding="utf-8")
-    context = mail_context(update, mail_settings(update), b"%PDF-1.7")
-    _, mail = render_bodies(context, Recipient("reader@example.org", "A Reader", 2))
+    edition = prepare(update, mail_settings(update), b"%PDF-1.7")
+    _, mail = render_bodies(edition, Recipient("reader@example.org", "A Reader", 2))
     (folder / "mail.html").write_text(mail, encoding="utf-8")
     return {
         "final": folder / f"{SLUG}.html",
