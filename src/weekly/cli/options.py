@@ -95,7 +95,19 @@ def base_url_option(func: F) -> F:
         "--base-url",
         default="",
         metavar="URL",
-        help="Where output/ is published; makes the feed's links and ids absolute.",
+        help="Where output/ is published: absolute links in feeds, share cards and sitemap.xml.",
+    )(func)
+
+
+def jobs_option(func: F) -> F:
+    """Add ``--jobs`` (how many processes print PDFs; default: every core)."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=None,
+        metavar="N",
+        help="Processes printing PDFs at once  [default: the number of cores]",
     )(func)
 
 
@@ -105,5 +117,5 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
     if not total or not sys.stderr.isatty():
         yield lambda: None
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
         yield lambda: bar.update(1)

@@ -11,6 +11,7 @@ from weekly.cli.options import (
     format_option,
     handled,
     inputs_option,
+    jobs_option,
     output_option,
     parse_formats,
     progress_bar,
@@ -18,13 +19,16 @@ from weekly.cli.options import (
 )
 
 
-def build_archive(inputs: Path, output: Path, formats: str, base_url: str) -> None:
+def build_archive(
+    inputs: Path, output: Path, formats: str, base_url: str, jobs: int | None = None
+) -> None:
     """Run the archive build and report what it did."""
     from weekly.site.archive import build_archive as run
+    from weekly.site.pool import cpu_count
 
     chosen = parse_formats(formats)
     with handled():
-        result = run(inputs, output, chosen, base_url, progress_bar)
+        result = run(inputs, output, chosen, base_url, progress_bar, jobs or cpu_count())
     report(result.warnings, with_level=True)
     for key, reason in result.rendered:
         click.echo(f"rendered {key} ({reason})")
@@ -32,6 +36,9 @@ def build_archive(inputs: Path, output: Path, formats: str, base_url: str) -> No
         click.echo(f"skipped {key} (unchanged)")
     for path in result.written:
         click.echo(f"wrote {path}")
+    if result.searched is not None:
+        pages = f"{result.indexed} edition{'s' if result.indexed != 1 else ''}"
+        click.echo(f"indexed {pages} for search in {result.searched}")
 
 
 @click.command()
@@ -47,6 +54,7 @@ def build_archive(inputs: Path, output: Path, formats: str, base_url: str) -> No
 @format_option
 @click.option("--draft", is_flag=True, help="Also write <slug>.draft.html with reviewer aids.")
 @base_url_option
+@jobs_option
 def render(
     cutoff: str | None,
     everything: bool,
@@ -55,6 +63,7 @@ def render(
     formats: str,
     draft: bool,
     base_url: str,
+    jobs: int | None,
 ) -> None:
     """Render one edition to output/DATE/<slug>.html and .pdf (or every edition: --all)."""
     from weekly import pipeline as build
@@ -62,12 +71,12 @@ def render(
     if everything:
         if cutoff is not None or draft:
             raise click.UsageError("--all renders every edition: drop --cutoff and --draft")
-        build_archive(inputs, output, formats, base_url)
+        build_archive(inputs, output, formats, base_url, jobs)
         return
     if cutoff is None:
         raise click.UsageError("give --cutoff DATE (or --all for every edition)")
-    if base_url:
-        raise click.UsageError("--base-url applies to --all only")
+    if base_url or jobs is not None:
+        raise click.UsageError("--base-url and --jobs apply to --all only")
     chosen = parse_formats(formats)
     with handled():
         result = build.render(inputs, output, cutoff, chosen, draft)

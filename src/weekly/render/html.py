@@ -106,12 +106,26 @@ class NavLink:
 
 
 @dataclass(frozen=True)
+class TopicLink:
+    """A link to the archive page of a region or country the edition covers."""
+
+    href: str
+    name: str
+    #: ``region`` or ``country``.
+    kind: str
+
+
+@dataclass(frozen=True)
 class NavView:
     """Links to the previous and next editions and the archive index (archive builds only)."""
 
     previous: NavLink | None = None
     next: NavLink | None = None
     index: str = "../index.html"
+    #: The archive pages of the regions and countries the edition covers.
+    topics: tuple[TopicLink, ...] = ()
+    #: Where the page is published (``--base-url``), for share cards; empty when unknown.
+    canonical: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,6 +188,8 @@ class PageContext:
     assessments_label: str = ""
     #: Previous/next edition links; None outside an archive build.
     nav: NavView | None = None
+    #: Open Graph and Twitter card metadata (see :func:`share_view`).
+    share: ShareView | None = None
 
 
 def _render_tokens(tokens: Sequence[Token], inline: bool = False) -> Markup:
@@ -341,6 +357,51 @@ def page_context(
         takeaway_style=series.takeaway_style,
         assessments_label=series.assessments_label,
         nav=nav,
+        share=share_view(update, nav),
+    )
+
+
+# --- Share cards (Open Graph, Twitter) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareView:
+    """What a link to the page shows when posted on a social network."""
+
+    title: str
+    #: The key takeaway(s) as plain text.
+    description: str
+    site_name: str
+    #: The canonical URL (``--base-url``), or empty.
+    url: str
+    #: The first figure: absolute with a canonical URL, else relative to the page; or empty.
+    image: str
+    image_alt: str
+    published_iso: str
+    authors: tuple[str, ...]
+
+
+def share_view(update: Update, nav: NavView | None = None) -> ShareView:
+    """Return the share card of ``update``; absolute links need ``nav.canonical``."""
+    url = nav.canonical if nav else ""
+    placed = sorted(
+        (f for f in update.figures.values() if f.asset is not None), key=lambda f: f.number
+    )
+    image = alt = ""
+    if placed and placed[0].asset is not None:
+        image = placed[0].asset.name
+        alt = placed[0].spec.alt or placed[0].spec.title
+        if url:
+            image = url.rsplit("/", 1)[0] + "/" + image
+    return ShareView(
+        title=update.title,
+        description=" ".join(update.takeaway_text),
+        site_name=update.edition.series.name,
+        url=url,
+        image=image,
+        image_alt=alt,
+        published_iso=update.edition.published.isoformat(),
+        authors=tuple(update.edition.authors),
     )
 
 
