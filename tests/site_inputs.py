@@ -43,7 +43,8 @@ FILES: dict[str, str | bytes] = {
         "2023-11-29",
         "JNIM Besieges Towns",
         "Sieges grow around Bandiagara.",
-        "**JNIM is besieging towns.** The group blockaded Bandiagara.[@sigact]\n",
+        "**JNIM is besieging towns.** The group blockaded Bandiagara.[@sigact]\n\n"
+        'Posters in town read <img src=x onerror="window.pwned=1"> and more.\n',
     ),
     "inputs/2023-12-06/update.md": edition(
         "2023-12-06",
