@@ -100,12 +100,6 @@ def _up_to_date(entry: Entry | None, folder: Path, formats: tuple[str, ...]) -> 
     return wanted <= set(entry.files) and all((folder / name).is_file() for name in entry.files)
 
 
-def _countries(inputs: Path, update: Update) -> list[str]:
-    from weekly.site.topics import event_countries
-
-    return event_countries(inputs, update)
-
-
 def build_archive(
     inputs: Path,
     output: Path,
@@ -118,11 +112,11 @@ def build_archive(
 
     Every changed edition is assembled and checked before anything is written: one error
     anywhere stops the build with all problems reported and the previous output untouched.
-    ``jobs`` processes print the PDFs (:mod:`weekly.site.pool`); the output is the same
-    byte for byte whatever their number.
+    ``jobs`` processes assemble the editions and print the PDFs (:mod:`weekly.site.pool`);
+    the output is the same byte for byte whatever their number.
     """
-    from weekly.pipeline import edition_files, load_checked
-    from weekly.site.pool import Printer
+    from weekly.pipeline import edition_files
+    from weekly.site.pool import Workers, worth_it
 
     keys = list_editions(inputs)
     if not keys:
@@ -132,8 +126,8 @@ def build_archive(
     old = load_manifest(output)
     last_search, last_pages = site_state(output)
     shared = shared_hash(inputs)
-    events = events_digests(inputs, keys)
-    hashes = {key: edition_hash(inputs, key, shared, events.get(key, "")) for key in keys}
+    events_found = events_digests(inputs, keys)
+    hashes = {key: edition_hash(inputs, key, shared, events_found.get(key, "")) for key in keys}
     reasons: dict[str, str] = {}
     for key in keys:
         entry = old.get(key)
@@ -146,62 +140,64 @@ def build_archive(
 
     updates: dict[str, Update] = {}
     countries: dict[str, list[str]] = {}
-    problems: list[Problem] = []
     warnings: list[Problem] = []
+    todo = [k for k in keys if k in reasons]
+    pdf = "pdf" in formats
+    with Workers(worth_it(jobs, len(todo), pdf), pdf, bool(events_found)) as workers:
 
-    def check(todo: list[str]) -> None:
-        with progress("Checking", len(todo)) as step:
-            for key in todo:
-                try:
-                    updates[key] = load_checked(inputs, key)
-                    warnings.extend(updates[key].problems.warnings)
-                    countries[key] = _countries(inputs, updates[key])
-                except WeeklyError as exc:
-                    problems.extend(exc.problems)
-                step()
-        if problems:
-            raise WeeklyError(problems)
+        def check(chosen: list[str]) -> None:
+            problems: list[Problem] = []
+            futures = [(key, workers.check(inputs, key)) for key in chosen]
+            with progress("Checking", len(chosen)) as step:
+                for key, future in futures:  # in edition order, whatever finishes first
+                    update, found, failed = future.result()
+                    problems.extend(failed)
+                    if update is not None:
+                        updates[key], countries[key] = update, found
+                        warnings.extend(update.problems.warnings)
+                    step()
+            if problems:
+                raise WeeklyError(problems)
 
-    check([k for k in keys if k in reasons])
-    entries = {
-        key: entry_of(updates[key], [], countries[key]) if key in updates else old[key]
-        for key in keys
-    }
-    navs = navigation(entries, base_url)
-    for key in keys:
-        if key not in reasons and old[key].nav_hash != _nav_hash(navs[key]):
-            reasons[key] = "neighbour changed"
-    check([k for k in keys if k in reasons and k not in updates])
+        check(todo)
+        entries = {
+            key: entry_of(updates[key], [], countries[key]) if key in updates else old[key]
+            for key in keys
+        }
+        navs = navigation(entries, base_url)
+        for key in keys:
+            if key not in reasons and old[key].nav_hash != _nav_hash(navs[key]):
+                reasons[key] = "neighbour changed"
+        check([k for k in keys if k in reasons and k not in updates])
 
-    rendered = [(key, reasons[key]) for key in keys if key in reasons]
-    printing = "pdf" in formats and len(rendered) > 1
-    with Printer(jobs if printing else 1) as printer, progress("Rendering", len(rendered)) as step:
+        rendered = [(key, reasons[key]) for key in keys if key in reasons]
         pending: list[tuple[str, dict[str, bytes], Future[bytes] | None]] = []
         for key, _ in rendered:
             futures: list[Future[bytes]] = []
 
             def deferred(html: str, assets: Any, futures: list[Future[bytes]] = futures) -> bytes:
-                futures.append(printer.submit(html, assets))
+                futures.append(workers.print(html, assets))
                 return b""  # replaced by the printed bytes before anything is written
 
             files = edition_files(updates[key], formats, nav=navs[key], write_pdf=deferred)
             pending.append((key, files, futures[0] if futures else None))
-        for key, files, future in pending:  # in edition order, whatever finishes first
-            update = updates[key]
-            if future is not None:
-                files[f"{update.slug}.pdf"] = future.result()
-            folder = output / key
-            write_atomically(folder, files)
-            previous = old.get(key)
-            for name in previous.files if previous else []:
-                if name not in files and inside(name):
-                    (folder / name).unlink(missing_ok=True)
-            entry = entry_of(update, sorted(files), countries[key])
-            entry.input_hash, entry.nav_hash = hashes[key], _nav_hash(navs[key])
-            entries[key] = entry
-            old[key] = entry
-            write_atomically(output, {MANIFEST: manifest_bytes(old, "", last_pages)})
-            step()
+        with progress("Rendering", len(rendered)) as step:
+            for key, files, future in pending:  # in edition order, whatever finishes first
+                update = updates[key]
+                if future is not None:
+                    files[f"{update.slug}.pdf"] = future.result()
+                folder = output / key
+                write_atomically(folder, files)
+                previous = old.get(key)
+                for name in previous.files if previous else []:
+                    if name not in files and inside(name):
+                        (folder / name).unlink(missing_ok=True)
+                entry = entry_of(update, sorted(files), countries[key])
+                entry.input_hash, entry.nav_hash = hashes[key], _nav_hash(navs[key])
+                entries[key] = entry
+                old[key] = entry
+                write_atomically(output, {MANIFEST: manifest_bytes(old, "", last_pages)})
+                step()
 
     listed = [entries[key] for key in keys]
     result = ArchiveResult(rendered, [key for key in keys if key not in reasons], [], warnings)
