@@ -237,3 +237,45 @@ def test_jobs_give_the_same_bytes_as_a_serial_build(tree, weekly) -> None:
     assert sum(name.endswith(".pdf") for name in one) == 3
     assert any(name.startswith("pagefind/") for name in one)
     assert one == two
+
+
+def test_a_missing_pagefind_is_error_e951(tree, monkeypatch) -> None:
+    import sys
+
+    import pytest
+
+    from weekly.errors import WeeklyError
+    from weekly.site.archive import build_archive
+
+    root = tree(FILES)
+    monkeypatch.setitem(sys.modules, "pagefind_bin", None)  # import fails
+    with pytest.raises(WeeklyError) as caught:
+        build_archive(root / "inputs", root / "output", ("html",))
+    assert [str(p) for p in caught.value.problems] == [
+        "pagefind: full-text search needs the pagefind package: pip install 'pagefind[bin]'"
+    ]
+    assert caught.value.problems[0].code == "E951"
+
+
+def test_a_failing_pagefind_is_error_e952_and_keeps_the_old_index(tree, monkeypatch) -> None:
+    import pytest
+
+    from weekly.errors import WeeklyError
+    from weekly.site import search
+    from weekly.site.archive import build_archive
+
+    root = tree(FILES)
+    build_archive(root / "inputs", root / "output", ("html",))
+    engine = (root / "output/pagefind/pagefind.js").read_bytes()
+    fake = root / "fake-pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: disk full' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(search, "executable", lambda: fake)
+    path = root / "inputs/2023-11-29/update.md"
+    path.write_text(path.read_text().replace("blockaded", "encircled"))
+    with pytest.raises(WeeklyError) as caught:
+        build_archive(root / "inputs", root / "output", ("html",))
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.message) == ("E952", "Pagefind failed: Error: disk full")
+    assert (root / "output/pagefind/pagefind.js").read_bytes() == engine
+    assert not [p for p in (root / "output").iterdir() if p.name.startswith(".pagefind")]
