@@ -66,16 +66,29 @@ def print_pdf(html: str, assets: list[Asset]) -> bytes:
     return write_pdf(html, assets)
 
 
+class _Later(Future[T]):
+    """A task run in this process when its result is first asked for."""
+
+    def __init__(self, task: Callable[[], T]) -> None:
+        super().__init__()
+        self._task: Callable[[], T] | None = task
+
+    def result(self, timeout: float | None = None) -> T:
+        if self._task is not None:
+            task, self._task = self._task, None
+            try:
+                self.set_result(task())
+            except Exception as exc:
+                self.set_exception(exc)
+        return super().result(timeout)
+
+
 class _Here(Executor):
-    """Runs each task at once, in this process (one job)."""
+    """Runs each task in this process (one job), when its result is asked for: the progress
+    display then counts the work as it is done, in order."""
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        done: Future[T] = Future()
-        try:
-            done.set_result(fn(*args, **kwargs))
-        except Exception as exc:
-            done.set_exception(exc)
-        return done
+        return _Later(lambda: fn(*args, **kwargs))
 
 
 class Workers:
