@@ -279,3 +279,33 @@ def test_a_failing_pagefind_is_error_e952_and_keeps_the_old_index(tree, monkeypa
     assert (problem.code, problem.message) == ("E952", "Pagefind failed: Error: disk full")
     assert (root / "output/pagefind/pagefind.js").read_bytes() == engine
     assert not [p for p in (root / "output").iterdir() if p.name.startswith(".pagefind")]
+
+
+def test_the_search_index_covers_exactly_the_listed_editions(tree, weekly) -> None:
+    import shutil
+
+    root = tree(FILES)
+    _archive(root, weekly)
+
+    def counted() -> int:
+        entry = json.loads(_read(root, "pagefind/pagefind-entry.json"))
+        return sum(language["page_count"] for language in entry["languages"].values())
+
+    assert counted() == 3  # the editions only: not the index, topic pages or 404
+    shutil.rmtree(root / "inputs/2023-11-29")  # its old output folder stays on disk
+    result = _archive(root, weekly)
+    assert "indexed 2 editions for search in output/pagefind" in result.stdout
+    assert (root / "output" / PAGES["2023-11-29"]).is_file()
+    assert counted() == 2
+
+
+def test_jobs_is_an_archive_option(tree, weekly) -> None:
+    root = tree(FILES)
+    result = weekly("render", "--all", "--format", "html", "--jobs", "2", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "rendered 2023-12-13 (new)" in result.stdout
+    single = weekly("render", "--cutoff", "2023-12-13", "--jobs", "2", cwd=root)
+    assert single.returncode == 2
+    assert "--base-url and --jobs apply to --all only" in single.stderr
+    zero = weekly("archive", "--jobs", "0", cwd=root)
+    assert zero.returncode == 2 and "--jobs" in zero.stderr
