@@ -100,14 +100,14 @@ def base_url_option(func: F) -> F:
 
 
 def jobs_option(func: F) -> F:
-    """Add ``--jobs`` (how many processes print PDFs; default: every core)."""
+    """Add ``--jobs`` (how many processes assemble and print editions; default: every core)."""
     return click.option(
         "--jobs",
         "-j",
         type=click.IntRange(min=1),
         default=None,
         metavar="N",
-        help="Processes printing PDFs at once  [default: the number of cores]",
+        help="Processes assembling editions and printing PDFs at once (default: every core).",
     )(func)
 
 
