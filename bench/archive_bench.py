@@ -99,8 +99,8 @@ def _timed(command: list[str], root: Path) -> float:
 def compare_jobs(editions: int, jobs: int, rounds: int = 1) -> None:
     """Time a cold PDF archive with one process and with ``jobs``; check the bytes agree.
 
-    Each round runs ``--jobs 1`` then ``--jobs N`` back to back, so both see about the same
-    load from other work on the machine; the ratio is taken per round.
+    Each round runs ``--jobs 1`` and ``--jobs N`` back to back (in turn first), so both see
+    about the same load from other work on the machine; the ratio is taken per round.
     """
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
@@ -111,7 +111,8 @@ def compare_jobs(editions: int, jobs: int, rounds: int = 1) -> None:
         for round_ in range(1, rounds + 1):
             load = os.getloadavg()[0]
             times = {}
-            for n in (1, jobs):
+            order = (1, jobs) if round_ % 2 else (jobs, 1)  # alternate who runs first
+            for n in order:
                 shutil.rmtree(cache, ignore_errors=True)  # cold: no memo of facts and charts
                 shutil.rmtree(root / f"jobs-{n}", ignore_errors=True)
                 times[n] = _timed([*base, "--jobs", str(n), "--output", f"jobs-{n}"], root)
@@ -121,7 +122,16 @@ def compare_jobs(editions: int, jobs: int, rounds: int = 1) -> None:
                 f"--jobs 1 {times[1]:.1f} s, --jobs {jobs} {times[jobs]:.1f} s, "
                 f"ratio {ratios[-1]:.2f} (load average {load:.1f} -> {os.getloadavg()[0]:.1f})"
             )
-        same = _digest(root / "jobs-1") == _digest(root / f"jobs-{jobs}")
+        one, many = _digest(root / "jobs-1"), _digest(root / f"jobs-{jobs}")
+        same = one == many
+        for name in sorted(set(one) | set(many)):
+            if one.get(name) != many.get(name):
+                print(f"  differs: {name}")
+                keep = ROOT / "bench" / "work" / "differs"
+                for n in (1, jobs):
+                    if (root / f"jobs-{n}" / name).is_file():
+                        (keep / f"jobs-{n}" / name).parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copy(root / f"jobs-{n}" / name, keep / f"jobs-{n}" / name)
         print(
             f"outputs of --jobs 1 and --jobs {jobs} identical byte for byte: {'yes' if same else 'NO'}"
         )
