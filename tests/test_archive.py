@@ -52,16 +52,18 @@ def test_first_build_renders_everything_with_index_and_feed(tree, weekly) -> Non
         "rendered 2023-12-13 (new)",
         "wrote output/index.html",
         "wrote output/feed.xml",
+        "indexed 3 editions for search in output/pagefind",
     ]
     index = (root / "output/index.html").read_text(encoding="utf-8")
     assert "<title>Salafi-Jihadi Movement Weekly Update: All Editions</title>" in index
     positions = [index.index(h) for h in ("Al Qaeda Strengthens", "Kidal Falls", "JNIM Besieges")]
     assert positions == sorted(positions)  # newest first
     assert (
-        f'<h2><a href="2023-12-06/{SLUG.format("december-6")}.html">Kidal Falls</a></h2>\n'
+        f'<h3><a href="2023-12-06/{SLUG.format("december-6")}.html">Kidal Falls</a></h3>\n'
         '<p class="published"><time datetime="2023-12-06">December 6, 2023</time></p>\n'
         '<p class="summary">The army took Kidal.</p>\n'
-        f'<p class="formats"><a href="2023-12-06/{SLUG.format("december-6")}.html">HTML</a></p>'
+        f'<p class="formats"><a href="2023-12-06/{SLUG.format("december-6")}.html"'
+        ' aria-label="December 6, 2023: HTML">HTML</a></p>'
     ) in index
 
     feed = ET.parse(root / "output/feed.xml").getroot()

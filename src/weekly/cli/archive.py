@@ -1,4 +1,4 @@
-"""``weekly archive``: every changed edition, the index and the feed."""
+"""``weekly archive``: every changed edition, then the site: index, feeds, search, topics."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from weekly.cli.options import (
     base_url_option,
     format_option,
     inputs_option,
+    jobs_option,
     output_option,
 )
 from weekly.cli.render import build_archive
@@ -20,6 +21,7 @@ from weekly.cli.render import build_archive
 @output_option
 @format_option
 @base_url_option
-def archive(inputs: Path, output: Path, formats: str, base_url: str) -> None:
-    """Render every changed edition, then output/index.html and output/feed.xml."""
-    build_archive(inputs, output, formats, base_url)
+@jobs_option
+def archive(inputs: Path, output: Path, formats: str, base_url: str, jobs: int | None) -> None:
+    """Render every changed edition, then the site around them: index, feeds, search, topics."""
+    build_archive(inputs, output, formats, base_url, jobs)

@@ -108,7 +108,19 @@ def base_url_option(func: F) -> F:
         "--base-url",
         default="",
         metavar="URL",
-        help="Where output/ is published; makes the feed's links and ids, and a fragment's figure links, absolute.",
+        help="Where output/ is published: absolute links in feeds, share cards, sitemap.xml and a fragment's figures.",
+    )(func)
+
+
+def jobs_option(func: F) -> F:
+    """Add ``--jobs`` (how many processes assemble and print editions; default: every core)."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=None,
+        metavar="N",
+        help="Processes assembling editions and printing PDFs at once (default: every core).",
     )(func)
 
 
@@ -122,5 +134,5 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
     if not total or not sys.stderr.isatty():
         yield lambda: None
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
         yield lambda: bar.update(1)

@@ -12,6 +12,7 @@ from weekly.cli.options import (
     format_option,
     handled,
     inputs_option,
+    jobs_option,
     output_option,
     parse_formats,
     progress_bar,
@@ -22,13 +23,16 @@ if TYPE_CHECKING:
     from weekly.render.pdf import PdfVariant
 
 
-def build_archive(inputs: Path, output: Path, formats: str, base_url: str) -> None:
+def build_archive(
+    inputs: Path, output: Path, formats: str, base_url: str, jobs: int | None = None
+) -> None:
     """Run the archive build and report what it did."""
     from weekly.site.archive import build_archive as run
+    from weekly.site.pool import cpu_count
 
     chosen = parse_formats(formats)
     with handled():
-        result = run(inputs, output, chosen, base_url, progress_bar)
+        result = run(inputs, output, chosen, base_url, progress_bar, jobs or cpu_count())
     report(result.warnings, with_level=True)
     for key, reason in result.rendered:
         click.echo(f"rendered {key} ({reason})")
@@ -36,6 +40,9 @@ def build_archive(inputs: Path, output: Path, formats: str, base_url: str) -> No
         click.echo(f"skipped {key} (unchanged)")
     for path in result.written:
         click.echo(f"wrote {path}")
+    if result.searched is not None:
+        pages = f"{result.indexed} edition{'s' if result.indexed != 1 else ''}"
+        click.echo(f"indexed {pages} for search in {result.searched}")
 
 
 @click.command()
@@ -58,6 +65,7 @@ def build_archive(inputs: Path, output: Path, formats: str, base_url: str) -> No
     show_default=True,
     help="PDF standard: pdf/ua-1 (accessible) or pdf/a-3u (archiving); both are tagged.",
 )
+@jobs_option
 def render(
     cutoff: str | None,
     everything: bool,
@@ -67,6 +75,7 @@ def render(
     draft: bool,
     base_url: str,
     pdf_variant: str,
+    jobs: int | None,
 ) -> None:
     """Render one edition to output/DATE/<slug>.html and .pdf (or every edition: --all)."""
     from weekly import pipeline as build
@@ -76,10 +85,12 @@ def render(
             raise click.UsageError("--all renders every edition: drop --cutoff and --draft")
         if pdf_variant != "pdf/ua-1":
             raise click.UsageError("--pdf-variant applies to one edition (--cutoff) only")
-        build_archive(inputs, output, formats, base_url)
+        build_archive(inputs, output, formats, base_url, jobs)
         return
     if cutoff is None:
         raise click.UsageError("give --cutoff DATE (or --all for every edition)")
+    if jobs is not None:
+        raise click.UsageError("--jobs applies to --all only")
     chosen = parse_formats(formats)
     if base_url and "fragment" not in chosen:
         raise click.UsageError("--base-url applies to --all and to --format fragment only")

@@ -167,6 +167,33 @@ inputs/2023-12-13/review.yaml: error: 2 review comments are still open; resolve 
         "Resolve the comments in `weekly preview`, or send anyway with `--ignore-open-comments`.",
     ),
     error(
+        "E951",
+        "no Pagefind binary (weekly archive)",
+        """
+`weekly archive` builds the full-text search index with Pagefind, whose binary ships in the
+`pagefind` Python package (through `pagefind_bin`), a dependency of `weekly`. The package, or
+its binary, is missing from the environment running `weekly`. The editions were rendered; the
+index, feeds and the search index were not updated.
+""",
+        """
+pagefind: error: full-text search needs the pagefind package: pip install 'pagefind[bin]'
+""",
+        "Reinstall `weekly` (or `pip install 'pagefind[bin]'`) in the same environment and run "
+        "`weekly archive` again: it picks up where it stopped.",
+    ),
+    error(
+        "E952",
+        "the search index could not be built (weekly archive)",
+        """
+Pagefind ran and failed, for instance because `output/` is not writable. Its last message is
+shown. The previous search index, if any, is left in place and still serves.
+""",
+        """
+output/pagefind: error: Pagefind failed: Error: could not write the index
+""",
+        "Fix what Pagefind reports and run `weekly archive` again.",
+    ),
+    error(
         "E999",
         "internal error (weekly preview)",
         """

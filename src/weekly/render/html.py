@@ -26,7 +26,9 @@ from weekly.render.views import (
     NoteView,
     PageContext,
     SectionView,
+    ShareView,
     TakeawayView,
+    TopicLink,
 )
 from weekly.resolve.figures import Figure
 from weekly.resolve.update import Update
@@ -255,6 +257,34 @@ def page_context(
         assessments_label=series.assessments_label,
         nav=nav,
         lang=series.language,
+        share=share_view(update, nav),
+    )
+
+
+# --- Share cards (Open Graph, Twitter) ------------------------------------------------------
+
+
+def share_view(update: Update, nav: NavView | None = None) -> ShareView:
+    """Return the share card of ``update``; absolute links need ``nav.canonical``."""
+    url = nav.canonical if nav else ""
+    placed = sorted(
+        (f for f in update.figures.values() if f.asset is not None), key=lambda f: f.number
+    )
+    image = alt = ""
+    if placed and placed[0].asset is not None:
+        image = placed[0].asset.name
+        alt = placed[0].spec.alt or placed[0].alt or placed[0].spec.title
+        if url:
+            image = url.rsplit("/", 1)[0] + "/" + image
+    return ShareView(
+        title=update.title,
+        description=" ".join(update.takeaway_text),
+        site_name=update.edition.series.name,
+        url=url,
+        image=image,
+        image_alt=alt,
+        published_iso=update.edition.published.isoformat(),
+        authors=tuple(update.edition.authors),
     )
 
 
@@ -313,9 +343,12 @@ __all__ = [
     "NoteView",
     "PageContext",
     "SectionView",
+    "ShareView",
     "TakeawayView",
+    "TopicLink",
     "escape",
     "page_context",
     "render_fragment",
     "render_html",
+    "share_view",
 ]

@@ -67,12 +67,43 @@ class NavLink:
 
 
 @dataclass(frozen=True)
+class TopicLink:
+    """A link to the archive page of a region or country the edition covers."""
+
+    href: str
+    name: str
+    #: ``region`` or ``country``.
+    kind: str
+
+
+@dataclass(frozen=True)
 class NavView:
     """Links to the previous and next editions and the archive index (archive builds only)."""
 
     previous: NavLink | None = None
     next: NavLink | None = None
     index: str = "../index.html"
+    #: The archive pages of the regions and countries the edition covers.
+    topics: tuple[TopicLink, ...] = ()
+    #: Where the page is published (``--base-url``), for share cards; empty when unknown.
+    canonical: str = ""
+
+
+@dataclass(frozen=True)
+class ShareView:
+    """What a link to the page shows when posted on a social network."""
+
+    title: str
+    #: The key takeaway(s) as plain text.
+    description: str
+    site_name: str
+    #: The canonical URL (``--base-url``), or empty.
+    url: str
+    #: The first figure: absolute with a canonical URL, else relative to the page; or empty.
+    image: str
+    image_alt: str
+    published_iso: str
+    authors: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -146,6 +177,8 @@ class PageContext:
     fragment: bool = False
     #: Prefix of figure ``src`` (``--base-url`` for fragments), empty for relative paths.
     asset_base: str = ""
+    #: Open Graph and Twitter card metadata (see :func:`weekly.render.html.share_view`).
+    share: ShareView | None = None
 
     @property
     def dir(self) -> str:

@@ -1,1 +1,1 @@
-"""The archive: every edition, the index and the feed."""
+"""The archive as the series' website: every edition, then index, feeds, topic pages, search."""

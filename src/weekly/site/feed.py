@@ -1,0 +1,103 @@
+"""Write the archive's XML: the Atom feed of a set of editions and the sitemap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+
+from weekly import __version__
+from weekly.site.manifest import Entry
+from weekly.site.pages import archive_title, newest_first
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def link(base_url: str, path: str, prefix: str = "") -> str:
+    """Return ``path`` (relative to the output root) as seen from a file in folder ``prefix``.
+
+    With ``base_url`` the link is absolute and ``prefix`` does not matter.
+    """
+    return base_url.rstrip("/") + "/" + path if base_url else prefix + path
+
+
+def feed_xml(
+    entries: Sequence[Entry],
+    base_url: str = "",
+    path: str = "feed.xml",
+    page: str = "index.html",
+) -> bytes:
+    """Return the Atom feed of ``entries``, newest first, to be written at ``path``.
+
+    Without ``base_url`` links are relative to the feed and ids are stable ``urn:uuid:`` names.
+    ``page`` is the HTML page listing the same editions (the feed's alternate link).
+    """
+    ET.register_namespace("", ATOM)
+    prefix = "../" * path.count("/")
+
+    def sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text:
+            element.text = text
+        return element
+
+    newest = newest_first(entries)
+    title = archive_title(entries)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    if base_url:
+        sub(feed, "id", link(base_url, path))
+    else:
+        sub(feed, "id", uuid.uuid5(uuid.NAMESPACE_URL, f"weekly:feed:{title}").urn)
+    sub(feed, "title", title)
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC).isoformat()
+    sub(feed, "updated", max((e.cutoff for e in newest), default=epoch, key=_instant))
+    here = link(base_url, path, prefix) if base_url else path.rsplit("/", 1)[-1]
+    sub(feed, "link", rel="self", type="application/atom+xml", href=here)
+    sub(feed, "link", rel="alternate", type="text/html", href=link(base_url, page, prefix))
+    author = sub(feed, "author")
+    sub(author, "name", newest[0].organization if newest else "weekly")
+    sub(feed, "generator", "weekly", version=__version__)
+    for entry in newest:
+        item = sub(feed, "entry")
+        if base_url:
+            sub(item, "id", link(base_url, entry.html))
+        else:
+            name = f"weekly:{entry.series}:{entry.key}"
+            sub(item, "id", uuid.uuid5(uuid.NAMESPACE_URL, name).urn)
+        sub(item, "title", entry.title)
+        sub(item, "updated", entry.cutoff)
+        sub(
+            item, "link", rel="alternate", type="text/html", href=link(base_url, entry.html, prefix)
+        )
+        if entry.pdf:
+            sub(
+                item,
+                "link",
+                rel="enclosure",
+                type="application/pdf",
+                href=link(base_url, entry.pdf, prefix),
+            )
+        for name in entry.authors:
+            sub(sub(item, "author"), "name", name)
+        if entry.takeaway:
+            sub(item, "summary", entry.takeaway)
+        sub(item, "category", term=entry.series, label=entry.series_name)
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _instant(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def sitemap_xml(base_url: str, pages: Sequence[str]) -> bytes:
+    """Return the sitemap of ``pages`` (paths relative to the output root) under ``base_url``."""
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    for path in pages:
+        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = link(base_url, path)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

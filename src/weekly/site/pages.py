@@ -1,0 +1,197 @@
+"""Render the archive's own pages: the index, a page per series, region and country pages, 404.
+
+Every page uses the house style of the editions (``style.css`` plus ``site.css``) and one typed
+context, :class:`SitePage`; the templates are autoescaped, so a headline or takeaway holding
+markup prints as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from weekly.site.manifest import Entry
+from weekly.site.topics import Topic, group
+
+
+@dataclass(frozen=True)
+class EditionView:
+    """One edition in a listing; links are relative to the page showing it."""
+
+    key: str
+    series: str
+    series_name: str
+    headline: str
+    title: str
+    date: str
+    takeaway: str
+    href: str
+    pdf: str
+    thumbnail: str
+    thumbnail_alt: str
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link with a label and, for topics, how many editions it lists."""
+
+    href: str
+    label: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """Everything an archive page shows; the only object the site templates receive."""
+
+    #: The ``<title>``.
+    title: str
+    #: The page's heading (``<h1>``).
+    heading: str
+    #: The line above the heading (organisation, ``Region``, ``Country``).
+    kicker: str
+    #: ``""`` at the output root, ``"../"`` one folder down.
+    root: str
+    css: Markup
+    #: The newest edition, shown large; None on pages that list without featuring.
+    featured: EditionView | None = None
+    editions: list[EditionView] = field(default_factory=list)
+    #: Several series in the archive: each listing names its series.
+    several: bool = False
+    #: The Atom feed of the page's editions, relative to the page, or empty.
+    feed: str = ""
+    #: Show the search box (the index only).
+    search: bool = False
+    series: list[LinkView] = field(default_factory=list)
+    regions: list[LinkView] = field(default_factory=list)
+    countries: list[LinkView] = field(default_factory=list)
+    #: Where the site is published (``--base-url``), for the 404 page's links; or empty.
+    base_url: str = ""
+
+
+def newest_first(entries: Sequence[Entry]) -> list[Entry]:
+    """Return ``entries`` newest first (series key breaks ties)."""
+    return sorted(entries, key=lambda e: (e.key, e.series), reverse=True)
+
+
+def archive_title(entries: Sequence[Entry]) -> str:
+    """Return the archive's title: the series name when there is one series."""
+    names = list(dict.fromkeys(e.series_name for e in entries))
+    if len(names) == 1:
+        return f"{names[0]}: All Editions"
+    organization = entries[0].organization if entries else "weekly"
+    return f"{organization}: All Editions"
+
+
+def _view(entry: Entry, root: str) -> EditionView:
+    return EditionView(
+        key=entry.key,
+        series=entry.series,
+        series_name=entry.series_name,
+        headline=entry.headline,
+        title=entry.title,
+        date=entry.date,
+        takeaway=entry.takeaway,
+        href=root + entry.html,
+        pdf=root + entry.pdf if entry.pdf else "",
+        thumbnail=root + entry.thumbnail if entry.thumbnail else "",
+        thumbnail_alt=entry.image_alt,
+    )
+
+
+def _css() -> Markup:
+    from weekly.render.html import stylesheet
+
+    return Markup(stylesheet("style.css") + "\n" + stylesheet("site.css"))
+
+
+def _render(template: str, page: SitePage) -> bytes:
+    from weekly.render.html import environment
+
+    return environment().get_template(template).render(page=page).encode("utf-8")
+
+
+def series_path(key: str) -> str:
+    """Return the page of series ``key``, relative to the output root (its feed: ``.xml``)."""
+    return f"series/{key}.html"
+
+
+@dataclass(frozen=True)
+class _Site:
+    """What every page of one build shares."""
+
+    css: Markup
+    newest: list[Entry]
+    topics: dict[Topic, list[Entry]]
+    several: bool
+
+    def links(self, kind: str, root: str) -> list[LinkView]:
+        return [
+            LinkView(root + topic.path, topic.name, len(found))
+            for topic, found in self.topics.items()
+            if topic.kind == kind
+        ]
+
+    def series_links(self, root: str) -> list[LinkView]:
+        if not self.several:
+            return []
+        names = {e.series: e.series_name for e in self.newest}
+        return [
+            LinkView(root + series_path(key), names[key], sum(e.series == key for e in self.newest))
+            for key in sorted(names)
+        ]
+
+    def listing(
+        self, root: str, chosen: list[Entry], title: str, heading: str, kicker: str, feed: str = ""
+    ) -> SitePage:
+        views = [_view(e, root) for e in chosen]
+        return SitePage(
+            title=title,
+            heading=heading,
+            kicker=kicker,
+            root=root,
+            css=self.css,
+            featured=views[0] if views else None,
+            editions=views[1:],
+            several=self.several,
+            feed=feed,
+            search=not root,
+            series=self.series_links(root),
+            regions=self.links("region", root),
+            countries=self.links("country", root),
+        )
+
+
+def site_pages(entries: Sequence[Entry], base_url: str = "") -> dict[str, bytes]:
+    """Return every archive page by its path relative to the output root."""
+    newest = newest_first(entries)
+    site = _Site(_css(), newest, group(entries), len({e.series for e in entries}) > 1)
+    organization = newest[0].organization if newest else "weekly"
+    title = archive_title(entries)
+    index = site.listing("", newest, title, title, organization, "feed.xml")
+    missing = SitePage(
+        title=f"Page Not Found: {title}",
+        heading="Page not found",
+        kicker=organization,
+        root="",
+        css=site.css,
+        base_url=base_url.rstrip("/") + "/" if base_url else "",
+    )
+    pages = {"index.html": _render("index.html", index), "404.html": _render("404.html", missing)}
+    if site.several:
+        for key in sorted({e.series for e in newest}):
+            chosen = [e for e in newest if e.series == key]
+            name = chosen[0].series_name
+            page = site.listing(
+                "../", chosen, f"{name}: All Editions", name, chosen[0].organization, f"{key}.xml"
+            )
+            pages[series_path(key)] = _render("listing.html", page)
+    for topic, chosen in site.topics.items():
+        kind = "Region" if topic.kind == "region" else "Country"
+        page = site.listing(
+            "../", chosen, f"{topic.name}: {title}", topic.name, f"{kind} · editions covering it"
+        )
+        pages[topic.path] = _render("listing.html", page)
+    return pages
