@@ -311,3 +311,30 @@ def test_a_hostile_manifest_cannot_delete_outside_the_output(tree, weekly) -> No
         "rendered 2023-12-13",
     ]
     assert "../../precious.txt" not in manifest.read_text()
+
+
+def test_a_changed_figure_outside_the_edition_folder_renders_the_edition_again(
+    tree, weekly
+) -> None:
+    update = UPDATE.replace(
+        "---\n\n**JNIM",
+        "figures:\n  m:\n    title: Map\n    image: ../maps/mali.svg\n    alt: A map\n---\n\n**JNIM",
+    )
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="{}" height="4"/></svg>'
+    root = tree(
+        {
+            **EDITIONS,
+            "inputs/2023-12-13/update.md": update + '\n{{ figure("m") }}\n',
+            "inputs/maps/mali.svg": svg.format(1),
+        }
+    )
+    _archive(root, weekly)
+    assert _lines(_archive(root, weekly))[:3] == [
+        "skipped 2023-11-29 (unchanged)",
+        "skipped 2023-12-06 (unchanged)",
+        "skipped 2023-12-13 (unchanged)",
+    ]
+    (root / "inputs/maps/mali.svg").write_text(svg.format(2), encoding="utf-8")
+    assert _lines(_archive(root, weekly))[0] == "rendered 2023-12-13 (changed)"
+    published = next((root / "output/2023-12-13/figures").glob("*.svg")).read_text()
+    assert 'width="2"' in published

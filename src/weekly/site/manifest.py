@@ -102,11 +102,40 @@ def shared_hash(inputs: Path) -> str:
 
 
 def edition_hash(inputs: Path, key: str, shared: str, events: str = "") -> str:
-    """Return the hash of edition ``key``'s own folder, the shared hash and its events."""
+    """Return the hash of edition ``key``'s own folder, the files it names outside that folder
+    (a figure kept in ``inputs/maps/``), the shared hash and its events."""
     digest = hashlib.sha256(shared.encode())
     digest.update(f"\0events\0{events}".encode())
     _hash_tree(digest, inputs / key, key)
+    for path in _outside_files(inputs, key):
+        digest.update(f"\0outside/{path.relative_to(inputs.resolve()).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+#: ``image:`` and ``file:`` values of the front matter (figures and map layers).
+_NAMED_FILE = re.compile(r"""^\s*-?\s*(?:image|file):\s*["']?([^"'#\n]+?)["']?\s*$""", re.M)
+
+
+def _outside_files(inputs: Path, key: str) -> list[Path]:
+    """Return the files an edition's front matter names that lie outside its own folder
+    but inside the inputs (rendering refuses anything further out), in a stable order."""
+    folder = inputs / key
+    try:
+        text = (folder / "update.md").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    front = text.split("\n---", 1)[0]
+    root, own = inputs.resolve(), folder.resolve()
+    found: set[Path] = set()
+    for name in _NAMED_FILE.findall(front):
+        try:
+            path = (folder / name.strip()).resolve()
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if path.is_relative_to(root) and not path.is_relative_to(own) and path.is_file():
+            found.add(path)
+    return sorted(found)
 
 
 def events_digests(inputs: Path, keys: list[str]) -> dict[str, str]:
