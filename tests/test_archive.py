@@ -338,3 +338,17 @@ def test_a_changed_figure_outside_the_edition_folder_renders_the_edition_again(
     assert _lines(_archive(root, weekly))[0] == "rendered 2023-12-13 (changed)"
     published = next((root / "output/2023-12-13/figures").glob("*.svg")).read_text()
     assert 'width="2"' in published
+
+
+def test_an_archive_with_fragments_skips_unchanged_editions(tree, weekly) -> None:
+    root = tree(EDITIONS)
+    first = weekly("archive", "--format", "html,fragment", cwd=root)
+    assert first.returncode == 0, first.stderr
+    assert (root / "output/2023-12-13" / f"{SLUG.format('december-13')}.fragment.html").is_file()
+    again = weekly("archive", "--format", "html,fragment", cwd=root)
+    assert again.returncode == 0, again.stderr
+    assert _lines(again)[:3] == [
+        "skipped 2023-11-29 (unchanged)",
+        "skipped 2023-12-06 (unchanged)",
+        "skipped 2023-12-13 (unchanged)",
+    ]

@@ -78,6 +78,12 @@ class CurrentPdf:
     written: list[Path]
 
 
+def output_name(slug: str, fmt: str) -> str:
+    """Return the file name format ``fmt`` is written to: ``<slug>.pdf``,
+    ``<slug>.fragment.html`` …"""
+    return f"{slug}.fragment.html" if fmt == "fragment" else f"{slug}.{fmt}"
+
+
 def parse_formats(text: str) -> tuple[str, ...]:
     """Return the formats named in ``html,pdf``; raise ValueError on an unknown one."""
     names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
@@ -187,7 +193,9 @@ def edition_files(
     if "fragment" in formats:  # the article alone; its figures are published beside it
         from weekly.render.html import render_fragment
 
-        files[f"{update.slug}.fragment.html"] = render_fragment(update, base_url).encode("utf-8")
+        files[output_name(update.slug, "fragment")] = render_fragment(update, base_url).encode(
+            "utf-8"
+        )
         for asset in assets:
             files[asset.name] = asset.data
     return files

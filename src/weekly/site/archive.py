@@ -88,7 +88,9 @@ def _nav_hash(nav: Any) -> str:
 def _up_to_date(entry: Entry | None, folder: Path, formats: tuple[str, ...]) -> bool:
     if entry is None:
         return False
-    wanted = {f"{entry.slug}.{fmt}" for fmt in formats}
+    from weekly.pipeline import output_name
+
+    wanted = {output_name(entry.slug, fmt) for fmt in formats}
     return wanted <= set(entry.files) and all((folder / name).is_file() for name in entry.files)
 
 
