@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from weekly.apstyle import long_date
@@ -24,6 +25,17 @@ _DATE = re.compile(r"""^date:[ \t]*["']?(\d{4}-\d{2}-\d{2})""", re.M)
 
 def _dated(path: Path, folder: str) -> tuple[str, dt.date | None]:
     """Return the series key and the edition date an ``update.md`` declares."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return DEFAULT_SERIES, None
+    return _dated_version(path, folder, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _dated_version(path: Path, folder: str, mtime_ns: int, size: int) -> tuple[str, dt.date | None]:
+    """:func:`_dated` of one version of the file: an archive of n editions checks each
+    against the others, so each file is read once per change, not n times."""
     try:
         head = path.read_text(encoding="utf-8", errors="replace")[:65536]
     except OSError:
