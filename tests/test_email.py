@@ -274,10 +274,9 @@ def test_dropped_connection_rerun_delivers_the_rest_exactly_once(
     )
 
 
-def test_a_connection_dropped_once_is_reopened(project: Path, weekly: Run, smtp) -> None:
-    handler, port = smtp
-    handler.drop_after = 2
-
+def drop_once_after(handler: Handler, messages: int) -> None:
+    """Make ``handler`` hang up once, after ``messages`` messages, then serve normally."""
+    handler.drop_after = messages
     original = handler.handle_MAIL
 
     async def drop_once(*args: Any) -> str:
@@ -286,6 +285,11 @@ def test_a_connection_dropped_once_is_reopened(project: Path, weekly: Run, smtp)
         return reply
 
     handler.handle_MAIL = drop_once  # type: ignore[method-assign]
+
+
+def test_a_connection_dropped_once_is_reopened(project: Path, weekly: Run, smtp) -> None:
+    handler, port = smtp
+    drop_once_after(handler, 2)
     result = weekly(*send_args(port), cwd=project)
     assert result.returncode == 0, result.stderr
     assert set(handler.per_recipient.values()) == {1}

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from test_email import Handler, Run, ledger, send_args, smtp_server
+from test_email import Handler, Run, drop_once_after, ledger, send_args, smtp_server
 from test_email import project as project  # noqa: F401  (the fixture)
 
 
@@ -79,15 +79,7 @@ def test_a_hang_up_after_a_pipelined_envelope_is_reopened(
     smtp: tuple[Handler, int],
 ) -> None:
     handler, port = smtp
-    handler.drop_after = 2
-    original = handler.handle_MAIL
-
-    async def drop_once(*args: Any) -> str:
-        reply = await original(*args)
-        handler.drop_after = None
-        return reply
-
-    handler.handle_MAIL = drop_once  # type: ignore[method-assign]
+    drop_once_after(handler, 2)
     result = weekly(*send_args(port), cwd=project)
     assert result.returncode == 0, result.stderr
     assert handler.per_recipient == dict.fromkeys(handler.per_recipient, 1)
