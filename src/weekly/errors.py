@@ -10,6 +10,7 @@ those of the registry in :mod:`weekly.findings`.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,20 @@ def display_path(path: Path | str) -> str:
     return text if rel.startswith("..") else rel
 
 
+#: Characters that would break a finding's one line on a terminal or in a log: C0 and C1
+#: controls (newline and carriage return included) and the Unicode line and paragraph separators.
+_LINE_BREAKERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Return ``text`` with every control character written as an escape (``\\n``, ``\\x1b``).
+
+    A message quotes the inputs it complains about; a value with a newline in it must not
+    start a second ``path:line: error:`` line of its own.
+    """
+    return _LINE_BREAKERS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One finding: where it is, how bad it is, a stable code and a message."""
@@ -42,6 +57,8 @@ class Problem:
         registered = level_of(self.code)
         if registered and registered != self.level:
             raise ValueError(f"finding {self.code} is registered as {registered}, not {self.level}")
+        if _LINE_BREAKERS.search(self.message):
+            object.__setattr__(self, "message", one_line(self.message))
 
     def location(self) -> str:
         """Return ``path:line`` (or just ``path`` when the line is unknown)."""
