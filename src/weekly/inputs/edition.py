@@ -11,8 +11,8 @@ from weekly.errors import Problems, WeeklyError, read_text
 from weekly.inputs.frontmatter import (
     CHART_KINDS,
     FIGURE_FIELDS,
-    Correction,
     FRONT_MATTER_FIELDS,
+    Correction,
     FigureSpec,
     as_text,
     drop_region_name,
