@@ -22,6 +22,23 @@ from weekly.cli.render import build_archive
 @format_option
 @base_url_option
 @jobs_option
-def archive(inputs: Path, output: Path, formats: str, base_url: str, jobs: int | None) -> None:
-    """Render every changed edition, then the site around them: index, feeds, search, topics."""
-    build_archive(inputs, output, formats, base_url, jobs)
+@click.option(
+    "--accept-silent-edit",
+    "accept_silent_edits",
+    is_flag=True,
+    help="Republish editions changed without a new correction, without warning (W080).",
+)
+def archive(
+    inputs: Path,
+    output: Path,
+    formats: str,
+    base_url: str,
+    jobs: int | None,
+    accept_silent_edits: bool,
+) -> None:
+    """Render every changed edition, then the site around them: index, feeds, search, topics.
+
+    A published edition given a new correction keeps the version published before it
+    beside the corrected one (<slug>.before-DATE.html and .pdf).
+    """
+    build_archive(inputs, output, formats, base_url, jobs, accept_silent_edits)

@@ -18,13 +18,19 @@ from weekly.cli.options import (
     progress_bar,
     report,
 )
+from weekly.errors import display_path
 
 if TYPE_CHECKING:
     from weekly.render.pdf import PdfVariant
 
 
 def build_archive(
-    inputs: Path, output: Path, formats: str, base_url: str, jobs: int | None = None
+    inputs: Path,
+    output: Path,
+    formats: str,
+    base_url: str,
+    jobs: int | None = None,
+    accept_silent_edits: bool = False,
 ) -> None:
     """Run the archive build and report what it did."""
     from weekly.site.archive import build_archive as run
@@ -32,10 +38,14 @@ def build_archive(
 
     chosen = parse_formats(formats)
     with handled():
-        result = run(inputs, output, chosen, base_url, progress_bar, jobs or cpu_count())
+        result = run(
+            inputs, output, chosen, base_url, progress_bar, jobs or cpu_count(), accept_silent_edits
+        )
     report(result.warnings, with_level=True)
     for key, reason in result.rendered:
         click.echo(f"rendered {key} ({reason})")
+    for path in result.kept:
+        click.echo(f"kept {display_path(path)} (the version published before a correction)")
     for key in result.skipped:
         click.echo(f"skipped {key} (unchanged)")
     for path in result.written:
