@@ -106,7 +106,7 @@ def published_changes(update: Update, output: Path) -> list[Problem]:
     then = page_blocks(page.read_text(encoding="utf-8", errors="replace"))
     now = page_blocks(render_html(update))
     draft = render_html(update, draft=True, draft_html=Markup(""))
-    lines = {}
+    lines: dict[str, int] = {}
     for block in review_blocks(draft, update):
         lines.setdefault(" ".join(block.text.split()), block.line)
     fallback = update.edition.body_line
