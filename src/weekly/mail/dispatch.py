@@ -276,7 +276,7 @@ def load(
         edition = update.edition
         raise WeeklyError.at(
             edition.path,
-            edition.line("corrections"),
+            edition.line("corrections") if "corrections" in edition.front.data else 1,
             "--correction: the edition has no corrections to mail",
             "E820",
         )

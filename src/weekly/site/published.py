@@ -4,13 +4,15 @@
 archive's manifest) and the page the inputs give now, takes the visible text of each block
 of both (headings, paragraphs, bullets, figure captions, endnotes), pairs them in order
 with :mod:`difflib`, and reports each block added, removed or changed at its line in
-``update.md``: what a correction has to cover. The correction notices and the navigation
-are left out; they are not the edition's text.
+``update.md``: what a correction has to cover. The correction notices, the navigation and
+the note markers (``[3]``, renumbered when a citation comes or goes) are left out; they are
+not the edition's text.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import textwrap
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -22,6 +24,8 @@ from weekly.errors import Problem, display_path
 if TYPE_CHECKING:
     from weekly.resolve.update import Update
 
+#: A note marker as the draft's blocks print it: ``[3]``.
+_MARKER = re.compile(r"\[[^\]\s]{1,8}\]")
 _BLOCKS = {"h1", "h2", "p", "li", "figcaption"}
 _VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
@@ -41,7 +45,7 @@ class _TextReader(HTMLParser):
             return
         classes = (dict(attrs).get("class") or "").split()
         skipped = (self.stack and self.stack[-1][1]) or (
-            tag == "nav" or "corrections" in classes or "backref" in classes
+            tag == "nav" or {"corrections", "backref", "ref"} & set(classes)
         )
         self.stack.append((tag, bool(skipped)))
         if tag == "article":
@@ -107,8 +111,8 @@ def published_changes(update: Update, output: Path) -> list[Problem]:
     now = page_blocks(render_html(update))
     draft = render_html(update, draft=True, draft_html=Markup(""))
     lines: dict[str, int] = {}
-    for block in review_blocks(draft, update):
-        lines.setdefault(" ".join(block.text.split()), block.line)
+    for block in review_blocks(draft, update):  # their text keeps the note markers
+        lines.setdefault(" ".join(_MARKER.sub("", block.text).split()), block.line)
     fallback = update.edition.body_line
 
     def line_of(index: int) -> int:
@@ -128,18 +132,35 @@ def _differences(then: list[str], now: list[str]) -> Iterator[tuple[str, int]]:
     """Yield (message, index of the nearest block now) per block added, removed or changed."""
     matcher = difflib.SequenceMatcher(a=then, b=now, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
+        if op != "equal":
+            yield from _paired(then[i1:i2], now[j1:j2], j1, len(now))
+
+
+def _paired(old: list[str], new: list[str], start: int, total: int) -> Iterator[tuple[str, int]]:
+    """Pair the blocks of one changed stretch by likeness, in order; the rest are added or
+    removed."""
+    used = 0
+    for offset, after in enumerate(new):
+        scores = [
+            (difflib.SequenceMatcher(a=before, b=after).ratio(), index)
+            for index, before in enumerate(old[used:], used)
+        ]
+        score, index = max(scores, default=(0.0, -1), key=lambda pair: (pair[0], -pair[1]))
+        if score < 0.5:
+            yield f"added since the version published: {_quoted(after)}", start + offset
             continue
-        old, new = then[i1:i2], now[j1:j2]
-        for offset, (before, after) in enumerate(zip(old, new, strict=False)):
-            yield (
-                f"changed since the version published: {_quoted(after)} (was: {_quoted(before)})",
-                j1 + offset,
-            )
-        for offset, after in enumerate(new[len(old) :], len(old)):
-            yield f"added since the version published: {_quoted(after)}", j1 + offset
-        for before in old[len(new) :]:
-            yield f"removed since the version published: {_quoted(before)}", min(j2, len(now) - 1)
+        for before in old[used:index]:
+            yield f"removed since the version published: {_quoted(before)}", start + offset
+        used = index + 1
+        yield (
+            f"changed since the version published: {_quoted(after)} (was: {_quoted(old[index])})",
+            start + offset,
+        )
+    for before in old[used:]:
+        yield (
+            f"removed since the version published: {_quoted(before)}",
+            min(start + len(new), total - 1),
+        )
 
 
 def _quoted(text: str) -> str:
