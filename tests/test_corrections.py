@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+import test_axe
 from conftest import UPDATE
 from pdfstructure import structure
 from test_email import RECIPIENTS, SERIES, SUBJECT, Handler, smtp_server, start_weekly
@@ -460,3 +461,55 @@ def test_killed_mid_correction_then_rerun_sends_nobody_twice(
     assert rerun.returncode == 1
     assert "recipients.csv:3: bob@example.org: delivery unknown" in rerun.stderr
     assert all(m["Subject"] == f"Correction: {SUBJECT}" for m in handler.parsed())
+
+
+# --- accessibility -------------------------------------------------------------------------
+
+#: The headless Chromium and the axe-core script of the page checks (module fixtures).
+chromium = test_axe.chromium
+axe_source = test_axe.axe_source
+
+
+@pytest.fixture(scope="module")
+def corrected_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """An archive whose edition was corrected twice, and the correction's mail."""
+    from conftest import SOURCES, run_in_process, write_tree
+    from weekly.mail.message import prepare_correction, render_bodies
+    from weekly.mail.recipients import Recipient
+    from weekly.mail.settings import mail_settings
+    from weekly.pipeline import load_checked
+
+    project = write_tree(
+        tmp_path_factory.mktemp("corrected"),
+        {"inputs/sources.yaml": SOURCES, "inputs/2023-12-13/update.md": UPDATE},
+    )
+    archive(project, run_in_process, "--format", "html")
+    write_update(project, with_corrections(("2023-12-16", FIRST)))
+    archive(project, run_in_process, "--format", "html")
+    write_update(project, with_corrections(("2023-12-16", FIRST), ("2023-12-18", SECOND)))
+    archive(project, run_in_process, "--format", "html")
+    update = load_checked(project / "inputs", "2023-12-13")
+    mail = prepare_correction(update, mail_settings(update), b"%PDF-1.7")
+    _, html = render_bodies(mail, Recipient("reader@example.org", "A Reader", 2))
+    (folder(project) / "correction-mail.html").write_text(html, encoding="utf-8")
+    return {
+        "corrected page": folder(project) / f"{SLUG}.html",
+        "index": project / "output" / "index.html",
+        "correction mail": folder(project) / "correction-mail.html",
+    }
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["corrected page", "index", "correction mail"])
+def test_corrected_pages_have_no_axe_violations(
+    name: str, corrected_pages: dict[str, Path], chromium: Any, axe_source: str
+) -> None:
+    shown = {
+        "corrected page": "Earlier version</a>",
+        "index": "Corrected December 18, 2023",
+        "correction mail": "Correction (December 18, 2023):",
+    }
+    assert shown[name] in corrected_pages[name].read_text(encoding="utf-8")
+    results = test_axe.axe(chromium, axe_source, corrected_pages[name])
+    assert results["passes"], "axe ran no checks at all"
+    assert results["violations"] == [], test_axe.described(results["violations"])
