@@ -513,3 +513,18 @@ def test_corrected_pages_have_no_axe_violations(
     results = test_axe.axe(chromium, axe_source, corrected_pages[name])
     assert results["passes"], "axe ran no checks at all"
     assert results["violations"] == [], test_axe.described(results["violations"])
+
+
+def test_a_correction_never_dates_an_entry_before_its_cutoff() -> None:
+    from weekly.site.feed import last_updated
+    from weekly.site.manifest import Entry
+
+    entry = Entry(
+        "2023-12-13", "s", "S", "O", "T", "H", "slug", "December 13, 2023",
+        "2023-12-13T10:00:00-05:00", [], "", [],
+    )  # fmt: skip
+    assert last_updated(entry) == "2023-12-13T10:00:00-05:00"
+    entry.corrected = "2023-12-13T00:00:00-05:00"  # corrected the day it went out
+    assert last_updated(entry) == "2023-12-13T10:00:00-05:00"
+    entry.corrected = "2023-12-16T00:00:00-05:00"
+    assert last_updated(entry) == "2023-12-16T00:00:00-05:00"

@@ -89,9 +89,9 @@ def feed_xml(
 
 
 def last_updated(entry: Entry) -> str:
-    """Return when ``entry`` last changed for its readers: its latest correction, else its
-    data cutoff (ISO 8601 with the time zone)."""
-    return entry.corrected or entry.cutoff
+    """Return when ``entry`` last changed for its readers (ISO 8601 with the time zone): its
+    latest correction, or its data cutoff when later (a correction made that very day)."""
+    return max(entry.cutoff, entry.corrected or entry.cutoff, key=_instant)
 
 
 def _instant(text: str) -> dt.datetime:
