@@ -528,3 +528,28 @@ def test_a_correction_never_dates_an_entry_before_its_cutoff() -> None:
     assert last_updated(entry) == "2023-12-13T10:00:00-05:00"
     entry.corrected = "2023-12-16T00:00:00-05:00"
     assert last_updated(entry) == "2023-12-16T00:00:00-05:00"
+
+
+def test_the_next_edition_does_not_inherit_the_corrections(edition: Path, weekly: Run) -> None:
+    write_update(edition, with_corrections(("2023-12-16", FIRST)))
+    result = weekly("new", "--cutoff", "2023-12-20", cwd=edition)
+    assert result.returncode == 0, result.stderr
+    started = (edition / "inputs" / "2023-12-20" / "update.md").read_text(encoding="utf-8")
+    assert "corrections" not in started and "CTP has paused" in started
+
+
+def test_a_ledger_read_for_a_correction_sees_only_its_records(tmp_path: Path) -> None:
+    from weekly.mail.ledger import Ledger
+
+    Ledger.read(tmp_path).append(email="jane@example.com", status="sent")
+    Ledger.read(tmp_path, "2023-12-16").append(email="bob@example.org", status="attempt")
+    records = [json.loads(line) for line in (tmp_path / "ledger.jsonl").read_text().splitlines()]
+    assert [r.get("correction") for r in records] == [None, "2023-12-16"]
+    edition, correction = Ledger.read(tmp_path), Ledger.read(tmp_path, "2023-12-16")
+    assert (edition.state("jane@example.com").sent, edition.state("bob@example.org").last) == (
+        1,
+        "",
+    )
+    assert correction.state("jane@example.com").sent == 0
+    assert correction.state("bob@example.org").uncertain
+    assert Ledger.read(tmp_path, "2023-12-18").states == {}
