@@ -553,3 +553,17 @@ def test_a_ledger_read_for_a_correction_sees_only_its_records(tmp_path: Path) ->
     assert correction.state("jane@example.com").sent == 0
     assert correction.state("bob@example.org").uncertain
     assert Ledger.read(tmp_path, "2023-12-18").states == {}
+
+
+def test_a_kept_version_deleted_by_hand_drops_its_link_once(edition: Path, weekly: Run) -> None:
+    archive(edition, weekly, "--format", "html")
+    write_update(edition, with_corrections(("2023-12-16", FIRST)))
+    archive(edition, weekly, "--format", "html")
+    kept = folder(edition) / f"{SLUG}.before-2023-12-16.html"
+    kept.unlink()
+    result = archive(edition, weekly, "--format", "html")
+    assert result.stdout.splitlines()[0] == "rendered 2023-12-13 (output missing)"
+    page = (folder(edition) / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "Correction (<time" in page and "Earlier version" not in page
+    again = archive(edition, weekly, "--format", "html")
+    assert again.stdout.splitlines()[0] == "skipped 2023-12-13 (unchanged)"

@@ -184,7 +184,7 @@ def build_archive(
             )
         navs = navigation(entries, base_url)
         for key in keys:
-            kept = [*_kept(old.get(key)), *keeping.get(key, {})]
+            kept = [*_kept(old.get(key), output), *keeping.get(key, {})]
             navs[key] = replace(navs[key], earlier=earlier_pages(kept))
         for key in keys:
             if key not in reasons and old[key].nav_hash != _nav_hash(navs[key]):
@@ -213,7 +213,7 @@ def build_archive(
                 write_edition(update, output, files)  # as one unit: old or new, never a mix
                 result_kept.extend(folder / name for name in keeping.get(key, {}))
                 previous = old.get(key)
-                published = set(files) | set(_kept(previous))
+                published = set(files) | set(_kept(previous, output))
                 for name in previous.files if previous else []:
                     if name not in published and inside(name):
                         (folder / name).unlink(missing_ok=True)
@@ -240,9 +240,13 @@ def build_archive(
     return result
 
 
-def _kept(entry: Entry | None) -> list[str]:
-    """Return the files of the versions kept before corrections that ``entry`` lists."""
-    return [name for name in entry.files if is_kept(name)] if entry else []
+def _kept(entry: Entry | None, output: Path) -> list[str]:
+    """Return the files of the versions kept before corrections that ``entry`` lists and
+    that are still there (one deleted by hand cannot be made again: it is dropped)."""
+    if entry is None:
+        return []
+    folder = output / entry.key
+    return [name for name in entry.files if is_kept(name) and (folder / name).is_file()]
 
 
 def _revision(previous: Entry, update: Update, content: str) -> Revision:
