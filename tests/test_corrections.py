@@ -567,3 +567,17 @@ def test_a_kept_version_deleted_by_hand_drops_its_link_once(edition: Path, weekl
     assert "Correction (<time" in page and "Earlier version" not in page
     again = archive(edition, weekly, "--format", "html")
     assert again.stdout.splitlines()[0] == "skipped 2023-12-13 (unchanged)"
+
+
+def test_render_all_accepts_a_silent_edit_and_a_single_render_refuses_the_flag(
+    edition: Path, weekly: Run
+) -> None:
+    assert weekly("render", "--all", "--jobs", "1", "--format", "html", cwd=edition).returncode == 0
+    write_update(edition, UPDATE.replace("at least 16 times", "at least 17 times"))
+    args = ("render", "--all", "--jobs", "1", "--format", "html")
+    accepted = weekly(*args, "--accept-silent-edit", cwd=edition)
+    assert accepted.returncode == 0 and "W080" not in accepted.stderr
+    assert "warning" not in accepted.stderr
+    single = weekly("render", "--cutoff", "2023-12-13", "--accept-silent-edit", cwd=edition)
+    assert single.returncode == 2
+    assert "--accept-silent-edit applies to --all only" in single.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from weekly.cli.options import (
+    accept_silent_edit_option,
     base_url_option,
     format_option,
     inputs_option,
@@ -22,12 +23,7 @@ from weekly.cli.render import build_archive
 @format_option
 @base_url_option
 @jobs_option
-@click.option(
-    "--accept-silent-edit",
-    "accept_silent_edits",
-    is_flag=True,
-    help="Republish editions changed without a new correction, without warning (W080).",
-)
+@accept_silent_edit_option
 def archive(
     inputs: Path,
     output: Path,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 import click
 
 from weekly.cli.options import (
+    accept_silent_edit_option,
     base_url_option,
     format_option,
     handled,
@@ -76,6 +77,7 @@ def build_archive(
     help="PDF standard: pdf/ua-1 (accessible) or pdf/a-3u (archiving); both are tagged.",
 )
 @jobs_option
+@accept_silent_edit_option
 def render(
     cutoff: str | None,
     everything: bool,
@@ -86,6 +88,7 @@ def render(
     base_url: str,
     pdf_variant: str,
     jobs: int | None,
+    accept_silent_edits: bool,
 ) -> None:
     """Render one edition to output/DATE/<slug>.html and .pdf (or every edition: --all)."""
     from weekly import pipeline as build
@@ -95,12 +98,14 @@ def render(
             raise click.UsageError("--all renders every edition: drop --cutoff and --draft")
         if pdf_variant != "pdf/ua-1":
             raise click.UsageError("--pdf-variant applies to one edition (--cutoff) only")
-        build_archive(inputs, output, formats, base_url, jobs)
+        build_archive(inputs, output, formats, base_url, jobs, accept_silent_edits)
         return
     if cutoff is None:
         raise click.UsageError("give --cutoff DATE (or --all for every edition)")
     if jobs is not None:
         raise click.UsageError("--jobs applies to --all only")
+    if accept_silent_edits:
+        raise click.UsageError("--accept-silent-edit applies to --all only")
     chosen = parse_formats(formats)
     if base_url and "fragment" not in chosen:
         raise click.UsageError("--base-url applies to --all and to --format fragment only")
