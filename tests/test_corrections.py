@@ -581,3 +581,59 @@ def test_render_all_accepts_a_silent_edit_and_a_single_render_refuses_the_flag(
     single = weekly("render", "--cutoff", "2023-12-13", "--accept-silent-edit", cwd=edition)
     assert single.returncode == 2
     assert "--accept-silent-edit applies to --all only" in single.stderr
+
+
+@pytest.mark.slow
+def test_a_kill_at_any_step_of_publishing_a_correction_loses_no_version(tmp_path: Path) -> None:
+    """Killed at each file-system step of the corrected edition's publish (the last one after
+    the switch, before the manifest is written), then run again: the version published first
+    is kept exactly once, byte for byte, and linked."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import SOURCES, SRC, run_in_process, write_tree
+    from test_publish import CRASHER
+
+    crasher = CRASHER.replace(
+        '["render", "--cutoff", "2023-12-13", "--format", "html"]',
+        '["archive", "--jobs", "1", "--format", "html"]',
+    )
+    assert crasher != CRASHER
+
+    def run(root: Path, limit: int) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, "PYTHONPATH": str(SRC)}
+        return subprocess.run(
+            [sys.executable, "-c", crasher, str(limit)],
+            cwd=root, env=environment, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    base = write_tree(
+        tmp_path / "base", {"inputs/sources.yaml": SOURCES, "inputs/2023-12-13/update.md": UPDATE}
+    )
+    archive(base, run_in_process, "--format", "html")
+    original = (folder(base) / f"{SLUG}.html").read_bytes()
+    write_update(base, with_corrections(("2023-12-16", FIRST)))
+    probe = shutil.copytree(base, tmp_path / "probe", symlinks=True)
+    steps = int(run(probe, 0).stdout.split()[-1])
+    assert steps >= 5
+    outcomes = set()
+    for limit in range(1, steps + 1):
+        root = shutil.copytree(base, tmp_path / f"kill-{limit}", symlinks=True)
+        assert run(root, limit).returncode == -9, limit
+        page = (folder(root) / f"{SLUG}.html").read_bytes()
+        kept = sorted(p.name for p in folder(root).glob("*.before-*.html"))
+        if page == original:
+            assert kept == [], limit  # killed before the switch: the old edition, alone
+            outcomes.add("old")
+        else:
+            assert b"Correction (<time" in page and kept == [f"{SLUG}.before-2023-12-16.html"]
+            outcomes.add("new")
+        archive(root, run_in_process, "--format", "html")
+        kept = sorted(p.name for p in folder(root).glob("*.before-*"))
+        assert kept == [f"{SLUG}.before-2023-12-16.html"], limit  # once: no "-2" copy
+        assert (folder(root) / kept[0]).read_bytes() == original, limit
+        html = (folder(root) / f"{SLUG}.html").read_text(encoding="utf-8")
+        assert f'href="{kept[0]}">Earlier version</a>' in html, limit
+    assert outcomes == {"old", "new"}

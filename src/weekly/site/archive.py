@@ -184,7 +184,7 @@ def build_archive(
             )
         navs = navigation(entries, base_url)
         for key in keys:
-            kept = [*_kept(old.get(key), output), *keeping.get(key, {})]
+            kept = [*_kept(key, output), *keeping.get(key, {})]
             navs[key] = replace(navs[key], earlier=earlier_pages(kept))
         for key in keys:
             if key not in reasons and old[key].nav_hash != _nav_hash(navs[key]):
@@ -213,7 +213,7 @@ def build_archive(
                 write_edition(update, output, files)  # as one unit: old or new, never a mix
                 result_kept.extend(folder / name for name in keeping.get(key, {}))
                 previous = old.get(key)
-                published = set(files) | set(_kept(previous, output))
+                published = set(files) | set(_kept(key, output))
                 for name in previous.files if previous else []:
                     if name not in published and inside(name):
                         (folder / name).unlink(missing_ok=True)
@@ -240,13 +240,17 @@ def build_archive(
     return result
 
 
-def _kept(entry: Entry | None, output: Path) -> list[str]:
-    """Return the files of the versions kept before corrections that ``entry`` lists and
-    that are still there (one deleted by hand cannot be made again: it is dropped)."""
-    if entry is None:
+def _kept(key: str, output: Path) -> list[str]:
+    """Return the files of the versions kept before corrections in edition ``key``'s folder.
+
+    The folder, not the manifest, is the record: a run killed after publishing a corrected
+    edition but before writing the manifest has kept the earlier version all the same, and
+    one deleted by hand cannot be made again (its link is dropped).
+    """
+    folder = output / key
+    if not folder.is_dir():
         return []
-    folder = output / entry.key
-    return [name for name in entry.files if is_kept(name) and (folder / name).is_file()]
+    return sorted(p.name for p in folder.iterdir() if is_kept(p.name) and p.is_file())
 
 
 def _revision(previous: Entry, update: Update, content: str) -> Revision:
@@ -260,7 +264,9 @@ def _keep_versions(
     """Return, per edition given a new correction, the files of the version published before.
 
     The page and PDF on disk are what was published (the manifest lists them); each is kept
-    under a name no earlier version has (:func:`weekly.site.versions.kept_name`).
+    under a name no earlier version has (:func:`weekly.site.versions.kept_name`). A kept file
+    the manifest does not list was kept by a run killed before it wrote the manifest: the
+    page on disk is then the corrected one already, and nothing more is kept.
     """
     found: dict[str, dict[str, bytes]] = {}
     for key, update in updates.items():
@@ -270,7 +276,10 @@ def _keep_versions(
         day = _revision(previous, update, contents[key]).correction
         if not day:
             continue
-        taken = set(previous.files)
+        on_disk = set(_kept(key, output))
+        if on_disk - set(previous.files):
+            continue
+        taken = set(previous.files) | on_disk
         kept: dict[str, bytes] = {}
         for suffix in ("html", "pdf"):
             name = f"{previous.slug}.{suffix}"
