@@ -637,3 +637,27 @@ def test_a_kill_at_any_step_of_publishing_a_correction_loses_no_version(tmp_path
         html = (folder(root) / f"{SLUG}.html").read_text(encoding="utf-8")
         assert f'href="{kept[0]}">Earlier version</a>' in html, limit
     assert outcomes == {"old", "new"}
+
+
+def test_a_correction_is_checked_like_a_notice(edition: Path, weekly: Run) -> None:
+    write_update(
+        edition,
+        UPDATE.replace(
+            "published: 2023-12-15\n",
+            "published: 2023-12-15\ncorrections:\n  - date: 2023-12-16\n"
+            "    text: <script>alert(1)</script> was misquoted by @someone.[@no-such-source]\n",
+        ),
+    )
+    result = weekly("check", "--cutoff", "2023-12-13", cwd=edition)
+    where = "inputs/2023-12-13/update.md"
+    assert result.returncode == 2
+    lines = result.stdout.splitlines()
+    assert any(line.startswith(f"{where}:9:") and "no-such-source" in line for line in lines)
+    assert any(line.startswith(f"{where}:9: warning: '@someone' names no source") for line in lines)
+    write_update(edition, with_corrections(("2023-12-16", "<script>alert(1)</script> was wrong.")))
+    assert (
+        weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=edition).returncode == 0
+    )
+    html = (folder(edition) / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; was wrong." in html
+    assert "<script>alert" not in html

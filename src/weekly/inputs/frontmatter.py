@@ -47,7 +47,7 @@ class Correction:
     date: dt.date
     #: The notice in Markdown (citations allowed), as written.
     text: str
-    #: The line of the entry in ``update.md``.
+    #: The line of its ``text:`` in ``update.md`` (where its citations are).
     line: int
 
 
@@ -140,7 +140,7 @@ def read_corrections(
                 f"correction dated {day.isoformat()}, after today ({now.isoformat()})",
             )
         if day is not None and text and not unknown:
-            found.append(Correction(day, text, line))
+            found.append(Correction(day, text, doc.line("corrections", index, "text")))
     return sorted(found, key=lambda c: c.date)
 
 
