@@ -132,10 +132,13 @@ def load_checked(inputs: Path, cutoff: str, caches: Caches | None = None) -> Upd
     return update
 
 
-def check(inputs: Path, cutoff: str, caches: Caches | None = None) -> list[Problem]:
+def check(
+    inputs: Path, cutoff: str, caches: Caches | None = None, output: Path | None = None
+) -> list[Problem]:
     """Assemble edition ``cutoff`` as a render would and return every finding, sorted.
 
-    Errors that stop assembly altogether are returned as findings too.
+    Errors that stop assembly altogether are returned as findings too. With ``output``, an
+    edition the archive there published is compared with what its inputs give now (W081).
     """
     from weekly.check import check_comments
     from weekly.errors import Problems, WeeklyError
@@ -145,6 +148,10 @@ def check(inputs: Path, cutoff: str, caches: Caches | None = None) -> list[Probl
     try:
         update = assemble_checked(inputs, resolve_cutoff(inputs, cutoff), problems, caches)
         check_comments(update, problems)  # open review comments: check only, not render
+        if output is not None and not problems.errors:
+            from weekly.site.published import published_changes
+
+            problems.extend(published_changes(update, output))
     except WeeklyError as exc:
         problems.extend(exc.problems)
     return problems.sorted()

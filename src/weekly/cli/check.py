@@ -11,6 +11,7 @@ import click
 from weekly.cli.options import (
     cutoff_option,
     inputs_option,
+    output_option,
 )
 
 if TYPE_CHECKING:
@@ -29,16 +30,19 @@ if TYPE_CHECKING:
     help="text: one finding a line and a summary; json: a list of findings.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings (and no errors).")
-def check(cutoff: str, inputs: Path, form: str, strict: bool) -> None:
+@output_option
+def check(cutoff: str, inputs: Path, form: str, strict: bool, output: Path) -> None:
     """Check one edition: sources, data cutoff, estimative language, loose ends.
 
+    An edition the archive in --output published is compared with its inputs now: each
+    block changed since is reported (W081), so a correction can say what it covers.
     Exit status: 0 without errors, 1 with --strict and warnings, 2 on any error.
     """
     import json
 
     from weekly.pipeline import check as run_check
 
-    findings = run_check(inputs, cutoff)
+    findings = run_check(inputs, cutoff, output=output)
     if form == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:

@@ -56,6 +56,11 @@ if TYPE_CHECKING:
 )
 @click.option("--figure", metavar="ID", help="Show this figure (PNG, JPEG or GIF) in the mail.")
 @click.option(
+    "--correction",
+    is_flag=True,
+    help="Mail the edition's latest correction, only to those the ledger says received it.",
+)
+@click.option(
     "--smtp-host", envvar="WEEKLY_SMTP_HOST", default="localhost", show_default=True,
     show_envvar=True, help="SMTP server.",
 )  # fmt: skip
@@ -106,6 +111,7 @@ def email(
     reply_to: str | None,
     web_url: str | None,
     figure: str | None,
+    correction: bool,
     smtp_host: str,
     smtp_port: int | None,
     smtp_user: str,
@@ -122,6 +128,8 @@ def email(
     summary. With --send, delivers them and records each delivery in
     output/DATE/mail/ledger.jsonl; a rerun sends only to those not yet delivered.
     --send holds back while review comments are open (see --ignore-open-comments).
+    With --correction, the message is the latest correction (subject "Correction: …", the
+    notice, the link, the corrected PDF), sent once to each recipient of the edition.
     Exit status: 0 all delivered, 1 someone not delivered, 2 bad input, 3 another run
     is sending.
     """
@@ -139,6 +147,7 @@ def email(
         reply_to=reply_to,
         web_url=web_url,
         figure=figure,
+        correction=correction,
         smtp=SmtpOptions(smtp_host, smtp_port, smtp_user, smtp_security, ca_file, timeout),
         delivery=Delivery(retries, retry_delay, rate),
     )
@@ -154,6 +163,12 @@ def email(
 
 def print_report(result: EmailReport) -> None:
     """Print what a run of ``weekly email`` did."""
+    if result.correction:
+        count = result.received
+        click.echo(
+            f"correction of {result.correction}: {count} recipient{'s' if count != 1 else ''}"
+            " on the list received the edition"
+        )
     if result.dry_run is not None:
         print_dry_run(result.dry_run)
     if result.sent is not None:

@@ -124,6 +124,16 @@ def jobs_option(func: F) -> F:
     )(func)
 
 
+def accept_silent_edit_option(func: F) -> F:
+    """Add ``--accept-silent-edit`` (republish a changed edition without a new correction)."""
+    return click.option(
+        "--accept-silent-edit",
+        "accept_silent_edits",
+        is_flag=True,
+        help="Republish editions changed without a new correction, without warning (W080).",
+    )(func)
+
+
 @contextmanager
 def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
     """Show a progress bar on stderr (a terminal only) while ``total`` steps run.

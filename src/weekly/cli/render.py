@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 import click
 
 from weekly.cli.options import (
+    accept_silent_edit_option,
     base_url_option,
     format_option,
     handled,
@@ -18,13 +19,19 @@ from weekly.cli.options import (
     progress_bar,
     report,
 )
+from weekly.errors import display_path
 
 if TYPE_CHECKING:
     from weekly.render.pdf import PdfVariant
 
 
 def build_archive(
-    inputs: Path, output: Path, formats: str, base_url: str, jobs: int | None = None
+    inputs: Path,
+    output: Path,
+    formats: str,
+    base_url: str,
+    jobs: int | None = None,
+    accept_silent_edits: bool = False,
 ) -> None:
     """Run the archive build and report what it did."""
     from weekly.site.archive import build_archive as run
@@ -32,10 +39,14 @@ def build_archive(
 
     chosen = parse_formats(formats)
     with handled():
-        result = run(inputs, output, chosen, base_url, progress_bar, jobs or cpu_count())
+        result = run(
+            inputs, output, chosen, base_url, progress_bar, jobs or cpu_count(), accept_silent_edits
+        )
     report(result.warnings, with_level=True)
     for key, reason in result.rendered:
         click.echo(f"rendered {key} ({reason})")
+    for path in result.kept:
+        click.echo(f"kept {display_path(path)} (the version published before a correction)")
     for key in result.skipped:
         click.echo(f"skipped {key} (unchanged)")
     for path in result.written:
@@ -66,6 +77,7 @@ def build_archive(
     help="PDF standard: pdf/ua-1 (accessible) or pdf/a-3u (archiving); both are tagged.",
 )
 @jobs_option
+@accept_silent_edit_option
 def render(
     cutoff: str | None,
     everything: bool,
@@ -76,6 +88,7 @@ def render(
     base_url: str,
     pdf_variant: str,
     jobs: int | None,
+    accept_silent_edits: bool,
 ) -> None:
     """Render one edition to output/DATE/<slug>.html and .pdf (or every edition: --all)."""
     from weekly import pipeline as build
@@ -85,12 +98,14 @@ def render(
             raise click.UsageError("--all renders every edition: drop --cutoff and --draft")
         if pdf_variant != "pdf/ua-1":
             raise click.UsageError("--pdf-variant applies to one edition (--cutoff) only")
-        build_archive(inputs, output, formats, base_url, jobs)
+        build_archive(inputs, output, formats, base_url, jobs, accept_silent_edits)
         return
     if cutoff is None:
         raise click.UsageError("give --cutoff DATE (or --all for every edition)")
     if jobs is not None:
         raise click.UsageError("--jobs applies to --all only")
+    if accept_silent_edits:
+        raise click.UsageError("--accept-silent-edit applies to --all only")
     chosen = parse_formats(formats)
     if base_url and "fragment" not in chosen:
         raise click.UsageError("--base-url applies to --all and to --format fragment only")

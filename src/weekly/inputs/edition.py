@@ -12,9 +12,11 @@ from weekly.inputs.frontmatter import (
     CHART_KINDS,
     FIGURE_FIELDS,
     FRONT_MATTER_FIELDS,
+    Correction,
     FigureSpec,
     as_text,
     drop_region_name,
+    read_corrections,
     read_cutoff,
     read_date,
     read_figures,
@@ -22,6 +24,7 @@ from weekly.inputs.frontmatter import (
     read_section_names,
     read_takeaways,
     split_front_matter,
+    today,
 )
 from weekly.inputs.series import Series, load_series
 from weekly.inputs.sources import Source, load_sources
@@ -71,6 +74,8 @@ class Edition:
     repeated_regions: list[str] = field(default_factory=list)
     #: The lines of ``update.md`` as read, for column lookups.
     lines: list[str] = field(default_factory=list)
+    #: Dated correction notices (front matter ``corrections``), oldest first.
+    corrections: list[Correction] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -204,6 +209,7 @@ def load_edition(
         )
     day = read_date(doc, "date", problems) or cutoff.date()
     published = read_date(doc, "published", problems) or day
+    corrections = read_corrections(doc, published, today(series.zone()), problems)
 
     sources = load_sources([(inputs, False), (folder, True)], problems, yaml)
     takeaways = read_takeaways(doc, problems)
@@ -238,6 +244,7 @@ def load_edition(
         takeaways_named=named,
         repeated_regions=repeated,
         lines=text.splitlines(),
+        corrections=corrections,
     )
 
 
@@ -245,6 +252,7 @@ __all__ = [
     "CHART_KINDS",
     "DEFAULT_SERIES",
     "EDITION_DIR",
+    "Correction",
     "FIGURE_FIELDS",
     "FRONT_MATTER_FIELDS",
     "Edition",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from weekly.inputs.yamlfile import YamlDoc, as_date
 FRONT_MATTER_FIELDS = {
     "series", "headline", "authors", "contributors", "cutoff", "date", "published",
     "notices", "key_takeaway", "key_takeaways", "figures", "section_authors",
-    "section_contributors",
+    "section_contributors", "corrections",
 }  # fmt: skip
 FIGURE_FIELDS = {"title", "image", "chart", "note", "source", "alt"}
 CHART_KINDS = ("weekly", "monthly", "share", "map")
@@ -37,6 +38,110 @@ class FigureSpec:
     options: dict[str, Any] = field(default_factory=dict)
     #: Line of each field, for errors about it.
     lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A dated correction notice of a published edition (front matter ``corrections``)."""
+
+    date: dt.date
+    #: The notice in Markdown (citations allowed), as written.
+    text: str
+    #: The line of its ``text:`` in ``update.md`` (where its citations are).
+    line: int
+
+
+#: ``YYYY-MM-DD``: the day ``weekly`` takes for today (tests, reproducible runs).
+TODAY_VARIABLE = "WEEKLY_TODAY"
+
+
+def today(zone: dt.tzinfo | None = None) -> dt.date:
+    """Return today's date in ``zone``, or the date in ``WEEKLY_TODAY`` when it is set."""
+    fixed = os.environ.get(TODAY_VARIABLE, "").strip()
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError:
+            raise WeeklyError(
+                f"{TODAY_VARIABLE} must be a date like 2023-12-16, got '{fixed}'"
+            ) from None
+    return dt.datetime.now(zone).date()
+
+
+def read_corrections(
+    doc: YamlDoc, published: dt.date, now: dt.date, problems: Problems
+) -> list[Correction]:
+    """Return the ``corrections`` list, oldest first; record every bad entry.
+
+    A correction is dated on or after the edition's ``published`` day and not after
+    ``now``: an earlier one corrects nothing yet published, a later one is a typo.
+    """
+    raw = doc.data.get("corrections")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.error(
+            "E080",
+            doc.path,
+            doc.line("corrections"),
+            "corrections must be a list of entries like {date: 2023-12-16, text: ...}",
+        )
+        return []
+    found = []
+    for index, entry in enumerate(raw):
+        line = doc.line("corrections", index)
+        if not isinstance(entry, dict):
+            problems.error(
+                "E080", doc.path, line, "a correction must be a mapping with date: and text:"
+            )
+            continue
+        unknown = [str(k) for k in entry if k not in ("date", "text")]
+        for name in unknown:
+            problems.error(
+                "E080",
+                doc.path,
+                doc.line("corrections", index, name),
+                f"correction: unknown field '{name}' (a correction has date: and text:)",
+            )
+        text = as_text(entry.get("text"))
+        if not text:
+            problems.error(
+                "E080",
+                doc.path,
+                doc.line("corrections", index, "text"),
+                "correction: text must say what was wrong and what is right",
+            )
+        value = entry.get("date")
+        date_line = doc.line("corrections", index, "date")
+        try:
+            day = as_date(value) if value is not None else None
+        except ValueError:
+            day = None
+        if day is None:
+            problems.error(
+                "E080",
+                doc.path,
+                date_line,
+                f"correction: date must be a date like 2023-12-16, got '{value or ''}'",
+            )
+        elif day < published:
+            problems.error(
+                "E081",
+                doc.path,
+                date_line,
+                f"correction dated {day.isoformat()}, before the edition was published "
+                f"({published.isoformat()})",
+            )
+        elif day > now:
+            problems.error(
+                "E082",
+                doc.path,
+                date_line,
+                f"correction dated {day.isoformat()}, after today ({now.isoformat()})",
+            )
+        if day is not None and text and not unknown:
+            found.append(Correction(day, text, doc.line("corrections", index, "text")))
+    return sorted(found, key=lambda c: c.date)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:

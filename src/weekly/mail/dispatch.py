@@ -25,7 +25,7 @@ from weekly.errors import Problem, WeeklyError, display_path
 from weekly.mail.compose import Composer
 from weekly.mail.delivery import Outcome, SmtpSettings, Stop, deliver, smtp_settings
 from weekly.mail.ledger import Ledger, LockedError, sending_lock
-from weekly.mail.message import MailEdition, eml_name, local_now, prepare
+from weekly.mail.message import MailEdition, eml_name, local_now, prepare, prepare_correction
 from weekly.mail.options import EmailOptions
 from weekly.mail.recipients import Recipient, check_address, read_recipients
 from weekly.mail.settings import MailSettings, mail_settings
@@ -209,6 +209,10 @@ class EmailReport:
     dry_run: DryRun | None = None
     sent: Sent | None = None
     locked: Locked | None = None
+    #: A correction's mail: its date (``2023-12-16``), and how many on the list received
+    #: the edition (the only ones it goes to).
+    correction: str = ""
+    received: int = 0
 
     @property
     def status(self) -> int:
@@ -268,6 +272,14 @@ def load(
         recipients = [r for r in recipients if r.email.lower() in chosen]
     smtp = smtp_settings(options.smtp, environ) if options.send else None
     update = load_checked(inputs, cutoff)
+    if options.correction and not update.edition.corrections:
+        edition = update.edition
+        raise WeeklyError.at(
+            edition.path,
+            edition.line("corrections") if "corrections" in edition.front.data else 1,
+            "--correction: the edition has no corrections to mail",
+            "E820",
+        )
     settings = mail_settings(
         update, options.sender, options.reply_to, options.web_url, options.figure
     )
@@ -278,27 +290,52 @@ def load(
 def run(
     loaded: Loaded, to: Path, output: Path, options: EmailOptions, progress: Progress = no_progress
 ) -> EmailReport:
-    """Write the messages of ``loaded`` (or send them with ``options.send``); report what happened."""
-    edition = prepare(loaded.update, loaded.settings, loaded.pdf)
+    """Write the messages of ``loaded`` (or send them with ``options.send``); report what happened.
+
+    With ``options.correction`` the messages carry the latest correction and go only to
+    those on the list the ledger has as having received the edition.
+    """
+    make = prepare_correction if options.correction else prepare
+    edition = make(loaded.update, loaded.settings, loaded.pdf)
     folder = output / edition.key / "mail"
     if loaded.smtp is None:
-        return EmailReport(to, dry_run=dry_run(edition, loaded.recipients, folder, options.resend))
+        chosen = received(loaded.recipients, folder, edition)
+        report = dry_run(edition, chosen, folder, options.resend)
+        return EmailReport(to, dry_run=report, correction=edition.correction, received=len(chosen))
     try:
         with sending_lock(folder):
-            sent = send(edition, loaded.recipients, folder, loaded.smtp, options, progress)
+            chosen = received(loaded.recipients, folder, edition)
+            sent = send(edition, chosen, folder, loaded.smtp, options, progress)
     except LockedError as exc:
         holder = str(exc.args[0]) if exc.args and exc.args[0] else ""
         return EmailReport(to, locked=Locked(edition.key, folder / ".lock", holder))
-    return EmailReport(to, sent=sent)
+    return EmailReport(to, sent=sent, correction=edition.correction, received=len(chosen))
+
+
+def received(recipients: list[Recipient], folder: Path, edition: MailEdition) -> list[Recipient]:
+    """Return the recipients a mail of ``edition`` may go to.
+
+    A correction goes only to those the edition's ledger (in ``folder``) has as delivered:
+    someone added to the list since, or never reached, gets nothing.
+    """
+    if not edition.correction:
+        return recipients
+    ledger = Ledger.read(folder)
+    return [r for r in recipients if ledger.state(r.email).sent]
 
 
 def dry_run(
     edition: MailEdition, recipients: list[Recipient], folder: Path, resend: bool
 ) -> DryRun:
-    """Write one ``.eml`` per recipient; return what was written and what a send would do."""
-    count, largest = write_drafts(edition, recipients, folder)
+    """Write one ``.eml`` per recipient; return what was written and what a send would do.
+
+    A correction's drafts go to a folder of their own beside the edition's,
+    ``correction-2023-12-16/``.
+    """
+    drafts = folder / f"correction-{edition.correction}" if edition.correction else folder
+    count, largest = write_drafts(edition, recipients, drafts)
     return DryRun(
-        folder=folder,
+        folder=drafts,
         count=count,
         subject=edition.subject,
         sender=edition.settings.sender,
@@ -307,7 +344,7 @@ def dry_run(
         pdf_size=len(edition.pdf),
         largest_html=largest,
         web_url=edition.settings.web_url,
-        plan=plan(recipients, Ledger.read(folder), resend),
+        plan=plan(recipients, Ledger.read(folder, edition.correction), resend),
         resend=resend,
     )
 
@@ -321,7 +358,7 @@ def send(
     progress: Progress = no_progress,
 ) -> Sent:
     """Deliver to those the ledger has not seen; a first SIGINT/SIGTERM stops after a message."""
-    ledger = Ledger.read(folder)
+    ledger = Ledger.read(folder, edition.correction)
     chosen = plan(recipients, ledger, options.resend)
     stop = Stop()
     previous: dict[signal.Signals, Any] = {}

@@ -7,6 +7,10 @@ server accepts it a ``sent`` record follows, on disk at the latest with the next
 means the process died while the server may have had the message (or before the outcome
 reached the disk): delivery is unknown, and at-most-once means such a recipient is not sent
 to again without ``--resend``. A crash can lose an outcome, never an ``attempt``.
+
+The mail of a correction (``weekly email --correction``) is recorded in the same file, each
+record carrying ``"correction": "2023-12-16"``: a :class:`Ledger` read for a correction sees
+only that correction's records, one read for the edition only the edition's.
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ class Ledger:
 
     folder: Path
     states: dict[str, RecipientState] = field(default_factory=dict)
+    #: The date of the correction whose deliveries this ledger tracks; empty: the edition's.
+    correction: str = ""
     _fd: int | None = field(default=None, repr=False, compare=False)
     _torn: bool = field(default=False, repr=False, compare=False)
     _unsynced: bool = field(default=False, repr=False, compare=False)
@@ -64,9 +70,12 @@ class Ledger:
         return self.folder / LEDGER_NAME
 
     @classmethod
-    def read(cls, folder: Path) -> Ledger:
-        """Return the ledger in ``folder`` (empty when there is none yet)."""
-        ledger = cls(folder)
+    def read(cls, folder: Path, correction: str = "") -> Ledger:
+        """Return the ledger in ``folder`` (empty when there is none yet).
+
+        With ``correction`` (``2023-12-16``) it tracks the mail of that correction only.
+        """
+        ledger = cls(folder, correction=correction)
         if not ledger.path.is_file():
             return ledger
         for line in ledger.path.read_bytes().split(b"\n"):
@@ -78,7 +87,7 @@ class Ledger:
     def _apply(self, record: dict[str, Any]) -> None:
         email = str(record.get("email", "")).lower()
         status = str(record.get("status", ""))
-        if not email or not status:
+        if not email or not status or str(record.get("correction", "")) != self.correction:
             return
         state = self.states.setdefault(email, RecipientState())
         if status == SENT:
@@ -124,6 +133,8 @@ class Ledger:
                 self.append(durable, **record)
             return
         record = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **record}
+        if self.correction:
+            record["correction"] = self.correction
         line = json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n"
         if self._torn:
             line = "\n" + line  # a crash tore the last line: never append to it

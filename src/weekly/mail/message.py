@@ -83,6 +83,9 @@ class MailContext:
     #: The series' language (``lang``) and its direction (``dir``).
     lang: str = "en"
     dir: str = "ltr"
+    #: A correction's mail: the latest correction's notice as plain text, and its date.
+    correction: str = ""
+    correction_date: str = ""
 
 
 def _inline_plain(tokens: list[Any]) -> str:
@@ -238,6 +241,8 @@ class MailEdition:
     #: ``mail.txt`` and ``mail.html``, compiled once for every recipient.
     text_template: jinja2.Template
     html_template: jinja2.Template
+    #: The date (``2023-12-16``) of the correction this mail carries; empty for the edition.
+    correction: str = ""
 
     @property
     def key(self) -> str:
@@ -265,9 +270,42 @@ def prepare(update: Update, settings: MailSettings, pdf: bytes) -> MailEdition:
     )
 
 
+def prepare_correction(update: Update, settings: MailSettings, pdf: bytes) -> MailEdition:
+    """Return the shared parts of every message carrying ``update``'s latest correction.
+
+    The subject is the edition's prefixed ``Correction:``; the body is the notice and the
+    link, the corrected PDF attached, no figure.
+    """
+    from weekly.apstyle import long_date
+
+    latest = update.edition.corrections[-1]
+    tokens = update.correction_tokens[-1]
+    settings = replace(settings, figure=None)
+    env = mail_environment(update.template_dirs)
+    context = replace(
+        mail_context(update, settings, pdf),
+        correction=_inline_plain(tokens),
+        correction_date=long_date(latest.date),
+        preheader=textwrap.shorten(_inline_plain(tokens), 140, placeholder="…"),
+    )
+    return MailEdition(
+        update=update,
+        settings=settings,
+        context=context,
+        subject=f"Correction: {subject_of(update, settings.subject_template)}",
+        pdf=pdf,
+        pdf_name=f"{update.slug}.pdf",
+        text_template=env.get_template("mail_correction.txt"),
+        html_template=env.get_template("mail_correction.html"),
+        correction=latest.date.isoformat(),
+    )
+
+
 def message_id(edition: MailEdition, recipient: Recipient) -> str:
-    """Return a Message-ID that is the same for the same edition and recipient."""
+    """Return a Message-ID that is the same for the same edition (or correction) and recipient."""
     seed = f"{edition.key}\0{edition.update.slug}\0{recipient.email.lower()}"
+    if edition.correction:
+        seed += f"\0correction {edition.correction}"
     digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
     return f"<weekly.{edition.key}.{digest}@{edition.settings.sender.domain}>"
 

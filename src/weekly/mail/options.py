@@ -58,5 +58,7 @@ class EmailOptions:
     web_url: str | None = None
     #: Id of a figure (PNG, JPEG or GIF) to show in the mail body.
     figure: str | None = None
+    #: Mail the edition's latest correction, only to those the ledger says received it.
+    correction: bool = False
     smtp: SmtpOptions = field(default_factory=SmtpOptions)
     delivery: Delivery = field(default_factory=Delivery)

@@ -20,6 +20,7 @@ from weekly.render.bidi import isolate_rtl, isolate_rtl_text
 from weekly.render.views import (
     AssessmentView,
     BlockView,
+    CorrectionView,
     FigureView,
     NavLink,
     NavView,
@@ -258,7 +259,25 @@ def page_context(
         nav=nav,
         lang=series.language,
         share=share_view(update, nav),
+        corrections=correction_views(update, nav),
     )
+
+
+def correction_views(update: Update, nav: NavView | None = None) -> list[CorrectionView]:
+    """Return the correction notices of ``update``, newest first, linked to the versions kept."""
+    earlier = dict(nav.earlier) if nav else {}
+    found = [
+        CorrectionView(
+            long_date(correction.date),
+            correction.date.isoformat(),
+            _render_tokens(tokens),
+            earlier.get(correction.date.isoformat(), ""),
+        )
+        for correction, tokens in zip(
+            update.edition.corrections, update.correction_tokens, strict=True
+        )
+    ]
+    return found[::-1]
 
 
 # --- Share cards (Open Graph, Twitter) ------------------------------------------------------
@@ -337,6 +356,7 @@ def render_fragment(update: Update, base_url: str = "") -> str:
 __all__ = [
     "AssessmentView",
     "BlockView",
+    "CorrectionView",
     "FigureView",
     "NavLink",
     "NavView",

@@ -77,6 +77,20 @@ class TopicLink:
 
 
 @dataclass(frozen=True)
+class CorrectionView:
+    """A dated correction notice: ``Correction (December 16, 2023): …``."""
+
+    #: ``December 16, 2023``.
+    date: str
+    #: ``2023-12-16``.
+    iso: str
+    html: Markup
+    #: The version published before this correction, relative to the page; empty when the
+    #: archive kept none (outside an archive build, or a correction made before archiving).
+    earlier: str = ""
+
+
+@dataclass(frozen=True)
 class NavView:
     """Links to the previous and next editions and the archive index (archive builds only)."""
 
@@ -87,6 +101,8 @@ class NavView:
     topics: tuple[TopicLink, ...] = ()
     #: Where the page is published (``--base-url``), for share cards; empty when unknown.
     canonical: str = ""
+    #: (correction date ``2023-12-16``, the page as published before it) per version kept.
+    earlier: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,6 +195,8 @@ class PageContext:
     asset_base: str = ""
     #: Open Graph and Twitter card metadata (see :func:`weekly.render.html.share_view`).
     share: ShareView | None = None
+    #: Dated correction notices, newest first (front matter ``corrections``).
+    corrections: list[CorrectionView] = field(default_factory=list)
 
     @property
     def dir(self) -> str:

@@ -1,6 +1,6 @@
 """Resolve stage: find the ``@words`` a reader would see printed as written.
 
-In the body, notices and key takeaways the parser has already told citations from
+In the body, notices, corrections and key takeaways the parser has already told citations from
 handles (``@word`` naming no source). Fields printed without Markdown citations
 (headline, figure titles, notes and sources) are read here. The rules, documented in
 docs/guide/citations.md:
@@ -55,6 +55,8 @@ def _front_handles(update: Update) -> Iterator[Handle]:
     inherited = len(edition.series.notices)  # the series' boilerplate is not in update.md
     for index, tokens in enumerate(update.notice_tokens[inherited:]):
         yield from handles_in(tokens, edition.line("notices", index), update.source_lines, False)
+    for correction, tokens in zip(edition.corrections, update.correction_tokens, strict=True):
+        yield from handles_in(tokens, correction.line, update.source_lines, False)
     for region, tokens in update.takeaway_tokens:
         line = edition.line("key_takeaways", region) if region else edition.line("key_takeaway")
         yield from handles_in(tokens, line, update.source_lines, False)

@@ -41,6 +41,8 @@ class Update:
     template_dirs: tuple[Path, ...] = ()
     #: Problems found that do not stop rendering (warnings).
     problems: Problems = field(default_factory=Problems)
+    #: The tokens of each correction notice (``edition.corrections``), oldest first.
+    correction_tokens: list[list[Token]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -153,7 +155,14 @@ def assemble(
     )
     if evaluated is not None:
         check_section_bylines(edition, body, problems)
-    citations = front_points + body.citations
+    # A correction's citations are numbered after the body's, so that correcting an edition
+    # does not renumber the notes its readers already cite.
+    correction_tokens, correction_points = [], []
+    for correction in edition.corrections:
+        tokens, points = parse_inline(correction.text, correction.line, source_lines, keys)
+        correction_tokens.append(tokens)
+        correction_points += points
+    citations = front_points + body.citations + correction_points
     notes = resolve_notes(
         citations,
         edition.sources,
@@ -183,4 +192,5 @@ def assemble(
         source_lines=source_lines,
         template_dirs=template_dirs,
         problems=problems,
+        correction_tokens=correction_tokens,
     )

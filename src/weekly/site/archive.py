@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,15 @@ from weekly.site.manifest import (
     shared_hash,
     site_state,
 )
+from weekly.site.versions import (
+    Revision,
+    content_hash,
+    earlier_pages,
+    is_kept,
+    kept_name,
+    revise,
+    silent_edit,
+)
 
 __all__ = ["Progress", "build_archive", "no_progress"]
 
@@ -53,6 +62,8 @@ class ArchiveResult:
     searched: Path | None = None
     #: How many edition pages the search index covers.
     indexed: int = 0
+    #: The earlier versions kept beside a corrected edition in this build.
+    kept: list[Path] = field(default_factory=list)
 
 
 def navigation(entries: dict[str, Entry], base_url: str = "") -> dict[str, Any]:
@@ -101,6 +112,7 @@ def build_archive(
     base_url: str = "",
     progress: Progress = no_progress,
     jobs: int = 1,
+    accept_silent_edits: bool = False,
 ) -> ArchiveResult:
     """Render every changed edition under ``inputs`` into ``output``; write the site around them.
 
@@ -108,6 +120,10 @@ def build_archive(
     anywhere stops the build with all problems reported and the previous output untouched.
     ``jobs`` processes assemble the editions and print the PDFs (:mod:`weekly.site.pool`);
     the output is the same byte for byte whatever their number.
+
+    A published edition that carries a new correction keeps the version published before
+    it beside the new one (:mod:`weekly.site.versions`); one that changed without a new
+    correction is warned about (W080), unless ``accept_silent_edits``.
     """
     from weekly.pipeline import edition_files, write_edition
     from weekly.site.pool import Workers, worth_it
@@ -158,13 +174,25 @@ def build_archive(
             key: entry_of(updates[key], [], countries[key]) if key in updates else old[key]
             for key in keys
         }
+        contents = {key: content_hash(inputs, key) for key in updates}
+        keeping = _keep_versions(updates, old, contents, output)
+        if not accept_silent_edits:
+            warnings.extend(
+                silent_edit(updates[key].edition.path, 1)
+                for key in updates
+                if key in old and _revision(old[key], updates[key], contents[key]).silent
+            )
         navs = navigation(entries, base_url)
+        for key in keys:
+            kept = [*_kept(key, output), *keeping.get(key, {})]
+            navs[key] = replace(navs[key], earlier=earlier_pages(kept))
         for key in keys:
             if key not in reasons and old[key].nav_hash != _nav_hash(navs[key]):
                 reasons[key] = "neighbour changed"
         check([k for k in keys if k in reasons and k not in updates])
 
         rendered = [(key, reasons[key]) for key in keys if key in reasons]
+        result_kept: list[Path] = []
         pending: list[tuple[str, dict[str, bytes], Future[bytes] | None]] = []
         for key, _ in rendered:
             futures: list[Future[bytes]] = []
@@ -181,13 +209,17 @@ def build_archive(
                 if future is not None:
                     files[f"{update.slug}.pdf"] = future.result()
                 folder = output / key
+                files.update(keeping.get(key, {}))  # the version published before, kept
                 write_edition(update, output, files)  # as one unit: old or new, never a mix
+                result_kept.extend(folder / name for name in keeping.get(key, {}))
                 previous = old.get(key)
+                published = set(files) | set(_kept(key, output))
                 for name in previous.files if previous else []:
-                    if name not in files and inside(name):
+                    if name not in published and inside(name):
                         (folder / name).unlink(missing_ok=True)
-                entry = entry_of(update, sorted(files), countries[key])
+                entry = entry_of(update, sorted(published), countries[key])
                 entry.input_hash, entry.nav_hash = hashes[key], _nav_hash(navs[key])
+                entry.content_hash = contents.get(key) or content_hash(inputs, key)
                 entries[key] = entry
                 old[key] = entry
                 write_atomically(output, {MANIFEST: manifest_bytes(old, "", last_pages)})
@@ -195,6 +227,7 @@ def build_archive(
 
     listed = [entries[key] for key in keys]
     result = ArchiveResult(rendered, [key for key in keys if key not in reasons], [], warnings)
+    result.kept = result_kept
     search = _search(output, listed, last_search, result)
     site = _site_files(listed, base_url)
     pages = [name for name in site if "/" in name]
@@ -205,6 +238,57 @@ def build_archive(
             (output / name).unlink(missing_ok=True)
     result.written = written[:2]
     return result
+
+
+def _kept(key: str, output: Path) -> list[str]:
+    """Return the files of the versions kept before corrections in edition ``key``'s folder.
+
+    The folder, not the manifest, is the record: a run killed after publishing a corrected
+    edition but before writing the manifest has kept the earlier version all the same, and
+    one deleted by hand cannot be made again (its link is dropped).
+    """
+    folder = output / key
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if is_kept(p.name) and p.is_file())
+
+
+def _revision(previous: Entry, update: Update, content: str) -> Revision:
+    now = [c.date.isoformat() for c in update.edition.corrections]
+    return revise(previous.corrections, now, previous.content_hash, content)
+
+
+def _keep_versions(
+    updates: dict[str, Update], old: dict[str, Entry], contents: dict[str, str], output: Path
+) -> dict[str, dict[str, bytes]]:
+    """Return, per edition given a new correction, the files of the version published before.
+
+    The page and PDF on disk are what was published (the manifest lists them); each is kept
+    under a name no earlier version has (:func:`weekly.site.versions.kept_name`). A kept file
+    the manifest does not list was kept by a run killed before it wrote the manifest: the
+    page on disk is then the corrected one already, and nothing more is kept.
+    """
+    found: dict[str, dict[str, bytes]] = {}
+    for key, update in updates.items():
+        previous = old.get(key)
+        if previous is None:
+            continue
+        day = _revision(previous, update, contents[key]).correction
+        if not day:
+            continue
+        on_disk = set(_kept(key, output))
+        if on_disk - set(previous.files):
+            continue
+        taken = set(previous.files) | on_disk
+        kept: dict[str, bytes] = {}
+        for suffix in ("html", "pdf"):
+            name = f"{previous.slug}.{suffix}"
+            path = output / key / name
+            if name in previous.files and path.is_file():
+                kept[kept_name(update.slug, day, suffix, taken)] = path.read_bytes()
+        if kept:
+            found[key] = kept
+    return found
 
 
 def _search(output: Path, listed: list[Entry], last: str, result: ArchiveResult) -> str:
@@ -222,7 +306,7 @@ def _search(output: Path, listed: list[Entry], last: str, result: ArchiveResult)
 
 def _site_files(listed: list[Entry], base_url: str) -> dict[str, bytes]:
     """Return the index, feeds, the other site pages and (with a base URL) the sitemap."""
-    from weekly.site.feed import feed_xml, sitemap_xml
+    from weekly.site.feed import feed_xml, last_updated, sitemap_xml
     from weekly.site.pages import series_path, site_pages
 
     pages = site_pages(listed, base_url)
@@ -237,5 +321,6 @@ def _site_files(listed: list[Entry], base_url: str) -> dict[str, bytes]:
     if base_url:
         everything = ["index.html", *sorted(p for p in pages if p != "404.html")]
         everything += [e.html for e in listed]
-        site["sitemap.xml"] = sitemap_xml(base_url, everything)
+        modified = {e.html: last_updated(e)[:10] for e in listed}
+        site["sitemap.xml"] = sitemap_xml(base_url, everything, modified)
     return site

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from weekly import __version__
 from weekly.site.manifest import Entry
@@ -52,7 +52,7 @@ def feed_xml(
         sub(feed, "id", uuid.uuid5(uuid.NAMESPACE_URL, f"weekly:feed:{title}").urn)
     sub(feed, "title", title)
     epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC).isoformat()
-    sub(feed, "updated", max((e.cutoff for e in newest), default=epoch, key=_instant))
+    sub(feed, "updated", max((last_updated(e) for e in newest), default=epoch, key=_instant))
     here = link(base_url, path, prefix) if base_url else path.rsplit("/", 1)[-1]
     sub(feed, "link", rel="self", type="application/atom+xml", href=here)
     sub(feed, "link", rel="alternate", type="text/html", href=link(base_url, page, prefix))
@@ -67,7 +67,7 @@ def feed_xml(
             name = f"weekly:{entry.series}:{entry.key}"
             sub(item, "id", uuid.uuid5(uuid.NAMESPACE_URL, name).urn)
         sub(item, "title", entry.title)
-        sub(item, "updated", entry.cutoff)
+        sub(item, "updated", last_updated(entry))
         sub(
             item, "link", rel="alternate", type="text/html", href=link(base_url, entry.html, prefix)
         )
@@ -88,16 +88,27 @@ def feed_xml(
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+def last_updated(entry: Entry) -> str:
+    """Return when ``entry`` last changed for its readers (ISO 8601 with the time zone): its
+    latest correction, or its data cutoff when later (a correction made that very day)."""
+    return max(entry.cutoff, entry.corrected or entry.cutoff, key=_instant)
+
+
 def _instant(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-def sitemap_xml(base_url: str, pages: Sequence[str]) -> bytes:
-    """Return the sitemap of ``pages`` (paths relative to the output root) under ``base_url``."""
+def sitemap_xml(
+    base_url: str, pages: Sequence[str], modified: Mapping[str, str] | None = None
+) -> bytes:
+    """Return the sitemap of ``pages`` (paths relative to the output root) under ``base_url``;
+    ``modified`` gives the ``<lastmod>`` (``2023-12-16``) of the pages that have one."""
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
     for path in pages:
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = link(base_url, path)
+        if modified and path in modified:
+            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = modified[path]
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -56,6 +56,12 @@ class Entry:
     image_alt: str = ""
     input_hash: str = ""
     nav_hash: str = ""
+    #: The dates of the edition's corrections (ISO, oldest first), as published.
+    corrections: list[str] = field(default_factory=list)
+    #: The latest correction's date at midnight in the series' time zone, ISO 8601; or empty.
+    corrected: str = ""
+    #: The hash of the edition's own inputs as published (:mod:`weekly.site.versions`).
+    content_hash: str = ""
 
     @property
     def html(self) -> str:
@@ -162,6 +168,12 @@ def entry_of(update: Update, files: list[str], countries: list[str]) -> Entry:
         (f for f in update.figures.values() if f.asset is not None), key=lambda f: f.number
     )
     first = placed[0] if placed else None
+    days = [c.date for c in edition.corrections]
+    corrected = (
+        dt.datetime.combine(max(days), dt.time(), ZoneInfo(series.timezone)).isoformat()
+        if days
+        else ""
+    )
     return Entry(
         key=edition.key,
         series=series.key,
@@ -179,6 +191,8 @@ def entry_of(update: Update, files: list[str], countries: list[str]) -> Entry:
         countries=countries,
         image=first.asset.name if first and first.asset else "",
         image_alt=(first.spec.alt or first.spec.title) if first else "",
+        corrections=[day.isoformat() for day in days],
+        corrected=corrected,
     )
 
 
@@ -210,10 +224,22 @@ def _trustworthy(key: str, entry: Entry) -> bool:
         return False
     if entry.image and not (isinstance(entry.image, str) and inside(entry.image)):
         return False
-    texts = [*entry.regions, *entry.countries]
+    if not isinstance(entry.corrections, list) or not _is_instant(entry.corrected):
+        return False
+    texts = [*entry.regions, *entry.countries, *entry.corrections]
     if not all(isinstance(text, str) for text in texts):
         return False
     return all(isinstance(name, str) and inside(name) for name in entry.files)
+
+
+def _is_instant(text: object) -> bool:
+    """Return True for ``""`` or an ISO 8601 date and time (a feed's ``<updated>``)."""
+    if text == "":
+        return True
+    try:
+        return isinstance(text, str) and dt.datetime.fromisoformat(text).tzinfo is not None
+    except ValueError:
+        return False
 
 
 def inside(name: str) -> bool:

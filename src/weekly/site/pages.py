@@ -31,6 +31,8 @@ class EditionView:
     pdf: str
     thumbnail: str
     thumbnail_alt: str
+    #: The latest correction's date (``December 16, 2023``), or empty: marked "Corrected".
+    corrected: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,17 @@ def _view(entry: Entry, root: str) -> EditionView:
         pdf=root + entry.pdf if entry.pdf else "",
         thumbnail=root + entry.thumbnail if entry.thumbnail else "",
         thumbnail_alt=entry.image_alt,
+        corrected=corrected_on(entry),
     )
+
+
+def corrected_on(entry: Entry) -> str:
+    """Return the date of ``entry``'s latest correction, ``December 16, 2023``, or empty."""
+    from datetime import date
+
+    from weekly.apstyle import long_date
+
+    return long_date(date.fromisoformat(entry.corrected[:10])) if entry.corrected else ""
 
 
 def _css() -> Markup:
