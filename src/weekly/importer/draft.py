@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from weekly.apstyle import DAYS, MONTHS, slugify
+from weekly.importer.package import Unreadable
 from weekly.importer.wordml import Image, NoteRef, Paragraph, Piece, Span
 
 DATE = r"(?P<date>(?:" + "|".join(MONTHS) + r") \d{1,2}, \d{4})"
@@ -83,9 +84,12 @@ class Draft:
     skipped: list[str] = field(default_factory=list)
 
 
-def parse_day(text: str) -> dt.date:
-    """Return the date of ``November 8, 2023``."""
-    return dt.datetime.strptime(text, "%B %d, %Y").date()
+def parse_day(text: str, where: str = "") -> dt.date:
+    """Return the date of ``November 8, 2023``; raise :class:`Unreadable` for November 31."""
+    try:
+        return dt.datetime.strptime(text, "%B %d, %Y").date()
+    except ValueError:
+        raise Unreadable(f"no such day: {text}" + (f" (in {where})" if where else "")) from None
 
 
 def parse_clock(text: str | None) -> dt.time | None:
@@ -108,9 +112,17 @@ def split_names(text: str) -> list[str]:
 
 
 def escape(text: str) -> str:
-    """Return ``text`` safe as Markdown inline text and inert as a Jinja template."""
-    text = re.sub(r"([\\`*_\[\]<&@])", r"\\\1", text)
-    return re.sub(r"\{(?=[{%#])", "{{ '{' }}", text)
+    """Return ``text`` safe as Markdown inline text (see :func:`inert` for the template)."""
+    return re.sub(r"([\\`*_\[\]<&@])", r"\\\1", text)
+
+
+def inert(line: str) -> str:
+    """Return a whole body line with every Jinja opening (``{{``, ``{%``, ``{#``) neutralised.
+
+    It runs on the assembled line, link targets included, never on a run: a ``{`` and a
+    ``%`` in two runs (or either side of an empty run or a note with no text) meet only here.
+    """
+    return re.sub(r"\{(?=[{%#])", "{{ '{' }}", line)
 
 
 def markdown(pieces: list[Piece], cite: Citer) -> str:
@@ -175,6 +187,8 @@ class Recogniser:
     def __init__(self, paragraphs: list[Paragraph], cite: Citer) -> None:
         self.paragraphs = [p for p in paragraphs if p.text or p.images or p.pieces and _has_note(p)]
         self.cite = cite
+        #: How many notes have been cited so far (their numbers, in reading order).
+        self.cited = 0
         self.draft = Draft()
         self.ids: set[str] = set()
         self.lines: dict[int, str] = {}
@@ -182,14 +196,20 @@ class Recogniser:
     def md(self, paragraph: Paragraph) -> str:
         """Return a paragraph's Markdown, citing its footnotes once however often asked."""
         if paragraph.number not in self.lines:
-            self.lines[paragraph.number] = markdown(paragraph.pieces, self.cite)
+            self.lines[paragraph.number] = markdown(paragraph.pieces, self._cite)
         return self.lines[paragraph.number]
+
+    def _cite(self, ref: NoteRef) -> str:
+        point = self.cite(ref)
+        self.cited += 1 if point else 0
+        return point
 
     def run(self) -> Draft:
         index = self._head()
         if index == len(self.paragraphs) and self.draft.notices:
             # No key takeaway and no bold lead: what followed the byline is the body.
-            self.draft.body, self.draft.notices = self.draft.notices, []
+            self.draft.body = [Block(inert(b.markdown), b.paragraph) for b in self.draft.notices]
+            self.draft.notices = []
             self.draft.skipped.append(
                 "found no 'Key Takeaway:' and no bold lead judgment: read the text as the body"
             )
@@ -207,9 +227,9 @@ class Recogniser:
             title = TITLE.fullmatch(text)
             if title and not draft.headline:
                 draft.series_name, draft.headline = title["series"], title["headline"]
-                draft.date = parse_day(title["date"])
+                draft.date = parse_day(title["date"], "the title")
             elif (line := DATELINE.fullmatch(text)) and not draft.headline:
-                draft.published = parse_day(line["date"])
+                draft.published = parse_day(line["date"], "the date line")
             elif re.fullmatch(rf".+, {DATE}", text) and not draft.headline:
                 continue  # the series line above the title ("Series, November 8, 2023")
             elif (byline := BYLINE.fullmatch(text)) and not draft.notices:
@@ -219,7 +239,7 @@ class Recogniser:
                 )
                 target.extend(names)
             elif (cutoff := CUTOFF.fullmatch(text)) and draft.cutoff_day is None:
-                draft.cutoff_day = parse_day(cutoff["date"])
+                draft.cutoff_day = parse_day(cutoff["date"], "the cutoff line")
                 draft.cutoff_clock = parse_clock(cutoff["clock"])
             elif not draft.headline:
                 draft.skipped.append(f"left out a paragraph above the title: “{_excerpt(text)}”")
@@ -247,7 +267,13 @@ class Recogniser:
                 break
             region = REGION.match(self.md(paragraph))
             if region is not None and not items:
-                regions[region["region"]] = Block(region["rest"], paragraph.number)
+                name, rest = region["region"], region["rest"]
+                if name in regions:
+                    earlier = regions[name]
+                    regions[name] = Block(f"{earlier.markdown} {rest}", earlier.paragraph)
+                    self.draft.skipped.append(f"two takeaways name '{name}': joined into one")
+                else:
+                    regions[name] = Block(rest, paragraph.number)
             elif paragraph.listed and not regions:
                 items.append(Block(self.md(paragraph), paragraph.number))
             else:
@@ -259,6 +285,8 @@ class Recogniser:
 
     def _body(self, index: int) -> None:
         draft = self.draft
+        #: Citations of notes anchored in a heading, waiting for the section's first paragraph.
+        moved: list[str] = []
         while index < len(self.paragraphs):
             paragraph = self.paragraphs[index]
             text = paragraph.text
@@ -268,12 +296,30 @@ class Recogniser:
             if SUBSCRIBE.match(text):
                 draft.skipped.append(f"left out the subscription line: “{_excerpt(text)}”")
             elif _is_heading(paragraph):
-                draft.body.append(Block(f"## {escape(text)}", paragraph.number))
-            elif paragraph.listed:
-                draft.body.append(Block(f"- {self.md(paragraph)}", paragraph.number))
+                draft.body.append(Block(f"## {inert(escape(text))}", paragraph.number))
+                moved.extend(self._heading_notes(paragraph))
             else:
-                draft.body.append(Block(self.md(paragraph), paragraph.number))
+                line = self.md(paragraph) + "".join(moved)
+                moved.clear()
+                bullet = "- " if paragraph.listed else ""
+                draft.body.append(Block(f"{bullet}{inert(line)}", paragraph.number))
             index += 1
+        if moved:
+            draft.skipped.append(
+                f"no paragraph follows the heading that holds {_count(len(moved), 'note')}: left out"
+            )
+
+    def _heading_notes(self, heading: Paragraph) -> list[str]:
+        """Cite the notes of a heading; they move to the section's first paragraph (reported)."""
+        points = []
+        for piece in heading.pieces:
+            if isinstance(piece, NoteRef) and (point := self._cite(piece)):
+                points.append(point)
+                self.draft.skipped.append(
+                    f"note {self.cited} on the heading “{_excerpt(heading.text)}” moved to the "
+                    "end of the section's first paragraph"
+                )
+        return points
 
     def _figure(self, index: int) -> int:
         """Read a figure: caption and image (either order), then Note: and Source: lines."""
@@ -325,6 +371,10 @@ def _is_body(paragraph: Paragraph) -> bool:
     if CAPTION.fullmatch(paragraph.text):
         return True
     return _leads_bold(paragraph) and not TAKEAWAY.match(paragraph.text)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _excerpt(text: str, size: int = 70) -> str:

@@ -2,7 +2,7 @@
 
 Nothing is written until the whole draft has been read and every file composed, and then
 only inside the edition folder (``update.md``, ``sources.yaml``, ``figures/`` and
-``import-comments.yaml``), through :func:`~weekly.render.write.write_atomically`.
+``import-comments.yaml``), published as one unit by :func:`~weekly.render.publish.publish`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,17 @@ from typing import Any
 
 import yaml
 
+from weekly.body.cites import MAX_BRACKET
 from weekly.errors import Problems, WeeklyError, display_path
 from weekly.importer.draft import Block, Draft, FigureDraft, recognise
 from weekly.importer.notes import Bibliography, Unclassified
-from weekly.importer.package import MAX_IMAGE_BYTES, Package, TooLarge, open_package
+from weekly.importer.package import (
+    MAX_IMAGE_BYTES,
+    Package,
+    TooLarge,
+    Unreadable,
+    open_package,
+)
 from weekly.importer.wordml import (
     Changes,
     Comment,
@@ -115,17 +122,69 @@ def read_draft(package: Package, shared: dict[str, Source]) -> Reading:
     bibliography = Bibliography(shared)
     count = 0
 
+    draft_notes: list[str] = []
+
     def cite(ref: NoteRef) -> str:
         nonlocal count
         text = notes.get(ref.key, "")
         if not text:
             return ""
         count += 1
-        return "[" + "; ".join(f"@{key}" for key in bibliography.cite(count, text)) + "]"
+        keys = bibliography.cite(count, text)
+        points = citation_points(keys)
+        if len(points) > 1:
+            draft_notes.append(
+                f"note {count} cites {len(keys)} sources: split into "
+                f"{len(points)} notes, as one citation holds at most {MAX_BRACKET:,} characters"
+            )
+        return "".join(points)
 
-    draft = recognise(paragraphs, cite)
+    try:
+        draft = recognise(paragraphs, cite)
+    except Unreadable as exc:
+        raise package.fail(str(exc)) from None
+    draft.skipped.extend(draft_notes)
+    if changes.repaired:
+        draft.skipped.append(
+            f"repaired {_count(changes.repaired, 'C1 control character')} "
+            "(Windows-1252 text read as Latin-1)"
+        )
+    if changes.removed:
+        draft.skipped.append(
+            f"removed {_count(changes.removed, 'control character')} no edition can hold"
+        )
     anchors = {key: p.number for p in paragraphs for key in p.comments}
     return Reading(draft, bibliography, count, changes, comments, anchors)
+
+
+def one_line(text: str) -> str:
+    """Return ``text`` fit for one terminal line: every control or separator becomes a space.
+
+    Names and comments come from the draft; a newline or an escape sequence in them must
+    not start a line of its own on stderr (``update.md:1: error: …``) or move the cursor.
+    """
+    return " ".join(_UNPRINTABLE.sub(" ", text).split())
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def citation_points(keys: list[str]) -> list[str]:
+    """Return ``[@a; @b]`` for ``keys``: several points when one would pass the bracket limit."""
+    points: list[str] = []
+    current: list[str] = []
+    for key in keys:
+        if current and len("; ".join([*current, f"@{key}"])) + 2 > MAX_BRACKET - 1:
+            points.append("[" + "; ".join(current) + "]")
+            current = []
+        current.append(f"@{key}")
+    if current:
+        points.append("[" + "; ".join(current) + "]")
+    return points
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _series(draft: Draft, known: dict[str, Series], key: str | None, path: Path) -> Series:
@@ -210,7 +269,7 @@ def _image(package: Package, figure: FigureDraft, reading: Reading) -> tuple[str
         return None
     try:
         data = package.read(rel.target, MAX_IMAGE_BYTES)
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except (zipfile.BadZipFile, OSError, EOFError, WeeklyError):
         reading.draft.skipped.append(f"figure '{figure.id}': image part is damaged; left out")
         return None
     except TooLarge:
@@ -365,14 +424,14 @@ def import_draft(
         files, remarks = compose(package, reading, chosen, day, clock, folder)
     finally:
         package.zip.close()
-    from weekly.render.write import write_atomically
+    from weekly.render.publish import publish
 
-    try:
-        written = write_atomically(folder, files)
-    except OSError as exc:
-        raise WeeklyError.at(folder, None, f"cannot write: {exc.strerror or exc}") from None
-    if COMMENTS_FILE not in files:
-        (folder / COMMENTS_FILE).unlink(missing_ok=True)  # a stale one from an earlier import
+    # The folder is published as one unit, as render publishes its output: a crash or a
+    # full disk leaves the old edition whole (or no folder at all), never a mix. Comments
+    # of an earlier import go with the draft they were made on.
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise WeeklyError.at(folder, None, "cannot write: not a folder; move it out of the way")
+    written = publish(folder, files, drop={COMMENTS_FILE}, tidy=True)
     bibliography = reading.bibliography
     reused = {k for k, e in bibliography.entries.items() if e.shared and e.cited}
     return Imported(

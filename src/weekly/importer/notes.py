@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from weekly.apstyle import MONTHS, slugify
+from weekly.importer.package import Unreadable
 from weekly.inputs.bibliography.entry import Name
 from weekly.inputs.sources import Source, defang, is_web_url, print_source
 
@@ -79,8 +80,11 @@ class Bibliography:
         """Return the source ids of footnote ``number`` (its text), creating sources as needed."""
         parts = split_parts(text)
         keys = []
-        for position, part in enumerate(parts):
-            keys.append(self._part(number, part, position == len(parts) - 1))
+        try:
+            for position, part in enumerate(parts):
+                keys.append(self._part(number, part, position == len(parts) - 1))
+        except Unreadable as exc:
+            raise Unreadable(f"note {number}: {exc}") from None
         return keys
 
     def _part(self, number: int, part: str, last: bool) -> str:
@@ -195,7 +199,10 @@ def _identity(source: Source) -> tuple[object, ...]:
 def _day(text: str | None) -> dt.date | None:
     if not text:
         return None
-    return dt.datetime.strptime(text, "%B %d, %Y").date()
+    try:
+        return dt.datetime.strptime(text, "%B %d, %Y").date()
+    except ValueError:
+        raise Unreadable(f"no such day: {text}") from None
 
 
 def _who(text: str | None) -> tuple[tuple[str, ...], str]:
@@ -259,9 +266,14 @@ def url_date(url: str) -> dt.date | None:
     host = (parts.hostname or "").removeprefix("www.").removeprefix("mobile.")
     status = X_STATUS.match(host + parts.path)
     if status and status[2].isdigit():
+        if len(status[2]) > 19:
+            return None  # longer than any 64-bit id: not a post's, so no date in it
         moment = ((int(status[2]) >> 22) + 1288834974657) / 1000
         if moment > 1288834974.657 + 86400:  # ids before snowflakes carry no time
-            return dt.datetime.fromtimestamp(moment, dt.UTC).date()
+            try:
+                return dt.datetime.fromtimestamp(moment, dt.UTC).date()
+            except (OverflowError, OSError, ValueError):
+                return None
         return None
     day = PATH_DAY.search(parts.path)
     if day:

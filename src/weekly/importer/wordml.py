@@ -7,6 +7,7 @@ text and comment marks never reach the text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
@@ -89,10 +90,52 @@ class Comment:
 
 @dataclass
 class Changes:
-    """Tracked changes met while reading."""
+    """Tracked changes met while reading, and control characters mended on the way."""
 
     insertions: int = 0
     deletions: int = 0
+    #: C1 characters turned back into what Windows-1252 text meant by them.
+    repaired: int = 0
+    #: Control characters and line separators no edition can hold, taken out.
+    removed: int = 0
+
+    def clean(self, text: str) -> str:
+        """Return ``text`` with mojibake's C1 characters repaired and other controls removed.
+
+        Windows-1252 text read as Latin-1 leaves C1 controls where curly quotes and dashes
+        were (U+0092 for ’); UTF-8 read as Latin-1 leaves them inside sequences such as
+        "â\x80\x99". ``weekly check`` refuses both, so they are mended here and counted.
+        """
+        if not _CONTROL.search(text):
+            return text
+        text = _UTF8_AS_LATIN1.sub(self._utf8, text)
+        return _CONTROL.sub(self._one, text)
+
+    def _utf8(self, match: re.Match[str]) -> str:
+        try:
+            fixed = match[0].encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return match[0]
+        self.repaired += len(_CONTROL.findall(match[0]))
+        return fixed
+
+    def _one(self, match: re.Match[str]) -> str:
+        char = match[0]
+        if "\x80" <= char <= "\x9f":
+            try:
+                fixed = char.encode("latin-1").decode("cp1252")
+            except UnicodeError:
+                pass
+            else:
+                self.repaired += 1
+                return fixed
+        self.removed += 1
+        return " " if char in "\u2028\u2029" else ""
+
+
+#: What ``weekly check`` refuses in text that XML 1.0 lets through: DEL, C1, separators.
+_CONTROL = re.compile("[\x7f-\x9f\u2028\u2029]")
+_UTF8_AS_LATIN1 = re.compile("[\xc2-\xf4][\x80-\xbf]{1,3}")
 
 
 @dataclass
@@ -144,7 +187,7 @@ class Walker:
         for child in run:
             tag = child.tag.removeprefix(W)
             if tag == "t":
-                yield Span(child.text or "", bold, italic)
+                yield Span(self.changes.clean(child.text or ""), bold, italic)
             elif tag in ("tab", "br", "cr"):
                 yield Span(" ", bold, italic)
             elif tag == "noBreakHyphen":
