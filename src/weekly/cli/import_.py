@@ -62,6 +62,8 @@ def import_(draft: Path, cutoff: str | None, series: str | None, force: bool, in
         f"{display_path(done.folder.parent / 'sources.yaml')}, "
         f"{_count(len(done.comments), 'comment')}"
     )
+    if done.tally is not None:
+        click.echo(f"took in {done.tally}")
 
 
 def _count(number: int, noun: str) -> str:

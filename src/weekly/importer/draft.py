@@ -301,6 +301,11 @@ class Recogniser:
             else:
                 line = self.md(paragraph) + "".join(moved)
                 moved.clear()
+                if paragraph.listed and paragraph.level:
+                    draft.skipped.append(
+                        f"a bullet at list level {paragraph.level + 1} became a top-level "
+                        f"bullet: “{_excerpt(text)}”"
+                    )
                 bullet = "- " if paragraph.listed else ""
                 draft.body.append(Block(f"{bullet}{inert(line)}", paragraph.number))
             index += 1

@@ -20,7 +20,7 @@ import yaml
 from weekly.body.cites import MAX_BRACKET
 from weekly.errors import Problems, WeeklyError, display_path
 from weekly.importer.draft import Block, Draft, FigureDraft, recognise
-from weekly.importer.notes import Bibliography, Unclassified
+from weekly.importer.notes import Bibliography, Unclassified, attach_links
 from weekly.importer.package import (
     MAX_IMAGE_BYTES,
     Package,
@@ -68,6 +68,39 @@ class Remark:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+@dataclass(frozen=True)
+class Tally:
+    """What the import took in, for the analyst to compare with the draft at a glance."""
+
+    notes: int
+    #: Sources cited, by kind (``article`` -> 12 …), new and reused alike.
+    sources: dict[str, int]
+    figures: int
+    takeaways: int
+    sections: int
+
+    def __str__(self) -> str:
+        kinds = ", ".join(
+            _count(number, *KIND_NOUNS.get(kind, (kind, kind + "s")))
+            for kind, number in self.sources.items()
+        )
+        cited = _count(sum(self.sources.values()), "source")
+        return (
+            f"{_count(self.notes, 'note')} citing {cited}"
+            + (f" ({kinds})" if kinds else "")
+            + f", {_count(self.figures, 'figure')}, {_count(self.takeaways, 'takeaway')}, "
+            f"{_count(self.sections, 'section')}"
+        )
+
+
+KIND_NOUNS = {
+    "article": ("article", "articles"),
+    "subscription": ("subscription item", "subscription items"),
+    "url": ("web address", "web addresses"),
+    "text": ("text source", "text sources"),
+}
+
+
 @dataclass
 class Imported:
     """What ``weekly import`` read and wrote: the CLI prints it."""
@@ -81,6 +114,7 @@ class Imported:
     comments: list[Remark] = field(default_factory=list)
     unclassified: list[Unclassified] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    tally: Tally | None = None
 
 
 @dataclass
@@ -112,11 +146,21 @@ def read_draft(package: Package, shared: dict[str, Source]) -> Reading:
     main = package.xml(package.main)
     if main is None:
         raise package.fail("not a Word document (its main part is missing)")
+    paragraphs = read_paragraphs(main, walker, style_names(package))
+    marks = [p for paragraph in paragraphs for p in paragraph.pieces if isinstance(p, NoteRef)]
     notes: dict[str, str] = {}
     for kind, part in (("f", "footnotes"), ("e", "endnotes")):
         name = package.part_of(package.main, part)
-        notes.update(read_notes(package.xml(name) if name else None, kind, walker))
-    paragraphs = read_paragraphs(main, walker, style_names(package))
+        root = package.xml(name) if name else None
+        if root is None and any(mark.key.startswith(kind) for mark in marks):
+            raise package.fail(
+                f"the text has {part[:-1]} marks but the file has no {part} part; "
+                "save it again from Word"
+            )
+        # A note's hyperlinks are relationships of the notes part (Word and Google Docs).
+        note_walker = Walker(changes, web_links(package, name) if name else {})
+        found = read_notes(root, kind, note_walker)
+        notes.update({key: attach_links(text) for key, text in found.items()})
     name = package.part_of(package.main, "comments")
     comments = read_comments(package.xml(name) if name else None)
     bibliography = Bibliography(shared)
@@ -128,6 +172,14 @@ def read_draft(package: Package, shared: dict[str, Source]) -> Reading:
         nonlocal count
         text = notes.get(ref.key, "")
         if not text:
+            kind = "footnote" if ref.key.startswith("f") else "endnote"
+            number = ref.key[1:]
+            draft_notes.append(
+                f"{kind} {number} is empty: its mark is left out, the notes after it move up"
+                if ref.key in notes
+                else f"a {kind} mark refers to {kind} {number}, which the file does not have: "
+                "left out"
+            )
             return ""
         count += 1
         keys = bibliography.cite(count, text)
@@ -144,6 +196,8 @@ def read_draft(package: Package, shared: dict[str, Source]) -> Reading:
     except Unreadable as exc:
         raise package.fail(str(exc)) from None
     draft.skipped.extend(draft_notes)
+    if package.strict:
+        draft.skipped.append("read as Strict Open XML (its namespaces mapped to Word's usual ones)")
     if changes.repaired:
         draft.skipped.append(
             f"repaired {_count(changes.repaired, 'C1 control character')} "
@@ -183,8 +237,8 @@ def citation_points(keys: list[str]) -> list[str]:
     return points
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def _count(number: int, noun: str, plural: str = "") -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _series(draft: Draft, known: dict[str, Series], key: str | None, path: Path) -> Series:
@@ -436,5 +490,19 @@ def import_draft(
     reused = {k for k, e in bibliography.entries.items() if e.shared and e.cited}
     return Imported(
         folder, written, reading.notes, len(bibliography.new), len(reused), reading.changes,
-        remarks, bibliography.unclassified, reading.draft.skipped,
+        remarks, bibliography.unclassified, reading.draft.skipped, tally(reading),
     )  # fmt: skip
+
+
+def tally(reading: Reading) -> Tally:
+    """Return the count of what ``reading`` holds."""
+    draft = reading.draft
+    kinds: dict[str, int] = {}
+    for entry in reading.bibliography.entries.values():
+        if entry.cited:
+            kinds[entry.source.kind] = kinds.get(entry.source.kind, 0) + 1
+    order = ("article", "subscription", "url", "text")
+    sources = {k: kinds.pop(k) for k in order if k in kinds} | dict(sorted(kinds.items()))
+    takeaways = 1 if draft.takeaway else len(draft.takeaways) or len(draft.takeaway_list)
+    sections = sum(1 for block in draft.body if block.markdown.startswith("## "))
+    return Tally(reading.notes, sources, len(draft.figures), takeaways, sections)

@@ -61,15 +61,29 @@ class Unclassified:
 
 @dataclass
 class Bibliography:
-    """The sources of one draft, built note by note, reusing the shared bibliography."""
+    """The sources of one draft, built note by note, reusing the shared bibliography.
+
+    Every lookup goes through an index (identity, printed text, subscription title), so
+    reading a draft costs time in proportion to its notes, not to their square.
+    """
 
     shared: dict[str, Source]
     entries: dict[str, Entry] = field(default_factory=dict)
     unclassified: list[Unclassified] = field(default_factory=list)
+    #: Identity of a structured source -> its id.
+    by_identity: dict[tuple[object, ...], str] = field(default_factory=dict, repr=False)
+    #: A text source's words (either form, final full stop dropped) -> ids.
+    by_words: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    #: A subscription item's title -> ids.
+    by_title: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    #: Text sources of the SIGACT family that may still gain a short form.
+    families: list[str] = field(default_factory=list, repr=False)
+    #: The last number given to an id that needed one (``sigact-7``).
+    numbered: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for source in self.shared.values():
-            self.entries[source.id] = Entry(source, shared=True)
+            self._index(Entry(source, shared=True))
 
     @property
     def new(self) -> list[Source]:
@@ -87,31 +101,47 @@ class Bibliography:
             raise Unreadable(f"note {number}: {exc}") from None
         return keys
 
+    def _index(self, entry: Entry) -> None:
+        source = self.entries.setdefault(entry.source.id, entry).source
+        if source.kind == "text":
+            for words in {source.text, source.short} - {""}:
+                self.by_words.setdefault(_words_key(words), []).append(source.id)
+            if not entry.shared and FAMILY.search(source.text):
+                self.families.append(source.id)
+            return
+        self.by_identity.setdefault(_identity(source), source.id)
+        if source.kind == "subscription":
+            self.by_title.setdefault(_title_key(source.title), []).append(source.id)
+
     def _part(self, number: int, part: str, last: bool) -> str:
-        for candidate in _readings(part):
-            entry = self._match(candidate)
-            if entry is not None and self._prints(entry, part, last):
-                return self._use(entry)
-            if entry is None and _prints_as(candidate, True, last) == part:
-                return self._use(self._add(candidate))
+        for text in dict.fromkeys((bare_url_end(part), part)):
+            for candidate in _readings(text):
+                entry = self._match(candidate)
+                if entry is not None and self._prints(entry, text, last):
+                    return self._use(entry)
+                if entry is None and _prints_as(candidate, True, last) == text:
+                    return self._use(self._add(candidate))
         if part.endswith("”"):  # a subscription item in its short form
             key = self._short_form(part, last)
             if key:
                 return key
         family = bool(FAMILY.search(part))
-        for entry in self.entries.values():
+        for key in self.by_words.get(_words_key(part), []):
+            entry = self.entries[key]
             if entry.source.kind == "text" and self._prints(entry, part, last):
                 return self._use(entry)
         if family:
-            for entry in self.entries.values():
+            for key in self.families:
+                entry = self.entries[key]
                 source = entry.source
-                if entry.shared or entry.locked or source.short or not FAMILY.search(source.text):
+                if entry.locked or source.short:
                     continue
                 if (
                     entry.cited
                     and _prints_as(replace(source, short=_sentence(part)), False, last) == part
                 ):
                     entry.source = replace(source, short=_sentence(part))
+                    self.by_words.setdefault(_words_key(entry.source.short), []).append(key)
                     return self._use(entry)
         words = _sentence(part) if family and not last else part
         entry = self._add(Source("", "text", PLACE, 0, text=words))
@@ -121,12 +151,12 @@ class Bibliography:
 
     def _short_form(self, part: str, last: bool) -> str:
         """Return the id of the subscription item ``part`` names in its short form, if cited."""
-        for entry in self.entries.values():
-            if (
-                entry.source.kind == "subscription"
-                and entry.cited
-                and self._prints(entry, part, last)
-            ):
+        quoted = re.search(r"“(.+)”", part)
+        if quoted is None:
+            return ""
+        for key in self.by_title.get(_title_key(quoted[1]), []):
+            entry = self.entries[key]
+            if entry.cited and self._prints(entry, part, last):
                 return self._use(entry)
         return ""
 
@@ -134,11 +164,8 @@ class Bibliography:
         return _prints_as(entry.source, entry.cited == 0, last) == part
 
     def _match(self, candidate: Source) -> Entry | None:
-        key = _identity(candidate)
-        for entry in self.entries.values():
-            if _identity(entry.source) == key:
-                return entry
-        return None
+        key = self.by_identity.get(_identity(candidate))
+        return self.entries[key] if key is not None else None
 
     def _use(self, entry: Entry) -> str:
         if entry.cited and not entry.source.short:
@@ -149,7 +176,7 @@ class Bibliography:
     def _add(self, source: Source) -> Entry:
         source = replace(source, id=self._unique(source))
         entry = Entry(source)
-        self.entries[source.id] = entry
+        self._index(entry)
         return entry
 
     def _unique(self, source: Source) -> str:
@@ -157,23 +184,85 @@ class Bibliography:
         for key in (base, longer):
             if key and key not in self.entries:
                 return key
-        count = 2
+        count = self.numbered.get(longer, 1) + 1
         while f"{longer}-{count}" in self.entries:
             count += 1
+        self.numbered[longer] = count
         return f"{longer}-{count}"
 
 
+def _words_key(text: str) -> str:
+    return text.removesuffix(".")
+
+
+def _title_key(title: str) -> str:
+    return title.rstrip(".,")
+
+
+_LINKED = re.compile("\ue010([^\ue011]*)\ue011")
+
+
+def attach_links(text: str) -> str:
+    """Return a note's text with the addresses of its hyperlinked words written out.
+
+    A part that names no address of its own gets the address its words link to at its
+    end, as the project's note forms have it (``Reuters, “Title,” August 3, 2023, URL``);
+    a part that already shows the address keeps its text.
+    """
+    if "\ue010" not in text:
+        return text
+    parts = []
+    for part in split_parts(text):
+        links = list(dict.fromkeys(_LINKED.findall(part)))
+        plain = " ".join(_LINKED.sub("", part).split())
+        missing = [url for url in links if url not in plain]
+        if missing and not URL.search(plain):
+            if plain.endswith(".") and not plain.endswith(".."):
+                plain = plain[:-1]
+            plain = ", ".join([plain, *missing]) if plain else ", ".join(missing)
+        parts.append(plain)
+    return "; ".join(parts)
+
+
+def bare_url_end(part: str) -> str:
+    """Return ``part`` without punctuation typed after the address it ends with.
+
+    ``https://example.com/a.`` links to ``https://example.com/a``; so does
+    ``(https://example.com/a)``. A bracket that the address itself opened stays.
+    """
+    found = re.search(r"https?://\S+$", part)
+    if found is None:
+        return part
+    url = found[0]
+    while url and url[-1] in ".,;:)]":
+        closer = url[-1]
+        opener = {")": "(", "]": "["}.get(closer)
+        if opener and url.count(opener) >= url.count(closer):
+            break
+        url = url[:-1]
+    head = part[: found.start()]
+    if url != found[0] and head.endswith(("(", "[")) and found[0][len(url) :][:1] in ")]":
+        head = head[:-1]
+    return head + url
+
+
 def split_parts(text: str) -> list[str]:
-    """Return the ``; ``-separated parts of a note, never splitting inside “…”."""
+    """Return the ``; ``-separated parts of a note, never splitting inside “…”.
+
+    The quotes are counted piece by piece, so a note with an unclosed “ and thousands of
+    ``; `` costs one pass, not one pass per piece.
+    """
     parts: list[str] = []
-    current = ""
+    current: list[str] = []
+    depth = 0
     for piece in text.strip().split("; "):
-        current = f"{current}; {piece}" if current else piece
-        if current.count("“") <= current.count("”"):
-            parts.append(current.strip())
-            current = ""
+        current.append(piece)
+        depth += piece.count("“") - piece.count("”")
+        if depth <= 0:
+            parts.append("; ".join(current).strip())
+            current, depth = [], 0
     if current:
-        parts.append(current.strip())
+        parts.append("; ".join(current).strip())
     return [p for p in parts if p]
 
 

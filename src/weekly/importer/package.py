@@ -31,6 +31,23 @@ REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAIN_TYPE = "/officeDocument"
 
 
+#: Strict Open XML's namespaces and the transitional ones the reader knows, in bytes.
+STRICT = {
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main": (
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    ),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships": (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    ),
+    b"http://purl.oclc.org/ooxml/drawingml/main": (
+        b"http://schemas.openxmlformats.org/drawingml/2006/main"
+    ),
+    b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing": (
+        b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    ),
+}
+
+
 class TooLarge(Exception):
     """A part is larger than the reader accepts."""
 
@@ -60,6 +77,8 @@ class Package:
     zip: zipfile.ZipFile
     main: str
     names: set[str] = field(default_factory=set)
+    #: True once a part in Strict Open XML was read (its namespaces mapped to transitional).
+    strict: bool = False
 
     def fail(self, message: str) -> WeeklyError:
         """Return an error naming the draft."""
@@ -94,7 +113,13 @@ class Package:
         from defusedxml.ElementTree import ParseError, fromstring
 
         try:
-            root = fromstring(self.read(name), forbid_dtd=True)
+            data = self.read(name)
+            if b"purl.oclc.org/ooxml/" in data:
+                for strict, transitional in STRICT.items():
+                    if strict in data:
+                        self.strict = True
+                        data = data.replace(strict, transitional)
+            root = fromstring(data, forbid_dtd=True)
         except TooLarge:
             raise self.fail(f"{name} is larger than {MAX_XML_BYTES // 2**20} MB") from None
         except DefusedXmlException:
