@@ -16,14 +16,23 @@ from weekly.apstyle import DAYS, MONTHS, slugify
 from weekly.importer.package import Unreadable
 from weekly.importer.wordml import Image, NoteRef, Paragraph, Piece, Span
 
-DATE = r"(?P<date>(?:" + "|".join(MONTHS) + r") \d{1,2}, \d{4})"
+DAY = r"(?:" + "|".join(MONTHS) + r") \d{1,2}, \d{4}"
+DATE = rf"(?P<date>{DAY})"
 TITLE = re.compile(rf"(?P<series>.+?), {DATE}: (?P<headline>.+)")
 DATELINE = re.compile(rf"(?:(?:{'|'.join(DAYS)}), )?{DATE}")
-BYLINE = re.compile(r"(?P<label>Authors?|Contributors?|By)\s*:\s*(?P<names>.+)", re.I)
+BYLINE = re.compile(
+    r"(?P<label>Authors?|Author\(s\)|Contributors?|Contributor\(s\)|By)\s*:\s*(?P<names>.+)", re.I
+)
+#: A clock as the cutoff lines print it: ``10 a.m.``, ``2:00pm ET``, ``2:00 pm EST``, ``noon``.
+CLOCK = r"noon|midnight|\d{1,2}(?::\d\d)?\s?(?:[ap]\.m\.|[ap]m)(?:\s[A-Za-z]{1,4}\b)?"
 CUTOFF = re.compile(
-    rf"Data Cutoff:\s*{DATE}(?:,? at (?P<clock>noon|midnight|\d{{1,2}}(?::\d\d)? [ap]\.m\.))?\.?",
+    rf"(?:Data|Information) Cutoff:\s*{DATE}?(?:,?\s*(?:at\s+)?(?P<clock>{CLOCK}))?\.?",
     re.I,
 )
+ASSESSMENTS = re.compile(r"(?:\*\*)?Assessments:(?:\*\*)?", re.I)
+#: One person's name: two to four capitalised words ("Liam Karr", "Johanna Moore").
+PERSON = r"[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|de|van|von|al|bin)){1,3}"
+NAMES_LINE = re.compile(rf"{PERSON}(?:,? {PERSON})*(?:,? and {PERSON})?|{PERSON}(?:, {PERSON})+")
 TAKEAWAY = re.compile(r"^(?:\*\*)?Key Takeaway(?P<many>s)?:(?:\*\*)?\s*(?:\*\*)?\s*", re.I)
 NAME = r"[A-Z][\w’'&-]*"
 REGION = re.compile(
@@ -38,6 +47,34 @@ LINE_START = re.compile(r"^(#|[-+=|>]|\d+[.)])")
 
 #: Turns a note reference into its citation point ``[@a; @b]``.
 Citer = Callable[[NoteRef], str]
+
+
+@dataclass(frozen=True)
+class TitleForm:
+    """A title a series prints (its ``title`` template, or one of a layout), as a pattern."""
+
+    series: str
+    pattern: re.Pattern[str]
+
+    @property
+    def has_headline(self) -> bool:
+        """Return whether titles of this form carry a headline."""
+        return "headline" in self.pattern.groupindex
+
+    @classmethod
+    def of(cls, series_key: str, series_name: str, template: str) -> TitleForm:
+        """Return the form of ``template`` (``{series}, {date}: {headline}`` …)."""
+        out, position = "", 0
+        for field_ in re.finditer(r"\{(series|date|headline)\}", template):
+            out += re.escape(template[position : field_.start()])
+            out += {
+                "series": re.escape(series_name),
+                "date": DATE if "?P<date>" not in out else DAY,
+                "headline": "(?P<headline>.+)" if "?P<headline>" not in out else ".+",
+            }[field_[1]]
+            position = field_.end()
+        out += re.escape(template[position:])
+        return cls(series_key, re.compile(out))
 
 
 @dataclass
@@ -73,6 +110,13 @@ class Draft:
     contributors: list[str] = field(default_factory=list)
     cutoff_day: dt.date | None = None
     cutoff_clock: dt.time | None = None
+    #: True when a cutoff line was read (it may give only a clock: the title's day then).
+    cutoff_line: bool = False
+    #: The series whose title template the title matched ("" when none did).
+    series_key: str = ""
+    #: ``## Region`` heading -> the names of an "Author(s):" line under it.
+    section_authors: dict[str, list[str]] = field(default_factory=dict)
+    section_contributors: dict[str, list[str]] = field(default_factory=dict)
     notices: list[Block] = field(default_factory=list)
     takeaway: Block | None = None
     takeaways: dict[str, Block] = field(default_factory=dict)
@@ -93,12 +137,12 @@ def parse_day(text: str, where: str = "") -> dt.date:
 
 
 def parse_clock(text: str | None) -> dt.time | None:
-    """Return the time of ``10 a.m.``, ``3:30 p.m.``, ``noon`` or ``midnight``."""
+    """Return the time of ``10 a.m.``, ``3:30 p.m.``, ``2:00pm ET``, ``noon`` or ``midnight``."""
     if not text:
         return None
     if text.lower() in ("noon", "midnight"):
         return dt.time(12 if text.lower() == "noon" else 0)
-    match = re.fullmatch(r"(\d{1,2})(?::(\d\d))? ([ap])\.m\.", text)
+    match = re.fullmatch(r"(\d{1,2})(?::(\d\d))?\s?([ap])\.?m\.?(?:\s[a-z]{1,4})?", text.lower())
     if not match or not 1 <= int(match[1]) <= 12 or int(match[2] or 0) > 59:
         return None
     hour = int(match[1]) % 12 + (12 if match[3] == "p" else 0)
@@ -184,9 +228,15 @@ def figure_id(title: str, taken: set[str]) -> str:
 class Recogniser:
     """Read paragraphs in order and file each under the part of the edition it belongs to."""
 
-    def __init__(self, paragraphs: list[Paragraph], cite: Citer) -> None:
+    def __init__(
+        self, paragraphs: list[Paragraph], cite: Citer, titles: tuple[TitleForm, ...] = ()
+    ) -> None:
         self.paragraphs = [p for p in paragraphs if p.text or p.images or p.pieces and _has_note(p)]
         self.cite = cite
+        #: Title forms with a headline first: a headline-less one is a fallback.
+        self.titles = sorted(titles, key=lambda form: not form.has_headline)
+        #: True once a title with a headline was read.
+        self.titled = False
         #: How many notes have been cited so far (their numbers, in reading order).
         self.cited = 0
         self.draft = Draft()
@@ -217,20 +267,45 @@ class Recogniser:
         self._body(index)
         return self.draft
 
+    def _title(self, text: str) -> bool:
+        """Read ``text`` as the title if it is one; return whether it was."""
+        draft = self.draft
+        for form in self.titles:
+            match = form.pattern.fullmatch(text)
+            if match and (form.has_headline or not self.titled):
+                draft.series_key, draft.series_name = form.series, ""
+                draft.headline = match["headline"] if form.has_headline else ""
+                draft.date = parse_day(match["date"], "the title")
+                self.titled = form.has_headline
+                return True
+        title = TITLE.fullmatch(text)
+        if title and not self.titled:
+            draft.series_key = ""
+            draft.series_name, draft.headline = title["series"], title["headline"]
+            draft.date = parse_day(title["date"], "the title")
+            self.titled = True
+            return True
+        return False
+
     def _head(self) -> int:
-        """Read the lines above the key takeaway; return the index of the first one after."""
+        """Read the lines above the key takeaway; return the index of the first one after.
+
+        A title is any form a series prints (with a headline or without, headline first or
+        last); one with a headline wins over a headline-less line above it (the series line).
+        """
         draft = self.draft
         for index, paragraph in enumerate(self.paragraphs):
             text = paragraph.text
-            if TAKEAWAY.match(text) or (draft.headline and _is_body(paragraph)):
+            if not self.titled and self._title(text):
+                continue
+            started = self.titled or draft.date is not None
+            if TAKEAWAY.match(text) or (started and _is_body(paragraph)):
                 return index
-            title = TITLE.fullmatch(text)
-            if title and not draft.headline:
-                draft.series_name, draft.headline = title["series"], title["headline"]
-                draft.date = parse_day(title["date"], "the title")
-            elif (line := DATELINE.fullmatch(text)) and not draft.headline:
+            if ASSESSMENTS.fullmatch(text):
+                return index
+            if (line := DATELINE.fullmatch(text)) and not started:
                 draft.published = parse_day(line["date"], "the date line")
-            elif re.fullmatch(rf".+, {DATE}", text) and not draft.headline:
+            elif re.fullmatch(rf".+, {DATE}", text) and not started:
                 continue  # the series line above the title ("Series, November 8, 2023")
             elif (byline := BYLINE.fullmatch(text)) and not draft.notices:
                 names = split_names(byline["names"])
@@ -238,11 +313,26 @@ class Recogniser:
                     draft.contributors if byline["label"].lower().startswith("c") else draft.authors
                 )
                 target.extend(names)
-            elif (cutoff := CUTOFF.fullmatch(text)) and draft.cutoff_day is None:
-                draft.cutoff_day = parse_day(cutoff["date"], "the cutoff line")
+            elif (
+                (cutoff := CUTOFF.fullmatch(text))
+                and not draft.cutoff_line
+                and (cutoff["date"] or cutoff["clock"])
+            ):
+                draft.cutoff_line = True
+                if cutoff["date"]:
+                    draft.cutoff_day = parse_day(cutoff["date"], "the cutoff line")
                 draft.cutoff_clock = parse_clock(cutoff["clock"])
-            elif not draft.headline:
+            elif not started:
                 draft.skipped.append(f"left out a paragraph above the title: “{_excerpt(text)}”")
+            elif (
+                NAMES_LINE.fullmatch(text)
+                and not draft.authors
+                and not draft.notices
+                and not draft.cutoff_line
+            ):
+                draft.authors.extend(split_names(text))  # an unlabelled byline
+            elif SUBSCRIBE.match(text):
+                draft.skipped.append(f"left out the subscription line: “{_excerpt(text)}”")
             else:
                 draft.notices.append(Block(self.md(paragraph), paragraph.number))
         return len(self.paragraphs)
@@ -287,15 +377,26 @@ class Recogniser:
         draft = self.draft
         #: Citations of notes anchored in a heading, waiting for the section's first paragraph.
         moved: list[str] = []
+        #: The text of the last ``##`` heading (its section takes an "Authors:" line).
+        heading = ""
         while index < len(self.paragraphs):
             paragraph = self.paragraphs[index]
             text = paragraph.text
             if paragraph.images or CAPTION.fullmatch(text):
                 index = self._figure(index)
                 continue
+            byline = BYLINE.fullmatch(text)
             if SUBSCRIBE.match(text):
                 draft.skipped.append(f"left out the subscription line: “{_excerpt(text)}”")
-            elif _is_heading(paragraph):
+            elif ASSESSMENTS.fullmatch(text):
+                draft.skipped.append("read “Assessments:” as the series' label, not as text")
+            elif byline and heading and heading not in draft.section_authors:
+                names = split_names(byline["names"])
+                contributors = byline["label"].lower().startswith("c")
+                target = draft.section_contributors if contributors else draft.section_authors
+                target.setdefault(heading, []).extend(names)
+            elif _is_heading(paragraph) or _is_region_name(paragraph):
+                heading = text
                 draft.body.append(Block(f"## {inert(escape(text))}", paragraph.number))
                 moved.extend(self._heading_notes(paragraph))
             else:
@@ -364,6 +465,19 @@ def _is_heading(paragraph: Paragraph) -> bool:
     return paragraph.style.startswith("heading") and bool(paragraph.text)
 
 
+def _is_region_name(paragraph: Paragraph) -> bool:
+    """Return whether a paragraph is a region's name in bold: a heading typed by hand.
+
+    All of its text bold, one to five capitalised words (``and``, ``of``, ``the``
+    between), no closing punctuation: "Mali", "Burkina Faso", "Democratic Republic of the
+    Congo". A lead judgment is a sentence and ends with a full stop.
+    """
+    spans = [p for p in paragraph.pieces if isinstance(p, Span) and p.text.strip()]
+    if not spans or not all(span.bold for span in spans) or paragraph.listed:
+        return False
+    return bool(re.fullmatch(rf"{NAME}(?: (?:{NAME}|and|of|the)){{0,4}}", paragraph.text))
+
+
 def _leads_bold(paragraph: Paragraph) -> bool:
     first = next((p for p in paragraph.pieces if isinstance(p, Span) and p.text.strip()), None)
     return first is not None and first.bold
@@ -373,7 +487,7 @@ def _is_body(paragraph: Paragraph) -> bool:
     """Return whether a paragraph can only belong to the body (a lead, bullet, figure, heading)."""
     if paragraph.listed or paragraph.images or _is_heading(paragraph):
         return True
-    if CAPTION.fullmatch(paragraph.text):
+    if CAPTION.fullmatch(paragraph.text) or ASSESSMENTS.fullmatch(paragraph.text):
         return True
     return _leads_bold(paragraph) and not TAKEAWAY.match(paragraph.text)
 
@@ -386,6 +500,12 @@ def _excerpt(text: str, size: int = 70) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
-def recognise(paragraphs: list[Paragraph], cite: Citer) -> Draft:
-    """Return the draft's parts, citing footnotes through ``cite`` in reading order."""
-    return Recogniser(paragraphs, cite).run()
+def recognise(
+    paragraphs: list[Paragraph], cite: Citer, titles: tuple[TitleForm, ...] = ()
+) -> Draft:
+    """Return the draft's parts, citing footnotes through ``cite`` in reading order.
+
+    ``titles`` are the title forms of the known series; a title matching none is read in
+    the default form (``Series, November 8, 2023: Headline``).
+    """
+    return Recogniser(paragraphs, cite, titles).run()

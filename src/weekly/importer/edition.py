@@ -19,7 +19,7 @@ import yaml
 
 from weekly.body.cites import MAX_BRACKET
 from weekly.errors import Problems, WeeklyError, display_path
-from weekly.importer.draft import Block, Draft, FigureDraft, recognise
+from weekly.importer.draft import Block, Draft, FigureDraft, TitleForm, recognise
 from weekly.importer.notes import Bibliography, Unclassified, attach_links
 from weekly.importer.package import (
     MAX_IMAGE_BYTES,
@@ -139,7 +139,22 @@ def web_links(package: Package, part: str) -> dict[str, str]:
     }  # fmt: skip
 
 
-def read_draft(package: Package, shared: dict[str, Source]) -> Reading:
+def title_forms(known: dict[str, Series]) -> tuple[TitleForm, ...]:
+    """Return every title form the ``known`` series print: their own and their layouts'."""
+    forms = []
+    for series in known.values():
+        templates = [series.title]
+        templates += [
+            str(layout.values["title"]) for layout in series.layouts if "title" in layout.values
+        ]
+        for template in dict.fromkeys(templates):
+            forms.append(TitleForm.of(series.key, series.name, template))
+    return tuple(forms)
+
+
+def read_draft(
+    package: Package, shared: dict[str, Source], titles: tuple[TitleForm, ...] = ()
+) -> Reading:
     """Read the draft's text, footnotes and comments; cite every footnote in reading order."""
     changes = Changes()
     walker = Walker(changes, web_links(package, package.main))
@@ -192,7 +207,7 @@ def read_draft(package: Package, shared: dict[str, Source]) -> Reading:
         return "".join(points)
 
     try:
-        draft = recognise(paragraphs, cite)
+        draft = recognise(paragraphs, cite, titles)
     except Unreadable as exc:
         raise package.fail(str(exc)) from None
     draft.skipped.extend(draft_notes)
@@ -246,6 +261,8 @@ def _series(draft: Draft, known: dict[str, Series], key: str | None, path: Path)
         if key not in known:
             raise WeeklyError(f"--series: no series '{key}' (known: {', '.join(sorted(known))})")
         return known[key]
+    if draft.series_key in known:
+        return known[draft.series_key]
     if not draft.headline:
         raise WeeklyError.at(
             path, None, "no title line like 'Series Name, November 8, 2023: Headline'"
@@ -265,6 +282,8 @@ def _cutoff(draft: Draft, option: str | None, path: Path) -> tuple[dt.date, dt.t
             return dt.date.fromisoformat(option), draft.cutoff_clock
         except ValueError:
             raise WeeklyError(f"--cutoff must be a date like 2023-11-08, got '{option}'") from None
+    if draft.cutoff_day is None and draft.cutoff_line and draft.date:
+        return draft.date, draft.cutoff_clock  # "Information Cutoff: 2:00pm ET": the title's day
     if draft.cutoff_day is None:
         raise WeeklyError.at(
             path, None, "no 'Data Cutoff: November 8, 2023, at 10 a.m.' line; give --cutoff DATE"
@@ -281,8 +300,10 @@ def _dump(value: dict[str, Any], flow: bool | None = False) -> str:
 def _front(
     draft: Draft, series: Series, day: dt.date, clock: dt.time | None, figures: dict[str, Any]
 ) -> str:
-    headline = yaml.safe_dump({"headline": draft.headline}, allow_unicode=True, width=1_000_000)
-    lines = [f"series: {series.key}", headline.rstrip()]
+    lines = [f"series: {series.key}"]
+    if draft.headline:
+        headline = yaml.safe_dump({"headline": draft.headline}, allow_unicode=True, width=1_000_000)
+        lines.append(headline.rstrip())
     lines.append(_dump({"authors": draft.authors}, None).rstrip())
     if draft.contributors:
         lines.append(_dump({"contributors": draft.contributors}, None).rstrip())
@@ -301,6 +322,9 @@ def _front(
         )
     elif draft.takeaway_list:
         lines.append(_dump({"key_takeaways": [b.markdown for b in draft.takeaway_list]}).rstrip())
+    for key in ("section_authors", "section_contributors"):
+        if getattr(draft, key):
+            lines.append(_dump({key: getattr(draft, key)}, None).rstrip())
     if figures:
         lines.append(_dump({"figures": figures}).rstrip())
     return "---\n" + "\n".join(lines) + "\n---\n"
@@ -467,7 +491,7 @@ def import_draft(
         known = load_series(inputs, problems)
         shared = load_sources([(inputs, False)], problems) if inputs.is_dir() else {}
         problems.raise_if_errors()
-        reading = read_draft(package, shared)
+        reading = read_draft(package, shared, title_forms(known))
         chosen = _series(reading.draft, known, series, path)
         day, clock = _cutoff(reading.draft, cutoff, path)
         folder = inputs / day.isoformat()
