@@ -150,11 +150,13 @@ class Docx:
                 parts["word/_rels/footnotes.xml.rels"] = _rels(
                     {k: ("hyperlink", v) for k, v in self.note_rels.items()}
                 )
-        elif self.drop_footnotes:
-            pass
         if self.endnotes:
             rels["rIdE"] = ("endnotes", "endnotes.xml")
             parts["word/endnotes.xml"] = _notes("endnote", self.endnotes)
+            if self.note_rels:
+                parts["word/_rels/endnotes.xml.rels"] = _rels(
+                    {k: ("hyperlink", v) for k, v in self.note_rels.items()}
+                )
         if self.comments:
             rels["rIdC"] = ("comments", "comments.xml")
             items = "".join(

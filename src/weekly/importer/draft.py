@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -64,16 +65,15 @@ class TitleForm:
     @classmethod
     def of(cls, series_key: str, series_name: str, template: str) -> TitleForm:
         """Return the form of ``template`` (``{series}, {date}: {headline}`` …)."""
-        out, position = "", 0
-        for field_ in re.finditer(r"\{(series|date|headline)\}", template):
-            out += re.escape(template[position : field_.start()])
-            out += {
-                "series": re.escape(series_name),
-                "date": DATE if "?P<date>" not in out else DAY,
-                "headline": "(?P<headline>.+)" if "?P<headline>" not in out else ".+",
-            }[field_[1]]
-            position = field_.end()
-        out += re.escape(template[position:])
+        out = ""
+        for literal, name, _, _ in string.Formatter().parse(template):
+            out += re.escape(literal)
+            if name == "series":
+                out += re.escape(series_name)
+            elif name == "date":
+                out += DATE if "?P<date>" not in out else DAY
+            elif name == "headline":
+                out += "(?P<headline>.+)" if "?P<headline>" not in out else ".+"
         return cls(series_key, re.compile(out))
 
 
