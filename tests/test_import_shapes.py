@@ -291,3 +291,22 @@ def test_headline_less_titles_of_a_configured_series_and_every_cutoff_clock(
     assert matter["authors"] == ["Annika Ganzeveld", "Amin Soltani", "Nicholas Carl"]
     assert f"cutoff: {cutoff}\n" in text
     assert "**Iran is arming its partners.** More follows." in text
+
+
+def test_note_marks_outside_the_text_are_reported(tmp_path: Path) -> None:
+    doc = Docx()
+    doc.add(
+        para(run("Africa File, November 8, 2023: Headline"), doc.footnote("https://a.example/t")),
+        para(run("Data Cutoff: November 7, 2023, at 10 a.m.")),
+        para(run("The junta is winning. ", bold=True), run("More.")),
+        para(doc.image()),
+        para(run("Figure 1. Map of Mali"), doc.footnote("https://a.example/map")),
+    )
+    result = imported(tmp_path, doc)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "draft.docx: left out 1 note mark with “Africa File, November 8, 2023: Headline”, which "
+        "is not part of the text; move the note into a paragraph",
+        "draft.docx: left out 1 note mark with “Figure 1. Map of Mali”, which is not part of the "
+        "text; move the note into a paragraph",
+    ]

@@ -237,6 +237,8 @@ class Recogniser:
         self.titles = sorted(titles, key=lambda form: not form.has_headline)
         #: True once a title with a headline was read.
         self.titled = False
+        #: Paragraph numbers of headings whose notes moved into their section.
+        self.headings: set[int] = set()
         #: How many notes have been cited so far (their numbers, in reading order).
         self.cited = 0
         self.draft = Draft()
@@ -265,7 +267,20 @@ class Recogniser:
             )
         index = self._takeaways(index)
         self._body(index)
+        self._uncited()
         return self.draft
+
+    def _uncited(self) -> None:
+        """List the note marks of paragraphs that never reached the text (title, captions …)."""
+        for paragraph in self.paragraphs:
+            if paragraph.number in self.lines or paragraph.number in self.headings:
+                continue
+            marks = sum(1 for piece in paragraph.pieces if isinstance(piece, NoteRef))
+            if marks:
+                self.draft.skipped.append(
+                    f"left out {_count(marks, 'note mark')} with “{_excerpt(paragraph.text)}”, "
+                    "which is not part of the text; move the note into a paragraph"
+                )
 
     def _title(self, text: str) -> bool:
         """Read ``text`` as the title if it is one; return whether it was."""
@@ -418,6 +433,7 @@ class Recogniser:
     def _heading_notes(self, heading: Paragraph) -> list[str]:
         """Cite the notes of a heading; they move to the section's first paragraph (reported)."""
         points = []
+        self.headings.add(heading.number)
         for piece in heading.pieces:
             if isinstance(piece, NoteRef) and (point := self._cite(piece)):
                 points.append(point)
