@@ -310,3 +310,46 @@ def test_note_marks_outside_the_text_are_reported(tmp_path: Path) -> None:
         "draft.docx: left out 1 note mark with “Figure 1. Map of Mali”, which is not part of the "
         "text; move the note into a paragraph",
     ]
+
+
+def test_note_variants_stay_structured_and_dated(tmp_path: Path) -> None:
+    doc = standard()
+    variants = [
+        'Reuters, "Mali Army Takes Kidal," November 6, 2023, https://www.reuters.com/a',
+        "Reuters, 'Wagner Leaves Tessalit,' November 2, 2023, https://www.reuters.com/b",
+        "“Troops Advance,” Hiiraan Online, November 4, 2023, https://hiiraan.com/c",
+        "Garowe Online, “Base Attacked,” 3 November 2023, https://garoweonline.com/d",
+        "Associated Press, “Junta Holds,” Nov. 5, 2023, https://apnews.com/e",
+        "https://www.studiotamani[.]org/151388-insecurite",
+    ]
+    for number, text in enumerate(variants):
+        doc.add(para(run(f"Claim {number}."), doc.footnote(text)))
+    result = imported(tmp_path, doc)
+    assert result.returncode == 0, result.stderr
+    found = sources(tmp_path)
+    dated = {s["url"]: str(s.get("date")) for s in found.values() if "title" in s}
+    assert dated == {
+        "https://www.reuters.com/mali-kidal": "2023-11-06",
+        "https://www.reuters.com/a": "2023-11-06",
+        "https://www.reuters.com/b": "2023-11-02",
+        "https://hiiraan.com/c": "2023-11-04",
+        "https://garoweonline.com/d": "2023-11-03",
+        "https://apnews.com/e": "2023-11-05",
+    }
+    assert found["hiiraan-online-2023-11-04"]["publisher"] == "Hiiraan Online"
+    assert found["studiotamani-151388-insecurite"] == {
+        "url": "https://www.studiotamani.org/151388-insecurite",
+        "link": False,
+    }
+    lines = result.stderr.splitlines()
+    assert len(lines) == 6
+    assert lines[2] == (
+        "draft.docx: note 4: put in the project's note form: Hiiraan Online, “Troops Advance,” "
+        "November 4, 2023, https://hiiraan.com/c (the draft has: “Troops Advance,” Hiiraan "
+        "Online, November 4, 2023, https://hiiraan.com/c)"
+    )
+    update = load_checked(tmp_path / "inputs", EDITION)
+    assert (
+        update.notes[5].text
+        == "Associated Press, “Junta Holds,” November 5, 2023, https://apnews.com/e"
+    )

@@ -211,6 +211,10 @@ def read_draft(
     except Unreadable as exc:
         raise package.fail(str(exc)) from None
     draft.skipped.extend(draft_notes)
+    draft.skipped.extend(
+        f"note {r.note}: put in the project's note form: {r.now} (the draft has: {r.part})"
+        for r in bibliography.rewritten
+    )
     if package.strict:
         draft.skipped.append("read as Strict Open XML (its namespaces mapped to Word's usual ones)")
     if changes.repaired:

@@ -59,6 +59,15 @@ class Unclassified:
     id: str
 
 
+@dataclass(frozen=True)
+class Rewritten:
+    """A footnote part in another common form, read after putting it in the project's form."""
+
+    note: int
+    part: str
+    now: str
+
+
 @dataclass
 class Bibliography:
     """The sources of one draft, built note by note, reusing the shared bibliography.
@@ -70,6 +79,7 @@ class Bibliography:
     shared: dict[str, Source]
     entries: dict[str, Entry] = field(default_factory=dict)
     unclassified: list[Unclassified] = field(default_factory=list)
+    rewritten: list[Rewritten] = field(default_factory=list)
     #: Identity of a structured source -> its id.
     by_identity: dict[tuple[object, ...], str] = field(default_factory=dict, repr=False)
     #: A text source's words (either form, final full stop dropped) -> ids.
@@ -114,13 +124,19 @@ class Bibliography:
             self.by_title.setdefault(_title_key(source.title), []).append(source.id)
 
     def _part(self, number: int, part: str, last: bool) -> str:
-        for text in dict.fromkeys((bare_url_end(part), part)):
+        bare = bare_url_end(part)
+        for text in dict.fromkeys((bare, part, normalise(bare))):
             for candidate in _readings(text):
                 entry = self._match(candidate)
                 if entry is not None and self._prints(entry, text, last):
-                    return self._use(entry)
-                if entry is None and _prints_as(candidate, True, last) == text:
-                    return self._use(self._add(candidate))
+                    key = self._use(entry)
+                elif entry is None and _prints_as(candidate, True, last) == text:
+                    key = self._use(self._add(candidate))
+                else:
+                    continue
+                if text not in (bare, part):
+                    self.rewritten.append(Rewritten(number, part, text))
+                return key
         if part.endswith("”"):  # a subscription item in its short form
             key = self._short_form(part, last)
             if key:
@@ -244,6 +260,51 @@ def bare_url_end(part: str) -> str:
     if url != found[0] and head.endswith(("(", "[")) and found[0][len(url) :][:1] in ")]":
         head = head[:-1]
     return head + url
+
+
+_MONTH_WORDS = {m[:3].lower(): m for m in MONTHS}
+_MONTH = (
+    r"(?P<month>(?:" + "|".join(MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+)
+#: "Aug. 5, 2023", "Aug 5, 2023", "Sept. 5, 2023".
+_SHORT_DATE = re.compile(rf"\b{_MONTH} (?P<day>\d{{1,2}}), (?P<year>\d{{4}})\b")
+#: "3 August 2023", "3 Aug. 2023".
+_DAY_FIRST = re.compile(rf"\b(?P<day>\d{{1,2}}) {_MONTH},? (?P<year>\d{{4}})\b")
+_STRAIGHT = re.compile(r'(^|(?<=[ (]))"(?P<title>[^"]+?)(?P<stop>[,.?!]?)"(?=[ ,;]|$)')
+_SINGLE = re.compile(r"(^|(?<=, ))'(?P<title>[^']+?)(?P<stop>[,.?!])'(?= |$)")
+_TITLE_FIRST = re.compile(
+    rf"“(?P<title>[^“”]+?),” (?P<who>[^“”]+?), (?P<date>{DATE})(?P<rest>(?:, \S+)?)"
+)
+_BRACKETED = re.compile(r"\b(?:hxxp|http)(?P<s>s?)\[?:\]?//(?P<rest>\S*\[\.\]\S*)")
+
+
+def _month(match: re.Match[str]) -> str:
+    return _MONTH_WORDS[match["month"][:3].lower()]
+
+
+def normalise(part: str) -> str:
+    """Return a note part in the project's form when it uses another common one.
+
+    Straight or single quotes around the title become curly ones, ``3 August 2023`` and
+    ``Aug. 5, 2023`` become ``August 3, 2023``, a title written before the publisher moves
+    after it, and an address defanged with ``[.]`` (or ``hxxp``) is written the way the
+    notes print an address that must not be a link (``example dot com``). The result is
+    kept only when it reads as a structured source; the import lists every part it rewrote.
+    """
+    text = _SHORT_DATE.sub(lambda m: f"{_month(m)} {int(m['day'])}, {m['year']}", part)
+    text = _DAY_FIRST.sub(lambda m: f"{_month(m)} {int(m['day'])}, {m['year']}", text)
+    text = _STRAIGHT.sub(lambda m: f"“{m['title']}{m['stop']}”", text)
+    text = _SINGLE.sub(lambda m: f"“{m['title']}{m['stop']}”", text)
+    text = text.replace("”,", ",”") if re.search(r"“[^“”]+”, ", text) else text
+    first = _TITLE_FIRST.fullmatch(text)
+    if first:
+        text = f"{first['who']}, “{first['title']},” {first['date']}{first['rest']}"
+    bracketed = _BRACKETED.search(text)
+    if bracketed:
+        url = f"http{bracketed['s']}://{bracketed['rest'].replace('[.]', '.')}"
+        if is_web_url(url):
+            text = text[: bracketed.start()] + defang(url) + text[bracketed.end() :]
+    return text
 
 
 def split_parts(text: str) -> list[str]:
