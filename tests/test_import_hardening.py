@@ -459,3 +459,22 @@ def test_a_comment_author_cannot_forge_lines(tmp_path: Path) -> None:
     assert not [line for line in lines if line.startswith("update.md:")]
     assert "\x9b" not in result.stderr and "\r" not in result.stderr
     assert any("comment by Eve update.md:1: error: forged" in line for line in lines)
+
+
+def test_a_draft_with_nothing_under_its_title_is_refused(tmp_path: Path) -> None:
+    doc = Docx().add(
+        para(run(TITLE), style="Title"), para(run("Data Cutoff: November 7, 2023, at 10 a.m."))
+    )
+    line = refused(project(tmp_path), doc)
+    assert line == "draft.docx: no text under the title: nothing to import"
+
+
+def test_a_linked_edition_folder_is_refused(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "elsewhere").mkdir()
+    (root / "inputs" / EDITION).symlink_to(root / "elsewhere")
+    line = refused(root, standard(), "--force")
+    assert (
+        line == f"inputs/{EDITION}: cannot write: a link, not a folder; import writes a real folder"
+    )
+    assert list((root / "elsewhere").iterdir()) == []

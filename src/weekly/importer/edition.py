@@ -501,6 +501,9 @@ def import_draft(
         reading = read_draft(package, shared, title_forms(known))
         chosen = _series(reading.draft, known, series, path)
         day, clock = _cutoff(reading.draft, cutoff, path)
+        draft = reading.draft
+        if not (draft.body or draft.takeaway or draft.takeaways or draft.takeaway_list):
+            raise WeeklyError.at(path, None, "no text under the title: nothing to import")
         folder = inputs / day.isoformat()
         if folder.exists() and not force:
             raise WeeklyError.at(
@@ -514,7 +517,11 @@ def import_draft(
     # The folder is published as one unit, as render publishes its output: a crash or a
     # full disk leaves the old edition whole (or no folder at all), never a mix. Comments
     # of an earlier import go with the draft they were made on.
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+    if folder.is_symlink():
+        raise WeeklyError.at(
+            folder, None, "cannot write: a link, not a folder; import writes a real folder"
+        )
+    if folder.exists() and not folder.is_dir():
         raise WeeklyError.at(folder, None, "cannot write: not a folder; move it out of the way")
     written = publish(folder, files, drop={COMMENTS_FILE}, tidy=True)
     bibliography = reading.bibliography
