@@ -167,8 +167,15 @@ def test_a_killed_forced_import_leaves_the_old_edition_or_the_new_one(tmp_path: 
             text=True,
             timeout=120,
         )
-        now = {p.name: p.read_bytes() for p in edition.iterdir() if p.is_file()}
         killed = result.returncode == -signal.SIGKILL
+        if killed and not edition.exists():
+            # Only where renameat2 is missing: the crash fell between the two renames of the
+            # fallback, and the old folder waits aside for the next publish to put it back.
+            assert (edition.parent / f".{EDITION}.old").is_dir()
+            assert run_in_process("import", "--force", "old.docx", cwd=root).returncode == 0
+            limit += 1
+            continue
+        now = {p.name: p.read_bytes() for p in edition.iterdir() if p.is_file()}
         if killed and now == before:
             pass  # the crash came before the swap: the old edition, whole
         else:
