@@ -353,3 +353,16 @@ def test_note_variants_stay_structured_and_dated(tmp_path: Path) -> None:
         update.notes[5].text
         == "Associated Press, “Junta Holds,” November 5, 2023, https://apnews.com/e"
     )
+
+
+def test_only_the_line_under_the_title_is_an_unlabelled_byline(tmp_path: Path) -> None:
+    doc = Docx().add(
+        para(run("Africa File, November 8, 2023: Headline"), style="Title"),
+        para(run("Data Cutoff: November 7, 2023, at 10 a.m.")),
+        para(run("Special Edition")),
+        para(run("The junta is winning. ", bold=True), run("More.")),
+    )
+    result = imported(tmp_path, doc)
+    assert result.returncode == 0, result.stderr
+    assert front(tmp_path)["authors"] == []
+    assert front(tmp_path)["notices"] == ["Special Edition"]

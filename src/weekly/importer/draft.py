@@ -309,9 +309,11 @@ class Recogniser:
         last); one with a headline wins over a headline-less line above it (the series line).
         """
         draft = self.draft
+        title_at = -2
         for index, paragraph in enumerate(self.paragraphs):
             text = paragraph.text
             if not self.titled and self._title(text):
+                title_at = index
                 continue
             started = self.titled or draft.date is not None
             if TAKEAWAY.match(text) or (started and _is_body(paragraph)):
@@ -339,13 +341,8 @@ class Recogniser:
                 draft.cutoff_clock = parse_clock(cutoff["clock"])
             elif not started:
                 draft.skipped.append(f"left out a paragraph above the title: “{_excerpt(text)}”")
-            elif (
-                NAMES_LINE.fullmatch(text)
-                and not draft.authors
-                and not draft.notices
-                and not draft.cutoff_line
-            ):
-                draft.authors.extend(split_names(text))  # an unlabelled byline
+            elif NAMES_LINE.fullmatch(text) and index == title_at + 1 and not draft.authors:
+                draft.authors.extend(split_names(text))  # an unlabelled byline, under the title
             elif SUBSCRIBE.match(text):
                 draft.skipped.append(f"left out the subscription line: “{_excerpt(text)}”")
             else:
