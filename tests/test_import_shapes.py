@@ -366,3 +366,20 @@ def test_only_the_line_under_the_title_is_an_unlabelled_byline(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     assert front(tmp_path)["authors"] == []
     assert front(tmp_path)["notices"] == ["Special Edition"]
+
+
+def test_bulleted_region_colon_takeaways(tmp_path: Path) -> None:
+    doc = Docx().add(
+        para(run("Africa File, November 8, 2023: Headline"), style="Title"),
+        para(run("Data Cutoff: November 7, 2023, at 10 a.m.")),
+        para(run("Key Takeaways:", bold=True)),
+        para(run("Iran: ", bold=True), run("Tehran armed its partners."), level=0),
+        para(run("Iraq: ", bold=True), run("Militias struck a base."), level=0),
+        para(run("The junta is winning. ", bold=True), run("More.")),
+    )
+    result = imported(tmp_path, doc)
+    assert result.returncode == 0, result.stderr
+    assert front(tmp_path)["key_takeaways"] == {
+        "Iran": "Tehran armed its partners.",
+        "Iraq": "Militias struck a base.",
+    }

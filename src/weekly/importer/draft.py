@@ -36,8 +36,9 @@ PERSON = r"[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|de|van|von|al|bin)){1,3}"
 NAMES_LINE = re.compile(rf"{PERSON}(?:,? {PERSON})*(?:,? and {PERSON})?|{PERSON}(?:, {PERSON})+")
 TAKEAWAY = re.compile(r"^(?:\*\*)?Key Takeaway(?P<many>s)?:(?:\*\*)?\s*(?:\*\*)?\s*", re.I)
 NAME = r"[A-Z][\w’'&-]*"
+#: A takeaway that opens with its region: "Mali. …", or "Iran: …" as the Iran Update has it.
 REGION = re.compile(
-    rf"^(?:\*\*)?(?P<region>{NAME}(?: (?:{NAME}|and|of|the)){{0,5}})\.(?:\*\*)?\s+(?P<rest>.+)"
+    rf"^(?:\*\*)?(?P<region>{NAME}(?: (?:{NAME}|and|of|the)){{0,5}})[.:](?:\*\*)?\s+(?P<rest>.+)"
 )
 CAPTION = re.compile(r"Figure \d+[.:]\s*(?P<title>.+)")
 NOTE = re.compile(r"Note:\s*(?P<text>.+)")
