@@ -29,22 +29,26 @@ from weekly.cli.options import handled, inputs_option
 def import_(draft: Path, cutoff: str | None, series: str | None, force: bool, inputs: Path) -> None:
     """Import a Word draft (.docx with footnotes and figures) into inputs/DATE/."""
     from weekly.errors import display_path
-    from weekly.importer.edition import import_draft
+    from weekly.importer.edition import import_draft, one_line
 
     with handled():
         done = import_draft(draft, inputs, cutoff, series, force)
-    name = display_path(draft)
+    name = one_line(display_path(draft))
     for remark in done.comments:
-        click.echo(f"{remark.location}: comment by {remark.author}: {remark.text}", err=True)
+        click.echo(
+            f"{remark.location}: comment by {one_line(remark.author)}: {one_line(remark.text)}",
+            err=True,
+        )
         if remark.excerpt:
-            click.echo(f"    on: {remark.excerpt}", err=True)
+            click.echo(f"    on: {one_line(remark.excerpt)}", err=True)
     for part in done.unclassified:
         click.echo(
-            f"{name}: note {part.note}: kept as text source '{part.id}', check it: {part.part}",
+            f"{name}: note {part.note}: kept as text source '{part.id}', check it: "
+            f"{one_line(part.part)}",
             err=True,
         )
     for reason in done.skipped:
-        click.echo(f"{name}: {reason}", err=True)
+        click.echo(f"{name}: {one_line(reason)}", err=True)
     changes = done.changes
     if changes.insertions or changes.deletions:
         click.echo(
@@ -58,6 +62,8 @@ def import_(draft: Path, cutoff: str | None, series: str | None, force: bool, in
         f"{display_path(done.folder.parent / 'sources.yaml')}, "
         f"{_count(len(done.comments), 'comment')}"
     )
+    if done.tally is not None:
+        click.echo(f"took in {done.tally}")
 
 
 def _count(number: int, noun: str) -> str:

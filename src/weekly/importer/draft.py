@@ -9,24 +9,36 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from weekly.apstyle import DAYS, MONTHS, slugify
+from weekly.importer.package import Unreadable
 from weekly.importer.wordml import Image, NoteRef, Paragraph, Piece, Span
 
-DATE = r"(?P<date>(?:" + "|".join(MONTHS) + r") \d{1,2}, \d{4})"
+DAY = r"(?:" + "|".join(MONTHS) + r") \d{1,2}, \d{4}"
+DATE = rf"(?P<date>{DAY})"
 TITLE = re.compile(rf"(?P<series>.+?), {DATE}: (?P<headline>.+)")
 DATELINE = re.compile(rf"(?:(?:{'|'.join(DAYS)}), )?{DATE}")
-BYLINE = re.compile(r"(?P<label>Authors?|Contributors?|By)\s*:\s*(?P<names>.+)", re.I)
+BYLINE = re.compile(
+    r"(?P<label>Authors?|Author\(s\)|Contributors?|Contributor\(s\)|By)\s*:\s*(?P<names>.+)", re.I
+)
+#: A clock as the cutoff lines print it: ``10 a.m.``, ``2:00pm ET``, ``2:00 pm EST``, ``noon``.
+CLOCK = r"noon|midnight|\d{1,2}(?::\d\d)?\s?(?:[ap]\.m\.|[ap]m)(?:\s[A-Za-z]{1,4}\b)?"
 CUTOFF = re.compile(
-    rf"Data Cutoff:\s*{DATE}(?:,? at (?P<clock>noon|midnight|\d{{1,2}}(?::\d\d)? [ap]\.m\.))?\.?",
+    rf"(?:Data|Information) Cutoff:\s*{DATE}?(?:,?\s*(?:at\s+)?(?P<clock>{CLOCK}))?\.?",
     re.I,
 )
+ASSESSMENTS = re.compile(r"(?:\*\*)?Assessments:(?:\*\*)?", re.I)
+#: One person's name: two to four capitalised words ("Liam Karr", "Johanna Moore").
+PERSON = r"[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|de|van|von|al|bin)){1,3}"
+NAMES_LINE = re.compile(rf"{PERSON}(?:,? {PERSON})*(?:,? and {PERSON})?|{PERSON}(?:, {PERSON})+")
 TAKEAWAY = re.compile(r"^(?:\*\*)?Key Takeaway(?P<many>s)?:(?:\*\*)?\s*(?:\*\*)?\s*", re.I)
 NAME = r"[A-Z][\w’'&-]*"
+#: A takeaway that opens with its region: "Mali. …", or "Iran: …" as the Iran Update has it.
 REGION = re.compile(
-    rf"^(?:\*\*)?(?P<region>{NAME}(?: (?:{NAME}|and|of|the)){{0,5}})\.(?:\*\*)?\s+(?P<rest>.+)"
+    rf"^(?:\*\*)?(?P<region>{NAME}(?: (?:{NAME}|and|of|the)){{0,5}})[.:](?:\*\*)?\s+(?P<rest>.+)"
 )
 CAPTION = re.compile(r"Figure \d+[.:]\s*(?P<title>.+)")
 NOTE = re.compile(r"Note:\s*(?P<text>.+)")
@@ -37,6 +49,33 @@ LINE_START = re.compile(r"^(#|[-+=|>]|\d+[.)])")
 
 #: Turns a note reference into its citation point ``[@a; @b]``.
 Citer = Callable[[NoteRef], str]
+
+
+@dataclass(frozen=True)
+class TitleForm:
+    """A title a series prints (its ``title`` template, or one of a layout), as a pattern."""
+
+    series: str
+    pattern: re.Pattern[str]
+
+    @property
+    def has_headline(self) -> bool:
+        """Return whether titles of this form carry a headline."""
+        return "headline" in self.pattern.groupindex
+
+    @classmethod
+    def of(cls, series_key: str, series_name: str, template: str) -> TitleForm:
+        """Return the form of ``template`` (``{series}, {date}: {headline}`` …)."""
+        out = ""
+        for literal, name, _, _ in string.Formatter().parse(template):
+            out += re.escape(literal)
+            if name == "series":
+                out += re.escape(series_name)
+            elif name == "date":
+                out += DATE if "?P<date>" not in out else DAY
+            elif name == "headline":
+                out += "(?P<headline>.+)" if "?P<headline>" not in out else ".+"
+        return cls(series_key, re.compile(out))
 
 
 @dataclass
@@ -72,6 +111,13 @@ class Draft:
     contributors: list[str] = field(default_factory=list)
     cutoff_day: dt.date | None = None
     cutoff_clock: dt.time | None = None
+    #: True when a cutoff line was read (it may give only a clock: the title's day then).
+    cutoff_line: bool = False
+    #: The series whose title template the title matched ("" when none did).
+    series_key: str = ""
+    #: ``## Region`` heading -> the names of an "Author(s):" line under it.
+    section_authors: dict[str, list[str]] = field(default_factory=dict)
+    section_contributors: dict[str, list[str]] = field(default_factory=dict)
     notices: list[Block] = field(default_factory=list)
     takeaway: Block | None = None
     takeaways: dict[str, Block] = field(default_factory=dict)
@@ -83,18 +129,21 @@ class Draft:
     skipped: list[str] = field(default_factory=list)
 
 
-def parse_day(text: str) -> dt.date:
-    """Return the date of ``November 8, 2023``."""
-    return dt.datetime.strptime(text, "%B %d, %Y").date()
+def parse_day(text: str, where: str = "") -> dt.date:
+    """Return the date of ``November 8, 2023``; raise :class:`Unreadable` for November 31."""
+    try:
+        return dt.datetime.strptime(text, "%B %d, %Y").date()
+    except ValueError:
+        raise Unreadable(f"no such day: {text}" + (f" (in {where})" if where else "")) from None
 
 
 def parse_clock(text: str | None) -> dt.time | None:
-    """Return the time of ``10 a.m.``, ``3:30 p.m.``, ``noon`` or ``midnight``."""
+    """Return the time of ``10 a.m.``, ``3:30 p.m.``, ``2:00pm ET``, ``noon`` or ``midnight``."""
     if not text:
         return None
     if text.lower() in ("noon", "midnight"):
         return dt.time(12 if text.lower() == "noon" else 0)
-    match = re.fullmatch(r"(\d{1,2})(?::(\d\d))? ([ap])\.m\.", text)
+    match = re.fullmatch(r"(\d{1,2})(?::(\d\d))?\s?([ap])\.?m\.?(?:\s[a-z]{1,4})?", text.lower())
     if not match or not 1 <= int(match[1]) <= 12 or int(match[2] or 0) > 59:
         return None
     hour = int(match[1]) % 12 + (12 if match[3] == "p" else 0)
@@ -108,9 +157,17 @@ def split_names(text: str) -> list[str]:
 
 
 def escape(text: str) -> str:
-    """Return ``text`` safe as Markdown inline text and inert as a Jinja template."""
-    text = re.sub(r"([\\`*_\[\]<&@])", r"\\\1", text)
-    return re.sub(r"\{(?=[{%#])", "{{ '{' }}", text)
+    """Return ``text`` safe as Markdown inline text (see :func:`inert` for the template)."""
+    return re.sub(r"([\\`*_\[\]<&@])", r"\\\1", text)
+
+
+def inert(line: str) -> str:
+    """Return a whole body line with every Jinja opening (``{{``, ``{%``, ``{#``) neutralised.
+
+    It runs on the assembled line, link targets included, never on a run: a ``{`` and a
+    ``%`` in two runs (or either side of an empty run or a note with no text) meet only here.
+    """
+    return re.sub(r"\{(?=[{%#])", "{{ '{' }}", line)
 
 
 def markdown(pieces: list[Piece], cite: Citer) -> str:
@@ -172,9 +229,19 @@ def figure_id(title: str, taken: set[str]) -> str:
 class Recogniser:
     """Read paragraphs in order and file each under the part of the edition it belongs to."""
 
-    def __init__(self, paragraphs: list[Paragraph], cite: Citer) -> None:
+    def __init__(
+        self, paragraphs: list[Paragraph], cite: Citer, titles: tuple[TitleForm, ...] = ()
+    ) -> None:
         self.paragraphs = [p for p in paragraphs if p.text or p.images or p.pieces and _has_note(p)]
         self.cite = cite
+        #: Title forms with a headline first: a headline-less one is a fallback.
+        self.titles = sorted(titles, key=lambda form: not form.has_headline)
+        #: True once a title with a headline was read.
+        self.titled = False
+        #: Paragraph numbers of headings whose notes moved into their section.
+        self.headings: set[int] = set()
+        #: How many notes have been cited so far (their numbers, in reading order).
+        self.cited = 0
         self.draft = Draft()
         self.ids: set[str] = set()
         self.lines: dict[int, str] = {}
@@ -182,35 +249,81 @@ class Recogniser:
     def md(self, paragraph: Paragraph) -> str:
         """Return a paragraph's Markdown, citing its footnotes once however often asked."""
         if paragraph.number not in self.lines:
-            self.lines[paragraph.number] = markdown(paragraph.pieces, self.cite)
+            self.lines[paragraph.number] = markdown(paragraph.pieces, self._cite)
         return self.lines[paragraph.number]
+
+    def _cite(self, ref: NoteRef) -> str:
+        point = self.cite(ref)
+        self.cited += 1 if point else 0
+        return point
 
     def run(self) -> Draft:
         index = self._head()
         if index == len(self.paragraphs) and self.draft.notices:
             # No key takeaway and no bold lead: what followed the byline is the body.
-            self.draft.body, self.draft.notices = self.draft.notices, []
+            self.draft.body = [Block(inert(b.markdown), b.paragraph) for b in self.draft.notices]
+            self.draft.notices = []
             self.draft.skipped.append(
                 "found no 'Key Takeaway:' and no bold lead judgment: read the text as the body"
             )
         index = self._takeaways(index)
         self._body(index)
+        self._uncited()
         return self.draft
 
-    def _head(self) -> int:
-        """Read the lines above the key takeaway; return the index of the first one after."""
+    def _uncited(self) -> None:
+        """List the note marks of paragraphs that never reached the text (title, captions …)."""
+        for paragraph in self.paragraphs:
+            if paragraph.number in self.lines or paragraph.number in self.headings:
+                continue
+            marks = sum(1 for piece in paragraph.pieces if isinstance(piece, NoteRef))
+            if marks:
+                self.draft.skipped.append(
+                    f"left out {_count(marks, 'note mark')} with “{_excerpt(paragraph.text)}”, "
+                    "which is not part of the text; move the note into a paragraph"
+                )
+
+    def _title(self, text: str) -> bool:
+        """Read ``text`` as the title if it is one; return whether it was."""
         draft = self.draft
+        for form in self.titles:
+            match = form.pattern.fullmatch(text)
+            if match and (form.has_headline or not self.titled):
+                draft.series_key, draft.series_name = form.series, ""
+                draft.headline = match["headline"] if form.has_headline else ""
+                draft.date = parse_day(match["date"], "the title")
+                self.titled = form.has_headline
+                return True
+        title = TITLE.fullmatch(text)
+        if title and not self.titled:
+            draft.series_key = ""
+            draft.series_name, draft.headline = title["series"], title["headline"]
+            draft.date = parse_day(title["date"], "the title")
+            self.titled = True
+            return True
+        return False
+
+    def _head(self) -> int:
+        """Read the lines above the key takeaway; return the index of the first one after.
+
+        A title is any form a series prints (with a headline or without, headline first or
+        last); one with a headline wins over a headline-less line above it (the series line).
+        """
+        draft = self.draft
+        title_at = -2
         for index, paragraph in enumerate(self.paragraphs):
             text = paragraph.text
-            if TAKEAWAY.match(text) or (draft.headline and _is_body(paragraph)):
+            if not self.titled and self._title(text):
+                title_at = index
+                continue
+            started = self.titled or draft.date is not None
+            if TAKEAWAY.match(text) or (started and _is_body(paragraph)):
                 return index
-            title = TITLE.fullmatch(text)
-            if title and not draft.headline:
-                draft.series_name, draft.headline = title["series"], title["headline"]
-                draft.date = parse_day(title["date"])
-            elif (line := DATELINE.fullmatch(text)) and not draft.headline:
-                draft.published = parse_day(line["date"])
-            elif re.fullmatch(rf".+, {DATE}", text) and not draft.headline:
+            if ASSESSMENTS.fullmatch(text):
+                return index
+            if (line := DATELINE.fullmatch(text)) and not started:
+                draft.published = parse_day(line["date"], "the date line")
+            elif re.fullmatch(rf".+, {DATE}", text) and not started:
                 continue  # the series line above the title ("Series, November 8, 2023")
             elif (byline := BYLINE.fullmatch(text)) and not draft.notices:
                 names = split_names(byline["names"])
@@ -218,11 +331,21 @@ class Recogniser:
                     draft.contributors if byline["label"].lower().startswith("c") else draft.authors
                 )
                 target.extend(names)
-            elif (cutoff := CUTOFF.fullmatch(text)) and draft.cutoff_day is None:
-                draft.cutoff_day = parse_day(cutoff["date"])
+            elif (
+                (cutoff := CUTOFF.fullmatch(text))
+                and not draft.cutoff_line
+                and (cutoff["date"] or cutoff["clock"])
+            ):
+                draft.cutoff_line = True
+                if cutoff["date"]:
+                    draft.cutoff_day = parse_day(cutoff["date"], "the cutoff line")
                 draft.cutoff_clock = parse_clock(cutoff["clock"])
-            elif not draft.headline:
+            elif not started:
                 draft.skipped.append(f"left out a paragraph above the title: “{_excerpt(text)}”")
+            elif NAMES_LINE.fullmatch(text) and index == title_at + 1 and not draft.authors:
+                draft.authors.extend(split_names(text))  # an unlabelled byline, under the title
+            elif SUBSCRIBE.match(text):
+                draft.skipped.append(f"left out the subscription line: “{_excerpt(text)}”")
             else:
                 draft.notices.append(Block(self.md(paragraph), paragraph.number))
         return len(self.paragraphs)
@@ -247,7 +370,13 @@ class Recogniser:
                 break
             region = REGION.match(self.md(paragraph))
             if region is not None and not items:
-                regions[region["region"]] = Block(region["rest"], paragraph.number)
+                name, rest = region["region"], region["rest"]
+                if name in regions:
+                    earlier = regions[name]
+                    regions[name] = Block(f"{earlier.markdown} {rest}", earlier.paragraph)
+                    self.draft.skipped.append(f"two takeaways name '{name}': joined into one")
+                else:
+                    regions[name] = Block(rest, paragraph.number)
             elif paragraph.listed and not regions:
                 items.append(Block(self.md(paragraph), paragraph.number))
             else:
@@ -259,21 +388,58 @@ class Recogniser:
 
     def _body(self, index: int) -> None:
         draft = self.draft
+        #: Citations of notes anchored in a heading, waiting for the section's first paragraph.
+        moved: list[str] = []
+        #: The text of the last ``##`` heading (its section takes an "Authors:" line).
+        heading = ""
         while index < len(self.paragraphs):
             paragraph = self.paragraphs[index]
             text = paragraph.text
             if paragraph.images or CAPTION.fullmatch(text):
                 index = self._figure(index)
                 continue
+            byline = BYLINE.fullmatch(text)
             if SUBSCRIBE.match(text):
                 draft.skipped.append(f"left out the subscription line: “{_excerpt(text)}”")
-            elif _is_heading(paragraph):
-                draft.body.append(Block(f"## {escape(text)}", paragraph.number))
-            elif paragraph.listed:
-                draft.body.append(Block(f"- {self.md(paragraph)}", paragraph.number))
+            elif ASSESSMENTS.fullmatch(text):
+                draft.skipped.append("read “Assessments:” as the series' label, not as text")
+            elif byline and heading and heading not in draft.section_authors:
+                names = split_names(byline["names"])
+                contributors = byline["label"].lower().startswith("c")
+                target = draft.section_contributors if contributors else draft.section_authors
+                target.setdefault(heading, []).extend(names)
+            elif _is_heading(paragraph) or _is_region_name(paragraph):
+                heading = text
+                draft.body.append(Block(f"## {inert(escape(text))}", paragraph.number))
+                moved.extend(self._heading_notes(paragraph))
             else:
-                draft.body.append(Block(self.md(paragraph), paragraph.number))
+                line = self.md(paragraph) + "".join(moved)
+                moved.clear()
+                if paragraph.listed and paragraph.level:
+                    draft.skipped.append(
+                        f"a bullet at list level {paragraph.level + 1} became a top-level "
+                        f"bullet: “{_excerpt(text)}”"
+                    )
+                bullet = "- " if paragraph.listed else ""
+                draft.body.append(Block(f"{bullet}{inert(line)}", paragraph.number))
             index += 1
+        if moved:
+            draft.skipped.append(
+                f"no paragraph follows the heading that holds {_count(len(moved), 'note')}: left out"
+            )
+
+    def _heading_notes(self, heading: Paragraph) -> list[str]:
+        """Cite the notes of a heading; they move to the section's first paragraph (reported)."""
+        points = []
+        self.headings.add(heading.number)
+        for piece in heading.pieces:
+            if isinstance(piece, NoteRef) and (point := self._cite(piece)):
+                points.append(point)
+                self.draft.skipped.append(
+                    f"note {self.cited} on the heading “{_excerpt(heading.text)}” moved to the "
+                    "end of the section's first paragraph"
+                )
+        return points
 
     def _figure(self, index: int) -> int:
         """Read a figure: caption and image (either order), then Note: and Source: lines."""
@@ -313,6 +479,19 @@ def _is_heading(paragraph: Paragraph) -> bool:
     return paragraph.style.startswith("heading") and bool(paragraph.text)
 
 
+def _is_region_name(paragraph: Paragraph) -> bool:
+    """Return whether a paragraph is a region's name in bold: a heading typed by hand.
+
+    All of its text bold, one to five capitalised words (``and``, ``of``, ``the``
+    between), no closing punctuation: "Mali", "Burkina Faso", "Democratic Republic of the
+    Congo". A lead judgment is a sentence and ends with a full stop.
+    """
+    spans = [p for p in paragraph.pieces if isinstance(p, Span) and p.text.strip()]
+    if not spans or not all(span.bold for span in spans) or paragraph.listed:
+        return False
+    return bool(re.fullmatch(rf"{NAME}(?: (?:{NAME}|and|of|the)){{0,4}}", paragraph.text))
+
+
 def _leads_bold(paragraph: Paragraph) -> bool:
     first = next((p for p in paragraph.pieces if isinstance(p, Span) and p.text.strip()), None)
     return first is not None and first.bold
@@ -322,15 +501,25 @@ def _is_body(paragraph: Paragraph) -> bool:
     """Return whether a paragraph can only belong to the body (a lead, bullet, figure, heading)."""
     if paragraph.listed or paragraph.images or _is_heading(paragraph):
         return True
-    if CAPTION.fullmatch(paragraph.text):
+    if CAPTION.fullmatch(paragraph.text) or ASSESSMENTS.fullmatch(paragraph.text):
         return True
     return _leads_bold(paragraph) and not TAKEAWAY.match(paragraph.text)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _excerpt(text: str, size: int = 70) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
-def recognise(paragraphs: list[Paragraph], cite: Citer) -> Draft:
-    """Return the draft's parts, citing footnotes through ``cite`` in reading order."""
-    return Recogniser(paragraphs, cite).run()
+def recognise(
+    paragraphs: list[Paragraph], cite: Citer, titles: tuple[TitleForm, ...] = ()
+) -> Draft:
+    """Return the draft's parts, citing footnotes through ``cite`` in reading order.
+
+    ``titles`` are the title forms of the known series; a title matching none is read in
+    the default form (``Series, November 8, 2023: Headline``).
+    """
+    return Recogniser(paragraphs, cite, titles).run()

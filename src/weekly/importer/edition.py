@@ -2,7 +2,7 @@
 
 Nothing is written until the whole draft has been read and every file composed, and then
 only inside the edition folder (``update.md``, ``sources.yaml``, ``figures/`` and
-``import-comments.yaml``), through :func:`~weekly.render.write.write_atomically`.
+``import-comments.yaml``), published as one unit by :func:`~weekly.render.publish.publish`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,17 @@ from typing import Any
 
 import yaml
 
+from weekly.body.cites import MAX_BRACKET
 from weekly.errors import Problems, WeeklyError, display_path
-from weekly.importer.draft import Block, Draft, FigureDraft, recognise
-from weekly.importer.notes import Bibliography, Unclassified
-from weekly.importer.package import MAX_IMAGE_BYTES, Package, TooLarge, open_package
+from weekly.importer.draft import Block, Draft, FigureDraft, TitleForm, recognise
+from weekly.importer.notes import Bibliography, Unclassified, attach_links
+from weekly.importer.package import (
+    MAX_IMAGE_BYTES,
+    Package,
+    TooLarge,
+    Unreadable,
+    open_package,
+)
 from weekly.importer.wordml import (
     Changes,
     Comment,
@@ -61,6 +68,39 @@ class Remark:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+@dataclass(frozen=True)
+class Tally:
+    """What the import took in, for the analyst to compare with the draft at a glance."""
+
+    notes: int
+    #: Sources cited, by kind (``article`` -> 12 …), new and reused alike.
+    sources: dict[str, int]
+    figures: int
+    takeaways: int
+    sections: int
+
+    def __str__(self) -> str:
+        kinds = ", ".join(
+            _count(number, *KIND_NOUNS.get(kind, (kind, kind + "s")))
+            for kind, number in self.sources.items()
+        )
+        cited = _count(sum(self.sources.values()), "source")
+        return (
+            f"{_count(self.notes, 'note')} citing {cited}"
+            + (f" ({kinds})" if kinds else "")
+            + f", {_count(self.figures, 'figure')}, {_count(self.takeaways, 'takeaway')}, "
+            f"{_count(self.sections, 'section')}"
+        )
+
+
+KIND_NOUNS = {
+    "article": ("article", "articles"),
+    "subscription": ("subscription item", "subscription items"),
+    "url": ("web address", "web addresses"),
+    "text": ("text source", "text sources"),
+}
+
+
 @dataclass
 class Imported:
     """What ``weekly import`` read and wrote: the CLI prints it."""
@@ -74,6 +114,7 @@ class Imported:
     comments: list[Remark] = field(default_factory=list)
     unclassified: list[Unclassified] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    tally: Tally | None = None
 
 
 @dataclass
@@ -98,34 +139,125 @@ def web_links(package: Package, part: str) -> dict[str, str]:
     }  # fmt: skip
 
 
-def read_draft(package: Package, shared: dict[str, Source]) -> Reading:
+def title_forms(known: dict[str, Series]) -> tuple[TitleForm, ...]:
+    """Return every title form the ``known`` series print: their own and their layouts'."""
+    forms = []
+    for series in known.values():
+        templates = [series.title]
+        templates += [
+            str(layout.values["title"]) for layout in series.layouts if "title" in layout.values
+        ]
+        for template in dict.fromkeys(templates):
+            forms.append(TitleForm.of(series.key, series.name, template))
+    return tuple(forms)
+
+
+def read_draft(
+    package: Package, shared: dict[str, Source], titles: tuple[TitleForm, ...] = ()
+) -> Reading:
     """Read the draft's text, footnotes and comments; cite every footnote in reading order."""
     changes = Changes()
     walker = Walker(changes, web_links(package, package.main))
     main = package.xml(package.main)
     if main is None:
         raise package.fail("not a Word document (its main part is missing)")
+    paragraphs = read_paragraphs(main, walker, style_names(package))
+    marks = [p for paragraph in paragraphs for p in paragraph.pieces if isinstance(p, NoteRef)]
     notes: dict[str, str] = {}
     for kind, part in (("f", "footnotes"), ("e", "endnotes")):
         name = package.part_of(package.main, part)
-        notes.update(read_notes(package.xml(name) if name else None, kind, walker))
-    paragraphs = read_paragraphs(main, walker, style_names(package))
+        root = package.xml(name) if name else None
+        if root is None and any(mark.key.startswith(kind) for mark in marks):
+            raise package.fail(
+                f"the text has {part[:-1]} marks but the file has no {part} part; "
+                "save it again from Word"
+            )
+        # A note's hyperlinks are relationships of the notes part (Word and Google Docs).
+        note_walker = Walker(changes, web_links(package, name) if name else {})
+        found = read_notes(root, kind, note_walker)
+        notes.update({key: attach_links(text) for key, text in found.items()})
     name = package.part_of(package.main, "comments")
     comments = read_comments(package.xml(name) if name else None)
     bibliography = Bibliography(shared)
     count = 0
 
+    draft_notes: list[str] = []
+
     def cite(ref: NoteRef) -> str:
         nonlocal count
         text = notes.get(ref.key, "")
         if not text:
+            kind = "footnote" if ref.key.startswith("f") else "endnote"
+            number = ref.key[1:]
+            draft_notes.append(
+                f"{kind} {number} is empty: its mark is left out, the notes after it move up"
+                if ref.key in notes
+                else f"a {kind} mark refers to {kind} {number}, which the file does not have: "
+                "left out"
+            )
             return ""
         count += 1
-        return "[" + "; ".join(f"@{key}" for key in bibliography.cite(count, text)) + "]"
+        keys = bibliography.cite(count, text)
+        points = citation_points(keys)
+        if len(points) > 1:
+            draft_notes.append(
+                f"note {count} cites {len(keys)} sources: split into "
+                f"{len(points)} notes, as one citation holds at most {MAX_BRACKET:,} characters"
+            )
+        return "".join(points)
 
-    draft = recognise(paragraphs, cite)
+    try:
+        draft = recognise(paragraphs, cite, titles)
+    except Unreadable as exc:
+        raise package.fail(str(exc)) from None
+    draft.skipped.extend(draft_notes)
+    draft.skipped.extend(
+        f"note {r.note}: put in the project's note form: {r.now} (the draft has: {r.part})"
+        for r in bibliography.rewritten
+    )
+    if package.strict:
+        draft.skipped.append("read as Strict Open XML (its namespaces mapped to Word's usual ones)")
+    if changes.repaired:
+        draft.skipped.append(
+            f"repaired {_count(changes.repaired, 'C1 control character')} "
+            "(Windows-1252 text read as Latin-1)"
+        )
+    if changes.removed:
+        draft.skipped.append(
+            f"removed {_count(changes.removed, 'control character')} no edition can hold"
+        )
     anchors = {key: p.number for p in paragraphs for key in p.comments}
     return Reading(draft, bibliography, count, changes, comments, anchors)
+
+
+def one_line(text: str) -> str:
+    """Return ``text`` fit for one terminal line: every control or separator becomes a space.
+
+    Names and comments come from the draft; a newline or an escape sequence in them must
+    not start a line of its own on stderr (``update.md:1: error: …``) or move the cursor.
+    """
+    return " ".join(_UNPRINTABLE.sub(" ", text).split())
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def citation_points(keys: list[str]) -> list[str]:
+    """Return ``[@a; @b]`` for ``keys``: several points when one would pass the bracket limit."""
+    points: list[str] = []
+    current: list[str] = []
+    for key in keys:
+        if current and len("; ".join([*current, f"@{key}"])) + 2 > MAX_BRACKET - 1:
+            points.append("[" + "; ".join(current) + "]")
+            current = []
+        current.append(f"@{key}")
+    if current:
+        points.append("[" + "; ".join(current) + "]")
+    return points
+
+
+def _count(number: int, noun: str, plural: str = "") -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _series(draft: Draft, known: dict[str, Series], key: str | None, path: Path) -> Series:
@@ -133,6 +265,8 @@ def _series(draft: Draft, known: dict[str, Series], key: str | None, path: Path)
         if key not in known:
             raise WeeklyError(f"--series: no series '{key}' (known: {', '.join(sorted(known))})")
         return known[key]
+    if draft.series_key in known:
+        return known[draft.series_key]
     if not draft.headline:
         raise WeeklyError.at(
             path, None, "no title line like 'Series Name, November 8, 2023: Headline'"
@@ -152,6 +286,8 @@ def _cutoff(draft: Draft, option: str | None, path: Path) -> tuple[dt.date, dt.t
             return dt.date.fromisoformat(option), draft.cutoff_clock
         except ValueError:
             raise WeeklyError(f"--cutoff must be a date like 2023-11-08, got '{option}'") from None
+    if draft.cutoff_day is None and draft.cutoff_line and draft.date:
+        return draft.date, draft.cutoff_clock  # "Information Cutoff: 2:00pm ET": the title's day
     if draft.cutoff_day is None:
         raise WeeklyError.at(
             path, None, "no 'Data Cutoff: November 8, 2023, at 10 a.m.' line; give --cutoff DATE"
@@ -168,8 +304,10 @@ def _dump(value: dict[str, Any], flow: bool | None = False) -> str:
 def _front(
     draft: Draft, series: Series, day: dt.date, clock: dt.time | None, figures: dict[str, Any]
 ) -> str:
-    headline = yaml.safe_dump({"headline": draft.headline}, allow_unicode=True, width=1_000_000)
-    lines = [f"series: {series.key}", headline.rstrip()]
+    lines = [f"series: {series.key}"]
+    if draft.headline:
+        headline = yaml.safe_dump({"headline": draft.headline}, allow_unicode=True, width=1_000_000)
+        lines.append(headline.rstrip())
     lines.append(_dump({"authors": draft.authors}, None).rstrip())
     if draft.contributors:
         lines.append(_dump({"contributors": draft.contributors}, None).rstrip())
@@ -188,6 +326,9 @@ def _front(
         )
     elif draft.takeaway_list:
         lines.append(_dump({"key_takeaways": [b.markdown for b in draft.takeaway_list]}).rstrip())
+    for key in ("section_authors", "section_contributors"):
+        if getattr(draft, key):
+            lines.append(_dump({key: getattr(draft, key)}, None).rstrip())
     if figures:
         lines.append(_dump({"figures": figures}).rstrip())
     return "---\n" + "\n".join(lines) + "\n---\n"
@@ -210,7 +351,7 @@ def _image(package: Package, figure: FigureDraft, reading: Reading) -> tuple[str
         return None
     try:
         data = package.read(rel.target, MAX_IMAGE_BYTES)
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except (zipfile.BadZipFile, OSError, EOFError, WeeklyError):
         reading.draft.skipped.append(f"figure '{figure.id}': image part is damaged; left out")
         return None
     except TooLarge:
@@ -256,7 +397,10 @@ def _sources_file(sources: list[Source], draft_name: str, day: dt.date) -> str:
     if not sources:
         return head
     body = {s.id: _source_entry(s) for s in sources}
-    return head + "\n" + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=1_000_000)
+    # libyaml's emitter where PyYAML has it: the same text, a third of the time.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(body, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return head + "\n" + text
 
 
 def _place(block: Block | None, line: int) -> dict[int, int]:
@@ -354,9 +498,12 @@ def import_draft(
         known = load_series(inputs, problems)
         shared = load_sources([(inputs, False)], problems) if inputs.is_dir() else {}
         problems.raise_if_errors()
-        reading = read_draft(package, shared)
+        reading = read_draft(package, shared, title_forms(known))
         chosen = _series(reading.draft, known, series, path)
         day, clock = _cutoff(reading.draft, cutoff, path)
+        draft = reading.draft
+        if not (draft.body or draft.takeaway or draft.takeaways or draft.takeaway_list):
+            raise WeeklyError.at(path, None, "no text under the title: nothing to import")
         folder = inputs / day.isoformat()
         if folder.exists() and not force:
             raise WeeklyError.at(
@@ -365,17 +512,35 @@ def import_draft(
         files, remarks = compose(package, reading, chosen, day, clock, folder)
     finally:
         package.zip.close()
-    from weekly.render.write import write_atomically
+    from weekly.render.publish import publish
 
-    try:
-        written = write_atomically(folder, files)
-    except OSError as exc:
-        raise WeeklyError.at(folder, None, f"cannot write: {exc.strerror or exc}") from None
-    if COMMENTS_FILE not in files:
-        (folder / COMMENTS_FILE).unlink(missing_ok=True)  # a stale one from an earlier import
+    # The folder is published as one unit, as render publishes its output: a crash or a
+    # full disk leaves the old edition whole (or no folder at all), never a mix. Comments
+    # of an earlier import go with the draft they were made on.
+    if folder.is_symlink():
+        raise WeeklyError.at(
+            folder, None, "cannot write: a link, not a folder; import writes a real folder"
+        )
+    if folder.exists() and not folder.is_dir():
+        raise WeeklyError.at(folder, None, "cannot write: not a folder; move it out of the way")
+    written = publish(folder, files, drop={COMMENTS_FILE}, tidy=True)
     bibliography = reading.bibliography
     reused = {k for k, e in bibliography.entries.items() if e.shared and e.cited}
     return Imported(
         folder, written, reading.notes, len(bibliography.new), len(reused), reading.changes,
-        remarks, bibliography.unclassified, reading.draft.skipped,
+        remarks, bibliography.unclassified, reading.draft.skipped, tally(reading),
     )  # fmt: skip
+
+
+def tally(reading: Reading) -> Tally:
+    """Return the count of what ``reading`` holds."""
+    draft = reading.draft
+    kinds: dict[str, int] = {}
+    for entry in reading.bibliography.entries.values():
+        if entry.cited:
+            kinds[entry.source.kind] = kinds.get(entry.source.kind, 0) + 1
+    order = ("article", "subscription", "url", "text")
+    sources = {k: kinds.pop(k) for k in order if k in kinds} | dict(sorted(kinds.items()))
+    takeaways = 1 if draft.takeaway else len(draft.takeaways) or len(draft.takeaway_list)
+    sections = sum(1 for block in draft.body if block.markdown.startswith("## "))
+    return Tally(reading.notes, sources, len(draft.figures), takeaways, sections)

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from weekly.apstyle import MONTHS, slugify
+from weekly.importer.package import Unreadable
 from weekly.inputs.bibliography.entry import Name
 from weekly.inputs.sources import Source, defang, is_web_url, print_source
 
@@ -58,17 +59,41 @@ class Unclassified:
     id: str
 
 
+@dataclass(frozen=True)
+class Rewritten:
+    """A footnote part in another common form, read after putting it in the project's form."""
+
+    note: int
+    part: str
+    now: str
+
+
 @dataclass
 class Bibliography:
-    """The sources of one draft, built note by note, reusing the shared bibliography."""
+    """The sources of one draft, built note by note, reusing the shared bibliography.
+
+    Every lookup goes through an index (identity, printed text, subscription title), so
+    reading a draft costs time in proportion to its notes, not to their square.
+    """
 
     shared: dict[str, Source]
     entries: dict[str, Entry] = field(default_factory=dict)
     unclassified: list[Unclassified] = field(default_factory=list)
+    rewritten: list[Rewritten] = field(default_factory=list)
+    #: Identity of a structured source -> its id.
+    by_identity: dict[tuple[object, ...], str] = field(default_factory=dict, repr=False)
+    #: A text source's words (either form, final full stop dropped) -> ids.
+    by_words: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    #: A subscription item's title -> ids.
+    by_title: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    #: Text sources of the SIGACT family that may still gain a short form.
+    families: list[str] = field(default_factory=list, repr=False)
+    #: The last number given to an id that needed one (``sigact-7``).
+    numbered: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for source in self.shared.values():
-            self.entries[source.id] = Entry(source, shared=True)
+            self._index(Entry(source, shared=True))
 
     @property
     def new(self) -> list[Source]:
@@ -79,35 +104,60 @@ class Bibliography:
         """Return the source ids of footnote ``number`` (its text), creating sources as needed."""
         parts = split_parts(text)
         keys = []
-        for position, part in enumerate(parts):
-            keys.append(self._part(number, part, position == len(parts) - 1))
+        try:
+            for position, part in enumerate(parts):
+                keys.append(self._part(number, part, position == len(parts) - 1))
+        except Unreadable as exc:
+            raise Unreadable(f"note {number}: {exc}") from None
         return keys
 
+    def _index(self, entry: Entry) -> None:
+        source = self.entries.setdefault(entry.source.id, entry).source
+        if source.kind == "text":
+            for words in {source.text, source.short} - {""}:
+                self.by_words.setdefault(_words_key(words), []).append(source.id)
+            if not entry.shared and FAMILY.search(source.text):
+                self.families.append(source.id)
+            return
+        self.by_identity.setdefault(_identity(source), source.id)
+        if source.kind == "subscription":
+            self.by_title.setdefault(_title_key(source.title), []).append(source.id)
+
     def _part(self, number: int, part: str, last: bool) -> str:
-        for candidate in _readings(part):
-            entry = self._match(candidate)
-            if entry is not None and self._prints(entry, part, last):
-                return self._use(entry)
-            if entry is None and _prints_as(candidate, True, last) == part:
-                return self._use(self._add(candidate))
+        bare = bare_url_end(part)
+        for text in dict.fromkeys((bare, part, normalise(bare))):
+            for candidate in _readings(text):
+                entry = self._match(candidate)
+                if entry is not None and self._prints(entry, text, last):
+                    key = self._use(entry)
+                elif entry is None and _prints_as(candidate, True, last) == text:
+                    key = self._use(self._add(candidate))
+                else:
+                    continue
+                if text not in (bare, part):
+                    self.rewritten.append(Rewritten(number, part, text))
+                return key
         if part.endswith("”"):  # a subscription item in its short form
             key = self._short_form(part, last)
             if key:
                 return key
         family = bool(FAMILY.search(part))
-        for entry in self.entries.values():
+        for key in self.by_words.get(_words_key(part), []):
+            entry = self.entries[key]
             if entry.source.kind == "text" and self._prints(entry, part, last):
                 return self._use(entry)
         if family:
-            for entry in self.entries.values():
+            for key in self.families:
+                entry = self.entries[key]
                 source = entry.source
-                if entry.shared or entry.locked or source.short or not FAMILY.search(source.text):
+                if entry.locked or source.short:
                     continue
                 if (
                     entry.cited
                     and _prints_as(replace(source, short=_sentence(part)), False, last) == part
                 ):
                     entry.source = replace(source, short=_sentence(part))
+                    self.by_words.setdefault(_words_key(entry.source.short), []).append(key)
                     return self._use(entry)
         words = _sentence(part) if family and not last else part
         entry = self._add(Source("", "text", PLACE, 0, text=words))
@@ -117,12 +167,12 @@ class Bibliography:
 
     def _short_form(self, part: str, last: bool) -> str:
         """Return the id of the subscription item ``part`` names in its short form, if cited."""
-        for entry in self.entries.values():
-            if (
-                entry.source.kind == "subscription"
-                and entry.cited
-                and self._prints(entry, part, last)
-            ):
+        quoted = re.search(r"“(.+)”", part)
+        if quoted is None:
+            return ""
+        for key in self.by_title.get(_title_key(quoted[1]), []):
+            entry = self.entries[key]
+            if entry.cited and self._prints(entry, part, last):
                 return self._use(entry)
         return ""
 
@@ -130,11 +180,8 @@ class Bibliography:
         return _prints_as(entry.source, entry.cited == 0, last) == part
 
     def _match(self, candidate: Source) -> Entry | None:
-        key = _identity(candidate)
-        for entry in self.entries.values():
-            if _identity(entry.source) == key:
-                return entry
-        return None
+        key = self.by_identity.get(_identity(candidate))
+        return self.entries[key] if key is not None else None
 
     def _use(self, entry: Entry) -> str:
         if entry.cited and not entry.source.short:
@@ -145,7 +192,7 @@ class Bibliography:
     def _add(self, source: Source) -> Entry:
         source = replace(source, id=self._unique(source))
         entry = Entry(source)
-        self.entries[source.id] = entry
+        self._index(entry)
         return entry
 
     def _unique(self, source: Source) -> str:
@@ -153,23 +200,130 @@ class Bibliography:
         for key in (base, longer):
             if key and key not in self.entries:
                 return key
-        count = 2
+        count = self.numbered.get(longer, 1) + 1
         while f"{longer}-{count}" in self.entries:
             count += 1
+        self.numbered[longer] = count
         return f"{longer}-{count}"
 
 
+def _words_key(text: str) -> str:
+    return text.removesuffix(".")
+
+
+def _title_key(title: str) -> str:
+    return title.rstrip(".,")
+
+
+_LINKED = re.compile("\ue010([^\ue011]*)\ue011")
+
+
+def attach_links(text: str) -> str:
+    """Return a note's text with the addresses of its hyperlinked words written out.
+
+    A part that names no address of its own gets the address its words link to at its
+    end, as the project's note forms have it (``Reuters, “Title,” August 3, 2023, URL``);
+    a part that already shows the address keeps its text.
+    """
+    if "\ue010" not in text:
+        return text
+    parts = []
+    for part in split_parts(text):
+        links = list(dict.fromkeys(_LINKED.findall(part)))
+        plain = " ".join(_LINKED.sub("", part).split())
+        missing = [url for url in links if url not in plain]
+        if missing and not URL.search(plain):
+            if plain.endswith(".") and not plain.endswith(".."):
+                plain = plain[:-1]
+            plain = ", ".join([plain, *missing]) if plain else ", ".join(missing)
+        parts.append(plain)
+    return "; ".join(parts)
+
+
+def bare_url_end(part: str) -> str:
+    """Return ``part`` without punctuation typed after the address it ends with.
+
+    ``https://example.com/a.`` links to ``https://example.com/a``; so does
+    ``(https://example.com/a)``. A bracket that the address itself opened stays.
+    """
+    found = re.search(r"https?://\S+$", part)
+    if found is None:
+        return part
+    url = found[0]
+    while url and url[-1] in ".,;:)]":
+        closer = url[-1]
+        opener = {")": "(", "]": "["}.get(closer)
+        if opener and url.count(opener) >= url.count(closer):
+            break
+        url = url[:-1]
+    head = part[: found.start()]
+    if url != found[0] and head.endswith(("(", "[")) and found[0][len(url) :][:1] in ")]":
+        head = head[:-1]
+    return head + url
+
+
+_MONTH_WORDS = {m[:3].lower(): m for m in MONTHS}
+_MONTH = (
+    r"(?P<month>(?:" + "|".join(MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+)
+#: "Aug. 5, 2023", "Aug 5, 2023", "Sept. 5, 2023".
+_SHORT_DATE = re.compile(rf"\b{_MONTH} (?P<day>\d{{1,2}}), (?P<year>\d{{4}})\b")
+#: "3 August 2023", "3 Aug. 2023".
+_DAY_FIRST = re.compile(rf"\b(?P<day>\d{{1,2}}) {_MONTH},? (?P<year>\d{{4}})\b")
+_STRAIGHT = re.compile(r'(^|(?<=[ (]))"(?P<title>[^"]+?)(?P<stop>[,.?!]?)"(?=[ ,;]|$)')
+_SINGLE = re.compile(r"(^|(?<=, ))'(?P<title>[^']+?)(?P<stop>[,.?!])'(?= |$)")
+_TITLE_FIRST = re.compile(
+    rf"“(?P<title>[^“”]+?),” (?P<who>[^“”]+?), (?P<date>{DATE})(?P<rest>(?:, \S+)?)"
+)
+_BRACKETED = re.compile(r"\b(?:hxxp|http)(?P<s>s?)\[?:\]?//(?P<rest>\S*\[\.\]\S*)")
+
+
+def _month(match: re.Match[str]) -> str:
+    return _MONTH_WORDS[match["month"][:3].lower()]
+
+
+def normalise(part: str) -> str:
+    """Return a note part in the project's form when it uses another common one.
+
+    Straight or single quotes around the title become curly ones, ``3 August 2023`` and
+    ``Aug. 5, 2023`` become ``August 3, 2023``, a title written before the publisher moves
+    after it, and an address defanged with ``[.]`` (or ``hxxp``) is written the way the
+    notes print an address that must not be a link (``example dot com``). The result is
+    kept only when it reads as a structured source; the import lists every part it rewrote.
+    """
+    text = _SHORT_DATE.sub(lambda m: f"{_month(m)} {int(m['day'])}, {m['year']}", part)
+    text = _DAY_FIRST.sub(lambda m: f"{_month(m)} {int(m['day'])}, {m['year']}", text)
+    text = _STRAIGHT.sub(lambda m: f"“{m['title']}{m['stop']}”", text)
+    text = _SINGLE.sub(lambda m: f"“{m['title']}{m['stop']}”", text)
+    text = text.replace("”,", ",”") if re.search(r"“[^“”]+”, ", text) else text
+    first = _TITLE_FIRST.fullmatch(text)
+    if first:
+        text = f"{first['who']}, “{first['title']},” {first['date']}{first['rest']}"
+    bracketed = _BRACKETED.search(text)
+    if bracketed:
+        url = f"http{bracketed['s']}://{bracketed['rest'].replace('[.]', '.')}"
+        if is_web_url(url):
+            text = text[: bracketed.start()] + defang(url) + text[bracketed.end() :]
+    return text
+
+
 def split_parts(text: str) -> list[str]:
-    """Return the ``; ``-separated parts of a note, never splitting inside “…”."""
+    """Return the ``; ``-separated parts of a note, never splitting inside “…”.
+
+    The quotes are counted piece by piece, so a note with an unclosed “ and thousands of
+    ``; `` costs one pass, not one pass per piece.
+    """
     parts: list[str] = []
-    current = ""
+    current: list[str] = []
+    depth = 0
     for piece in text.strip().split("; "):
-        current = f"{current}; {piece}" if current else piece
-        if current.count("“") <= current.count("”"):
-            parts.append(current.strip())
-            current = ""
+        current.append(piece)
+        depth += piece.count("“") - piece.count("”")
+        if depth <= 0:
+            parts.append("; ".join(current).strip())
+            current, depth = [], 0
     if current:
-        parts.append(current.strip())
+        parts.append("; ".join(current).strip())
     return [p for p in parts if p]
 
 
@@ -195,7 +349,10 @@ def _identity(source: Source) -> tuple[object, ...]:
 def _day(text: str | None) -> dt.date | None:
     if not text:
         return None
-    return dt.datetime.strptime(text, "%B %d, %Y").date()
+    try:
+        return dt.datetime.strptime(text, "%B %d, %Y").date()
+    except ValueError:
+        raise Unreadable(f"no such day: {text}") from None
 
 
 def _who(text: str | None) -> tuple[tuple[str, ...], str]:
@@ -259,9 +416,14 @@ def url_date(url: str) -> dt.date | None:
     host = (parts.hostname or "").removeprefix("www.").removeprefix("mobile.")
     status = X_STATUS.match(host + parts.path)
     if status and status[2].isdigit():
+        if len(status[2]) > 19:
+            return None  # longer than any 64-bit id: not a post's, so no date in it
         moment = ((int(status[2]) >> 22) + 1288834974657) / 1000
         if moment > 1288834974.657 + 86400:  # ids before snowflakes carry no time
-            return dt.datetime.fromtimestamp(moment, dt.UTC).date()
+            try:
+                return dt.datetime.fromtimestamp(moment, dt.UTC).date()
+            except (OverflowError, OSError, ValueError):
+                return None
         return None
     day = PATH_DAY.search(parts.path)
     if day:

@@ -7,8 +7,11 @@ entity declarations (billion laughs, external entities) and DTD tricks.
 
 from __future__ import annotations
 
+import os
 import posixpath
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -19,6 +22,8 @@ from weekly.errors import WeeklyError
 MAX_XML_BYTES = 64 * 1024 * 1024
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_PARTS = 10_000
+#: Deepest nesting of XML elements read; Word's own (tables in tables) stays far below.
+MAX_DEPTH = 256
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -26,8 +31,33 @@ REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAIN_TYPE = "/officeDocument"
 
 
+#: Strict Open XML's namespaces and the transitional ones the reader knows, in bytes.
+STRICT = {
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main": (
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    ),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships": (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    ),
+    b"http://purl.oclc.org/ooxml/drawingml/main": (
+        b"http://schemas.openxmlformats.org/drawingml/2006/main"
+    ),
+    b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing": (
+        b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    ),
+}
+
+
 class TooLarge(Exception):
     """A part is larger than the reader accepts."""
+
+
+class Unreadable(Exception):
+    """Text of the draft that no edition can hold (a day that does not exist …).
+
+    Raised deep in the reading, where the draft's path is not known; the import turns it
+    into one :class:`WeeklyError` line naming the draft.
+    """
 
 
 @dataclass(frozen=True)
@@ -47,6 +77,8 @@ class Package:
     zip: zipfile.ZipFile
     main: str
     names: set[str] = field(default_factory=set)
+    #: True once a part in Strict Open XML was read (its namespaces mapped to transitional).
+    strict: bool = False
 
     def fail(self, message: str) -> WeeklyError:
         """Return an error naming the draft."""
@@ -57,8 +89,18 @@ class Package:
         info = self.zip.getinfo(name)
         if info.file_size > limit:
             raise TooLarge(name)
-        with self.zip.open(info) as stream:
-            data = stream.read(limit + 1)
+        if info.flag_bits & 0x1:
+            raise self.fail(f"{name} is encrypted; save an unprotected copy")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise self.fail(
+                f"{name} is compressed with a method this reader does not support "
+                "(Deflate64?); save the file again from Word"
+            )
+        try:
+            with self.zip.open(info) as stream:
+                data = stream.read(limit + 1)
+        except (RuntimeError, NotImplementedError, zlib.error) as exc:
+            raise self.fail(f"damaged .docx: cannot read {name} ({exc})") from None
         if len(data) > limit:
             raise TooLarge(name)
         return data
@@ -71,7 +113,13 @@ class Package:
         from defusedxml.ElementTree import ParseError, fromstring
 
         try:
-            return fromstring(self.read(name), forbid_dtd=True)
+            data = self.read(name)
+            if b"purl.oclc.org/ooxml/" in data:
+                for strict, transitional in STRICT.items():
+                    if strict in data:
+                        self.strict = True
+                        data = data.replace(strict, transitional)
+            root = fromstring(data, forbid_dtd=True)
         except TooLarge:
             raise self.fail(f"{name} is larger than {MAX_XML_BYTES // 2**20} MB") from None
         except DefusedXmlException:
@@ -80,8 +128,16 @@ class Package:
             ) from None
         except (ParseError, ValueError) as exc:
             raise self.fail(f"{name} is not well-formed XML ({exc})") from None
+        except LookupError as exc:  # an encoding="…" Python does not know
+            reason = str(exc).removeprefix("unknown encoding: ")
+            raise self.fail(
+                f"{name} is not well-formed XML (unknown encoding '{reason}')"
+            ) from None
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise self.fail(f"damaged .docx: cannot read {name} ({exc})") from None
+        if _deeper_than(root, MAX_DEPTH):
+            raise self.fail(f"{name} nests elements more than {MAX_DEPTH} deep")
+        return root
 
     def relationships(self, part: str) -> dict[str, Relationship]:
         """Return the relationships of ``part`` by id, targets resolved inside the package."""
@@ -105,6 +161,17 @@ class Package:
             if rel.type == kind and not rel.external and rel.target in self.names:
                 return rel.target
         return None
+
+
+def _deeper_than(root: Element, limit: int) -> bool:
+    """Return whether ``root`` nests elements more than ``limit`` deep (without recursing)."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in element)
+    return False
 
 
 def inside(folder: str, target: str) -> str:
@@ -132,7 +199,16 @@ def _refuse_other_kinds(path: Path, head: bytes, data_tail: bytes) -> None:
 def open_package(path: Path) -> Package:
     """Open ``path`` as a .docx; raise :class:`WeeklyError` naming it when it is not one."""
     try:
-        with path.open("rb") as stream:
+        # Opened without blocking, and looked at before reading: a FIFO or a device given
+        # as the draft is refused instead of waited on.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(fd)
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError
+            raise WeeklyError.at(path, None, "not a regular file (a .docx is a file)")
+        with os.fdopen(fd, "rb") as stream:
             head = stream.read(8)
             tail = stream.read(4 * 1024 * 1024) if head.startswith(OLE_MAGIC) else b""
     except FileNotFoundError:

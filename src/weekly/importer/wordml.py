@@ -7,6 +7,7 @@ text and comment marks never reach the text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
@@ -61,6 +62,8 @@ class Paragraph:
     style: str = ""
     listed: bool = False
     pieces: list[Piece] = field(default_factory=list)
+    #: The list level of a list item (0 at the top, 1 for a bullet under a bullet …).
+    level: int = 0
     #: Ids of the comments anchored in this paragraph.
     comments: list[str] = field(default_factory=list)
     #: True when the paragraph mark itself was deleted (the next paragraph joins this one).
@@ -89,10 +92,52 @@ class Comment:
 
 @dataclass
 class Changes:
-    """Tracked changes met while reading."""
+    """Tracked changes met while reading, and control characters mended on the way."""
 
     insertions: int = 0
     deletions: int = 0
+    #: C1 characters turned back into what Windows-1252 text meant by them.
+    repaired: int = 0
+    #: Control characters and line separators no edition can hold, taken out.
+    removed: int = 0
+
+    def clean(self, text: str) -> str:
+        """Return ``text`` with mojibake's C1 characters repaired and other controls removed.
+
+        Windows-1252 text read as Latin-1 leaves C1 controls where curly quotes and dashes
+        were (U+0092 for ’); UTF-8 read as Latin-1 leaves them inside sequences such as
+        "â\x80\x99". ``weekly check`` refuses both, so they are mended here and counted.
+        """
+        if not _CONTROL.search(text):
+            return text
+        text = _UTF8_AS_LATIN1.sub(self._utf8, text)
+        return _CONTROL.sub(self._one, text)
+
+    def _utf8(self, match: re.Match[str]) -> str:
+        try:
+            fixed = match[0].encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return match[0]
+        self.repaired += len(_CONTROL.findall(match[0]))
+        return fixed
+
+    def _one(self, match: re.Match[str]) -> str:
+        char = match[0]
+        if "\x80" <= char <= "\x9f":
+            try:
+                fixed = char.encode("latin-1").decode("cp1252")
+            except UnicodeError:
+                pass
+            else:
+                self.repaired += 1
+                return fixed
+        self.removed += 1
+        return " " if char in "\u2028\u2029" else ""
+
+
+#: What ``weekly check`` refuses in text that XML 1.0 lets through: DEL, C1, separators.
+_CONTROL = re.compile("[\x7f-\x9f\u2028\u2029]")
+_UTF8_AS_LATIN1 = re.compile("[\xc2-\xf4][\x80-\xbf]{1,3}")
 
 
 @dataclass
@@ -144,7 +189,7 @@ class Walker:
         for child in run:
             tag = child.tag.removeprefix(W)
             if tag == "t":
-                yield Span(child.text or "", bold, italic)
+                yield Span(self.changes.clean(child.text or ""), bold, italic)
             elif tag in ("tab", "br", "cr"):
                 yield Span(" ", bold, italic)
             elif tag == "noBreakHyphen":
@@ -213,6 +258,9 @@ def _paragraph(element: Element, number: int, walker: Walker, styles: dict[str, 
         if numbering is not None:
             num = numbering.find(f"{W}numId")
             paragraph.listed = num is None or num.get(f"{W}val", "1") != "0"
+            level = numbering.find(f"{W}ilvl")
+            value = level.get(f"{W}val", "0") if level is not None else "0"
+            paragraph.level = int(value) if value.isdigit() and len(value) < 3 else 0
         mark = props.find(f"{W}rPr")
         if mark is not None and mark.find(f"{W}del") is not None:
             paragraph.mark_deleted = True
@@ -232,12 +280,37 @@ def _blocks(element: Element) -> Iterator[Element]:
             yield from _blocks(child)
 
 
+def _text_boxes(element: Element) -> Iterator[Element]:
+    """Yield the ``w:txbxContent`` of the text boxes in ``element`` (Word's first choice only)."""
+    for child in element:
+        tag = child.tag
+        if tag.endswith("}Fallback"):
+            continue  # the VML copy of a shape Word also offers as DrawingML
+        if tag == f"{W}txbxContent":
+            yield child
+        else:
+            yield from _text_boxes(child)
+
+
+def _with_text_boxes(element: Element) -> Iterator[Element]:
+    """Yield the body's paragraphs, each followed by the paragraphs of its text boxes."""
+    for paragraph in _blocks(element):
+        yield paragraph
+        for box in _text_boxes(paragraph):
+            yield from _with_text_boxes(box)
+
+
 def read_paragraphs(root: Element, walker: Walker, styles: dict[str, str]) -> list[Paragraph]:
-    """Return the body's paragraphs; a paragraph whose mark was deleted joins the next one."""
+    """Return the body's paragraphs; a paragraph whose mark was deleted joins the next one.
+
+    Table cells are read in order, and a text box's paragraphs follow the paragraph it
+    is anchored in (a caption in a floating box lands beside its figure).
+    """
     body = root.find(f"{W}body")
     paragraphs: list[Paragraph] = []
     pending: Paragraph | None = None
-    for number, element in enumerate(_blocks(body if body is not None else root), start=1):
+    blocks = _with_text_boxes(body if body is not None else root)
+    for number, element in enumerate(blocks, start=1):
         paragraph = _paragraph(element, number, walker, styles)
         if pending is not None:
             pending.pieces.extend(paragraph.pieces)
@@ -254,8 +327,27 @@ def read_paragraphs(root: Element, walker: Walker, styles: dict[str, str]) -> li
     return paragraphs
 
 
+#: Brackets a hyperlink's address after its text in a note's text (private-use characters);
+#: :func:`weekly.importer.notes.attach_links` places it where a note form expects it.
+LINK_OPEN, LINK_CLOSE = "\ue010", "\ue011"
+
+
+def _note_text(pieces: Iterator[Piece]) -> str:
+    out = []
+    for piece in pieces:
+        if isinstance(piece, Span):
+            out.append(piece.text)
+            if piece.link and piece.link not in piece.text:
+                out.append(f"{LINK_OPEN}{piece.link}{LINK_CLOSE}")
+    return "".join(out)
+
+
 def read_notes(root: Element | None, kind: str, walker: Walker) -> dict[str, str]:
-    """Return note key (``f3``, ``e1``) -> the note's plain text, separators left out."""
+    """Return note key (``f3``, ``e1``) -> the note's plain text, separators left out.
+
+    The address of hyperlinked text is kept after it, between :data:`LINK_OPEN` and
+    :data:`LINK_CLOSE`; ``walker`` must carry the links of the notes part itself.
+    """
     notes: dict[str, str] = {}
     if root is None:
         return notes
@@ -265,10 +357,7 @@ def read_notes(root: Element | None, kind: str, walker: Walker) -> dict[str, str
             continue
         texts = []
         for element in _blocks(note):
-            holder = Paragraph(0)
-            texts.append(
-                "".join(p.text for p in walker.pieces(element, holder) if isinstance(p, Span))
-            )
+            texts.append(_note_text(walker.pieces(element, Paragraph(0))))
         notes[f"{kind}{note.get(f'{W}id', '')}"] = " ".join(" ".join(texts).split())
     return notes
 

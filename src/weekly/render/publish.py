@@ -18,7 +18,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,15 +28,19 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def publish(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
+def publish(
+    folder: Path, files: Mapping[str, bytes], drop: Collection[str] = (), tidy: bool = False
+) -> list[Path]:
     """Write ``files`` (relative name -> bytes) as the new content of ``folder``.
 
-    Files of the old folder that ``files`` does not name are kept. Returns the paths
-    written. A disk that is full or read-only is reported as one :class:`WeeklyError`
-    line, and nothing of the old folder changes.
+    Files of the old folder that ``files`` does not name are kept, but for those named in
+    ``drop``. Returns the paths written. A disk that is full or read-only is reported as
+    one :class:`WeeklyError` line, and nothing of the old folder changes. ``tidy`` removes
+    the lock file once done, for folders people keep by hand (``inputs/``); a publish
+    waiting on it then still runs after this one, but a third may run beside it.
     """
     try:
-        return _publish(folder, files)
+        return _publish(folder, files, drop, tidy)
     except OSError as exc:
         raise cannot_write(folder, exc) from None
 
@@ -50,15 +54,17 @@ def cannot_write(where: Path, exc: OSError) -> WeeklyError:
     )
 
 
-def _publish(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
+def _publish(
+    folder: Path, files: Mapping[str, bytes], drop: Collection[str], tidy: bool
+) -> list[Path]:
     parent = folder.parent
     parent.mkdir(parents=True, exist_ok=True)
-    with _edition_lock(parent / f".{folder.name}.lock"):
+    with _edition_lock(parent / f".{folder.name}.lock", tidy):
         _recover(folder)
         stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.stage-", dir=parent))
         try:
             if folder.is_dir():
-                _link_tree(folder, stage, skip={Path(name) for name in files})
+                _link_tree(folder, stage, skip={Path(name) for name in [*files, *drop]})
             for name, data in files.items():
                 target = stage / name
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +132,7 @@ def _recover(folder: Path) -> None:
 
 
 @contextmanager
-def _edition_lock(path: Path) -> Iterator[None]:
+def _edition_lock(path: Path, tidy: bool = False) -> Iterator[None]:
     """Hold ``path`` locked for the publish, so two renders of one edition take turns."""
     import fcntl  # POSIX only; imported where it is used
 
@@ -135,4 +141,6 @@ def _edition_lock(path: Path) -> Iterator[None]:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
+        if tidy:
+            path.unlink(missing_ok=True)  # while still held
         os.close(fd)  # closing releases the lock
