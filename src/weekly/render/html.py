@@ -13,7 +13,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
-from weekly.apstyle import clock_time, join_names, long_date, weekday_date
+from weekly.apstyle import DAYS, MONTHS, clock_time, join_names, long_date
 from weekly.body.parse import Block, markdown
 from weekly.inputs.series import Series
 from weekly.render.bidi import isolate_rtl, isolate_rtl_text
@@ -162,11 +162,39 @@ def byline(names: list[str]) -> str:
     return credit("Author", names)
 
 
+def series_date(series: Series, day: dt.date) -> str:
+    """Return ``August 3, 2023``, or ``August 03, 2023`` with ``date_format: padded``."""
+    if series.date_format == "padded":
+        return f"{MONTHS[day.month - 1]} {day.day:02d}, {day.year}"
+    return long_date(day)
+
+
 def date_line(series: Series, day: dt.date) -> str:
     """Return the date line above the title in the series' ``date_line`` form."""
     if series.date_line == "weekday":
-        return weekday_date(day)
-    return long_date(day) if series.date_line == "date" else ""
+        return f"{DAYS[day.weekday()]}, {series_date(series, day)}"
+    return series_date(series, day) if series.date_line == "date" else ""
+
+
+def clock_text(series: Series, moment: dt.time) -> str:
+    """Return the cutoff's time of day in the series' ``clock_format``.
+
+    ``ap``: ``10 a.m.``, ``2:30 p.m.`` (AP style); ``dotted``: ``2:00 p.m.``;
+    ``compact``: ``2:00pm``; ``spaced``: ``2:00 pm``. ``auto`` is ``ap`` in the ``date``
+    cutoff style and ``dotted`` in the ``clock`` style.
+    """
+    form = series.clock_format
+    if form == "auto":
+        form = "dotted" if series.cutoff_style == "clock" else "ap"
+    if form == "ap":
+        return clock_time(moment)
+    hour = moment.hour % 12 or 12
+    clock = f"{hour}:{moment.minute:02d}"
+    if form == "compact":
+        return clock + ("am" if moment.hour < 12 else "pm")
+    if form == "spaced":
+        return clock + (" am" if moment.hour < 12 else " pm")
+    return clock + (" a.m." if moment.hour < 12 else " p.m.")
 
 
 def cutoff_line(series: Series, cutoff: dt.datetime) -> str:
@@ -174,13 +202,13 @@ def cutoff_line(series: Series, cutoff: dt.datetime) -> str:
 
     ``date``: ``Data Cutoff: December 13, 2023, at 10 a.m.`` (AP style);
     ``clock``: ``Information Cutoff: 2:00 p.m. ET`` (the Iran Update's form).
+    ``clock_format`` sets the form of the clock; the date is always AP style.
     """
+    clock = clock_text(series, cutoff.time())
     if series.cutoff_style == "clock":
-        hour = cutoff.hour % 12 or 12
-        suffix = "a.m." if cutoff.hour < 12 else "p.m."
         zone = f" {series.zone_label}" if series.zone_label else ""
-        return f"{series.cutoff_label}: {hour}:{cutoff.minute:02d} {suffix}{zone}"
-    return f"{series.cutoff_label}: {long_date(cutoff.date())}, at {clock_time(cutoff.time())}"
+        return f"{series.cutoff_label}: {clock}{zone}"
+    return f"{series.cutoff_label}: {long_date(cutoff.date())}, at {clock}"
 
 
 def page_context(
@@ -236,7 +264,13 @@ def page_context(
         edition_date=long_date(edition.date),
         published=date_line(series, edition.published),
         published_iso=edition.published.isoformat(),
-        byline=byline(edition.authors) if series.byline else "",
+        byline=(
+            ""
+            if not series.byline
+            else byline(edition.authors)
+            if series.author_label
+            else join_names(edition.authors)
+        ),
         authors=join_names(edition.all_authors),
         contributors=credit("Contributor", edition.contributors),
         cutoff=cutoff_line(series, cutoff),
@@ -255,6 +289,7 @@ def page_context(
         kicker=series.kicker,
         show_cutoff=series.cutoff_line,
         assessments_label=series.assessments_label,
+        masthead=series.masthead,
         nav=nav,
         lang=series.language,
         share=share_view(update, nav),
