@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from weekly.apstyle import long_date
+from weekly.apstyle import curly_quotes, long_date
 from weekly.errors import Problems, read_text
 from weekly.inputs.yamlfile import YamlCache, YamlDoc, as_date, load_yaml
 
@@ -30,6 +30,7 @@ TITLE_PLACEHOLDERS = ("series", "date", "headline")
 TakeawaysStyle = Literal["paragraphs", "bullets", "numbered"]
 DateLine = Literal["weekday", "date", "none"]
 DateFormat = Literal["plain", "padded"]
+RegionMark = Literal[".", ":"]
 ClockFormat = Literal["auto", "ap", "dotted", "compact", "spaced"]
 #: The parts of the masthead ``masthead:`` may order (the kicker always comes first).
 MASTHEAD_PARTS = (
@@ -106,6 +107,9 @@ class Series:
     #: ``compact`` ("2:00pm"), ``spaced`` ("2:00 pm"); ``auto`` is ``ap`` in the ``date``
     #: style and ``dotted`` in the ``clock`` style.
     clock_format: ClockFormat = "auto"
+    #: The mark after a bold region name opening a key takeaway: ``.`` ("Mali. …") or ``:``
+    #: ("Iraq: …", the Iran Update's form).
+    region_mark: RegionMark = "."
     #: Print "Author:"/"Authors:" before the edition byline; ``false`` prints the names alone.
     author_label: bool = True
     #: Print curly quotes and apostrophes for straight ones typed in the body and front matter.
@@ -151,7 +155,8 @@ class Series:
 
     def format_title(self, day: dt.date, headline: str) -> str:
         """Return the title of an edition: the ``title`` template filled in."""
-        return self.title.format(series=self.name, date=long_date(day), headline=headline)
+        title = self.title.format(series=self.name, date=long_date(day), headline=headline)
+        return curly_quotes(title) if self.smart_quotes else title
 
 
 FIELD_NAMES = {f.name for f in fields(Series)} - {"key"}
@@ -164,6 +169,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "key_takeaways_style": ("paragraphs", "bullets", "numbered"),
     "date_line": ("weekday", "date", "none"),
     "date_format": ("plain", "padded"),
+    "region_mark": (".", ":"),
     "clock_format": ("auto", "ap", "dotted", "compact", "spaced"),
     "estimative_scale": ESTIMATIVE_SCALES,
 }
@@ -173,7 +179,7 @@ OLD_VALUES = {"paragraph": "paragraphs"}
 #: Fields added with layouts; their errors carry codes E040-E049.
 LAYOUT_FIELDS = {
     "title", "cutoff_line", "byline", "key_takeaways_style", "date_line", "kicker", "layouts",
-    "date_format", "clock_format", "author_label", "smart_quotes",
+    "date_format", "clock_format", "author_label", "smart_quotes", "region_mark",
 }  # fmt: skip
 
 

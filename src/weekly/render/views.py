@@ -171,6 +171,8 @@ class PageContext:
     show_cutoff: bool = True
     #: Label printed before the body, e.g. ``Assessments``; empty prints none.
     assessments_label: str = ""
+    #: The mark after a takeaway's bold region name (series ``region_mark``).
+    region_mark: str = "."
     #: The masthead's parts in print order (series ``masthead``): ``date_line``, ``title``,
     #: ``byline``, ``contributors``, ``cutoff``, ``subscribe``, ``notices``.
     masthead: tuple[str, ...] = (
