@@ -19,8 +19,9 @@ __all__ = ["CODES", "Finding", "Level", "level_of"]
 #: Every finding code, in the order the reference lists them (errors, then warnings).
 CODES: dict[str, Finding] = {
     finding.code: finding
-    for finding in (
-        *inputs.FINDINGS, *later.FINDINGS, *layouts.FINDINGS, *warnings.FINDINGS
+    for finding in sorted(
+        (*inputs.FINDINGS, *later.FINDINGS, *layouts.FINDINGS, *warnings.FINDINGS),
+        key=lambda finding: finding.code,
     )
 }
 
