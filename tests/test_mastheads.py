@@ -388,3 +388,71 @@ def test_bad_layout_field_is_reported(tree, weekly, series: str, message: str) -
     result = weekly("render", "--cutoff", "2024-05-02", cwd=root)
     assert result.returncode == 2
     assert f"inputs/series.yaml:3: series 'brief': {message}" in result.stderr.splitlines()
+
+
+# --- Accessibility of the new mastheads ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def masthead_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """The 2023 and 2024 editions and a masthead holding the notices, as HTML and PDF files."""
+    out: dict[str, tuple[Path, Path]] = {}
+    for name in ("salafi-jihadi-2023", "iran-update-january-2024"):
+        tree, cutoff, _ = EDITIONS[name]
+        root = tmp_path_factory.mktemp(f"a11y-{name}")
+        shutil.copytree(tree / "inputs", root / "inputs")
+        result = run_in_process("render", "--cutoff", cutoff, "--format", "html,pdf", cwd=root)
+        assert result.returncode == 0, result.stderr
+        folder = root / "output" / cutoff
+        out[name] = (next(folder.glob("*.html")), next(folder.glob("*.pdf")))
+    root = tmp_path_factory.mktemp("a11y-notices")
+    files = {
+        "inputs/sources.yaml": SOURCES,
+        "inputs/series.yaml": "brief:\n  name: Sahel Brief\n  subscribe: Subscribe.\n"
+        "  masthead: [date_line, title, subscribe, notices, cutoff, byline, contributors]\n",
+        "inputs/2024-05-02/update.md": BRIEF,
+    }
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    result = run_in_process("render", "--cutoff", "2024-05-02", "--format", "html,pdf", cwd=root)
+    assert result.returncode == 0, result.stderr
+    folder = root / "output" / "2024-05-02"
+    out["notices in the masthead"] = (next(folder.glob("*.html")), next(folder.glob("*.pdf")))
+    return out
+
+
+A11Y = ["salafi-jihadi-2023", "iran-update-january-2024", "notices in the masthead"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", A11Y)
+def test_masthead_page_has_no_axe_violations(name: str, masthead_pages) -> None:
+    from test_axe import AXE, axe, described
+    from test_preview import CHROMIUM, CHROMIUM_ARGS
+
+    assert AXE.is_file(), f"{AXE} not found: run `npm ci` at the repository root"
+    assert CHROMIUM.is_file(), f"Chromium not found at {CHROMIUM}"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            results = axe(browser, AXE.read_text(encoding="utf-8"), masthead_pages[name][0])
+        finally:
+            browser.close()
+    assert results["passes"], "axe ran no checks at all"
+    assert results["violations"] == [], described(results["violations"])
+
+
+@pytest.mark.parametrize("name", A11Y)
+def test_masthead_pdf_is_tagged(name: str, masthead_pages) -> None:
+    from pdfstructure import structure
+
+    pdf = masthead_pages[name][1]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Tagged:\s+yes$", info.stdout, re.M)
+    tree = structure(pdf)
+    roles = [element.role for element in tree.walk()]
+    assert roles.count("H1") == 1
+    assert roles.count("P") >= 4  # the masthead's lines are paragraphs
