@@ -456,3 +456,29 @@ def test_masthead_pdf_is_tagged(name: str, masthead_pages) -> None:
     roles = [element.role for element in tree.walk()]
     assert roles.count("H1") == 1
     assert roles.count("P") >= 4  # the masthead's lines are paragraphs
+
+
+def test_mail_follows_the_layout(tmp_path: Path) -> None:
+    import email
+    import email.policy
+
+    shutil.copytree(DATA / "mastheads/inputs", tmp_path / "inputs")
+    (tmp_path / "recipients.csv").write_text("email,name\njane@example.com,Jane\n", "utf-8")
+    texts = {}
+    for cutoff in ("2023-08-08", "2024-01-24"):
+        result = run_in_process("email", "--cutoff", cutoff, "--to", "recipients.csv", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        (eml,) = (tmp_path / "output" / cutoff / "mail").glob("*.eml")
+        msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        plain = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        texts[cutoff] = (str(msg["Subject"]), _squash(plain), html)
+    subject, plain, html = texts["2024-01-24"]
+    assert subject == "Iran Update, January 24, 2024"
+    assert "Northern Gaza Strip: An Israeli artillery brigade" in plain
+    assert "<strong>Northern Gaza Strip:</strong> An Israeli artillery brigade" in html
+    assert "Ashka Jhaveri, Annika Ganzeveld" in plain and "Authors:" not in plain
+    subject, plain, html = texts["2023-08-08"]
+    assert subject == "Salafi-Jihadi Movement Weekly Update, August 9, 2023"
+    assert "Global Movement. The Islamic State’s regional branches" in plain
+    assert "its “caliph” had been killed" in plain
