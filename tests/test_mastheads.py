@@ -482,3 +482,17 @@ def test_mail_follows_the_layout(tmp_path: Path) -> None:
     assert subject == "Salafi-Jihadi Movement Weekly Update, August 9, 2023"
     assert "Global Movement. The Islamic State’s regional branches" in plain
     assert "its “caliph” had been killed" in plain
+
+
+def test_new_edition_asks_for_a_headline_only_where_the_layout_prints_one(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "mastheads/inputs", tmp_path / "inputs")
+    for cutoff, series in (("2024-01-25", "iran-update"), ("2023-08-15", "salafi-jihadi")):
+        result = run_in_process("new", "--cutoff", cutoff, "--series", series, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        text = (tmp_path / "inputs" / cutoff / "update.md").read_text(encoding="utf-8")
+        assert "headline:" not in text, text
+    # Across the switch of November 2023 the new layout's title wants one.
+    result = run_in_process("new", "--cutoff", "2023-11-15", "--from", "2023-08-08", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "inputs/2023-11-15/update.md").read_text(encoding="utf-8")
+    assert "headline: 'TODO: headline'" in text, text
