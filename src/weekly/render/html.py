@@ -13,7 +13,15 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
-from weekly.apstyle import DAYS, MONTHS, clock_time, curly_quotes, join_names, long_date
+from weekly.apstyle import (
+    DAYS,
+    MONTHS,
+    clock_time,
+    curly_quotes,
+    join_names,
+    long_date,
+    weekday_date,
+)
 from weekly.body.parse import Block, markdown
 from weekly.inputs.series import Series
 from weekly.render.bidi import isolate_rtl, isolate_rtl_text
@@ -192,6 +200,8 @@ def series_date(series: Series, day: dt.date) -> str:
 
 def date_line(series: Series, day: dt.date) -> str:
     """Return the date line above the title in the series' ``date_line`` form."""
+    if series.date_line == "weekday" and series.date_format == "plain":
+        return weekday_date(day)
     if series.date_line == "weekday":
         return f"{DAYS[day.weekday()]}, {series_date(series, day)}"
     return series_date(series, day) if series.date_line == "date" else ""
