@@ -496,3 +496,26 @@ def test_new_edition_asks_for_a_headline_only_where_the_layout_prints_one(tmp_pa
     assert result.returncode == 0, result.stderr
     text = (tmp_path / "inputs/2023-11-15/update.md").read_text(encoding="utf-8")
     assert "headline: 'TODO: headline'" in text, text
+
+
+def test_a_project_field_holds_across_the_built_in_layouts(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "mastheads/inputs", tmp_path / "inputs")
+    (tmp_path / "inputs/series.yaml").write_text(
+        "salafi-jihadi:\n  subscribe: Write to us for the update.\n"
+        "iran-update:\n  note_style: arabic\n",
+        encoding="utf-8",
+    )
+    pages = {}
+    for cutoff in ("2023-08-08", "2023-11-08", "2024-02-26"):
+        result = run_in_process("render", "--cutoff", cutoff, "--format", "html", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        (page,) = (tmp_path / "output" / cutoff).glob("*.html")
+        pages[cutoff] = page.read_text(encoding="utf-8")
+    for cutoff in ("2023-08-08", "2023-11-08"):
+        assert '<p class="subscribe">Write to us for the update.</p>' in pages[cutoff]
+    # The layouts still change what the project left alone.
+    assert (
+        _masthead(pages["2023-08-08"])[1] == "Salafi-Jihadi Movement Weekly Update, August 9, 2023"
+    )
+    assert '<p class="kicker">' in pages["2023-11-08"]
+    assert "[1]" in _text(pages["2024-02-26"]) and "[i]" not in _text(pages["2024-02-26"])

@@ -404,8 +404,9 @@ def load_series(
 ) -> dict[str, Series]:
     """Return the built-in series overlaid with ``inputs/series.yaml`` when present.
 
-    A user entry with a built-in key replaces only the fields it gives (a ``layouts``
-    list it gives replaces the built-in list as a whole).
+    A user entry with a built-in key replaces only the fields it gives, on every date: the
+    built-in layouts no longer change those fields (a ``layouts`` list it gives replaces
+    the built-in list as a whole).
     """
     found = builtin_series()
     path = inputs / "series.yaml"
@@ -420,6 +421,15 @@ def load_series(
                 # A field given under its old name replaces the built-in's new name.
                 replaced = {ALIASES.get(str(name), str(name)) for name in entry}
                 kept = {k: v for k, v in base.items() if ALIASES.get(k, k) not in replaced}
+                if "layouts" not in entry and isinstance(kept.get("layouts"), list):
+                    # A field the project sets holds on every date: the built-in layouts
+                    # no longer change it.
+                    kept["layouts"] = [
+                        {k: v for k, v in layout.items() if ALIASES.get(k, k) not in replaced}
+                        if isinstance(layout, dict)
+                        else layout
+                        for layout in kept["layouts"]
+                    ]
                 doc.data[key] = {**kept, **entry}
     found.update(_read(doc, problems))
     return found
