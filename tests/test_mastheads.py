@@ -519,3 +519,11 @@ def test_a_project_field_holds_across_the_built_in_layouts(tmp_path: Path) -> No
     )
     assert '<p class="kicker">' in pages["2023-11-08"]
     assert "[1]" in _text(pages["2024-02-26"]) and "[i]" not in _text(pages["2024-02-26"])
+
+
+@pytest.mark.parametrize("cutoff", ["2023-08-08", "2023-11-08", "2024-01-24", "2024-02-26"])
+def test_the_entered_editions_check_clean(cutoff: str, tmp_path: Path) -> None:
+    shutil.copytree(DATA / "mastheads/inputs", tmp_path / "inputs")
+    result = run_in_process("check", "--cutoff", cutoff, "--strict", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no problems found" in result.stdout
