@@ -136,9 +136,10 @@ def test_africa_file_2025_layout_as_published(africa_files: Path) -> None:
     assert _masthead(html) == [
         "November 6, 2025",
         title,
-        "Contributor: Femi Omotayo",
+        # As on the page: the subscription line, then the contributors.
         "To receive the weekly Africa File or triweekly Congo War Security Review via "
         "email, please subscribe here. Follow CTP on X, LinkedIn, and BlueSky.",
+        "Contributor: Femi Omotayo",
     ]
     assert "Data Cutoff" not in html and "Assessments:" not in html
     assert '<ul class="takeaways">\n<li><strong>Sudan.</strong> Both the Rapid' in html

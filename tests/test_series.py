@@ -35,7 +35,6 @@ section_authors:
 IRAN = """\
 ---
 series: iran-update
-headline: Iranian-Backed Militias Strike US Forces
 authors: [Andie Parry, Ashka Jhaveri, Frederick W. Kagan]
 cutoff: 2024-01-05 14:00
 key_takeaways:
@@ -75,16 +74,26 @@ def test_africa_file_layout(tree, weekly) -> None:
 
 
 def test_iran_update_layout(tree, weekly) -> None:
+    # January 2024: bullets, "2:00pm ET", arabic endnotes, the authors without a label.
     root = tree({"inputs/sources.yaml": SOURCES, "inputs/2024-01-05/update.md": IRAN})
     html = _render(root, weekly, "2024-01-05")
     text = _text(html)
-    assert "Information Cutoff: 2:00 p.m. ET" in text
-    assert '<ol class="takeaways">' in html
+    assert "<title>Iran Update, January 5, 2024</title>" in html
+    assert "Information Cutoff: 2:00pm ET" in text
+    assert '<ul class="takeaways">' in html
+    assert "Key Takeaways: Iranian-backed militias struck US forces twice.[1]" in text
+    assert "They struck twice.[2] Again.[3]" in text
+    assert '<p class="byline">Andie Parry, Ashka Jhaveri, and Frederick W. Kagan</p>' in html
+
+
+def test_iran_update_roman_notes_from_february_2024(tree, weekly) -> None:
+    update = IRAN.replace("2024-01-05 14:00", "2024-02-05 14:00")
+    root = tree({"inputs/sources.yaml": SOURCES, "inputs/2024-02-05/update.md": update})
+    html = _render(root, weekly, "2024-02-05")
+    text = _text(html)
     assert "Key Takeaways: Iranian-backed militias struck US forces twice.[i]" in text
     assert "They struck twice.[ii] Again.[iii]" in text
     assert '<a class="backref" href="#ref-4" role="doc-backlink">[iv]</a>' in html
-    # The package's iran-update/_header.html prints the authors without a label.
-    assert '<p class="byline">Andie Parry, Ashka Jhaveri, and Frederick W. Kagan</p>' in html
 
 
 def test_salafi_jihadi_layout_unchanged(edition: Path, weekly) -> None:
@@ -138,7 +147,7 @@ def test_project_templates_override_series_templates(tree, weekly) -> None:
     html = _render(root, weekly, "2024-01-05")
     assert "<p>Our own masthead</p>" in html
     assert '<p class="byline">' not in html
-    assert '<ol class="takeaways">' in html
+    assert '<ul class="takeaways">' in html
 
 
 def test_bad_series_field_is_reported(tree, weekly) -> None:

@@ -97,3 +97,32 @@ def slugify(text: str) -> str:
     """Return a lowercase, hyphenated ASCII slug."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+#: Characters after which a straight quote opens rather than closes.
+_OPENS_AFTER = frozenset(" \t\n\u00a0([{<“‘—–-/")
+
+
+def curly_quotes(text: str, before: str = "") -> str:
+    """Return ``text`` with straight quotes and apostrophes made curly, as CTP prints them.
+
+    A quote opens at the start or after a space, an opening bracket, a dash or another
+    opening quote, and closes elsewhere; an apostrophe inside a word (``CTP's``) or before
+    a digit (``'90s``) is ``’``. ``before`` is the character printed just before ``text``
+    (the end of the previous run of text), so a quote split from its word by markup
+    still turns the right way. Text without straight quotes comes back unchanged.
+    """
+    if '"' not in text and "'" not in text:
+        return text
+    out: list[str] = []
+    prev = before[-1:] if before else ""
+    for index, char in enumerate(text):
+        opens = not prev or prev in _OPENS_AFTER
+        if char == '"':
+            char = "“" if opens else "”"
+        elif char == "'":
+            following = text[index + 1 : index + 2]
+            char = "‘" if opens and not following.isdigit() else "’"
+        out.append(char)
+        prev = char
+    return "".join(out)

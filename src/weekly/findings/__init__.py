@@ -11,7 +11,7 @@ or registered here but emitted nowhere. The docs' code reference
 
 from __future__ import annotations
 
-from weekly.findings import corrections, inputs, later, warnings
+from weekly.findings import corrections, inputs, later, layouts, warnings
 from weekly.findings.model import Finding, Level
 
 __all__ = ["CODES", "Finding", "Level", "level_of"]
@@ -20,7 +20,13 @@ __all__ = ["CODES", "Finding", "Level", "level_of"]
 CODES: dict[str, Finding] = {
     finding.code: finding
     for finding in sorted(
-        (*inputs.FINDINGS, *later.FINDINGS, *warnings.FINDINGS, *corrections.FINDINGS),
+        (
+            *inputs.FINDINGS,
+            *later.FINDINGS,
+            *warnings.FINDINGS,
+            *corrections.FINDINGS,
+            *layouts.FINDINGS,
+        ),
         key=lambda finding: finding.code,
     )
 }

@@ -176,6 +176,12 @@ def load_edition(
     headline = as_text(doc.data.get("headline"))
     if not headline and "{headline}" in series.title:
         problems.error("E002", path, 1, "missing required field 'headline'")
+    elif headline and "{headline}" not in series.title:
+        problems.warning(
+            "W041", path, doc.line("headline"),
+            f"headline '{headline}' is not printed: the title of series '{series.key}' "
+            f"on {folder_day.isoformat()} is '{series.title}'",
+        )  # fmt: skip
     authors = read_names(doc, "authors", problems)
     if authors is None:
         authors = list(series.authors)

@@ -21,6 +21,7 @@ import yaml
 from weekly.body.parse import parse_body
 from weekly.errors import Problems, WeeklyError
 from weekly.inputs.edition import Edition, list_editions, load_edition, split_front_matter
+from weekly.inputs.series import load_series
 from weekly.render.write import write_atomically
 
 HEADLINE_TODO = "TODO: headline"
@@ -159,9 +160,12 @@ def front_matter(base: Edition, day: dt.date, started: Started) -> tuple[str, di
         f"# Started from {base.key} by `weekly new`. Replace every TODO; keep, edit or delete\n"
         "# each line marked REVIEW.\n",
         _dump({"series": str(raw.get("series") or series.key)}),
-        _dump({"headline": HEADLINE_TODO}),
-        _flow("authors", list(base.authors)),
     ]
+    # A headline only where the title of the layout in force on the new date prints one.
+    layout = load_series(base.inputs, Problems()).get(series.key, series).on(day)
+    if "{headline}" in layout.title:
+        parts.append(_dump({"headline": HEADLINE_TODO}))
+    parts.append(_flow("authors", list(base.authors)))
     if base.contributors:
         parts.append(_flow("contributors", list(base.contributors)))
     parts.append(f"cutoff: {day.isoformat()} {series.cutoff_clock().strftime('%H:%M')}\n")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from weekly.apstyle import long_date
+from weekly.apstyle import curly_quotes, long_date
 from weekly.errors import Problems, read_text
 from weekly.inputs.yamlfile import YamlCache, YamlDoc, as_date, load_yaml
 
@@ -29,6 +29,15 @@ TITLE_PLACEHOLDERS = ("series", "date", "headline")
 
 TakeawaysStyle = Literal["paragraphs", "bullets", "numbered"]
 DateLine = Literal["weekday", "date", "none"]
+DateFormat = Literal["plain", "padded"]
+RegionMark = Literal[".", ":"]
+ClockFormat = Literal["auto", "ap", "dotted", "compact", "spaced"]
+#: The parts of the masthead ``masthead:`` may order (the kicker always comes first).
+MASTHEAD_PARTS = (
+    "date_line", "title", "byline", "contributors", "cutoff", "subscribe", "notices",
+)  # fmt: skip
+#: The masthead order every series prints unless it sets ``masthead``.
+DEFAULT_MASTHEAD = MASTHEAD_PARTS
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,22 @@ class Series:
     kicker: bool = True
     #: Label printed before the body ("Assessments" gives "Assessments:"); empty prints none.
     assessments_label: str = ""
+    #: The order of the masthead's parts (see :data:`MASTHEAD_PARTS`); ``title`` is required.
+    masthead: tuple[str, ...] = DEFAULT_MASTHEAD
+    #: Day of month in the date line: ``plain`` ("August 3, 2023") or ``padded``
+    #: ("August 03, 2023"); the cutoff line's date is always AP style.
+    date_format: DateFormat = "plain"
+    #: Clock of the cutoff line: ``ap`` ("10 a.m.", "2:30 p.m."), ``dotted`` ("2:00 p.m."),
+    #: ``compact`` ("2:00pm"), ``spaced`` ("2:00 pm"); ``auto`` is ``ap`` in the ``date``
+    #: style and ``dotted`` in the ``clock`` style.
+    clock_format: ClockFormat = "auto"
+    #: The mark after a bold region name opening a key takeaway: ``.`` ("Mali. …") or ``:``
+    #: ("Iraq: …", the Iran Update's form).
+    region_mark: RegionMark = "."
+    #: Print "Author:"/"Authors:" before the edition byline; ``false`` prints the names alone.
+    author_label: bool = True
+    #: Print curly quotes and apostrophes for straight ones typed in the body and front matter.
+    smart_quotes: bool = True
     #: Vague hedges ``weekly check`` flags as off the ICD 203 scale (W201); ``[]`` turns it off.
     hedges: tuple[str, ...] = DEFAULT_HEDGES
     #: ICD 203 term set: ``standard`` (likely …), ``alternate`` (probable …) or ``either`` (one per edition).
@@ -130,18 +155,22 @@ class Series:
 
     def format_title(self, day: dt.date, headline: str) -> str:
         """Return the title of an edition: the ``title`` template filled in."""
-        return self.title.format(series=self.name, date=long_date(day), headline=headline)
+        title = self.title.format(series=self.name, date=long_date(day), headline=headline)
+        return curly_quotes(title) if self.smart_quotes else title
 
 
 FIELD_NAMES = {f.name for f in fields(Series)} - {"key"}
-TUPLE_FIELDS = {"authors", "notices", "hedges"}
-BOOL_FIELDS = {"cutoff_line", "byline", "kicker"}
+TUPLE_FIELDS = {"authors", "notices", "hedges", "masthead"}
+BOOL_FIELDS = {"cutoff_line", "byline", "kicker", "author_label", "smart_quotes"}
 #: Fields that take one of a few words.
 CHOICES: dict[str, tuple[str, ...]] = {
     "note_style": ("arabic", "roman"),
     "cutoff_style": ("date", "clock"),
     "key_takeaways_style": ("paragraphs", "bullets", "numbered"),
     "date_line": ("weekday", "date", "none"),
+    "date_format": ("plain", "padded"),
+    "region_mark": (".", ":"),
+    "clock_format": ("auto", "ap", "dotted", "compact", "spaced"),
     "estimative_scale": ESTIMATIVE_SCALES,
 }
 #: Older names still read: ``takeaway_style: paragraph`` means ``key_takeaways_style: paragraphs``.
@@ -150,6 +179,7 @@ OLD_VALUES = {"paragraph": "paragraphs"}
 #: Fields added with layouts; their errors carry codes E040-E049.
 LAYOUT_FIELDS = {
     "title", "cutoff_line", "byline", "key_takeaways_style", "date_line", "kicker", "layouts",
+    "date_format", "clock_format", "author_label", "smart_quotes", "region_mark",
 }  # fmt: skip
 
 
@@ -179,11 +209,25 @@ def _title_problem(template: str) -> str | None:
     return None
 
 
+def _masthead_problem(parts: tuple[str, ...]) -> str | None:
+    """Return what is wrong with a ``masthead`` order, or None."""
+    for part in parts:
+        if part not in MASTHEAD_PARTS:
+            return f"masthead: unknown part '{part}' (known: {', '.join(MASTHEAD_PARTS)})"
+        if parts.count(part) > 1:
+            return f"masthead: '{part}' is given twice"
+    if "title" not in parts:
+        return "masthead must include title"
+    return None
+
+
 def _field_value(name: str, value: Any) -> tuple[Any, str | None]:
     """Return ``value`` converted for field ``name``, or the reason it is refused."""
     if name in TUPLE_FIELDS:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return None, f"{name} must be a list of text"
+        if name == "masthead":
+            return tuple(value), _masthead_problem(tuple(value))
         return tuple(value), None
     if name in BOOL_FIELDS:
         if not isinstance(value, bool):
@@ -247,6 +291,7 @@ def _fields(
             if name in ALIASES:
                 why = why.replace(target, name, 1)
             code = "E040" if target in LAYOUT_FIELDS or name == "cutoff_label" else "E002"
+            code = "E042" if target == "masthead" else code
             problems.error(code, doc.path, line, f"{label}: {why}")
             continue
         values[target] = converted
@@ -359,8 +404,9 @@ def load_series(
 ) -> dict[str, Series]:
     """Return the built-in series overlaid with ``inputs/series.yaml`` when present.
 
-    A user entry with a built-in key replaces only the fields it gives (a ``layouts``
-    list it gives replaces the built-in list as a whole).
+    A user entry with a built-in key replaces only the fields it gives, on every date: the
+    built-in layouts no longer change those fields (a ``layouts`` list it gives replaces
+    the built-in list as a whole).
     """
     found = builtin_series()
     path = inputs / "series.yaml"
@@ -375,6 +421,15 @@ def load_series(
                 # A field given under its old name replaces the built-in's new name.
                 replaced = {ALIASES.get(str(name), str(name)) for name in entry}
                 kept = {k: v for k, v in base.items() if ALIASES.get(k, k) not in replaced}
+                if "layouts" not in entry and isinstance(kept.get("layouts"), list):
+                    # A field the project sets holds on every date: the built-in layouts
+                    # no longer change it.
+                    kept["layouts"] = [
+                        {k: v for k, v in layout.items() if ALIASES.get(k, k) not in replaced}
+                        if isinstance(layout, dict)
+                        else layout
+                        for layout in kept["layouts"]
+                    ]
                 doc.data[key] = {**kept, **entry}
     found.update(_read(doc, problems))
     return found

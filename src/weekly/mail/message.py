@@ -21,6 +21,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from weekly.apstyle import curly_quotes
 from weekly.mail.recipients import Recipient
 from weekly.mail.settings import MailSettings, subject_of
 from weekly.resolve.update import Update
@@ -86,6 +87,8 @@ class MailContext:
     #: A correction's mail: the latest correction's notice as plain text, and its date.
     correction: str = ""
     correction_date: str = ""
+    #: The mark after a takeaway's region name, ``.`` or ``:`` (series ``region_mark``).
+    region_mark: str = "."
 
 
 def _inline_plain(tokens: list[Any]) -> str:
@@ -109,8 +112,13 @@ def mail_context(update: Update, settings: MailSettings, pdf: bytes) -> MailCont
     from weekly.render.html import page_context
 
     page = page_context(update, "")
+    series = update.edition.series
+
+    def curl(text: str) -> str:
+        return curly_quotes(text) if series.smart_quotes else text
+
     takeaways = [
-        Teaser(region, " ".join(text.split()))
+        Teaser(curl(region), curl(" ".join(text.split())))
         for (region, _), text in zip(update.takeaway_tokens, update.takeaway_text, strict=False)
     ]
     regions: list[Teaser] = []
@@ -168,6 +176,7 @@ def mail_context(update: Update, settings: MailSettings, pdf: bytes) -> MailCont
         unsubscribe_mailto=settings.unsubscribe_mailto,
         lang=page.lang,
         dir=page.dir,
+        region_mark=page.region_mark,
     )
 
 

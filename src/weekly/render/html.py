@@ -13,7 +13,15 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
-from weekly.apstyle import clock_time, join_names, long_date, weekday_date
+from weekly.apstyle import (
+    DAYS,
+    MONTHS,
+    clock_time,
+    curly_quotes,
+    join_names,
+    long_date,
+    weekday_date,
+)
 from weekly.body.parse import Block, markdown
 from weekly.inputs.series import Series
 from weekly.render.bidi import isolate_rtl, isolate_rtl_text
@@ -66,11 +74,10 @@ def environment(extra: tuple[Path, ...] = ()) -> jinja2.Environment:
     )
 
 
-def _render_tokens(tokens: Sequence[Token], inline: bool = False) -> Markup:
+def _render_tokens(tokens: Sequence[Token], quotes: bool = False) -> Markup:
+    """Render block tokens; ``quotes`` makes straight quotes in the text curly."""
     md = markdown()
-    if inline:
-        return Markup(md.renderer.render(list(tokens), md.options, {}))
-    return Markup(md.renderer.render(list(tokens), md.options, {}))
+    return Markup(md.renderer.render(list(tokens), md.options, {"curly_quotes": quotes}))
 
 
 def _citation(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -86,8 +93,27 @@ def _handle(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
     return str(escape(tokens[idx].content))
 
 
+def _printed_before(tokens: Sequence[Token], idx: int) -> str:
+    """Return the last character printed before inline token ``idx`` (empty at the start)."""
+    for token in reversed(tokens[:idx]):
+        if token.type in ("text", "code_inline") and token.content:
+            return token.content[-1]
+        if token.type in ("softbreak", "hardbreak"):
+            return "\n"
+        if token.type == "citation":
+            return "]"
+    return ""
+
+
 def _text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    return isolate_rtl_text(escapeHtml(tokens[idx].content))
+    content = tokens[idx].content
+    # An address written out (an autolink) is printed exactly as typed.
+    address = idx > 0 and tokens[idx - 1].type == "link_open" and tokens[idx - 1].markup in (
+        "autolink", "linkify",
+    )  # fmt: skip
+    if env and env.get("curly_quotes") and not address:
+        content = curly_quotes(content, _printed_before(tokens, idx))
+    return isolate_rtl_text(escapeHtml(content))
 
 
 def install_renderer_rules() -> None:
@@ -99,11 +125,12 @@ def install_renderer_rules() -> None:
     md.add_render_rule("handle", _handle)
 
 
-def render_inline_markdown(text: str) -> Markup:
-    """Render a one-paragraph Markdown string (no citations) to inline HTML."""
+def render_inline_markdown(text: str, quotes: bool = False) -> Markup:
+    """Render a one-paragraph Markdown string (no citations) to inline HTML; ``quotes``
+    makes straight quotes in its text curly."""
     install_renderer_rules()
     md = markdown()
-    return Markup(md.renderInline(text))
+    return Markup(md.renderInline(text, {"curly_quotes": quotes}))
 
 
 def _with_line(token: Token, line: int) -> Token:
@@ -114,7 +141,9 @@ def _with_line(token: Token, line: int) -> Token:
     return copy
 
 
-def _block_view(block: Block, figures: dict[str, FigureView], draft: bool = False) -> BlockView:
+def _block_view(
+    block: Block, figures: dict[str, FigureView], draft: bool = False, quotes: bool = False
+) -> BlockView:
     if block.kind == "figure":
         return BlockView("figure", block.line, Markup(""), figures.get(block.figure_id))
     tokens = list(block.tokens)
@@ -138,7 +167,7 @@ def _block_view(block: Block, figures: dict[str, FigureView], draft: bool = Fals
                     tokens[index] = _with_line(token, item.line)
             elif token.type == "list_item_close":
                 depth -= 1
-    return BlockView(block.kind, block.line, _render_tokens(tokens))
+    return BlockView(block.kind, block.line, _render_tokens(tokens, quotes))
 
 
 def _image_provenance(figure: Figure) -> str:
@@ -163,11 +192,41 @@ def byline(names: list[str]) -> str:
     return credit("Author", names)
 
 
+def series_date(series: Series, day: dt.date) -> str:
+    """Return ``August 3, 2023``, or ``August 03, 2023`` with ``date_format: padded``."""
+    if series.date_format == "padded":
+        return f"{MONTHS[day.month - 1]} {day.day:02d}, {day.year}"
+    return long_date(day)
+
+
 def date_line(series: Series, day: dt.date) -> str:
     """Return the date line above the title in the series' ``date_line`` form."""
-    if series.date_line == "weekday":
+    if series.date_line == "weekday" and series.date_format == "plain":
         return weekday_date(day)
-    return long_date(day) if series.date_line == "date" else ""
+    if series.date_line == "weekday":
+        return f"{DAYS[day.weekday()]}, {series_date(series, day)}"
+    return series_date(series, day) if series.date_line == "date" else ""
+
+
+def clock_text(series: Series, moment: dt.time) -> str:
+    """Return the cutoff's time of day in the series' ``clock_format``.
+
+    ``ap``: ``10 a.m.``, ``2:30 p.m.`` (AP style); ``dotted``: ``2:00 p.m.``;
+    ``compact``: ``2:00pm``; ``spaced``: ``2:00 pm``. ``auto`` is ``ap`` in the ``date``
+    cutoff style and ``dotted`` in the ``clock`` style.
+    """
+    form = series.clock_format
+    if form == "auto":
+        form = "dotted" if series.cutoff_style == "clock" else "ap"
+    if form == "ap":
+        return clock_time(moment)
+    hour = moment.hour % 12 or 12
+    clock = f"{hour}:{moment.minute:02d}"
+    if form == "compact":
+        return clock + ("am" if moment.hour < 12 else "pm")
+    if form == "spaced":
+        return clock + (" am" if moment.hour < 12 else " pm")
+    return clock + (" a.m." if moment.hour < 12 else " p.m.")
 
 
 def cutoff_line(series: Series, cutoff: dt.datetime) -> str:
@@ -175,13 +234,13 @@ def cutoff_line(series: Series, cutoff: dt.datetime) -> str:
 
     ``date``: ``Data Cutoff: December 13, 2023, at 10 a.m.`` (AP style);
     ``clock``: ``Information Cutoff: 2:00 p.m. ET`` (the Iran Update's form).
+    ``clock_format`` sets the form of the clock; the date is always AP style.
     """
+    clock = clock_text(series, cutoff.time())
     if series.cutoff_style == "clock":
-        hour = cutoff.hour % 12 or 12
-        suffix = "a.m." if cutoff.hour < 12 else "p.m."
         zone = f" {series.zone_label}" if series.zone_label else ""
-        return f"{series.cutoff_label}: {hour}:{cutoff.minute:02d} {suffix}{zone}"
-    return f"{series.cutoff_label}: {long_date(cutoff.date())}, at {clock_time(cutoff.time())}"
+        return f"{series.cutoff_label}: {clock}{zone}"
+    return f"{series.cutoff_label}: {long_date(cutoff.date())}, at {clock}"
 
 
 def page_context(
@@ -191,15 +250,22 @@ def page_context(
     install_renderer_rules()
     edition = update.edition
     series = edition.series
+    quotes = series.smart_quotes
+
+    def curl(text: str) -> str:
+        return curly_quotes(text) if quotes else text
+
     figures = {
         fid: FigureView(
             id=f"figure-{fig.number}",
             number=fig.number,
-            title=fig.spec.title,
+            title=curl(fig.spec.title),
             src=fig.asset.name if fig.asset else "",
             alt=fig.spec.alt or fig.alt or fig.spec.title,
-            note=render_inline_markdown(fig.spec.note) if fig.spec.note else Markup(""),
-            source=render_inline_markdown(fig.spec.source) if fig.spec.source else Markup(""),
+            note=render_inline_markdown(fig.spec.note, quotes) if fig.spec.note else Markup(""),
+            source=(
+                render_inline_markdown(fig.spec.source, quotes) if fig.spec.source else Markup("")
+            ),
             provenance=fig.provenance or (_image_provenance(fig) if draft else ""),
             line=fig.line,
         )
@@ -207,17 +273,19 @@ def page_context(
     }
     sections = [
         SectionView(
-            s.title,
+            curl(s.title),
             s.id,
             [
                 AssessmentView(
-                    _block_view(a.lead, figures, draft) if a.lead else None,
-                    [_block_view(b, figures, draft) for b in a.blocks],
+                    _block_view(a.lead, figures, draft, quotes) if a.lead else None,
+                    [_block_view(b, figures, draft, quotes) for b in a.blocks],
                 )
                 for a in s.assessments
             ],
-            byline(edition.section_authors.get(s.title, [])) if s.title else "",
-            credit("Contributor", edition.section_contributors.get(s.title, [])) if s.title else "",
+            curl(byline(edition.section_authors.get(s.title, []))) if s.title else "",
+            curl(credit("Contributor", edition.section_contributors.get(s.title, [])))
+            if s.title
+            else "",
         )
         for s in update.body.sections
     ]
@@ -226,23 +294,29 @@ def page_context(
     # A list of takeaways has no region names; paragraphs of a list keep their "1." label.
     shown = edition.takeaways_named or style == "paragraphs"
     takeaways = [
-        TakeawayView(region if shown else "", _render_tokens(tokens))
+        TakeawayView(curl(region) if shown else "", _render_tokens(tokens, quotes))
         for region, tokens in update.takeaway_tokens
     ]
     return PageContext(
         title=update.title,
         series_name=series.name,
         organization=series.organization,
-        headline=edition.headline,
+        headline=curl(edition.headline),
         edition_date=long_date(edition.date),
         published=date_line(series, edition.published),
         published_iso=edition.published.isoformat(),
-        byline=byline(edition.authors) if series.byline else "",
+        byline=(
+            ""
+            if not series.byline
+            else curl(byline(edition.authors))
+            if series.author_label
+            else curl(join_names(edition.authors))
+        ),
         authors=join_names(edition.all_authors),
-        contributors=credit("Contributor", edition.contributors),
+        contributors=curl(credit("Contributor", edition.contributors)),
         cutoff=cutoff_line(series, cutoff),
         subscribe=render_inline_markdown(series.subscribe) if series.subscribe else Markup(""),
-        notices=[_render_tokens(tokens) for tokens in update.notice_tokens],
+        notices=[_render_tokens(tokens, quotes) for tokens in update.notice_tokens],
         takeaway_label=(
             "Key Takeaways" if len(takeaways) > 1 or style != "paragraphs" else "Key Takeaway"
         ),
@@ -256,6 +330,8 @@ def page_context(
         kicker=series.kicker,
         show_cutoff=series.cutoff_line,
         assessments_label=series.assessments_label,
+        masthead=series.masthead,
+        region_mark=series.region_mark,
         nav=nav,
         lang=series.language,
         share=share_view(update, nav),

@@ -187,6 +187,13 @@ class PageContext:
     show_cutoff: bool = True
     #: Label printed before the body, e.g. ``Assessments``; empty prints none.
     assessments_label: str = ""
+    #: The mark after a takeaway's bold region name (series ``region_mark``).
+    region_mark: str = "."
+    #: The masthead's parts in print order (series ``masthead``): ``date_line``, ``title``,
+    #: ``byline``, ``contributors``, ``cutoff``, ``subscribe``, ``notices``.
+    masthead: tuple[str, ...] = (
+        "date_line", "title", "byline", "contributors", "cutoff", "subscribe", "notices",
+    )  # fmt: skip
     #: Previous/next edition links; None outside an archive build.
     nav: NavView | None = None
     #: The article alone, for a web CMS (``--format fragment``): no page shell, no style.
@@ -197,6 +204,11 @@ class PageContext:
     share: ShareView | None = None
     #: Dated correction notices, newest first (front matter ``corrections``).
     corrections: list[CorrectionView] = field(default_factory=list)
+
+    @property
+    def notices_in_masthead(self) -> bool:
+        """Return True when the notices print inside the masthead, before a later part."""
+        return bool(self.notices) and "notices" in self.masthead[:-1]
 
     @property
     def dir(self) -> str:
