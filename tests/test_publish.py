@@ -208,9 +208,8 @@ def test_the_file_lock_is_exclusive_and_left_in_place(tmp_path: Path) -> None:
     from weekly.render.write import LockBusy, file_lock
 
     path = tmp_path / ".lock"
-    with file_lock(path):
-        with pytest.raises(LockBusy), file_lock(path, wait=False):
-            pass  # pragma: no cover - never entered
+    with file_lock(path), pytest.raises(LockBusy), file_lock(path, wait=False):
+        pass  # pragma: no cover - never entered
     with file_lock(path, wait=False):  # released: free again
         assert path.is_file()
     assert path.is_file()

@@ -9,6 +9,7 @@ those of the registry in :mod:`weekly.findings`.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,15 @@ def display_path(path: Path | str) -> str:
     except ValueError:  # another drive on Windows
         return text
     return text if rel.startswith("..") else rel
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """Return ``; did you mean 'closest'?`` for a misspelt ``name``, or ``""`` when none is close.
+
+    The one hint for an unknown name: events columns, source keys, figure ids, series keys.
+    """
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 @dataclass(frozen=True, order=True)

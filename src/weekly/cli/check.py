@@ -12,6 +12,7 @@ from weekly.cli.options import (
     cutoff_option,
     inputs_option,
 )
+from weekly.cli.output import print_findings, quiet
 
 if TYPE_CHECKING:
     from weekly.errors import Problem
@@ -42,9 +43,9 @@ def check(cutoff: str, inputs: Path, form: str, strict: bool) -> None:
     if form == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
-        for finding in findings:
-            click.echo(finding.with_level())
-        click.echo(summary(findings))
+        print_findings(findings, err=False)
+        if not quiet() or any(f.level == "error" for f in findings):
+            click.echo(summary(findings))
     if any(f.level == "error" for f in findings):
         sys.exit(2)
     if strict and findings:

@@ -50,10 +50,12 @@ def cutoff_option(func: F) -> F:
     )(func)
 
 
-def report(problems: list[Any], with_level: bool = False) -> None:
-    """Print problems one a line on stderr."""
-    for problem in problems:
-        click.echo(problem.with_level() if with_level else str(problem), err=True)
+def report(problems: list[Any], with_level: bool = True) -> None:
+    """Print findings one a line on stderr, as ``weekly check`` does (``with_level`` is kept
+    for callers that still pass it: every finding prints with its level and code)."""
+    from weekly.cli.output import print_findings
+
+    print_findings(problems)
 
 
 @contextmanager
@@ -75,8 +77,7 @@ def handled(outcome: str = "nothing written") -> Iterator[None]:
             raise cannot_write(Path(exc.filename or "."), exc) from None
     except WeeklyError as exc:
         errors = [p for p in exc.problems if p.level == "error"]
-        for problem in exc.problems:  # errors as path:line: message; warnings say so
-            report([problem], with_level=problem.level == "warning")
+        report(exc.problems)
         count = len(errors) or 1
         click.echo(f"weekly: {count} error{'s' if count != 1 else ''}; {outcome}", err=True)
         sys.exit(2)

@@ -18,6 +18,7 @@ from weekly.cli.options import (
     progress_bar,
     report,
 )
+from weekly.cli.output import say
 
 if TYPE_CHECKING:
     from weekly.render.pdf import PdfVariant
@@ -33,16 +34,16 @@ def build_archive(
     chosen = parse_formats(formats)
     with handled():
         result = run(inputs, output, chosen, base_url, progress_bar, jobs or cpu_count())
-    report(result.warnings, with_level=True)
+    report(result.warnings)
     for key, reason in result.rendered:
-        click.echo(f"rendered {key} ({reason})")
+        say(f"rendered {key} ({reason})")
     for key in result.skipped:
-        click.echo(f"skipped {key} (unchanged)")
+        say(f"skipped {key} (unchanged)")
     for path in result.written:
-        click.echo(f"wrote {path}")
+        say(f"wrote {path}")
     if result.searched is not None:
         pages = f"{result.indexed} edition{'s' if result.indexed != 1 else ''}"
-        click.echo(f"indexed {pages} for search in {result.searched}")
+        say(f"indexed {pages} for search in {result.searched}")
 
 
 @click.command()
@@ -99,7 +100,7 @@ def render(
         result = build.render(
             inputs, output, cutoff, chosen, draft, pdf_variant=variant, base_url=base_url
         )
-    report(result.warnings, with_level=True)
+    report(result.warnings)
     for path in result.written:
         if path.suffix in (".html", ".pdf"):
-            click.echo(f"wrote {path}")
+            say(f"wrote {path}")

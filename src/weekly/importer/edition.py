@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from weekly.errors import Problems, WeeklyError, display_path
+from weekly.errors import Problems, WeeklyError, did_you_mean, display_path
 from weekly.importer.draft import Block, Draft, FigureDraft, recognise
 from weekly.importer.notes import Bibliography, Unclassified
 from weekly.importer.package import MAX_IMAGE_BYTES, Package, TooLarge, open_package
@@ -131,7 +131,10 @@ def read_draft(package: Package, shared: dict[str, Source]) -> Reading:
 def _series(draft: Draft, known: dict[str, Series], key: str | None, path: Path) -> Series:
     if key is not None:
         if key not in known:
-            raise WeeklyError(f"--series: no series '{key}' (known: {', '.join(sorted(known))})")
+            hint = did_you_mean(key, known)
+            raise WeeklyError(
+                f"--series: no series '{key}' (known: {', '.join(sorted(known))}){hint}"
+            )
         return known[key]
     if not draft.headline:
         raise WeeklyError.at(
