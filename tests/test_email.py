@@ -442,7 +442,7 @@ def test_header_injection_is_refused(project: Path, weekly: Run, smtp) -> None:
     result = weekly(*send_args(port), cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "recipients.csv:2: name contains a line break or control character",
+        "recipients.csv:2: error: name contains a line break or control character [E301]",
         "recipients.csv:5: invalid email address 'bcc: x@example.net' (the email address "
         "contains invalid characters before the @-sign: ':', SPACE)",
         "weekly: 2 errors; nothing sent",
@@ -496,7 +496,7 @@ def test_bad_recipients_are_all_reported(project: Path, weekly: Run, smtp) -> No
     assert result.stderr.splitlines() == [
         "recipients.csv:3: invalid email address 'not-an-address' (an email address must have "
         "an @-sign)",
-        "recipients.csv:5: duplicate address JANE@example.com (first on line 2)",
+        "recipients.csv:5: error: duplicate address JANE@example.com (first on line 2) [E302]",
         "recipients.csv:6: invalid email address 'bob@example' (the part after the @-sign is "
         "not valid; it should have a period)",
         "recipients.csv:7: missing email address",
@@ -753,7 +753,7 @@ def test_encoded_word_header_injection_is_refused_everywhere(
     assert result.returncode == 2
     assert (
         result.stderr.splitlines()[0]
-        == "recipients.csv:2: name contains a line break or control character"
+        == "recipients.csv:2: error: name contains a line break or control character [E301]"
     )
 
     (project / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")

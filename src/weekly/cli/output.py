@@ -22,6 +22,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: The colour of each level's word.
 LEVEL_COLOURS = {"error": "red", "warning": "yellow"}
 _QUIET = "weekly.quiet"
+#: The code of a problem no finding of the registry describes (a bad option, a missing file).
+UNCODED = "E000"
 
 
 def colour_choice(environ: dict[str, str] | os._Environ[str], choice: str) -> bool | None:
@@ -104,13 +106,14 @@ def say(text: str) -> None:
 def finding_line(problem: Problem) -> str:
     """Return ``path:line: level: message [CODE]``, styled for a terminal (click strips it elsewhere).
 
-    A problem that belongs to no file (``E000``) prints as ``weekly: message``.
+    A problem without a registered code (``E000``) has no ``[CODE]``; one that belongs to no
+    file prints as ``weekly: message``.
     """
-    if problem.code == "E000" and problem.path == "weekly":
+    if problem.code == UNCODED and problem.path == "weekly":
         return f"{click.style('weekly', bold=True)}: {problem.message}"
     level = click.style(problem.level, fg=LEVEL_COLOURS.get(problem.level), bold=True)
-    code = click.style(f"[{problem.code}]", dim=True)
-    return f"{click.style(problem.location(), bold=True)}: {level}: {problem.message} {code}"
+    code = "" if problem.code == UNCODED else " " + click.style(f"[{problem.code}]", dim=True)
+    return f"{click.style(problem.location(), bold=True)}: {level}: {problem.message}{code}"
 
 
 def print_findings(problems: list[Any], err: bool = True) -> None:
