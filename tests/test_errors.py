@@ -35,7 +35,9 @@ def assert_refused(result, *lines: str) -> None:
 @pytest.mark.e2e
 def test_unknown_source_names_file_and_line(edition: Path, weekly) -> None:
     broken(edition, "[@reuters-kidal]", "[@ctp-aug-99]")
-    assert_refused(render(weekly, edition), f"{UPDATE_PATH}:18: error: unknown source 'ctp-aug-99' [E101]")
+    assert_refused(
+        render(weekly, edition), f"{UPDATE_PATH}:18: error: unknown source 'ctp-aug-99' [E101]"
+    )
     assert not (edition / "output").exists()
 
 
@@ -51,7 +53,9 @@ def test_every_problem_is_reported_before_exiting(edition: Path, weekly) -> None
 
 def test_unknown_figure(edition: Path, weekly) -> None:
     broken(edition, "- Security forces", '\n{{ figure("north-mali") }}\n\n- Security forces')
-    assert_refused(render(weekly, edition), f"{UPDATE_PATH}:17: error: unknown figure 'north-mali' [E201]")
+    assert_refused(
+        render(weekly, edition), f"{UPDATE_PATH}:17: error: unknown figure 'north-mali' [E201]"
+    )
 
 
 FIGURE = """figures:
@@ -71,7 +75,8 @@ def with_figure(edition: Path, image: str) -> None:
 def test_figure_inside_a_bullet_must_stand_alone(edition: Path, weekly) -> None:
     broken(edition, "- Security forces", '{{ figure("north-mali") }}\n- Security forces')
     assert_refused(
-        render(weekly, edition), f"{UPDATE_PATH}:15: error: a figure must stand alone in its own paragraph [E201]"
+        render(weekly, edition),
+        f"{UPDATE_PATH}:15: error: a figure must stand alone in its own paragraph [E201]",
     )
 
 
@@ -109,8 +114,8 @@ def test_malformed_front_matter_points_at_the_yaml_line(edition: Path, weekly) -
     result = render(weekly, edition)
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
-        f"{UPDATE_PATH}:5: malformed YAML: expected ',' or ']', but got ':' "
-        "(while parsing a flow sequence at line 4)"
+        f"{UPDATE_PATH}:5: error: malformed YAML: expected ',' or ']', but got ':' "
+        "(while parsing a flow sequence at line 4) [E001]"
     )
     assert "Traceback" not in result.stderr
 
@@ -125,7 +130,9 @@ def test_missing_front_matter(edition: Path, weekly) -> None:
 
 def test_missing_required_field(edition: Path, weekly) -> None:
     broken(edition, "headline: Al Qaeda Strengthens in Central Mali\n", "")
-    assert_refused(render(weekly, edition), f"{UPDATE_PATH}:1: error: missing required field 'headline' [E002]")
+    assert_refused(
+        render(weekly, edition), f"{UPDATE_PATH}:1: error: missing required field 'headline' [E002]"
+    )
 
 
 def test_bad_cutoff(edition: Path, weekly) -> None:
@@ -196,13 +203,14 @@ def test_body_cannot_include_files(edition: Path, weekly) -> None:
 def test_undefined_name_in_the_body(edition: Path, weekly) -> None:
     broken(edition, "- Security forces", "- {{ attacks }} Security forces")
     assert_refused(
-        render(weekly, edition), f"{UPDATE_PATH}:16: error: template error: 'attacks' is undefined [E020]"
+        render(weekly, edition),
+        f"{UPDATE_PATH}:16: error: template error: 'attacks' is undefined [E020]",
     )
 
 
 def test_unknown_cutoff_folder(edition: Path, weekly) -> None:
     result = weekly("render", "--cutoff", "2023-12-20", cwd=edition)
-    assert_refused(result, "inputs/2023-12-20/update.md: no edition for cutoff 2023-12-20")
+    assert_refused(result, "inputs/2023-12-20/update.md: error: no edition for cutoff 2023-12-20")
 
 
 @pytest.mark.e2e
@@ -226,4 +234,6 @@ def test_unknown_format_is_a_usage_error(edition: Path, weekly) -> None:
 def test_input_that_is_not_utf8(edition: Path, weekly) -> None:
     path = edition / "inputs/sources.yaml"
     path.write_bytes(path.read_bytes() + b"caf\xe9:\n  text: Latin-1.\n")
-    assert_refused(render(weekly, edition), "inputs/sources.yaml:20: error: not UTF-8 text (byte 0xe9) [E003]")
+    assert_refused(
+        render(weekly, edition), "inputs/sources.yaml:20: error: not UTF-8 text (byte 0xe9) [E003]"
+    )
