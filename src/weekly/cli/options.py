@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import click.shell_completion
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Errors of the file system that end a command with one line, not a traceback.
@@ -40,12 +41,26 @@ def output_option(func: F) -> F:
     )(func)
 
 
+def complete_cutoff(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Offer ``latest`` and the edition dates under ``--inputs`` (shell completion)."""
+    from click.shell_completion import CompletionItem
+
+    from weekly.inputs.edition import list_editions
+
+    inputs = ctx.params.get("inputs") or Path("inputs")
+    choices = ["latest", *reversed(list_editions(Path(inputs)))]
+    return [CompletionItem(c) for c in choices if c.startswith(incomplete)]
+
+
 def cutoff_option(func: F) -> F:
     """Add ``--cutoff`` (an edition date or ``latest``)."""
     return click.option(
         "--cutoff",
         required=True,
         metavar="DATE|latest",
+        shell_complete=complete_cutoff,
         help="The edition's data cutoff date, e.g. 2023-12-13, or 'latest'.",
     )(func)
 

@@ -9,6 +9,7 @@ import click
 
 from weekly.cli.options import (
     base_url_option,
+    complete_cutoff,
     format_option,
     handled,
     inputs_option,
@@ -51,6 +52,7 @@ def build_archive(
     "--cutoff",
     default=None,
     metavar="DATE|latest",
+    shell_complete=complete_cutoff,
     help="The edition's data cutoff date, e.g. 2023-12-13, or 'latest'.",
 )
 @click.option("--all", "everything", is_flag=True, help="Render the archive (see weekly archive).")
