@@ -147,7 +147,9 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
     The one progress reporter: commands pass it to the core as its
     :data:`weekly.pipeline.Progress`.
     """
-    if not total or not sys.stderr.isatty():
+    from weekly.cli.output import quiet
+
+    if not total or not sys.stderr.isatty() or quiet():
         yield lambda: None
         return
     with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
