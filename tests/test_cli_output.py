@@ -269,3 +269,15 @@ def test_the_documented_bash_script_completes_in_bash(edition: Path, tmp_path: P
         timeout=120,
     )
     assert result.stdout.strip() == "latest", result.stderr
+
+
+@pytest.mark.slow
+def test_quiet_email_dry_run_prints_nothing_and_still_writes(edition: Path, weekly) -> None:
+    from test_email import RECIPIENTS, SERIES
+
+    (edition / "inputs" / "series.yaml").write_text(SERIES, encoding="utf-8")
+    (edition / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")
+    args = ("email", "--cutoff", "latest", "--to", "recipients.csv", "--quiet")
+    result = weekly(*args, cwd=edition)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert len(list((edition / "output/2023-12-13/mail").glob("*.eml"))) == 5
