@@ -1,15 +1,19 @@
-# Quick start: `make demo` sets everything up and renders the example edition;
-# `make test` runs the whole test suite (on every core), `make test-fast` the fast lane:
-# everything but the browser, SMTP and slow (PDF, fresh-process) tests.
+# Quick start: `make demo` installs the runtime only and renders the example edition;
+# `make test` installs the test and docs tools too (Chromium, axe-core, MkDocs) and runs the
+# whole test suite (on every core), `make test-fast` the fast lane: everything but the
+# browser, SMTP and slow (PDF, fresh-process) tests.
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test test-fast lint golden docs bench clean
+.PHONY: setup setup-runtime demo test test-fast lint golden docs bench clean
 
 setup:
 	bash scripts/setup.sh
 
-demo: setup
+setup-runtime:
+	bash scripts/setup.sh --runtime
+
+demo: setup-runtime
 	$(VENV)/bin/weekly render --cutoff latest
 	@echo "open output/$$(ls inputs | grep -E '^[0-9]{4}-' | sort | tail -1)/ to read it"
 

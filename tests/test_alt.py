@@ -202,7 +202,7 @@ def test_image_without_alt_is_a_warning(tmp_path: Path, weekly) -> None:
     assert result.returncode == 0
     assert result.stdout == (
         f"{UPDATE_MD}:14: warning: figure 'north' has no alt text; add alt: describing what "
-        "the image shows for readers who cannot see it\n0 errors, 1 warning\n"
+        "the image shows for readers who cannot see it [W501]\n0 errors, 1 warning\n"
     )
     assert weekly("check", "--cutoff", "2023-12-13", "--strict", cwd=root).returncode == 1
 

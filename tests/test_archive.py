@@ -230,7 +230,10 @@ def test_an_error_anywhere_writes_nothing(tree, weekly) -> None:
     tree({"inputs/2023-12-20/update.md": _update("2023-12-20", "Next Week", "More.")})
     result = weekly("archive", "--format", "html", cwd=root)
     assert result.returncode == 2
-    assert "inputs/2023-12-06/update.md:17: unknown source 'reuters-kidla'" in result.stderr
+    assert (
+        "inputs/2023-12-06/update.md:17: error: unknown source 'reuters-kidla'; "
+        "did you mean 'reuters-kidal'? [E101]"
+    ) in result.stderr
     assert result.stderr.endswith("weekly: 1 error; nothing written\n")
     after = {p: p.read_bytes() for p in (root / "output").rglob("*") if p.is_file()}
     assert after == before

@@ -193,8 +193,8 @@ def test_chart_over_zero_events_is_an_error(tmp_path: Path, weekly) -> None:
     root = chart_edition(tmp_path, figure)
     errors = render_errors(root, weekly)
     assert errors[0] == (
-        f"inputs/2023-12-13/update.md:{figure_line(root)}: figure 'pace': "
-        "no events to chart (actor1 = Nobody; through 2023-12-13)"
+        f"inputs/2023-12-13/update.md:{figure_line(root)}: error: figure 'pace': "
+        "no events to chart (actor1 = Nobody; through 2023-12-13) [E302]"
     )
 
 
@@ -215,7 +215,8 @@ def test_bad_chart_options_are_reported_at_their_line(
     root = chart_edition(tmp_path, "  pace:\n    title: A Chart\n    chart: weekly\n" + option)
     errors = render_errors(root, weekly)
     assert errors[0] == (
-        f"inputs/2023-12-13/update.md:{figure_line(root, key)}: figure 'pace': {message}"
+        f"inputs/2023-12-13/update.md:{figure_line(root, key)}: error: figure 'pace': {message}"
+        " [E304]"
     )
 
 
@@ -224,8 +225,8 @@ def test_bad_map_options(tmp_path: Path, weekly) -> None:
     root = chart_edition(tmp_path, figure)
     errors = render_errors(root, weekly)
     assert errors[0] == (
-        f"inputs/2023-12-13/update.md:{figure_line(root, 'size')}: figure 'pace': "
-        "size: expected count or fatalities, got 'big'"
+        f"inputs/2023-12-13/update.md:{figure_line(root, 'size')}: error: figure 'pace': "
+        "size: expected count or fatalities, got 'big' [E304]"
     )
 
 
@@ -234,8 +235,8 @@ def test_chart_without_a_table(tmp_path: Path, weekly) -> None:
     (root / "inputs" / "events.csv").unlink()
     errors = render_errors(root, weekly)
     assert errors[0] == (
-        f"inputs/2023-12-13/update.md:{figure_line(root)}: figure 'pace': no events table "
-        "(expected inputs/events.csv, events.xlsx or events.parquet)"
+        f"inputs/2023-12-13/update.md:{figure_line(root)}: error: figure 'pace': no events "
+        "table (expected inputs/events.csv, events.xlsx or events.parquet) [E300]"
     )
 
 

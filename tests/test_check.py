@@ -68,7 +68,7 @@ def test_planted_hedge_in_a_lead(tmp_path: Path, weekly) -> None:
     assert result.returncode == 0
     assert result.stdout == (
         f"{UPDATE_MD}:18: warning: vague hedge 'perhaps' is not on the ICD 203 scale; "
-        f"{HEDGE_HINT}\n"
+        f"{HEDGE_HINT} [W201]\n"
         "0 errors, 1 warning\n"
     )
     assert check(weekly, root, "--strict").returncode == 1
@@ -81,7 +81,7 @@ def test_bullet_without_citation(tmp_path: Path, weekly) -> None:
     result = check(weekly, root)
     assert result.returncode == 0
     assert result.stdout == (
-        f"{UPDATE_MD}:16: warning: evidence bullet has no citation; add [@source]\n"
+        f"{UPDATE_MD}:16: warning: evidence bullet has no citation; add [@source] [W101]\n"
         "0 errors, 1 warning\n"
     )
     assert check(weekly, root, "--strict").returncode == 1
@@ -96,7 +96,7 @@ def test_cited_source_dated_after_the_cutoff(tmp_path: Path, weekly) -> None:
     assert result.returncode == 2
     assert result.stdout == (
         f"{UPDATE_MD}:18: error: source 'reuters-kidal' is dated 2023-12-14, "
-        "after the data cutoff 2023-12-13\n"
+        "after the data cutoff 2023-12-13 [E102]\n"
         "1 error, 0 warnings\n"
     )
     [finding] = findings(weekly, root)
@@ -114,7 +114,7 @@ def test_uncited_edition_source(tmp_path: Path, weekly) -> None:
     assert result.returncode == 0
     assert result.stdout == (
         "inputs/2023-12-13/sources.yaml:1: warning: source 'extra-report' is defined in "
-        "this edition's sources.yaml but never cited\n"
+        "this edition's sources.yaml but never cited [W301]\n"
         "0 errors, 1 warning\n"
     )
     assert check(weekly, root, "--strict").returncode == 1
@@ -141,9 +141,10 @@ def test_findings_are_sorted_and_summed(tmp_path: Path, weekly) -> None:
     lines = result.stdout.splitlines()
     assert lines == [
         "inputs/2023-12-13/sources.yaml:1: warning: source 'extra-report' is defined in "
-        "this edition's sources.yaml but never cited",
-        f"{UPDATE_MD}:16: error: unknown source 'nowhere'",
-        f"{UPDATE_MD}:18: warning: vague hedge 'perhaps' is not on the ICD 203 scale; {HEDGE_HINT}",
+        "this edition's sources.yaml but never cited [W301]",
+        f"{UPDATE_MD}:16: error: unknown source 'nowhere' [E101]",
+        f"{UPDATE_MD}:18: warning: vague hedge 'perhaps' is not on the ICD 203 scale; "
+        f"{HEDGE_HINT} [W201]",
         "1 error, 2 warnings",
     ]
 
@@ -168,7 +169,7 @@ def test_supporting_paragraph_without_citation(tmp_path: Path, weekly) -> None:
     root = make(tmp_path, body("**JNIM attacks.**\n\nIt struck 16 times.\n"))
     result = check(weekly, root)
     assert result.stdout.splitlines()[0] == (
-        f"{UPDATE_MD}:9: warning: supporting paragraph has no citation; add [@source]"
+        f"{UPDATE_MD}:9: warning: supporting paragraph has no citation; add [@source] [W102]"
     )
     assert findings(weekly, root)[0]["code"] == "W102"
 
@@ -182,7 +183,7 @@ def test_lead_with_uncited_supporting_sentences(tmp_path: Path, weekly) -> None:
     root = make(tmp_path, body("**JNIM will likely attack.** It struck 16 times.\n"))
     assert check(weekly, root).stdout.splitlines()[0] == (
         f"{UPDATE_MD}:7: warning: the sentences after the bold lead judgment have no "
-        "citation; add [@source]"
+        "citation; add [@source] [W103]"
     )
     assert findings(weekly, root)[0]["code"] == "W103"
 
@@ -190,7 +191,7 @@ def test_lead_with_uncited_supporting_sentences(tmp_path: Path, weekly) -> None:
 def test_same_source_twice_in_one_note(tmp_path: Path, weekly) -> None:
     root = make(tmp_path, body("**A.** B.[@sigact; @acled-dashboard; @sigact]\n"))
     assert check(weekly, root).stdout.splitlines()[0] == (
-        f"{UPDATE_MD}:7: warning: source 'sigact' is cited twice in one note"
+        f"{UPDATE_MD}:7: warning: source 'sigact' is cited twice in one note [W402]"
     )
     [finding] = findings(weekly, root)
     assert (finding["code"], finding["column"]) == ("W402", 10)
@@ -262,7 +263,7 @@ def test_mixing_the_two_term_sets(tmp_path: Path, weekly) -> None:
     assert result.stdout.splitlines()[0] == (
         f"{UPDATE_MD}:9: warning: estimative term 'probably' mixes the two ICD 203 term sets: "
         "this edition first uses 'likely' (line 7); keep to almost no chance, very unlikely, "
-        "unlikely, roughly even chance, likely, very likely, or almost certainly"
+        "unlikely, roughly even chance, likely, very likely, or almost certainly [W202]"
     )
     [finding] = findings(weekly, root)
     assert (finding["code"], finding["column"]) == ("W202", 13)
@@ -317,7 +318,7 @@ def test_bad_estimative_scale_is_an_error(tmp_path: Path, weekly) -> None:
     assert result.returncode == 2
     assert result.stdout.splitlines()[0] == (
         "inputs/series.yaml:2: error: series 'salafi-jihadi': estimative_scale must be "
-        "standard, alternate or either"
+        "standard, alternate or either [E002]"
     )
 
 
@@ -332,7 +333,7 @@ def test_figure_defined_but_never_placed(tmp_path: Path, weekly) -> None:
     result = check(weekly, root)
     assert result.stdout.splitlines()[0] == (
         f"{UPDATE_MD}:10: warning: figure 'north-mali' is defined but never placed; "
-        'add {{ figure("north-mali") }} to the body'
+        'add {{ figure("north-mali") }} to the body [W302]'
     )
     assert findings(weekly, root)[0]["code"] == "W302"
 
@@ -361,8 +362,8 @@ def test_takeaway_regions_and_sections_must_match(tmp_path: Path, weekly) -> Non
     root = make(tmp_path, REGIONS)
     assert check(weekly, root).stdout.splitlines()[:2] == [
         f"{UPDATE_MD}:7: warning: key takeaway 'Burkina Faso' has no '## Burkina Faso' "
-        "section in the body",
-        f"{UPDATE_MD}:14: warning: section '## Somalia' has no entry in key_takeaways",
+        "section in the body [W303]",
+        f"{UPDATE_MD}:14: warning: section '## Somalia' has no entry in key_takeaways [W304]",
     ]
     assert [f["code"] for f in findings(weekly, root)] == ["W303", "W304"]
 
@@ -379,7 +380,7 @@ def test_source_url_not_well_formed(tmp_path: Path, weekly) -> None:
     assert check(weekly, root).stdout.splitlines()[0] == (
         "inputs/sources.yaml:4: warning: source 'acled-dashboard': url "
         "'htps//acleddata.com/dashboard/#/dashboard' is not well formed "
-        "(expected http:// or https:// and a host name)"
+        "(expected http:// or https:// and a host name) [W401]"
     )
 
 
@@ -415,8 +416,8 @@ def test_render_errors_are_check_errors(tmp_path: Path, weekly) -> None:
     result = check(weekly, root)
     assert result.returncode == 2
     assert result.stdout == (
-        f"{UPDATE_MD}:7: error: unknown source 'nowhere'\n"
-        f"{UPDATE_MD}:9: error: unknown figure 'ghost'\n"
+        f"{UPDATE_MD}:7: error: unknown source 'nowhere' [E101]\n"
+        f"{UPDATE_MD}:9: error: unknown figure 'ghost' [E201]\n"
         "2 errors, 0 warnings\n"
     )
 
@@ -426,7 +427,7 @@ def test_errors_that_stop_assembly_are_printed_as_findings(tmp_path: Path, weekl
     result = check(weekly, root)
     assert result.returncode == 2
     lines = result.stdout.splitlines()
-    assert re.fullmatch(rf"{UPDATE_MD}:\d+: error: malformed YAML: .+", lines[0])
+    assert re.fullmatch(rf"{UPDATE_MD}:\d+: error: malformed YAML: .+ \[E001\]", lines[0])
     assert lines[-1] == "1 error, 0 warnings"
     [finding] = findings(weekly, root)
     assert (finding["level"], finding["code"]) == ("error", "E001")
@@ -466,7 +467,7 @@ def test_render_shows_warnings_and_still_renders(tmp_path: Path, weekly) -> None
     assert result.returncode == 0
     assert result.stderr == (
         f"{UPDATE_MD}:18: warning: vague hedge 'perhaps' is not on the ICD 203 scale; "
-        f"{HEDGE_HINT}\n"
+        f"{HEDGE_HINT} [W201]\n"
     )
     assert (root / "output/2023-12-13" / f"{SLUG}.html").is_file()
 
@@ -482,8 +483,8 @@ def test_render_refuses_on_errors_and_keeps_previous_output(tmp_path: Path, week
     result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=root)
     assert result.returncode == 2
     assert result.stderr == (
-        f"{UPDATE_MD}:18: source 'reuters-kidal' is dated 2023-12-14, after the data cutoff "
-        "2023-12-13\n"
+        f"{UPDATE_MD}:18: error: source 'reuters-kidal' is dated 2023-12-14, after the data "
+        "cutoff 2023-12-13 [E102]\n"
         "weekly: 1 error; nothing written\n"
     )
     assert html.read_bytes() == before
@@ -500,7 +501,7 @@ def test_failed_body_does_not_make_everything_look_unused(tmp_path: Path, weekly
     result = check(weekly, root)
     assert result.returncode == 2
     assert result.stdout == (
-        f"{UPDATE_MD}:17: error: template error: 'evnts' is undefined\n1 error, 0 warnings\n"
+        f"{UPDATE_MD}:17: error: template error: 'evnts' is undefined [E020]\n1 error, 0 warnings\n"
     )
 
 

@@ -286,7 +286,7 @@ def test_held_out_edition_renders_every_note_with_its_locator(held_out: Path, we
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         "inputs/2023-12-13/update.md:13: warning: empty piece in citation 'doi-only' "
-        "(a stray ';'); remove it",
+        "(a stray ';'); remove it [W702]",
     ]
     html = (held_out / "output/2023-12-13" / f"{SLUG}.html").read_text(encoding="utf-8")
     notes = [
@@ -389,8 +389,8 @@ def test_unknown_keys_in_every_form_are_errors(held_out: Path) -> None:
     edit(held_out, "[see @reuters-kidal, p. 3]", "[see @reuters-kidl, p. 3]")
     edit(held_out, "[-@thurston2023, pp. 60-61", "[-@thurston2022, pp. 60-61")
     assert [f for f in findings(held_out) if "unknown" in f] == [
-        f"{UPDATE_MD}:9: error: unknown source 'reuters-kidl'",
-        f"{UPDATE_MD}:12: error: unknown source 'thurston2022'",
+        f"{UPDATE_MD}:9: error: unknown source 'reuters-kidl'; did you mean 'reuters-kidal'?",
+        f"{UPDATE_MD}:12: error: unknown source 'thurston2022'; did you mean 'thurston2023'?",
     ]
 
 
@@ -475,7 +475,8 @@ def test_malformed_bib_stops_render_with_its_line(held_out: Path, weekly) -> Non
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("inputs/sources.bib:1: malformed BibTeX: ")
+    assert lines[0].startswith("inputs/sources.bib:1: error: malformed BibTeX: ")
+    assert lines[0].endswith(" [E701]")
     assert lines[-1] == "weekly: 1 error; nothing written"
     assert page.read_bytes() == before
     checked = weekly("check", "--cutoff", "2023-12-13", cwd=held_out)

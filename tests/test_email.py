@@ -442,9 +442,9 @@ def test_header_injection_is_refused(project: Path, weekly: Run, smtp) -> None:
     result = weekly(*send_args(port), cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "recipients.csv:2: name contains a line break or control character",
-        "recipients.csv:5: invalid email address 'bcc: x@example.net' (the email address "
-        "contains invalid characters before the @-sign: ':', SPACE)",
+        "recipients.csv:2: error: name contains a line break or control character [E301]",
+        "recipients.csv:5: error: invalid email address 'bcc: x@example.net' (the email "
+        "address contains invalid characters before the @-sign: ':', SPACE) [E301]",
         "weekly: 2 errors; nothing sent",
     ]
 
@@ -471,8 +471,8 @@ def test_header_injection_is_refused(project: Path, weekly: Run, smtp) -> None:
     headline = weekly(*send_args(port), cwd=project)
     assert headline.returncode == 2
     assert headline.stderr.splitlines() == [
-        "inputs/2023-12-13/update.md:3: headline contains a line break or control character; "
-        "it cannot be a mail subject",
+        "inputs/2023-12-13/update.md:3: error: headline contains a line break or control "
+        "character; it cannot be a mail subject [E002]",
         "weekly: 1 error; nothing sent",
     ]
     assert handler.messages == []
@@ -494,12 +494,12 @@ def test_bad_recipients_are_all_reported(project: Path, weekly: Run, smtp) -> No
     result = weekly(*send_args(port), cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "recipients.csv:3: invalid email address 'not-an-address' (an email address must have "
-        "an @-sign)",
-        "recipients.csv:5: duplicate address JANE@example.com (first on line 2)",
-        "recipients.csv:6: invalid email address 'bob@example' (the part after the @-sign is "
-        "not valid; it should have a period)",
-        "recipients.csv:7: missing email address",
+        "recipients.csv:3: error: invalid email address 'not-an-address' (an email address "
+        "must have an @-sign) [E301]",
+        "recipients.csv:5: error: duplicate address JANE@example.com (first on line 2) [E302]",
+        "recipients.csv:6: error: invalid email address 'bob@example' (the part after the "
+        "@-sign is not valid; it should have a period) [E301]",
+        "recipients.csv:7: error: missing email address [E301]",
         "weekly: 4 errors; nothing sent",
     ]
     assert handler.messages == []
@@ -753,7 +753,7 @@ def test_encoded_word_header_injection_is_refused_everywhere(
     assert result.returncode == 2
     assert (
         result.stderr.splitlines()[0]
-        == "recipients.csv:2: name contains a line break or control character"
+        == "recipients.csv:2: error: name contains a line break or control character [E301]"
     )
 
     (project / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")
@@ -793,7 +793,7 @@ def test_addresses_the_old_check_crashed_on(
     assert result.returncode == 2
     assert (
         result.stderr.splitlines()[0]
-        == f"recipients.csv:2: invalid email address '{address}' ({why})"
+        == f"recipients.csv:2: error: invalid email address '{address}' ({why}) [E301]"
     )
     assert "Traceback" not in result.stderr
 

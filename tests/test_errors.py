@@ -35,7 +35,9 @@ def assert_refused(result, *lines: str) -> None:
 @pytest.mark.e2e
 def test_unknown_source_names_file_and_line(edition: Path, weekly) -> None:
     broken(edition, "[@reuters-kidal]", "[@ctp-aug-99]")
-    assert_refused(render(weekly, edition), f"{UPDATE_PATH}:18: unknown source 'ctp-aug-99'")
+    assert_refused(
+        render(weekly, edition), f"{UPDATE_PATH}:18: error: unknown source 'ctp-aug-99' [E101]"
+    )
     assert not (edition / "output").exists()
 
 
@@ -44,14 +46,16 @@ def test_every_problem_is_reported_before_exiting(edition: Path, weekly) -> None
     broken(edition, "[@reuters-kidal]", "[@ctp-aug-99]")
     assert_refused(
         render(weekly, edition),
-        f"{UPDATE_PATH}:13: unknown source 'nope'",
-        f"{UPDATE_PATH}:18: unknown source 'ctp-aug-99'",
+        f"{UPDATE_PATH}:13: error: unknown source 'nope' [E101]",
+        f"{UPDATE_PATH}:18: error: unknown source 'ctp-aug-99' [E101]",
     )
 
 
 def test_unknown_figure(edition: Path, weekly) -> None:
     broken(edition, "- Security forces", '\n{{ figure("north-mali") }}\n\n- Security forces')
-    assert_refused(render(weekly, edition), f"{UPDATE_PATH}:17: unknown figure 'north-mali'")
+    assert_refused(
+        render(weekly, edition), f"{UPDATE_PATH}:17: error: unknown figure 'north-mali' [E201]"
+    )
 
 
 FIGURE = """figures:
@@ -71,7 +75,8 @@ def with_figure(edition: Path, image: str) -> None:
 def test_figure_inside_a_bullet_must_stand_alone(edition: Path, weekly) -> None:
     broken(edition, "- Security forces", '{{ figure("north-mali") }}\n- Security forces')
     assert_refused(
-        render(weekly, edition), f"{UPDATE_PATH}:15: a figure must stand alone in its own paragraph"
+        render(weekly, edition),
+        f"{UPDATE_PATH}:15: error: a figure must stand alone in its own paragraph [E201]",
     )
 
 
@@ -79,7 +84,7 @@ def test_missing_image(edition: Path, weekly) -> None:
     with_figure(edition, "figures/north-mali.png")
     assert_refused(
         render(weekly, edition),
-        f"{UPDATE_PATH}:14: figure 'north-mali': image 'figures/north-mali.png' not found",
+        f"{UPDATE_PATH}:14: error: figure 'north-mali': image 'figures/north-mali.png' not found [E202]",
     )
 
 
@@ -87,7 +92,7 @@ def test_image_outside_the_inputs_folder(edition: Path, weekly) -> None:
     with_figure(edition, "../../../../../../etc/hostname")
     assert_refused(
         render(weekly, edition),
-        f"{UPDATE_PATH}:14: figure 'north-mali': image '../../../../../../etc/hostname' is outside the inputs folder",
+        f"{UPDATE_PATH}:14: error: figure 'north-mali': image '../../../../../../etc/hostname' is outside the inputs folder [E203]",
     )
 
 
@@ -100,7 +105,7 @@ def test_image_symlink_leading_outside_is_refused(edition: Path, weekly, tmp_pat
     with_figure(edition, "figures/map.png")
     assert_refused(
         render(weekly, edition),
-        f"{UPDATE_PATH}:14: figure 'north-mali': image 'figures/map.png' is outside the inputs folder",
+        f"{UPDATE_PATH}:14: error: figure 'north-mali': image 'figures/map.png' is outside the inputs folder [E203]",
     )
 
 
@@ -109,8 +114,8 @@ def test_malformed_front_matter_points_at_the_yaml_line(edition: Path, weekly) -
     result = render(weekly, edition)
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
-        f"{UPDATE_PATH}:5: malformed YAML: expected ',' or ']', but got ':' "
-        "(while parsing a flow sequence at line 4)"
+        f"{UPDATE_PATH}:5: error: malformed YAML: expected ',' or ']', but got ':' "
+        "(while parsing a flow sequence at line 4) [E001]"
     )
     assert "Traceback" not in result.stderr
 
@@ -119,20 +124,22 @@ def test_missing_front_matter(edition: Path, weekly) -> None:
     (edition / UPDATE_PATH).write_text("Just text.\n", encoding="utf-8")
     assert_refused(
         render(weekly, edition),
-        f"{UPDATE_PATH}:1: update.md must start with YAML front matter between '---' lines",
+        f"{UPDATE_PATH}:1: error: update.md must start with YAML front matter between '---' lines [E003]",
     )
 
 
 def test_missing_required_field(edition: Path, weekly) -> None:
     broken(edition, "headline: Al Qaeda Strengthens in Central Mali\n", "")
-    assert_refused(render(weekly, edition), f"{UPDATE_PATH}:1: missing required field 'headline'")
+    assert_refused(
+        render(weekly, edition), f"{UPDATE_PATH}:1: error: missing required field 'headline' [E002]"
+    )
 
 
 def test_bad_cutoff(edition: Path, weekly) -> None:
     broken(edition, "cutoff: 2023-12-13 10:00", "cutoff: December 13")
     assert_refused(
         render(weekly, edition),
-        f"{UPDATE_PATH}:5: cutoff must look like 2023-12-13 10:00, got 'December 13'",
+        f"{UPDATE_PATH}:5: error: cutoff must look like 2023-12-13 10:00, got 'December 13' [E002]",
     )
 
 
@@ -142,7 +149,7 @@ def test_duplicate_source_id_across_files(edition: Path, weekly) -> None:
     )
     assert_refused(
         render(weekly, edition),
-        "inputs/2023-12-13/sources.yaml:3: source 'sigact' is already defined at inputs/sources.yaml:1",
+        "inputs/2023-12-13/sources.yaml:3: error: source 'sigact' is already defined at inputs/sources.yaml:1 [E011]",
     )
 
 
@@ -152,7 +159,7 @@ def test_duplicate_source_id_in_one_file(edition: Path, weekly) -> None:
     )
     assert_refused(
         render(weekly, edition),
-        "inputs/sources.yaml:20: source 'sigact' is defined twice in this file",
+        "inputs/sources.yaml:20: error: source 'sigact' is defined twice in this file [E011]",
     )
 
 
@@ -164,7 +171,7 @@ def test_source_without_required_field(edition: Path, weekly) -> None:
     )
     assert_refused(
         render(weekly, edition),
-        "inputs/sources.yaml:20: source 'site-x': missing required field 'title'",
+        "inputs/sources.yaml:20: error: source 'site-x': missing required field 'title' [E010]",
     )
 
 
@@ -173,7 +180,7 @@ def test_cited_source_after_the_cutoff(edition: Path, weekly) -> None:
     (edition / "inputs/sources.yaml").write_text(text, encoding="utf-8")
     assert_refused(
         render(weekly, edition),
-        f"{UPDATE_PATH}:18: source 'reuters-kidal' is dated 2023-12-14, after the data cutoff 2023-12-13",
+        f"{UPDATE_PATH}:18: error: source 'reuters-kidal' is dated 2023-12-14, after the data cutoff 2023-12-13 [E102]",
     )
 
 
@@ -181,7 +188,7 @@ def test_sandbox_violation_in_the_body(edition: Path, weekly) -> None:
     broken(edition, "- Security forces", "- {{ ''.__class__.__mro__ }} Security forces")
     assert_refused(
         render(weekly, edition),
-        f"{UPDATE_PATH}:16: not allowed in the body: access to attribute '__class__' of 'str' object is unsafe.",
+        f"{UPDATE_PATH}:16: error: not allowed in the body: access to attribute '__class__' of 'str' object is unsafe. [E021]",
     )
 
 
@@ -189,20 +196,21 @@ def test_body_cannot_include_files(edition: Path, weekly) -> None:
     broken(edition, "- Security forces", "{% include '/etc/passwd' %}\n- Security forces")
     assert_refused(
         render(weekly, edition),
-        f"{UPDATE_PATH}:16: template error: no loader for this environment specified",
+        f"{UPDATE_PATH}:16: error: template error: no loader for this environment specified [E020]",
     )
 
 
 def test_undefined_name_in_the_body(edition: Path, weekly) -> None:
     broken(edition, "- Security forces", "- {{ attacks }} Security forces")
     assert_refused(
-        render(weekly, edition), f"{UPDATE_PATH}:16: template error: 'attacks' is undefined"
+        render(weekly, edition),
+        f"{UPDATE_PATH}:16: error: template error: 'attacks' is undefined [E020]",
     )
 
 
 def test_unknown_cutoff_folder(edition: Path, weekly) -> None:
     result = weekly("render", "--cutoff", "2023-12-20", cwd=edition)
-    assert_refused(result, "inputs/2023-12-20/update.md: no edition for cutoff 2023-12-20")
+    assert_refused(result, "inputs/2023-12-20/update.md: error: no edition for cutoff 2023-12-20")
 
 
 @pytest.mark.e2e
@@ -226,4 +234,6 @@ def test_unknown_format_is_a_usage_error(edition: Path, weekly) -> None:
 def test_input_that_is_not_utf8(edition: Path, weekly) -> None:
     path = edition / "inputs/sources.yaml"
     path.write_bytes(path.read_bytes() + b"caf\xe9:\n  text: Latin-1.\n")
-    assert_refused(render(weekly, edition), "inputs/sources.yaml:20: not UTF-8 text (byte 0xe9)")
+    assert_refused(
+        render(weekly, edition), "inputs/sources.yaml:20: error: not UTF-8 text (byte 0xe9) [E003]"
+    )

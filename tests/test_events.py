@@ -300,7 +300,7 @@ def test_bad_date_names_file_line_column_and_value(tmp_path: Path, weekly) -> No
     rows.append(["14/3/2023", "Battles", "JNIM", "Mopti", "Mopti", 0, "Mali"])
     errors = render_errors(make(tmp_path, table(rows), USES_EVENTS), weekly)
     assert errors[0] == (
-        "inputs/events.csv:51: event_date: expected a date like 2023-11-19, got '14/3/2023'"
+        "inputs/events.csv:51: error: event_date: expected a date like 2023-11-19, got '14/3/2023' [E303]"
     )
 
 
@@ -312,9 +312,9 @@ def test_day_month_order_is_never_guessed(tmp_path: Path, weekly) -> None:
     ]
     errors = render_errors(make(tmp_path, table(rows), USES_EVENTS), weekly)
     assert errors[:3] == [
-        "inputs/events.csv:2: event_date: expected a date like 2023-11-19, got '03/04/2023'",
-        "inputs/events.csv:3: event_date: expected a date like 2023-11-19, got '2023-13-01'",
-        "inputs/events.csv:4: event_date: expected a date like 2023-11-19, got ''",
+        "inputs/events.csv:2: error: event_date: expected a date like 2023-11-19, got '03/04/2023' [E303]",
+        "inputs/events.csv:3: error: event_date: expected a date like 2023-11-19, got '2023-13-01' [E303]",
+        "inputs/events.csv:4: error: event_date: expected a date like 2023-11-19, got '' [E303]",
     ]
 
 
@@ -328,10 +328,10 @@ def test_impossible_dates_are_refused_not_rolled_over(tmp_path: Path, weekly) ->
     ]
     errors = render_errors(make(tmp_path, table(rows), USES_EVENTS), weekly)
     assert errors[:4] == [
-        "inputs/events.csv:2: event_date: expected a date like 2023-11-19, got '2023-02-30'",
-        "inputs/events.csv:3: event_date: expected a date like 2023-11-19, got '2023-02-29'",
-        "inputs/events.csv:4: event_date: expected a date like 2023-11-19, got '0000-01-05'",
-        "inputs/events.csv:5: event_date: expected a date like 2023-11-19, got '31 April 2023'",
+        "inputs/events.csv:2: error: event_date: expected a date like 2023-11-19, got '2023-02-30' [E303]",
+        "inputs/events.csv:3: error: event_date: expected a date like 2023-11-19, got '2023-02-29' [E303]",
+        "inputs/events.csv:4: error: event_date: expected a date like 2023-11-19, got '0000-01-05' [E303]",
+        "inputs/events.csv:5: error: event_date: expected a date like 2023-11-19, got '31 April 2023' [E303]",
     ]
     assert not any("events.csv:6:" in line for line in errors)  # 2024 was a leap year
 
@@ -344,40 +344,49 @@ def test_bad_date_line_counts_quoted_newlines(tmp_path: Path, weekly) -> None:
     ]
     errors = render_errors(make(tmp_path, table(rows, header), USES_EVENTS), weekly)
     assert errors[0] == (
-        "inputs/events.csv:4: event_date: expected a date like 2023-11-19, got '19.11.2023'"
+        "inputs/events.csv:4: error: event_date: expected a date like 2023-11-19, got '19.11.2023' [E303]"
     )
 
 
 def test_many_bad_dates_are_summed_up(tmp_path: Path, weekly) -> None:
     rows = [["bad", "Battles", "JNIM", "Mopti", "Mopti", 0, "Mali"]] * 8
     errors = render_errors(make(tmp_path, table(rows), USES_EVENTS), weekly)
-    assert errors[5] == "inputs/events.csv:7: event_date: 3 more rows like these not shown"
+    assert (
+        errors[5]
+        == "inputs/events.csv:7: error: event_date: 3 more rows like these not shown [E303]"
+    )
 
 
 def test_bad_number(tmp_path: Path, weekly) -> None:
     rows = [["2023-11-19", "Battles", "JNIM", "Mopti", "Mopti", "many", "Mali"]]
     errors = render_errors(make(tmp_path, table(rows), USES_EVENTS), weekly)
-    assert errors[0] == "inputs/events.csv:2: fatalities: expected a number, got 'many'"
+    assert (
+        errors[0] == "inputs/events.csv:2: error: fatalities: expected a number, got 'many' [E303]"
+    )
 
 
 def test_missing_required_column(tmp_path: Path, weekly) -> None:
     header = [h for h in HEADER if h != "actor1"]
     rows = [["2023-11-19", "Battles", "Mopti", "Mopti", 0, "Mali"]]
     errors = render_errors(make(tmp_path, table(rows, header), USES_EVENTS), weekly)
-    assert errors[0] == "inputs/events.csv:1: missing required column 'actor1'"
+    assert errors[0] == "inputs/events.csv:1: error: missing required column 'actor1' [E301]"
 
 
 def test_row_with_wrong_number_of_fields(tmp_path: Path, weekly) -> None:
     text = table([["2023-11-19", "Battles", "JNIM", "Mopti", "Mopti", 0, "Mali"]])
     text += "2023-11-20,Battles,JNIM\n"
     errors = render_errors(make(tmp_path, text, USES_EVENTS), weekly)
-    assert errors[0] == "inputs/events.csv:3: expected 7 fields as in the header, got 3"
+    assert (
+        errors[0] == "inputs/events.csv:3: error: expected 7 fields as in the header, got 3 [E303]"
+    )
 
 
 def test_not_utf8(tmp_path: Path, weekly) -> None:
     data = table([["2023-11-19", "Battles", "JNIM", "Ségou", "Niono", 0, "Mali"]])
     errors = render_errors(make(tmp_path, data.encode("latin-1"), USES_EVENTS), weekly)
-    assert errors[0] == "inputs/events.csv:2: not UTF-8 text (invalid continuation byte)"
+    assert (
+        errors[0] == "inputs/events.csv:2: error: not UTF-8 text (invalid continuation byte) [E303]"
+    )
 
 
 @pytest.mark.parametrize(
@@ -399,7 +408,7 @@ def test_helper_misuse_is_reported_at_its_body_line(
 ) -> None:
     body = "\nA first paragraph.[@sigact]\n\nJNIM struck {{ " + call + " }} times.[@sigact]\n"
     errors = render_errors(make(tmp_path, table(held_out_rows()), body), weekly)
-    assert errors[0] == f"inputs/2023-12-13/update.md:{BODY_LINE + 2}: {message}"
+    assert errors[0] == f"inputs/2023-12-13/update.md:{BODY_LINE + 2}: error: {message} [E022]"
 
 
 def test_fatalities_needs_the_column(tmp_path: Path, weekly) -> None:
@@ -408,8 +417,8 @@ def test_fatalities_needs_the_column(tmp_path: Path, weekly) -> None:
     body = "\nIt killed {{ events.fatalities() }} people.[@sigact]\n"
     errors = render_errors(make(tmp_path, table(rows, header), body), weekly)
     assert errors[0] == (
-        f"inputs/2023-12-13/update.md:{BODY_LINE}: "
-        "events.fatalities: the events table has no 'fatalities' column"
+        f"inputs/2023-12-13/update.md:{BODY_LINE}: error: "
+        "events.fatalities: the events table has no 'fatalities' column [E022]"
     )
 
 
@@ -417,6 +426,6 @@ def test_helpers_without_a_table(edition: Path, weekly) -> None:
     (edition / "inputs" / "2023-12-13" / "update.md").write_text(UPDATE + USES_EVENTS)
     errors = render_errors(edition, weekly)
     assert errors[0] == (
-        f"inputs/2023-12-13/update.md:{BODY_LINE}: events.count: no events table "
-        "(expected inputs/events.csv, events.xlsx or events.parquet)"
+        f"inputs/2023-12-13/update.md:{BODY_LINE}: error: events.count: no events table "
+        "(expected inputs/events.csv, events.xlsx or events.parquet) [E022]"
     )

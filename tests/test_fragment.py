@@ -132,5 +132,5 @@ def test_bad_language_is_an_error(tmp_path: Path, weekly) -> None:
     assert result.returncode == 2
     assert result.stdout.splitlines()[0] == (
         "inputs/series.yaml:3: error: series 'salafi-jihadi': language must be a language tag "
-        "such as en, fr or ar (got 'english please')"
+        "such as en, fr or ar (got 'english please') [E002]"
     )

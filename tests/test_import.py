@@ -285,15 +285,15 @@ def refused(cwd: Path, *args: str) -> str:
 def test_not_a_docx(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     assert refused(tmp_path, "notes.txt") == (
-        "notes.txt: not a .docx file (a Word document is a ZIP package)"
+        "notes.txt: error: not a .docx file (a Word document is a ZIP package)"
     )
-    assert refused(tmp_path, "missing.docx") == "missing.docx: no such file"
+    assert refused(tmp_path, "missing.docx") == "missing.docx: error: no such file"
 
 
 def test_damaged_zip(drafts, tmp_path: Path) -> None:
     data = drafts["plain"].read_bytes()
     (tmp_path / "cut.docx").write_bytes(data[: len(data) // 2])
-    assert refused(tmp_path, "cut.docx").startswith("cut.docx: damaged .docx: ")
+    assert refused(tmp_path, "cut.docx").startswith("cut.docx: error: damaged .docx: ")
 
 
 def test_password_protected(tmp_path: Path) -> None:
@@ -302,10 +302,12 @@ def test_password_protected(tmp_path: Path) -> None:
     entry = "EncryptedPackage".encode("utf-16-le").ljust(64, b"\0") + bytes(64)
     (tmp_path / "locked.docx").write_bytes(header + entry + bytes(384))
     assert refused(tmp_path, "locked.docx") == (
-        "locked.docx: password-protected .docx; save an unprotected copy and import that"
+        "locked.docx: error: password-protected .docx; save an unprotected copy and import that"
     )
     (tmp_path / "old.docx").write_bytes(header + bytes(512))
-    assert refused(tmp_path, "old.docx").startswith("old.docx: a Word 97-2003 .doc, not a .docx")
+    assert refused(tmp_path, "old.docx").startswith(
+        "old.docx: error: a Word 97-2003 .doc, not a .docx"
+    )
 
 
 def test_existing_edition_needs_force(drafts, tmp_path: Path) -> None:
@@ -313,7 +315,7 @@ def test_existing_edition_needs_force(drafts, tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "update.md").write_text("mine", encoding="utf-8")
     assert refused(tmp_path, str(drafts["plain"])) == (
-        "inputs/2023-11-08: an edition is already here; give --force to replace it"
+        "inputs/2023-11-08: error: an edition is already here; give --force to replace it"
     )
     assert (folder / "update.md").read_text(encoding="utf-8") == "mine"
     result = run(tmp_path, "import", str(drafts["plain"]), "--force")
@@ -371,7 +373,7 @@ def test_entities_are_refused(drafts, tmp_path: Path, part: str, data: bytes) ->
     (tmp_path / "inputs").mkdir()
     rewrite(drafts["plain"], tmp_path / "evil.docx", {part: data})
     assert refused(tmp_path, "evil.docx") == (
-        f"evil.docx: {part} declares a DTD or entities, which a .docx never needs"
+        f"evil.docx: error: {part} declares a DTD or entities, which a .docx never needs"
     )
 
 
@@ -618,7 +620,7 @@ def test_unwritable_edition_folder_is_one_line(drafts, tmp_path: Path) -> None:
     (tmp_path / "inputs").mkdir()
     (tmp_path / "inputs" / EDITION).write_text("a file, not a folder", encoding="utf-8")
     line = refused(tmp_path, str(drafts["plain"]), "--force")
-    assert line.startswith("inputs/2023-11-08: cannot write: ")
+    assert line.startswith("inputs/2023-11-08: error: cannot write: ")
 
 
 def para(number: int, *pieces: Span | NoteRef, style: str = "", listed: bool = False) -> Paragraph:
@@ -707,7 +709,7 @@ def test_drafts_missing_a_part_are_refused(drafts, tmp_path: Path, lines, messag
         tmp_path / "d.docx",
         {"word/document.xml": W_DOC.format(paragraphs).encode()},
     )
-    assert refused(tmp_path, "d.docx") == f"d.docx: {message}"
+    assert refused(tmp_path, "d.docx") == f"d.docx: error: {message}"
 
 
 def test_image_inside_alternate_content_is_found(drafts, tmp_path: Path) -> None:

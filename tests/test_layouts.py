@@ -244,8 +244,8 @@ def test_empty_cutoff_label_is_refused_and_leaves_the_output(tree, weekly) -> No
     result = weekly("render", "--cutoff", "2024-05-02", "--format", "html", cwd=root)
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
-        "inputs/series.yaml:3: series 'brief': cutoff_label is empty; "
-        "to print no cutoff line, set cutoff_line: false"
+        "inputs/series.yaml:3: error: series 'brief': cutoff_label is empty; "
+        "to print no cutoff line, set cutoff_line: false [E040]"
     )
     assert "Traceback" not in result.stderr
     assert page.read_bytes() == before

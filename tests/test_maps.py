@@ -166,11 +166,11 @@ def test_rows_that_cannot_be_placed_are_warned_at_their_line(tmp_path: Path, wee
     lines = result.stdout.splitlines() + result.stderr.splitlines()
     assert (
         "inputs/events.csv:7: warning: figure 'pace' leaves this row off the map: "
-        "admin1 'Atlantis' matches no region of Somalia on the base maps"
+        "admin1 'Atlantis' matches no region of Somalia on the base maps [W602]"
     ) in lines
     assert (
         "inputs/events.csv:8: warning: figure 'pace' leaves this row off the map: "
-        "latitude 10, longitude -140 is outside every base map"
+        "latitude 10, longitude -140 is outside every base map [W601]"
     ) in lines
     figure, _ = draw(root)
     assert "2 events could not be placed" in figure.provenance
@@ -183,8 +183,8 @@ def test_map_of_rows_none_can_place_is_an_error(tmp_path: Path, weekly) -> None:
     result = weekly("render", "--cutoff", "2023-12-13", cwd=root)
     assert result.returncode == 2
     assert (
-        f"inputs/2023-12-13/update.md:{figure_line(root)}: figure 'pace': "
-        "none of the 1 events can be placed on a map"
+        f"inputs/2023-12-13/update.md:{figure_line(root)}: error: figure 'pace': "
+        "none of the 1 events can be placed on a map [E302]"
     ) in result.stderr
 
 
@@ -410,7 +410,7 @@ def test_region_of_a_row_without_country_is_checked_in_the_country_it_lies_in(
     result = weekly("check", "--cutoff", "2023-12-13", cwd=root)
     assert (
         "inputs/events.csv:7: warning: figure 'pace' leaves this row off the map: "
-        "admin1 'Atlantis' matches no region of Somalia on the base maps"
+        "admin1 'Atlantis' matches no region of Somalia on the base maps [W602]"
     ) in result.stdout.splitlines() + result.stderr.splitlines()
 
 

@@ -104,7 +104,7 @@ def test_new_refuses_to_overwrite(tree, weekly) -> None:
     result = weekly("new", "--cutoff", "2023-12-13", cwd=root)
     assert result.returncode == 2
     assert result.stderr == (
-        "inputs/2023-12-13/update.md: edition already exists; not overwritten "
+        "inputs/2023-12-13/update.md: error: edition already exists; not overwritten "
         "(edit it, or delete it first)\n"
         "weekly: 1 error; nothing written\n"
     )
@@ -170,7 +170,7 @@ def test_new_without_an_earlier_edition(tree, weekly) -> None:
     result = weekly("new", "--cutoff", "2023-12-01", cwd=root)
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
-        "inputs: no edition before 2023-12-01 to start from; give --from DATE"
+        "inputs: error: no edition before 2023-12-01 to start from; give --from DATE"
     )
     assert not (root / "inputs/2023-12-01").exists()
 
@@ -185,7 +185,7 @@ def test_new_rejects_a_bad_date_and_a_missing_base(tree, weekly) -> None:
     result = weekly("new", "--cutoff", "2023-12-20", "--from", "2023-11-01", cwd=root)
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
-        "inputs/2023-11-01/update.md: no edition for --from 2023-11-01"
+        "inputs/2023-11-01/update.md: error: no edition for --from 2023-11-01"
     )
 
 

@@ -614,7 +614,7 @@ def test_cli_unknown_edition(edition: Path, weekly) -> None:
     result = weekly("preview", "--cutoff", "2023-01-04", "--port", "0", cwd=edition)
     assert result.returncode == 2
     assert result.stderr == (
-        "inputs/2023-01-04/update.md: no edition for cutoff 2023-01-04\n"
+        "inputs/2023-01-04/update.md: error: no edition for cutoff 2023-01-04\n"
         "weekly: 1 error; nothing written\n"
     )
 

@@ -440,9 +440,9 @@ def test_check_lists_open_comments_at_their_lines(project: Path, weekly) -> None
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
         f"{REVIEW}:14: warning: open review comment by Mary Editor on a block no longer in "
-        "the draft (“A paragraph that was cut from the draft.”): Is this still needed?\n"
+        "the draft (“A paragraph that was cut from the draft.”): Is this still needed? [W802]\n"
         f"{UPDATE_MD}:15: warning: open review comment by Mary Editor: Which convoy? Name "
-        "the road and the date…\n"
+        "the road and the date… [W801]\n"
         "0 errors, 2 warnings\n"
     )
     strict = weekly("check", "--cutoff", "2023-12-13", "--strict", "--format", "json", cwd=project)
@@ -473,7 +473,8 @@ def test_check_reports_a_malformed_review_yaml_at_its_line(project: Path, weekly
     write_tree(project, {str(REVIEW): REVIEW_YAML.replace("status: open", "status: maybe")})
     result = weekly("check", "--cutoff", "2023-12-13", cwd=project)
     assert result.stdout == (
-        f"{REVIEW}:9: warning: review.yaml: status must be open or resolved\n0 errors, 1 warning\n"
+        f"{REVIEW}:9: warning: review.yaml: status must be open or resolved [W803]\n"
+        "0 errors, 1 warning\n"
     )
 
 
@@ -526,8 +527,8 @@ def test_email_send_holds_back_while_comments_are_open(project: Path, weekly, sm
     held = weekly(*send_args(port), cwd=project)
     assert held.returncode == 2
     assert held.stderr == (
-        f"{REVIEW}: 2 review comments are still open; resolve them in 'weekly preview' or "
-        "pass --ignore-open-comments\nweekly: 1 error; nothing sent\n"
+        f"{REVIEW}: error: 2 review comments are still open; resolve them in 'weekly preview' "
+        "or pass --ignore-open-comments [E804]\nweekly: 1 error; nothing sent\n"
     )
     assert handler.messages == []
     sent = weekly(*send_args(port, "--ignore-open-comments"), cwd=project)

@@ -161,7 +161,7 @@ def test_bad_series_field_is_reported(tree, weekly) -> None:
     result = weekly("render", "--cutoff", "2024-01-05", cwd=root)
     assert result.returncode == 2
     assert (
-        "inputs/series.yaml:3: series 'gulf-brief': cutoff_style must be date or clock"
+        "inputs/series.yaml:3: error: series 'gulf-brief': cutoff_style must be date or clock [E002]"
         in result.stderr
     )
 
@@ -172,6 +172,6 @@ def test_section_authors_must_name_a_section(tree, weekly) -> None:
     result = weekly("render", "--cutoff", "2024-03-07", cwd=root)
     assert result.returncode == 2
     assert (
-        "inputs/2024-03-07/update.md:11: section_authors: no section '## Niger' in the body"
+        "inputs/2024-03-07/update.md:11: error: section_authors: no section '## Niger' in the body [E002]"
         in result.stderr
     )

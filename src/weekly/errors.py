@@ -9,6 +9,7 @@ those of the registry in :mod:`weekly.findings`.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -40,6 +41,15 @@ def one_line(text: str) -> str:
     start a second ``path:line: error:`` line of its own.
     """
     return _LINE_BREAKERS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """Return ``; did you mean 'closest'?`` for a misspelt ``name``, or ``""`` when none is close.
+
+    The one hint for an unknown name: events columns, source keys, figure ids, series keys.
+    """
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 @dataclass(frozen=True, order=True)

@@ -13,6 +13,7 @@ from weekly.cli.check import check
 from weekly.cli.email import email
 from weekly.cli.import_ import import_
 from weekly.cli.new import new
+from weekly.cli.output import add_output_options
 from weekly.cli.preview import preview
 from weekly.cli.render import render
 
@@ -25,3 +26,5 @@ def main() -> None:
 
 for _command in (render, email, new, archive, check, preview, import_):
     main.add_command(_command)
+
+add_output_options(main)

@@ -13,6 +13,7 @@ from weekly.cli.options import (
     inputs_option,
     output_option,
 )
+from weekly.cli.output import print_findings, quiet
 
 if TYPE_CHECKING:
     from weekly.errors import Problem
@@ -46,9 +47,9 @@ def check(cutoff: str, inputs: Path, form: str, strict: bool, output: Path) -> N
     if form == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
-        for finding in findings:
-            click.echo(finding.with_level())
-        click.echo(summary(findings))
+        print_findings(findings, err=False)
+        if not quiet() or any(f.level == "error" for f in findings):
+            click.echo(summary(findings))
     if any(f.level == "error" for f in findings):
         sys.exit(2)
     if strict and findings:

@@ -16,6 +16,7 @@ from weekly.cli.options import (
     progress_bar,
     report,
 )
+from weekly.cli.output import quiet, say
 from weekly.errors import display_path
 
 if TYPE_CHECKING:
@@ -153,9 +154,9 @@ def email(
     )
     with handled("nothing sent"):
         loaded = mail.load(cutoff, to, inputs, output, options, dict(os.environ))
-        report(loaded.warnings, with_level=True)
+        report(loaded.warnings)
         if loaded.rendered:
-            click.echo(f"rendered {display_path(loaded.pdf_path)}")
+            say(f"rendered {display_path(loaded.pdf_path)}")
         result = mail.run(loaded, to, output, options, progress_bar)
     print_report(result)
     sys.exit(result.status)
@@ -184,9 +185,11 @@ def print_report(result: EmailReport) -> None:
 
 
 def print_dry_run(run: DryRun) -> None:
-    """Print the summary of a dry run."""
+    """Print the summary of a dry run (nothing under --quiet)."""
     from weekly.mail.message import file_size
 
+    if quiet():
+        return
     count = run.count
     click.echo(
         f"wrote {count} message{'s' if count != 1 else ''} to "
@@ -235,7 +238,7 @@ def print_sent(sent: Sent, to: Path) -> None:
         where = f"{display_path(to)}:{outcome.recipient.line}: {outcome.recipient.email}"
         click.echo(f"{where}: {MISSED[outcome.status]}: {outcome.detail}", err=True)
     total = len(plan.send)
-    click.echo(
+    say(
         f"sent {len(sent.delivered)} of {total} message{'s' if total != 1 else ''}"
         f" for {sent.key} ({sent.pdf_name}); {len(plan.already)} already delivered"
         f"{f', {len(plan.uncertain)} delivery unknown' if plan.uncertain else ''}"

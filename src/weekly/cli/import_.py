@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from weekly.cli.options import handled, inputs_option
+from weekly.cli.output import quiet
 
 
 @click.command(name="import")
@@ -34,6 +35,8 @@ def import_(draft: Path, cutoff: str | None, series: str | None, force: bool, in
     with handled():
         done = import_draft(draft, inputs, cutoff, series, force)
     name = one_line(display_path(draft))
+    if quiet():  # the draft's comments and notes are for reading, not errors
+        return
     for remark in done.comments:
         click.echo(
             f"{remark.location}: comment by {one_line(remark.author)}: {one_line(remark.text)}",

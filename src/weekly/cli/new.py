@@ -10,6 +10,7 @@ from weekly.cli.options import (
     handled,
     inputs_option,
 )
+from weekly.cli.output import quiet, say
 
 
 @click.command()
@@ -42,8 +43,9 @@ def new(cutoff: str, base: str | None, series: str | None, inputs: Path) -> None
     with handled():
         started = start_edition(inputs, cutoff, base, series)
     base_path = display_path(inputs / started.base / "update.md")
-    click.echo(f"created {display_path(started.path)} from {base_path}")
+    say(f"created {display_path(started.path)} from {base_path}")
     for path in started.copied:
-        click.echo(f"copied {display_path(path)}")
+        say(f"copied {display_path(path)}")
     for reason in started.dropped:
-        click.echo(f"left out figure {reason}", err=True)
+        if not quiet():
+            click.echo(f"left out figure {reason}", err=True)

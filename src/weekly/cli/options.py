@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import click.shell_completion
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Errors of the file system that end a command with one line, not a traceback.
@@ -40,20 +41,36 @@ def output_option(func: F) -> F:
     )(func)
 
 
+def complete_cutoff(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Offer ``latest`` and the edition dates under ``--inputs`` (shell completion)."""
+    from click.shell_completion import CompletionItem
+
+    from weekly.inputs.edition import list_editions
+
+    inputs = ctx.params.get("inputs") or Path("inputs")
+    choices = ["latest", *reversed(list_editions(Path(inputs)))]
+    return [CompletionItem(c) for c in choices if c.startswith(incomplete)]
+
+
 def cutoff_option(func: F) -> F:
     """Add ``--cutoff`` (an edition date or ``latest``)."""
     return click.option(
         "--cutoff",
         required=True,
         metavar="DATE|latest",
+        shell_complete=complete_cutoff,
         help="The edition's data cutoff date, e.g. 2023-12-13, or 'latest'.",
     )(func)
 
 
-def report(problems: list[Any], with_level: bool = False) -> None:
-    """Print problems one a line on stderr."""
-    for problem in problems:
-        click.echo(problem.with_level() if with_level else str(problem), err=True)
+def report(problems: list[Any], with_level: bool = True) -> None:
+    """Print findings one a line on stderr, as ``weekly check`` does (``with_level`` is kept
+    for callers that still pass it: every finding prints with its level and code)."""
+    from weekly.cli.output import print_findings
+
+    print_findings(problems)
 
 
 @contextmanager
@@ -75,8 +92,7 @@ def handled(outcome: str = "nothing written") -> Iterator[None]:
             raise cannot_write(Path(exc.filename or "."), exc) from None
     except WeeklyError as exc:
         errors = [p for p in exc.problems if p.level == "error"]
-        for problem in exc.problems:  # errors as path:line: message; warnings say so
-            report([problem], with_level=problem.level == "warning")
+        report(exc.problems)
         count = len(errors) or 1
         click.echo(f"weekly: {count} error{'s' if count != 1 else ''}; {outcome}", err=True)
         sys.exit(2)
@@ -141,7 +157,9 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
     The one progress reporter: commands pass it to the core as its
     :data:`weekly.pipeline.Progress`.
     """
-    if not total or not sys.stderr.isatty():
+    from weekly.cli.output import quiet
+
+    if not total or not sys.stderr.isatty() or quiet():
         yield lambda: None
         return
     with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:

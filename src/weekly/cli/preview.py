@@ -59,7 +59,7 @@ def preview(
     from weekly.preview import serve as core
 
     def problems_out(problems: list[Any]) -> None:
-        report(problems, with_level=True)
+        report(problems)
 
     if host is not None and not share:
         raise click.UsageError("--host needs --share (without it the preview stays on 127.0.0.1)")

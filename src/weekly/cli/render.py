@@ -10,6 +10,7 @@ import click
 from weekly.cli.options import (
     accept_silent_edit_option,
     base_url_option,
+    complete_cutoff,
     format_option,
     handled,
     inputs_option,
@@ -19,6 +20,7 @@ from weekly.cli.options import (
     progress_bar,
     report,
 )
+from weekly.cli.output import say
 from weekly.errors import display_path
 
 if TYPE_CHECKING:
@@ -42,18 +44,18 @@ def build_archive(
         result = run(
             inputs, output, chosen, base_url, progress_bar, jobs or cpu_count(), accept_silent_edits
         )
-    report(result.warnings, with_level=True)
+    report(result.warnings)
     for key, reason in result.rendered:
-        click.echo(f"rendered {key} ({reason})")
+        say(f"rendered {key} ({reason})")
     for path in result.kept:
-        click.echo(f"kept {display_path(path)} (the version published before a correction)")
+        say(f"kept {display_path(path)} (the version published before a correction)")
     for key in result.skipped:
-        click.echo(f"skipped {key} (unchanged)")
+        say(f"skipped {key} (unchanged)")
     for path in result.written:
-        click.echo(f"wrote {path}")
+        say(f"wrote {path}")
     if result.searched is not None:
         pages = f"{result.indexed} edition{'s' if result.indexed != 1 else ''}"
-        click.echo(f"indexed {pages} for search in {result.searched}")
+        say(f"indexed {pages} for search in {result.searched}")
 
 
 @click.command()
@@ -61,6 +63,7 @@ def build_archive(
     "--cutoff",
     default=None,
     metavar="DATE|latest",
+    shell_complete=complete_cutoff,
     help="The edition's data cutoff date, e.g. 2023-12-13, or 'latest'.",
 )
 @click.option("--all", "everything", is_flag=True, help="Render the archive (see weekly archive).")
@@ -114,7 +117,7 @@ def render(
         result = build.render(
             inputs, output, cutoff, chosen, draft, pdf_variant=variant, base_url=base_url
         )
-    report(result.warnings, with_level=True)
+    report(result.warnings)
     for path in result.written:
         if path.suffix in (".html", ".pdf"):
-            click.echo(f"wrote {path}")
+            say(f"wrote {path}")

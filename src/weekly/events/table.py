@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from weekly.errors import did_you_mean
 from weekly.events.cache import CACHE_DIR as CACHE_DIR
 from weekly.events.cache import read_table
 from weekly.events.read import ACLED_COLUMNS as ACLED_COLUMNS
@@ -109,9 +109,7 @@ class EventTable:
 
     def unknown(self, name: str) -> str:
         """Return the message for an unknown column ``name``."""
-        close = difflib.get_close_matches(name, self.names, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown events column '{name}'{hint}"
+        return f"unknown events column '{name}'{did_you_mean(name, self.names)}"
 
     def __len__(self) -> int:
         if not self.ok:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from weekly.body.cites import MAX_BRACKET
-from weekly.errors import Problems, WeeklyError, display_path
+from weekly.errors import Problems, WeeklyError, did_you_mean, display_path
 from weekly.importer.draft import Block, Draft, FigureDraft, TitleForm, recognise
 from weekly.importer.notes import Bibliography, Unclassified, attach_links
 from weekly.importer.package import (
@@ -263,7 +263,10 @@ def _count(number: int, noun: str, plural: str = "") -> str:
 def _series(draft: Draft, known: dict[str, Series], key: str | None, path: Path) -> Series:
     if key is not None:
         if key not in known:
-            raise WeeklyError(f"--series: no series '{key}' (known: {', '.join(sorted(known))})")
+            hint = did_you_mean(key, known)
+            raise WeeklyError(
+                f"--series: no series '{key}' (known: {', '.join(sorted(known))}){hint}"
+            )
         return known[key]
     if draft.series_key in known:
         return known[draft.series_key]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from weekly.errors import Problems, WeeklyError, read_text
+from weekly.errors import Problems, WeeklyError, did_you_mean, read_text
 from weekly.inputs.frontmatter import (
     CHART_KINDS,
     FIGURE_FIELDS,
@@ -167,7 +167,10 @@ def load_edition(
     if series is None:
         known = ", ".join(sorted(all_series))
         problems.error(
-            "E002", path, doc.line("series"), f"unknown series '{series_key}' (known: {known})"
+            "E002",
+            path,
+            doc.line("series"),
+            f"unknown series '{series_key}' (known: {known}){did_you_mean(series_key, all_series)}",
         )
         series = all_series[DEFAULT_SERIES]
     folder_day = dt.date.fromisoformat(name)

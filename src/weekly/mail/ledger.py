@@ -16,7 +16,6 @@ only that correction's records, one read for the edition only the edition's.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import json
 import os
 from collections.abc import Iterator
@@ -112,7 +111,9 @@ class Ledger:
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             size = os.fstat(fd).st_size
-            self._torn = bool(size) and os.pread(fd, 1, size - 1) != b"\n"
+            if size:  # os.lseek + os.read rather than os.pread, which Windows lacks
+                os.lseek(fd, size - 1, os.SEEK_SET)
+            self._torn = bool(size) and os.read(fd, 1) != b"\n"
             self._fd = fd
             if new:
                 _fsync_dir(self.folder)
@@ -181,26 +182,39 @@ def _fsync_dir(folder: Path) -> None:
 
 @contextmanager
 def sending_lock(folder: Path) -> Iterator[None]:
-    """Hold the edition's sending lock; raise :class:`LockedError` when another run has it."""
-    import fcntl  # POSIX only, and only needed when sending
+    """Hold the edition's sending lock; raise :class:`LockedError` when another run has it.
+
+    The lock file names the process holding it (its pid), for the message of a second run.
+    """
+    from weekly.render.write import LockBusy, file_lock
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-            raise LockedError(holder) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        try:
-            yield
-        finally:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+        with file_lock(path, wait=False):
+            _write_holder(path, f"{os.getpid()}\n")
+            try:
+                yield
+            finally:
+                _write_holder(path, "")
+    except LockBusy:
+        raise LockedError(_read_holder(path)) from None
+
+
+def _write_holder(path: Path, text: str) -> None:
+    """Write who holds the lock into the lock file (Windows, which locks its first byte, refuses)."""
+    try:
+        with open(path, "r+b") as stream:
+            stream.truncate(0)
+            stream.write(text.encode("ascii"))
+    except OSError:
+        pass
+
+
+def _read_holder(path: Path) -> str:
+    """Return the pid written in the lock file, or an empty string."""
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(32).decode("ascii", "replace").strip()
+    except OSError:
+        return ""

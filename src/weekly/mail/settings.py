@@ -11,7 +11,7 @@ import string
 from dataclasses import dataclass
 from email.headerregistry import Address, HeaderRegistry
 
-from weekly.errors import WeeklyError, display_path
+from weekly.errors import WeeklyError, did_you_mean, display_path
 from weekly.mail.recipients import check_address, header_safe
 from weekly.resolve.update import Update
 
@@ -126,7 +126,10 @@ def mail_settings(
             problems.append(f"web version link must start with https:// or http://, got '{url}'")
     if figure is not None and figure not in update.figures:
         placed = ", ".join(update.figures) or "none"
-        problems.append(f"--figure: no figure '{figure}' placed in this edition (placed: {placed})")
+        hint = did_you_mean(figure, update.figures)
+        problems.append(
+            f"--figure: no figure '{figure}' placed in this edition (placed: {placed}){hint}"
+        )
     elif figure is not None:
         asset = update.figures[figure].asset
         if asset is None or asset.media_type not in MAIL_IMAGE_TYPES:

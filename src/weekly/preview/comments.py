@@ -1,6 +1,6 @@
 """Keep an edition's review comments in ``inputs/DATE/review.yaml`` for several reviewers.
 
-Every change is a read-modify-write under one lock (a thread lock, and an ``flock`` on
+Every change is a read-modify-write under one lock (a thread lock, and a file lock on
 a lock file beside it for other processes), written atomically: the file is read
 afresh, changed and replaced whole, so concurrent posts lose nothing and a crash
 leaves either the old file or the new one. A malformed file is never overwritten:
@@ -9,7 +9,6 @@ changes are refused until someone fixes it.
 
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 from collections.abc import Callable, Iterator
@@ -20,12 +19,7 @@ from typing import TypeVar
 
 from weekly.errors import read_text
 from weekly.inputs.review import FILE_NAME, Comment, ReviewError, dump_review, parse_review
-from weekly.render.write import write_atomically
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: one preview process, the thread lock suffices
-    fcntl = None  # type: ignore[assignment]
+from weekly.render.write import file_lock, write_atomically
 
 T = TypeVar("T")
 #: Longest comment or reply, in characters.
@@ -74,18 +68,8 @@ class CommentStore:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        with self._lock:
-            if fcntl is None:  # pragma: no cover
-                yield
-                return
-            lock_path = self.folder / f".{FILE_NAME}.lock"
-            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-                os.close(handle)
+        with self._lock, file_lock(self.folder / f".{FILE_NAME}.lock"):
+            yield
 
     def _read(self) -> list[Comment]:
         if not self.path.is_file():

@@ -6,24 +6,30 @@ beside the old PDF, and a crash in that window leaves the mix for good. Instead 
 edition is staged in a sibling folder (``output/.2023-12-13.stage-…``) holding everything
 of the old folder that this render does not replace (hard links, so ``mail/`` and its
 ledger keep their files and locks), and the two folders are exchanged in one step with
-Linux's ``renameat2(RENAME_EXCHANGE)``. Where that call is missing, the old folder is moved
-aside and the new one renamed in its place, and the next publish puts a folder left aside
-by a crash back. A lock beside the folder makes two renders of one edition take turns.
+Linux's ``renameat2(RENAME_EXCHANGE)``. Where that call is missing (macOS, Windows, an old
+kernel, or ``WEEKLY_PORTABLE_PUBLISH=1``, which the tests set to run this path on Linux) the
+old folder is renamed aside, the new one renamed in its place and the old one removed: a
+crash between the two renames leaves the old edition aside, and the next publish puts it back
+before anything else, so every step leaves the old edition or the new one. A lock beside the
+folder (:func:`weekly.render.write.file_lock`) makes two renders of one edition take turns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from weekly.errors import WeeklyError
+from weekly.render.write import file_lock
 
+#: Set to 1 to publish the portable way (rename aside, rename in) where renameat2 exists too.
+PORTABLE_ENV = "WEEKLY_PORTABLE_PUBLISH"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -59,7 +65,8 @@ def _publish(
 ) -> list[Path]:
     parent = folder.parent
     parent.mkdir(parents=True, exist_ok=True)
-    with _edition_lock(parent / f".{folder.name}.lock", tidy):
+    lock = parent / f".{folder.name}.lock"
+    with file_lock(lock):
         _recover(folder)
         stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.stage-", dir=parent))
         try:
@@ -74,6 +81,9 @@ def _publish(
             _swap(stage, folder)
         finally:
             shutil.rmtree(stage, ignore_errors=True)  # after a swap: the old edition
+            if tidy:  # a lock file has no place in a folder people keep by hand
+                with contextlib.suppress(OSError):  # Windows: still open, left in place
+                    lock.unlink()
     return [folder / name for name in files]
 
 
@@ -108,9 +118,11 @@ def _swap(stage: Path, folder: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Exchange two paths atomically; return False where ``renameat2`` is not available."""
+    if os.environ.get(PORTABLE_ENV) == "1":
+        return False
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
+    except (AttributeError, OSError, TypeError):  # no such symbol; Windows has no CDLL(None)
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     if result == 0:
@@ -129,18 +141,3 @@ def _recover(folder: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
     for stale in folder.parent.glob(f".{folder.name}.stage-*"):
         shutil.rmtree(stale, ignore_errors=True)
-
-
-@contextmanager
-def _edition_lock(path: Path, tidy: bool = False) -> Iterator[None]:
-    """Hold ``path`` locked for the publish, so two renders of one edition take turns."""
-    import fcntl  # POSIX only; imported where it is used
-
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        if tidy:
-            path.unlink(missing_ok=True)  # while still held
-        os.close(fd)  # closing releases the lock

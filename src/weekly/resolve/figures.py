@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from weekly.errors import Problems
+from weekly.errors import Problems, did_you_mean
 from weekly.inputs.edition import Edition, FigureSpec
 from weekly.resolve.svgsafe import UnsafeSvg, sanitize_svg
 
@@ -153,7 +153,8 @@ def place_figures(
     for figure_id, line in placements:
         spec = edition.figures.get(figure_id)
         if spec is None:
-            problems.error("E201", edition.path, line, f"unknown figure '{figure_id}'")
+            hint = did_you_mean(figure_id, edition.figures)
+            problems.error("E201", edition.path, line, f"unknown figure '{figure_id}'{hint}")
             continue
         if figure_id in placed:
             problems.error("E204", edition.path, line, f"figure '{figure_id}' is placed twice")

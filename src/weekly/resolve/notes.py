@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from weekly.apstyle import roman
 from weekly.body.cites import Cite
 from weekly.body.parse import CitationPoint
-from weekly.errors import Problems
+from weekly.errors import Problems, did_you_mean
 from weekly.inputs.bibliography.entry import Source
 from weekly.inputs.bibliography.printer import Part, Printed, print_parts, source_parts
 
@@ -162,8 +162,9 @@ def resolve_notes(
         for cite in cites:
             source = sources.get(cite.key)
             if source is None:
+                hint = did_you_mean(cite.key, sources)
                 problems.error(
-                    "E101", path, point.line, f"unknown source '{cite.key}'", point.column
+                    "E101", path, point.line, f"unknown source '{cite.key}'{hint}", point.column
                 )
                 continue
             check_date(source, cutoff, point, path, problems)
