@@ -15,6 +15,7 @@ from weekly.cli.options import (
     output_option,
     progress_bar,
     report,
+    state_option,
 )
 from weekly.errors import display_path
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 )
 @inputs_option
 @output_option
+@state_option
 @click.option("--send", is_flag=True, help="Deliver over SMTP (default: write .eml files only).")
 @click.option(
     "--ignore-open-comments",
@@ -98,6 +100,7 @@ def email(
     to: Path,
     inputs: Path,
     output: Path,
+    state: Path | None,
     send: bool,
     ignore_open_comments: bool,
     resend: bool,
@@ -118,9 +121,10 @@ def email(
 ) -> None:
     """Email an edition's PDF to a subscriber list, at most once per recipient.
 
-    Without --send, writes one .eml per recipient to output/DATE/mail/ and prints a
-    summary. With --send, delivers them and records each delivery in
-    output/DATE/mail/ledger.jsonl; a rerun sends only to those not yet delivered.
+    Without --send, writes one .eml per recipient to STATE/mail/DATE/ (the private state
+    folder, inputs/.weekly by default; never under --output) and prints a summary. With
+    --send, delivers them and records each delivery in STATE/mail/DATE/ledger.jsonl; a
+    rerun sends only to those not yet delivered.
     --send holds back while review comments are open (see --ignore-open-comments).
     Exit status: 0 all delivered, 1 someone not delivered, 2 bad input, 3 another run
     is sending.
@@ -139,6 +143,7 @@ def email(
         reply_to=reply_to,
         web_url=web_url,
         figure=figure,
+        state=state,
         smtp=SmtpOptions(smtp_host, smtp_port, smtp_user, smtp_security, ca_file, timeout),
         delivery=Delivery(retries, retry_delay, rate),
     )

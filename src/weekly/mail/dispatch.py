@@ -1,7 +1,7 @@
 """Email an edition: read the subscriber list, build one message each, write or send them.
 
-Without sending, every message is written to ``output/DATE/mail/NNN-address.eml`` for a last
-look. With sending, messages go out over one SMTP connection (:mod:`weekly.mail.delivery`), each
+Without sending, every message is written to ``STATE/mail/DATE/NNN-address.eml`` for a last
+look, in the private state folder (:mod:`weekly.state`), never under ``output/``. With sending, messages go out over one SMTP connection (:mod:`weekly.mail.delivery`), each
 delivery recorded in the ledger (:mod:`weekly.mail.ledger`) so a rerun sends only to those not yet
 delivered. Reading the list is :mod:`weekly.mail.recipients`; building the messages is
 :mod:`weekly.mail.message`.
@@ -30,6 +30,7 @@ from weekly.mail.options import EmailOptions
 from weekly.mail.recipients import Recipient, check_address, read_recipients
 from weekly.mail.settings import MailSettings, mail_settings
 from weekly.pipeline import Progress, no_progress
+from weekly.state import adopt_legacy_mail, ensure, mail_folder, state_dir
 
 if TYPE_CHECKING:
     from weekly.resolve.update import Update
@@ -135,6 +136,8 @@ class Loaded:
     pdf: bytes
     #: Files rendered to bring the PDF up to date (none when it was current).
     rendered: list[Path]
+    #: The private state folder the drafts and the ledger live in (:func:`weekly.state.state_dir`).
+    state: Path = Path("inputs/.weekly")
 
     @property
     def warnings(self) -> list[Problem]:
@@ -272,7 +275,8 @@ def load(
         update, options.sender, options.reply_to, options.web_url, options.figure
     )
     pdf = current_pdf(update, output)
-    return Loaded(update, settings, recipients, smtp, pdf.path, pdf.data, pdf.written)
+    state = state_dir(inputs, options.state, environ)
+    return Loaded(update, settings, recipients, smtp, pdf.path, pdf.data, pdf.written, state)
 
 
 def run(
@@ -280,7 +284,7 @@ def run(
 ) -> EmailReport:
     """Write the messages of ``loaded`` (or send them with ``options.send``); report what happened."""
     edition = prepare(loaded.update, loaded.settings, loaded.pdf)
-    folder = output / edition.key / "mail"
+    folder = edition_mail_folder(loaded.state, output, edition.key)
     if loaded.smtp is None:
         return EmailReport(to, dry_run=dry_run(edition, loaded.recipients, folder, options.resend))
     try:
@@ -290,6 +294,17 @@ def run(
         holder = str(exc.args[0]) if exc.args and exc.args[0] else ""
         return EmailReport(to, locked=Locked(edition.key, folder / ".lock", holder))
     return EmailReport(to, sent=sent)
+
+
+def edition_mail_folder(state: Path, output: Path, key: str) -> Path:
+    """Return edition ``key``'s mail folder in ``state``, moving one an earlier version left in ``output``.
+
+    Every run that reads or writes the ledger comes through here, so a ledger written under
+    ``output/DATE/mail/`` is taken over (its records kept) before anyone reads the new one.
+    """
+    folder = mail_folder(ensure(state), key)
+    adopt_legacy_mail(output, key, folder)
+    return folder
 
 
 def dry_run(

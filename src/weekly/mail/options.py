@@ -58,5 +58,7 @@ class EmailOptions:
     web_url: str | None = None
     #: Id of a figure (PNG, JPEG or GIF) to show in the mail body.
     figure: str | None = None
+    #: The private state folder (``--state``); None: ``$WEEKLY_STATE`` or ``inputs/.weekly``.
+    state: Path | None = None
     smtp: SmtpOptions = field(default_factory=SmtpOptions)
     delivery: Delivery = field(default_factory=Delivery)
