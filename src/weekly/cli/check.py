@@ -11,6 +11,7 @@ import click
 from weekly.cli.options import (
     cutoff_option,
     inputs_option,
+    output_option,
 )
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 @click.command()
 @cutoff_option
 @inputs_option
+@output_option
 @click.option(
     "--format",
     "form",
@@ -29,8 +31,11 @@ if TYPE_CHECKING:
     help="text: one finding a line and a summary; json: a list of findings.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings (and no errors).")
-def check(cutoff: str, inputs: Path, form: str, strict: bool) -> None:
+def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool) -> None:
     """Check one edition: sources, data cutoff, estimative language, loose ends.
+
+    Warns about files in the edition's output folder that are not the site's (they would
+    be published).
 
     Exit status: 0 without errors, 1 with --strict and warnings, 2 on any error.
     """
@@ -38,7 +43,7 @@ def check(cutoff: str, inputs: Path, form: str, strict: bool) -> None:
 
     from weekly.pipeline import check as run_check
 
-    findings = run_check(inputs, cutoff)
+    findings = run_check(inputs, cutoff, output=output)
     if form == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
