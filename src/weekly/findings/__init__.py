@@ -19,7 +19,10 @@ __all__ = ["CODES", "Finding", "Level", "level_of"]
 #: Every finding code, in the order the reference lists them (errors, then warnings).
 CODES: dict[str, Finding] = {
     finding.code: finding
-    for finding in (*inputs.FINDINGS, *later.FINDINGS, *warnings.FINDINGS, *trust.FINDINGS)
+    for finding in sorted(
+        (*inputs.FINDINGS, *later.FINDINGS, *warnings.FINDINGS, *trust.FINDINGS),
+        key=lambda finding: finding.code,
+    )
 }
 
 
