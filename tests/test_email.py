@@ -692,7 +692,9 @@ def test_only_matches_addresses_as_the_list_normalises_them(
     only = ["--only", " Jane@Example.com", "--only", "ana@BÜCHER.example"]
     dry = weekly("email", "--cutoff", "2023-12-13", "--to", "recipients.csv", *only, cwd=project)
     assert dry.returncode == 0, dry.stderr
-    assert "wrote 2 messages to inputs/.weekly/mail/2023-12-13/ (dry run: nothing sent)" in dry.stdout
+    assert (
+        "wrote 2 messages to inputs/.weekly/mail/2023-12-13/ (dry run: nothing sent)" in dry.stdout
+    )
     assert dry.stdout.splitlines()[-1] == (
         "with --send: 2 to send, 0 already delivered, 0 delivery unknown"
     )

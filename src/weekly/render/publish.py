@@ -4,8 +4,8 @@
 they show. Renaming them into place one by one leaves a window in which the new page sits
 beside the old PDF, and a crash in that window leaves the mix for good. Instead the new
 edition is staged in a sibling folder (``output/.2023-12-13.stage-…``) holding everything
-of the old folder that this render does not replace (hard links, so ``mail/`` and its
-ledger keep their files and locks), and the two folders are exchanged in one step with
+of the old folder that this render does not replace (hard links, so a file keeps its
+inode), and the two folders are exchanged in one step with
 Linux's ``renameat2(RENAME_EXCHANGE)``. Where that call is missing, the old folder is moved
 aside and the new one renamed in its place, and the next publish puts a folder left aside
 by a crash back. A lock beside the folder makes two renders of one edition take turns.
