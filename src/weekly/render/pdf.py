@@ -7,17 +7,22 @@ inputs can make a render read a local file or reach the network.
 Every PDF is tagged. The default variant is PDF/UA-1 (ISO 14289-1, the accessible PDF):
 a structure tree built from the page's elements (H1/H2, P, L/LI/Lbl/LBody, Figure with
 its /Alt, Caption, Link), the document language in /Lang, the title in the metadata and
-in the window title, and the XMP part number a validator looks for. ``pdf/a-3u``
+in the window title, and the XMP part number a validator looks for. Every endnote is a
+Note element with an /ID of its own (ISO 14289-1 7.9, Matterhorn checkpoint 19-003), listed
+in the structure tree's /IDTree. ``pdf/a-3u``
 (archiving) keeps the same tags and declares PDF/A-3u instead.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal, get_args
 from urllib.parse import unquote
 
+import pydyf
+import weasyprint.pdf as pdf_writer
 from weasyprint import HTML
 from weasyprint.pdf import tags as pdf_tags
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -36,6 +41,9 @@ DEFAULT_VARIANT: PdfVariant = "pdf/ua-1"
 #: Structure types given to elements by class, where WeasyPrint's element-name mapping has
 #: no word for them: an endnote paragraph is a Note, not a P.
 ROLES_BY_CLASS = {("p", "note"): "Note"}
+
+#: The structure elements given an /ID while one document prints: /ID -> element.
+_printing = threading.local()
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -91,10 +99,47 @@ def _install_roles() -> None:
         for element in build(box, *args):
             if role and element.get("S") == "/P":
                 element["S"] = f"/{role}"
+                if role == "Note":
+                    _identify(element, box)
             yield element
 
     build_with_roles.weekly_roles = True  # type: ignore[attr-defined]
     pdf_tags._build_box_tree = build_with_roles
+    add_tags = pdf_writer.add_tags
+
+    def add_tags_and_ids(pdf: Any, *args: Any) -> None:
+        add_tags(pdf, *args)
+        ids: dict[str, Any] = getattr(_printing, "ids", None) or {}
+        if not ids:
+            return
+        root = next(
+            o
+            for o in pdf.objects
+            if isinstance(o, pydyf.Dictionary) and o.get("Type") == "/StructTreeRoot"
+        )
+        names = pydyf.Array()
+        for name in sorted(ids, key=lambda n: n.encode("utf-8")):  # a name tree is sorted
+            names.extend([pydyf.String(name), ids[name].reference])
+        root["IDTree"] = pydyf.Dictionary({"Names": names})
+
+    pdf_writer.add_tags = add_tags_and_ids
+
+
+def _identify(element: Any, box: Any) -> None:
+    """Give the Note ``element`` an /ID unique in its document: the HTML id of its endnote.
+
+    A note broken across two pages is two elements; the second part gets ``note-3-2``.
+    """
+    ids: dict[str, Any] | None = getattr(_printing, "ids", None)
+    if ids is None:
+        return
+    base = box.element.get("id") or "note"
+    name, part = base, 1
+    while name in ids:
+        part += 1
+        name = f"{base}-{part}"
+    ids[name] = element
+    element["ID"] = pydyf.String(name)
 
 
 def write_pdf(html: str, assets: Iterable[Asset], variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
@@ -110,4 +155,10 @@ def write_pdf(html: str, assets: Iterable[Asset], variant: PdfVariant = DEFAULT_
     fetcher = AssetFetcher(assets)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     identifier = source_digest(html, assets).encode("ascii")
-    return bytes(document.write_pdf(pdf_variant=variant, pdf_tags=True, pdf_identifier=identifier))
+    _printing.ids = {}
+    try:
+        return bytes(
+            document.write_pdf(pdf_variant=variant, pdf_tags=True, pdf_identifier=identifier)
+        )
+    finally:
+        _printing.ids = None
