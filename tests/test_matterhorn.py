@@ -163,7 +163,7 @@ def test_every_marked_content_id_belongs_to_a_structure_element(pdf: pikepdf.Pdf
 def test_02_every_structure_type_is_standard_and_nothing_remapped(pdf: pikepdf.Pdf) -> None:
     assert {role(e) for e in elements(pdf)} <= STANDARD
     role_map = pdf.Root.StructTreeRoot.get("/RoleMap", {})
-    assert not {str(k).lstrip("/") for k in role_map.keys()} & STANDARD  # 02-004
+    assert not {str(k).lstrip("/") for k in role_map} & STANDARD  # 02-004
 
 
 def test_09_005_lists_are_built_as_iso_32000_says(pdf: pikepdf.Pdf) -> None:
@@ -215,10 +215,10 @@ def _fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
                 seen.add(font.objgen)
                 yield font
         for xobject in resources.get("/XObject", {}).values():
-            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
-                if xobject.objgen not in seen:
-                    seen.add(xobject.objgen)
-                    yield from visit(xobject.Resources)
+            form = xobject.get("/Subtype") == "/Form" and "/Resources" in xobject
+            if form and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                yield from visit(xobject.Resources)
 
     for page in pdf.pages:
         yield from visit(page.Resources)
