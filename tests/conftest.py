@@ -73,6 +73,18 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+#: The secret signed unsubscribe links use in the tests (``WEEKLY_UNSUBSCRIBE_SECRET``).
+UNSUBSCRIBE_SECRET = "test-secret-not-for-production"
+
+
+@pytest.fixture(autouse=True)
+def unsubscribe_secret(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Set the unsubscribe secret, as a desk that mails sets it; a test may delete it."""
+    monkeypatch.setenv("WEEKLY_UNSUBSCRIBE_SECRET", UNSUBSCRIBE_SECRET)
+    monkeypatch.delenv("WEEKLY_STATE", raising=False)
+    return UNSUBSCRIBE_SECRET
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
     """Return a function writing a dict of files into ``tmp_path``."""

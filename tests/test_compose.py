@@ -160,7 +160,7 @@ from weekly.mail.settings import mail_settings
 from weekly.pipeline import load_checked
 
 update = load_checked(Path("inputs"), "2023-12-13")
-settings = mail_settings(update, None, None, None, None)
+settings = mail_settings(update, None, None, None, None, {"WEEKLY_UNSUBSCRIBE_SECRET": "s"})
 edition = prepare(update, settings, b"%PDF-1.7\\n" + os.urandom(40_000))
 
 def peak(count, folder):

@@ -24,7 +24,8 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from conftest import SRC
+from conftest import SRC, UNSUBSCRIBE_SECRET
+from weekly.mail.unsubscribe import token as unsubscribe_token
 
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
 SUBJECT = (
@@ -42,11 +43,13 @@ SERIES = """\
 salafi-jihadi:
   mail_from: Critical Threats Project <updates@example.org>
   mail_reply_to: editors@example.org
-  unsubscribe_url: https://example.org/unsubscribe?address={email}
+  unsubscribe_url: https://example.org/unsubscribe?t={token}
   unsubscribe_mailto: mailto:unsubscribe@example.org
   web_url: https://example.org/analysis/{slug}
 """
 PASSWORD = "s3cret-Pa55word"
+#: The environment of a desk that signs its unsubscribe links.
+SECRET_ENV = {"WEEKLY_UNSUBSCRIBE_SECRET": UNSUBSCRIBE_SECRET}
 
 
 def free_port() -> int:
@@ -164,10 +167,11 @@ def test_send_delivers_both_alternatives_and_the_pdf(project: Path, weekly: Run,
     assert bob["Reply-To"] == "editors@example.org"
     assert bob["Subject"] == SUBJECT
     assert bob["Date"].datetime is not None
+    token = unsubscribe_token("bob@example.org", UNSUBSCRIBE_SECRET.encode())
     assert bob["List-Unsubscribe"] == (
-        "<mailto:unsubscribe@example.org>, "
-        "<https://example.org/unsubscribe?address=bob@example.org>"
+        f"<mailto:unsubscribe@example.org>, <https://example.org/unsubscribe?t={token}>"
     )
+    assert "bob" not in str(bob["List-Unsubscribe"]).split(",")[1]
     assert bob["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert bob.get_content_type() == "multipart/mixed"
     alternative, attachment = bob.get_payload()
@@ -824,7 +828,7 @@ def test_the_mail_core_returns_reports_without_printing(
     monkeypatch.chdir(project)
     to, inputs, output = Path("recipients.csv"), Path("inputs"), Path("output")
     dry = EmailOptions(only=("carol@example.net", "JANE@example.com"))
-    loaded = dispatch.load("2023-12-13", to, inputs, output, dry, {})
+    loaded = dispatch.load("2023-12-13", to, inputs, output, dry, SECRET_ENV)
     assert [p.name for p in loaded.rendered] == [f"{SLUG}.html", f"{SLUG}.pdf"]
     assert loaded.smtp is None and [r.email for r in loaded.recipients] == [
         "jane@example.com",
@@ -842,7 +846,7 @@ def test_the_mail_core_returns_reports_without_printing(
 
     smtp_options = SmtpOptions("127.0.0.1", port, security="none", timeout=10)
     send = EmailOptions(send=True, smtp=smtp_options, delivery=Delivery(retry_delay=0))
-    loaded = dispatch.load("2023-12-13", to, inputs, output, send, {})
+    loaded = dispatch.load("2023-12-13", to, inputs, output, send, SECRET_ENV)
     assert loaded.rendered == []  # the PDF on disk is current
     report = dispatch.run(loaded, to, output, send)
     assert report.status == 0 and report.sent is not None

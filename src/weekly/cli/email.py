@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 @inputs_option
 @output_option
 @state_option
+@click.option(
+    "--suppressions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Addresses never to mail, one a line (default: STATE/suppressed.txt).",
+)
 @click.option("--send", is_flag=True, help="Deliver over SMTP (default: write .eml files only).")
 @click.option(
     "--ignore-open-comments",
@@ -101,6 +106,7 @@ def email(
     inputs: Path,
     output: Path,
     state: Path | None,
+    suppressions: Path | None,
     send: bool,
     ignore_open_comments: bool,
     resend: bool,
@@ -126,6 +132,7 @@ def email(
     --send, delivers them and records each delivery in STATE/mail/DATE/ledger.jsonl; a
     rerun sends only to those not yet delivered.
     --send holds back while review comments are open (see --ignore-open-comments).
+    Addresses on the suppression list (weekly unsubscribe) are skipped and counted.
     Exit status: 0 all delivered, 1 someone not delivered, 2 bad input, 3 another run
     is sending.
     """
@@ -144,6 +151,7 @@ def email(
         web_url=web_url,
         figure=figure,
         state=state,
+        suppressions=suppressions,
         smtp=SmtpOptions(smtp_host, smtp_port, smtp_user, smtp_security, ca_file, timeout),
         delivery=Delivery(retries, retry_delay, rate),
     )
@@ -193,6 +201,7 @@ def print_dry_run(run: DryRun) -> None:
     click.echo(
         f"with --send{' --resend' if run.resend else ''}: {len(plan.send)} to send, "
         f"{len(plan.already)} already delivered, {len(plan.uncertain)} delivery unknown"
+        f"{unsubscribed(run.suppressed)}"
     )
     if run.clipped:
         click.echo(
@@ -229,9 +238,15 @@ def print_sent(sent: Sent, to: Path) -> None:
         f"sent {len(sent.delivered)} of {total} message{'s' if total != 1 else ''}"
         f" for {sent.key} ({sent.pdf_name}); {len(plan.already)} already delivered"
         f"{f', {len(plan.uncertain)} delivery unknown' if plan.uncertain else ''}"
+        f"{unsubscribed(sent.suppressed)}"
     )
     if sent.interrupted:
         click.echo("weekly: interrupted; rerun to send to the rest", err=True)
     if sent.undelivered:
         count = sent.undelivered
         click.echo(f"weekly: {count} recipient{'s' if count != 1 else ''} not delivered", err=True)
+
+
+def unsubscribed(count: int) -> str:
+    """Return ``, 2 unsubscribed (skipped)`` for the summary line, or nothing."""
+    return f", {count} unsubscribed (skipped)" if count else ""

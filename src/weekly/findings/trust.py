@@ -77,4 +77,34 @@ output/2023-12-13/mail/ledger.jsonl: warning: not a file of the site, and everyt
 """,
         "As for E050: move the file out, or let `weekly email` take an old `mail/` folder over.",
     ),
+    warning(
+        "W051",
+        "the unsubscribe link carries the subscriber's address",
+        """
+The series' `unsubscribe_url` has `{email}`: each message's one-click link holds the
+recipient's address in clear, so anyone who edits a link can unsubscribe anyone else, and
+the address travels in web server logs. `weekly email` still sends.
+""",
+        """
+inputs/series.yaml:5: warning: unsubscribe_url carries the address ({email}): anyone can unsubscribe anyone; use {token}, a signed token
+""",
+        """
+Put `{token}` in its place (`https://example.org/unsubscribe?t={token}`), set the secret in
+`WEEKLY_UNSUBSCRIBE_SECRET`, and have the web page run `weekly unsubscribe TOKEN --to LIST`
+(see [weekly email](../commands/email.md#unsubscribe-links)).
+""",
+    ),
+    warning(
+        "W052",
+        "no one-click unsubscribe link",
+        """
+A dry run of `weekly email` for a series with no `unsubscribe_url`: the messages carry no
+`List-Unsubscribe-Post: List-Unsubscribe=One-Click` header, which large mail providers
+expect from bulk senders (RFC 8058), and may be filed as spam.
+""",
+        """
+inputs/series.yaml: warning: no one-click unsubscribe link (unsubscribe_url): large mail providers expect one from bulk senders
+""",
+        "Set the series' `unsubscribe_url`, with `{token}`.",
+    ),
 )

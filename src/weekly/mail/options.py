@@ -60,5 +60,7 @@ class EmailOptions:
     figure: str | None = None
     #: The private state folder (``--state``); None: ``$WEEKLY_STATE`` or ``inputs/.weekly``.
     state: Path | None = None
+    #: The suppression list (``--suppressions``); None: ``STATE/suppressed.txt``.
+    suppressions: Path | None = None
     smtp: SmtpOptions = field(default_factory=SmtpOptions)
     delivery: Delivery = field(default_factory=Delivery)
