@@ -113,3 +113,22 @@ def test_import_and_body_placeholders_and_empty_sections(tree, weekly) -> None:
         f"inputs/2023-12-13/update.md:{niger_line}: error: section '## Niger' is empty: write it "
         "or delete the heading",
     ]
+
+
+def test_the_preview_shows_an_unfinished_edition_with_its_placeholders(
+    started: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_preview import raw_get
+    from weekly.preview import serve as preview
+
+    monkeypatch.chdir(started)
+    running = preview.start(Path("inputs"), "2023-12-20", port=0, serve=True)
+    try:
+        status, html = raw_get(running.server.server_address[1], "/")
+    finally:
+        running.stop()
+    assert status == 200
+    page = html.decode("utf-8")
+    assert "Unfinished: 4 placeholders left (see weekly check); it cannot be published" in page
+    assert "error stops the build" not in page and "errors stop the build" not in page
+    assert "headline is still a placeholder" in page  # listed in the panel
