@@ -14,6 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
+# A process pool's forkserver imports its preloaded modules (weekly.render.pdf …) before it
+# applies this process's sys.path, so it would find whichever weekly is installed: give it
+# (and every child) this checkout's src first, as run_weekly does.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    part for part in (str(SRC), os.environ.get("PYTHONPATH", "")) if part
+)
 
 SOURCES = """\
 sigact:

@@ -42,9 +42,6 @@ DEFAULT_VARIANT: PdfVariant = "pdf/ua-1"
 #: no word for them: an endnote paragraph is a Note, not a P.
 ROLES_BY_CLASS = {("p", "note"): "Note"}
 
-#: The structure elements given an /ID while one document prints: /ID -> element.
-_printing = threading.local()
-
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
@@ -83,16 +80,19 @@ def _role(box: Any) -> str | None:
     return None
 
 
-def _install_roles() -> None:
-    """Teach WeasyPrint's tagger the :data:`ROLES_BY_CLASS` (once per process).
+def _install_roles() -> Any:
+    """Teach WeasyPrint's tagger the :data:`ROLES_BY_CLASS` (once per process); return the
+    per-thread state of the document being printed (``ids``: /ID -> Note element).
 
     The tagger maps an element to a structure type by its name alone; this wraps its tree
     builder (which calls itself through the module, so nested boxes pass here too) and
-    renames the element made for a box whose class has a role of its own.
+    renames the element made for a box whose class has a role of its own. The state lives
+    on the wrapper, not in this module, so a second import of this module finds the same.
     """
     build = pdf_tags._build_box_tree
     if getattr(build, "weekly_roles", False):
-        return
+        return build.weekly_state
+    printing = threading.local()
 
     def build_with_roles(box: Any, *args: Any) -> Iterator[Any]:
         role = _role(box)
@@ -100,16 +100,17 @@ def _install_roles() -> None:
             if role and element.get("S") == "/P":
                 element["S"] = f"/{role}"
                 if role == "Note":
-                    _identify(element, box)
+                    _identify(element, box, getattr(printing, "ids", None))
             yield element
 
     build_with_roles.weekly_roles = True  # type: ignore[attr-defined]
+    build_with_roles.weekly_state = printing  # type: ignore[attr-defined]
     pdf_tags._build_box_tree = build_with_roles
     add_tags = pdf_writer.add_tags
 
     def add_tags_and_ids(pdf: Any, *args: Any) -> None:
         add_tags(pdf, *args)
-        ids: dict[str, Any] = getattr(_printing, "ids", None) or {}
+        ids: dict[str, Any] = getattr(printing, "ids", None) or {}
         if not ids:
             return
         root = next(
@@ -123,14 +124,14 @@ def _install_roles() -> None:
         root["IDTree"] = pydyf.Dictionary({"Names": names})
 
     pdf_writer.add_tags = add_tags_and_ids
+    return printing
 
 
-def _identify(element: Any, box: Any) -> None:
-    """Give the Note ``element`` an /ID unique in its document: the HTML id of its endnote.
-
-    A note broken across two pages is two elements; the second part gets ``note-3-2``.
+def _identify(element: Any, box: Any, ids: dict[str, Any] | None) -> None:
+    """Give the Note ``element`` an /ID unique in its document (``ids`` so far): the HTML id
+    of its endnote. A note broken across two pages is two elements; the second part gets
+    ``note-3-2``.
     """
-    ids: dict[str, Any] | None = getattr(_printing, "ids", None)
     if ids is None:
         return
     base = box.element.get("id") or "note"
@@ -150,15 +151,15 @@ def write_pdf(html: str, assets: Iterable[Asset], variant: PdfVariant = DEFAULT_
     """
     if variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r} (choose from {', '.join(PDF_VARIANTS)})")
-    _install_roles()
+    printing = _install_roles()
     assets = list(assets)
     fetcher = AssetFetcher(assets)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     identifier = source_digest(html, assets).encode("ascii")
-    _printing.ids = {}
+    printing.ids = {}
     try:
         return bytes(
             document.write_pdf(pdf_variant=variant, pdf_tags=True, pdf_identifier=identifier)
         )
     finally:
-        _printing.ids = None
+        printing.ids = None
