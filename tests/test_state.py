@@ -163,6 +163,7 @@ def test_an_old_ledger_is_merged_before_a_newer_one(project: Path, weekly, smtp)
 def test_check_warns_about_files_that_are_not_the_sites(project: Path, weekly) -> None:
     _old_layout(project)
     (project / "output" / "2023-12-13" / "subscribers.csv").write_text(RECIPIENTS, "utf-8")
+    (project / "output" / "notes.txt").write_text("call jane@example.com\n", "utf-8")
     result = weekly("check", "--cutoff", "2023-12-13", cwd=project)
     assert result.returncode == 0
     message = (
@@ -174,10 +175,12 @@ def test_check_warns_about_files_that_are_not_the_sites(project: Path, weekly) -
         f"output/2023-12-13/mail/001-jane-example-com.eml: {message}",
         f"output/2023-12-13/mail/ledger.jsonl: {message}",
         f"output/2023-12-13/subscribers.csv: {message}",
+        f"output/notes.txt: {message}",
     ]
     dry = weekly("email", "--cutoff", "2023-12-13", "--to", "recipients.csv", cwd=project)
     assert dry.returncode == 0, dry.stderr
     (project / "output" / "2023-12-13" / "subscribers.csv").unlink()
+    (project / "output" / "notes.txt").unlink()
     clean = weekly("check", "--cutoff", "2023-12-13", cwd=project)
     assert "output/" not in clean.stdout
 

@@ -34,8 +34,7 @@ if TYPE_CHECKING:
 def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool) -> None:
     """Check one edition: sources, data cutoff, estimative language, loose ends.
 
-    Warns about files in the edition's output folder that are not the site's (they would
-    be published).
+    Warns about files under --output that are not the site's (they would be published).
 
     Exit status: 0 without errors, 1 with --strict and warnings, 2 on any error.
     """

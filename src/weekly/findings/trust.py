@@ -66,10 +66,10 @@ inputs/2023-12-20/update.md:9: error: a '# REVIEW:' marker is still here: review
     ),
     warning(
         "W050",
-        "a file in the edition's output folder is not the site's",
+        "a file under the output folder is not the site's",
         """
-`weekly check` found a file in `output/DATE/` that rendering does not make, such as the
-`mail/` folder an earlier version wrote there. The output folder is what the web server
+`weekly check` found a file under `--output` that neither rendering nor the archive makes,
+such as the `mail/` folder an earlier version wrote into `output/DATE/`. The output folder is what the web server
 publishes; `weekly archive` refuses to go on while such a file is there (E050).
 """,
         """
