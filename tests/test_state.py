@@ -221,3 +221,15 @@ def test_the_sites_own_files_pass(project: Path, weekly) -> None:
     again = weekly("archive", "--format", "html,pdf,fragment", "--base-url", "https://x.org/",
                    cwd=project)  # fmt: skip
     assert again.returncode == 0, again.stderr
+
+
+def test_a_state_folder_inside_the_output_is_refused(project: Path, weekly) -> None:
+    result = weekly("email", "--cutoff", "2023-12-13", "--to", "recipients.csv",
+                    "--state", "output/private", cwd=project)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "weekly: the state folder output/private is inside the output folder output, which is "
+        "published: choose one outside it (--state)",
+        "weekly: 1 error; nothing sent",
+    ]
+    assert not (project / "output" / "private").exists()

@@ -284,6 +284,11 @@ def load(
         update, options.sender, options.reply_to, options.web_url, options.figure, environ
     )
     state = state_dir(inputs, options.state, environ)
+    if state.resolve().is_relative_to(output.resolve()):
+        raise WeeklyError(
+            f"the state folder {display_path(state)} is inside the output folder "
+            f"{display_path(output)}, which is published: choose one outside it (--state)"
+        )
     suppressed = read_suppressed(options.suppressions or suppression_path(state))
     skipped = [r for r in recipients if normalise(r.email) in suppressed]
     recipients = [r for r in recipients if normalise(r.email) not in suppressed]
