@@ -14,6 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
+# A process pool's forkserver imports its preloaded modules (weekly.render.pdf …) before it
+# applies this process's sys.path, so it would find whichever weekly is installed: give it
+# (and every child) this checkout's src first, as run_weekly does.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    part for part in (str(SRC), os.environ.get("PYTHONPATH", "")) if part
+)
 
 SOURCES = """\
 sigact:
@@ -71,6 +77,18 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
                 textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8"
             )
     return root
+
+
+#: The secret signed unsubscribe links use in the tests (``WEEKLY_UNSUBSCRIBE_SECRET``).
+UNSUBSCRIBE_SECRET = "test-secret-not-for-production"
+
+
+@pytest.fixture(autouse=True)
+def unsubscribe_secret(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Set the unsubscribe secret, as a desk that mails sets it; a test may delete it."""
+    monkeypatch.setenv("WEEKLY_UNSUBSCRIBE_SECRET", UNSUBSCRIBE_SECRET)
+    monkeypatch.delenv("WEEKLY_STATE", raising=False)
+    return UNSUBSCRIBE_SECRET
 
 
 @pytest.fixture

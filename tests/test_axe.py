@@ -83,7 +83,13 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     edition = prepare(update, mail_settings(update), b"%PDF-1.7")
     _, mail = render_bodies(edition, Recipient("reader@example.org", "A Reader", 2))
     (folder / "mail.html").write_text(mail, encoding="utf-8")
+    from weekly.inputs.new import start_edition  # next week's, placeholders and all
+
+    start_edition(inputs, "2023-12-20")
+    unfinished = render(inputs, output, "2023-12-20", ("html",), draft=True)
+    assert unfinished.written[0].name.endswith(".draft.html")
     return {
+        "unfinished draft (placeholders)": unfinished.written[0],
         "final": folder / f"{SLUG}.html",
         "draft": folder / f"{SLUG}.draft.html",
         "draft in review": folder / "review.draft.html",
@@ -125,6 +131,7 @@ def described(violations: list[dict[str, Any]]) -> str:
         "draft",
         "draft in review",
         "draft with errors",
+        "unfinished draft (placeholders)",
         "preview error page",
         "final (archive, with navigation)",
         "index",

@@ -108,7 +108,7 @@ def recipients(count: int) -> list[Recipient]:
 
 
 def test_a_dry_run_replaces_the_old_drafts_and_leaves_no_staging(project: Path) -> None:
-    folder = project / "output" / "2023-12-13" / "mail"
+    folder = project / "inputs" / ".weekly" / "mail" / "2023-12-13"
     dead = subprocess.Popen(["true"])  # noqa: S607
     dead.wait()
     (folder / f".drafts-{dead.pid}").mkdir(parents=True)  # a dry run that died midway
@@ -128,7 +128,7 @@ def test_a_dry_run_replaces_the_old_drafts_and_leaves_no_staging(project: Path) 
 def test_a_dry_run_that_fails_midway_keeps_the_previous_drafts(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = project / "output" / "2023-12-13" / "mail"
+    folder = project / "inputs" / ".weekly" / "mail" / "2023-12-13"
     with mail_edition(project) as edition:
         dispatch.write_drafts(edition, recipients(3), folder)
         before = {p.name: p.read_bytes() for p in folder.iterdir()}
@@ -160,7 +160,7 @@ from weekly.mail.settings import mail_settings
 from weekly.pipeline import load_checked
 
 update = load_checked(Path("inputs"), "2023-12-13")
-settings = mail_settings(update, None, None, None, None)
+settings = mail_settings(update, None, None, None, None, {"WEEKLY_UNSUBSCRIBE_SECRET": "s"})
 edition = prepare(update, settings, b"%PDF-1.7\\n" + os.urandom(40_000))
 
 def peak(count, folder):

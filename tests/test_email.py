@@ -24,7 +24,8 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from conftest import SRC
+from conftest import SRC, UNSUBSCRIBE_SECRET
+from weekly.mail.unsubscribe import token as unsubscribe_token
 
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
 SUBJECT = (
@@ -42,11 +43,13 @@ SERIES = """\
 salafi-jihadi:
   mail_from: Critical Threats Project <updates@example.org>
   mail_reply_to: editors@example.org
-  unsubscribe_url: https://example.org/unsubscribe?address={email}
+  unsubscribe_url: https://example.org/unsubscribe?t={token}
   unsubscribe_mailto: mailto:unsubscribe@example.org
   web_url: https://example.org/analysis/{slug}
 """
 PASSWORD = "s3cret-Pa55word"
+#: The environment of a desk that signs its unsubscribe links.
+SECRET_ENV = {"WEEKLY_UNSUBSCRIBE_SECRET": UNSUBSCRIBE_SECRET}
 
 
 def free_port() -> int:
@@ -138,7 +141,7 @@ def send_args(port: int, *extra: str) -> list[str]:
 
 
 def ledger(project: Path) -> list[dict[str, Any]]:
-    path = project / "output" / "2023-12-13" / "mail" / "ledger.jsonl"
+    path = project / "inputs" / ".weekly" / "mail" / "2023-12-13" / "ledger.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
@@ -164,10 +167,11 @@ def test_send_delivers_both_alternatives_and_the_pdf(project: Path, weekly: Run,
     assert bob["Reply-To"] == "editors@example.org"
     assert bob["Subject"] == SUBJECT
     assert bob["Date"].datetime is not None
+    token = unsubscribe_token("bob@example.org", UNSUBSCRIBE_SECRET.encode())
     assert bob["List-Unsubscribe"] == (
-        "<mailto:unsubscribe@example.org>, "
-        "<https://example.org/unsubscribe?address=bob@example.org>"
+        f"<mailto:unsubscribe@example.org>, <https://example.org/unsubscribe?t={token}>"
     )
+    assert "bob" not in str(bob["List-Unsubscribe"]).split(",")[1]
     assert bob["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert bob.get_content_type() == "multipart/mixed"
     alternative, attachment = bob.get_payload()
@@ -331,7 +335,7 @@ def test_lost_confirmation_is_never_sent_twice_without_resend(
 def test_interrupted_ledger_attempt_is_not_resent(project: Path, weekly: Run, smtp) -> None:
     """A run killed after handing a message over leaves an 'attempt' record: not resent."""
     handler, port = smtp
-    folder = project / "output" / "2023-12-13" / "mail"
+    folder = project / "inputs" / ".weekly" / "mail" / "2023-12-13"
     folder.mkdir(parents=True)
     (folder / "ledger.jsonl").write_text(
         '{"email": "jane@example.com", "status": "attempt"}\n'
@@ -419,7 +423,7 @@ def test_starttls_with_a_trusted_ca_file_and_login(project: Path, weekly: Run, t
     assert len(handler.per_recipient) == 5
     for run in (untrusted, wrong, result):
         assert PASSWORD not in run.stdout + run.stderr
-    mail = project / "output" / "2023-12-13" / "mail"
+    mail = project / "inputs" / ".weekly" / "mail" / "2023-12-13"
     assert PASSWORD not in (mail / "ledger.jsonl").read_text(encoding="utf-8")
 
 
@@ -503,7 +507,7 @@ def test_bad_recipients_are_all_reported(project: Path, weekly: Run, smtp) -> No
         "weekly: 4 errors; nothing sent",
     ]
     assert handler.messages == []
-    assert not (project / "output" / "2023-12-13" / "mail").exists()
+    assert not (project / "inputs" / ".weekly" / "mail" / "2023-12-13").exists()
 
 
 @pytest.mark.e2e
@@ -512,7 +516,7 @@ def test_dry_run_writes_eml_files_that_parse(project: Path, weekly: Run) -> None
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         f"rendered output/2023-12-13/{SLUG}.pdf",
-        "wrote 5 messages to output/2023-12-13/mail/ (dry run: nothing sent)",
+        "wrote 5 messages to inputs/.weekly/mail/2023-12-13/ (dry run: nothing sent)",
         f"  Subject: {SUBJECT}",
         "  From: Critical Threats Project <updates@example.org>",
         "  Reply-To: editors@example.org",
@@ -522,7 +526,7 @@ def test_dry_run_writes_eml_files_that_parse(project: Path, weekly: Run) -> None
         "with --send: 5 to send, 0 already delivered, 0 delivery unknown",
     ]
     assert result.stdout.splitlines()[5].startswith(f"  Attachment: {SLUG}.pdf (")
-    folder = project / "output" / "2023-12-13" / "mail"
+    folder = project / "inputs" / ".weekly" / "mail" / "2023-12-13"
     names = sorted(p.name for p in folder.glob("*.eml"))
     assert names == [
         "001-jane-example-com.eml",
@@ -546,7 +550,7 @@ def test_dry_run_writes_eml_files_that_parse(project: Path, weekly: Run) -> None
 
 def test_a_second_sending_run_waits_for_the_lock(project: Path, weekly: Run, smtp) -> None:
     handler, port = smtp
-    folder = project / "output" / "2023-12-13" / "mail"
+    folder = project / "inputs" / ".weekly" / "mail" / "2023-12-13"
     folder.mkdir(parents=True)
     with (folder / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -556,7 +560,7 @@ def test_a_second_sending_run_waits_for_the_lock(project: Path, weekly: Run, smt
     assert result.returncode == 3
     assert result.stderr.splitlines()[-1] == (
         "weekly: another 'weekly email --send' is sending 2023-12-13 "
-        "(lock output/2023-12-13/mail/.lock held, pid 4242); nothing sent"
+        "(lock inputs/.weekly/mail/2023-12-13/.lock held, pid 4242); nothing sent"
     )
     assert handler.messages == []
     after = weekly(*send_args(port), cwd=project)
@@ -657,7 +661,7 @@ def test_multi_region_teasers_and_a_figure(project: Path, weekly: Run) -> None:
     ]
     result = weekly(*args, "--figure", "map", cwd=project)
     assert result.returncode == 0, result.stderr
-    eml = project / "output" / "2023-12-13" / "mail" / "001-jane-example-com.eml"
+    eml = project / "inputs" / ".weekly" / "mail" / "2023-12-13" / "001-jane-example-com.eml"
     msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -692,7 +696,9 @@ def test_only_matches_addresses_as_the_list_normalises_them(
     only = ["--only", " Jane@Example.com", "--only", "ana@BÜCHER.example"]
     dry = weekly("email", "--cutoff", "2023-12-13", "--to", "recipients.csv", *only, cwd=project)
     assert dry.returncode == 0, dry.stderr
-    assert "wrote 2 messages to output/2023-12-13/mail/ (dry run: nothing sent)" in dry.stdout
+    assert (
+        "wrote 2 messages to inputs/.weekly/mail/2023-12-13/ (dry run: nothing sent)" in dry.stdout
+    )
     assert dry.stdout.splitlines()[-1] == (
         "with --send: 2 to send, 0 already delivered, 0 delivery unknown"
     )
@@ -732,7 +738,7 @@ def test_region_teaser_of_a_lead_wrapped_across_lines(project: Path, weekly: Run
         cwd=project,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    eml = project / "output" / "2023-12-13" / "mail" / "001-jane-example-com.eml"
+    eml = project / "inputs" / ".weekly" / "mail" / "2023-12-13" / "001-jane-example-com.eml"
     msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -822,7 +828,7 @@ def test_the_mail_core_returns_reports_without_printing(
     monkeypatch.chdir(project)
     to, inputs, output = Path("recipients.csv"), Path("inputs"), Path("output")
     dry = EmailOptions(only=("carol@example.net", "JANE@example.com"))
-    loaded = dispatch.load("2023-12-13", to, inputs, output, dry, {})
+    loaded = dispatch.load("2023-12-13", to, inputs, output, dry, SECRET_ENV)
     assert [p.name for p in loaded.rendered] == [f"{SLUG}.html", f"{SLUG}.pdf"]
     assert loaded.smtp is None and [r.email for r in loaded.recipients] == [
         "jane@example.com",
@@ -840,7 +846,7 @@ def test_the_mail_core_returns_reports_without_printing(
 
     smtp_options = SmtpOptions("127.0.0.1", port, security="none", timeout=10)
     send = EmailOptions(send=True, smtp=smtp_options, delivery=Delivery(retry_delay=0))
-    loaded = dispatch.load("2023-12-13", to, inputs, output, send, {})
+    loaded = dispatch.load("2023-12-13", to, inputs, output, send, SECRET_ENV)
     assert loaded.rendered == []  # the PDF on disk is current
     report = dispatch.run(loaded, to, output, send)
     assert report.status == 0 and report.sent is not None

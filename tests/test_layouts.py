@@ -574,7 +574,7 @@ def test_mail_uses_the_title_and_drops_the_cutoff_line(tmp_path: Path) -> None:
     (tmp_path / "recipients.csv").write_text("email,name\njane@example.com,Jane\n", "utf-8")
     result = run_weekly("email", "--cutoff", "2025-11-06", "--to", "recipients.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    (eml,) = (tmp_path / "output/2025-11-06/mail").glob("*.eml")
+    (eml,) = (tmp_path / "inputs/.weekly/mail/2025-11-06").glob("*.eml")
     msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert str(msg["Subject"]) == (
         "Impending Offensives in Central Sudan; Ethnic Cleansing in el Fasher; "

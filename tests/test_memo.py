@@ -12,6 +12,7 @@ import pytest
 from conftest import run_script
 from test_charts import KINDS, chart_edition
 from test_events import held_out_rows, render_errors, table
+from weekly.events.memo import MEMO_VERSION
 
 FACT = 'JNIM struck {{ events.count(actor1="JNIM", since="2023-11-19") }} times.[@sigact]\n'
 SCRIPT = """\
@@ -90,7 +91,8 @@ def test_a_garbled_memo_is_ignored(tmp_path: Path) -> None:
     (root / "inputs/.weekly-cache/memo.json").write_text("{not json", encoding="utf-8")
     second = render_html_here(root)
     assert second == first
-    assert json.loads((root / "inputs/.weekly-cache/memo.json").read_text())["version"] == "1"
+    saved = json.loads((root / "inputs/.weekly-cache/memo.json").read_text())
+    assert saved["version"] == MEMO_VERSION
 
 
 def test_errors_are_never_remembered(tmp_path: Path, weekly) -> None:

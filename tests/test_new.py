@@ -90,9 +90,17 @@ def test_new_starts_from_the_latest_earlier_edition(tree, weekly) -> None:
     )
     created = root / "inputs/2023-12-20/update.md"
     assert created.read_text(encoding="utf-8") == EXPECTED
-    rendered = weekly("render", "--cutoff", "2023-12-20", "--format", "html", cwd=root)
+    refused = weekly("render", "--cutoff", "2023-12-20", "--format", "html", cwd=root)
+    assert refused.returncode == 2
+    assert "inputs/2023-12-20/update.md:5: headline is still a placeholder: 'TODO: headline'" in (
+        refused.stderr.splitlines()
+    )
+    assert not (root / "output/2023-12-20").exists()
+    rendered = weekly("render", "--cutoff", "2023-12-20", "--format", "html", "--draft", cwd=root)
     assert rendered.returncode == 0, rendered.stderr
-    html = next((root / "output/2023-12-20").glob("*.html")).read_text(encoding="utf-8")
+    (page,) = (root / "output/2023-12-20").glob("*.html")  # the draft page alone
+    assert page.name.endswith(".draft.html")
+    html = page.read_text(encoding="utf-8")
     assert "TODO: headline" in html
     assert "Data Cutoff: December 20, 2023, at 10 a.m." in html
     assert "Last week" not in html  # the Jinja comments are gone
@@ -152,7 +160,7 @@ def test_new_from_an_older_edition_carries_regions_authors_and_figures(tree, wee
         "{# Lead: Al Shabaab is regaining ground. #}\n"
     )
     assert (root / "inputs/2023-12-20/figures/north-mali.png").read_bytes() == PNG
-    rendered = weekly("render", "--cutoff", "2023-12-20", "--format", "html", cwd=root)
+    rendered = weekly("render", "--cutoff", "2023-12-20", "--format", "html", "--draft", cwd=root)
     assert rendered.returncode == 0, rendered.stderr
     html = next((root / "output/2023-12-20").glob("*.html")).read_text(encoding="utf-8")
     assert '<p class="section-byline">Author: Liam Karr</p>' in html
@@ -207,7 +215,9 @@ def test_new_on_the_example_editions(tmp_path: Path, weekly) -> None:
         "because Malian forces cannot contest the group effectively in central Mali. #}"
     )
     assert "  jnim-central:\n" in text and "    chart: weekly\n" in text  # charts carry over
-    rendered = weekly("render", "--cutoff", "2023-12-20", "--format", "html", cwd=tmp_path)
+    rendered = weekly(
+        "render", "--cutoff", "2023-12-20", "--draft", "--format", "html", cwd=tmp_path
+    )
     assert rendered.returncode == 0, rendered.stderr
     from_older = weekly("new", "--cutoff", "2023-11-15", cwd=tmp_path)
     assert from_older.returncode == 0, from_older.stderr

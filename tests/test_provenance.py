@@ -39,7 +39,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def mailed_pdf(project: Path) -> bytes:
-    eml = project / "output" / "2023-12-13" / "mail" / "001-jane-example-com.eml"
+    eml = project / "inputs" / ".weekly" / "mail" / "2023-12-13" / "001-jane-example-com.eml"
     msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
     [attachment] = list(msg.iter_attachments())

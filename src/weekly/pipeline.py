@@ -121,14 +121,22 @@ def assemble_checked(
     return update
 
 
-def load_checked(inputs: Path, cutoff: str, caches: Caches | None = None) -> Update:
-    """Assemble edition ``cutoff`` (a date or ``latest``) and run the checks; raise on any error."""
-    from weekly.errors import Problems
+def load_checked(
+    inputs: Path, cutoff: str, caches: Caches | None = None, unfinished: bool = False
+) -> Update:
+    """Assemble edition ``cutoff`` (a date or ``latest``) and run the checks; raise on any error.
+
+    With ``unfinished`` (a draft), placeholders (:data:`PLACEHOLDER_CODES`) do not raise:
+    they stay in ``update.problems`` for the draft page to show.
+    """
+    from weekly.check.placeholders import PLACEHOLDER_CODES
+    from weekly.errors import Problems, WeeklyError
     from weekly.inputs.edition import resolve_cutoff
 
     problems = Problems()
     update = assemble_checked(inputs, resolve_cutoff(inputs, cutoff), problems, caches)
-    problems.raise_if_errors()
+    if any(not (unfinished and p.code in PLACEHOLDER_CODES) for p in problems.errors):
+        raise WeeklyError(problems.sorted())
     return update
 
 
@@ -137,8 +145,10 @@ def check(
 ) -> list[Problem]:
     """Assemble edition ``cutoff`` as a render would and return every finding, sorted.
 
-    Errors that stop assembly altogether are returned as findings too. With ``output``, an
-    edition the archive there published is compared with what its inputs give now (W081).
+    Errors that stop assembly altogether are returned as findings too. With ``output``,
+    files under it that the site does not own are warned about (W050): they would be
+    published, and ``archive`` refuses them; and an edition the archive there published is
+    compared with what its inputs give now (W081).
     """
     from weekly.check import check_comments
     from weekly.errors import Problems, WeeklyError
@@ -154,6 +164,10 @@ def check(
             problems.extend(published_changes(update, output))
     except WeeklyError as exc:
         problems.extend(exc.problems)
+    if output is not None:
+        from weekly.site.owned import stray_problems, unowned
+
+        problems.extend(stray_problems(unowned(output), "warning", "W050"))
     return problems.sorted()
 
 
@@ -260,7 +274,9 @@ def _render(
     caches: Caches | None,
     base_url: str = "",
 ) -> Rendered:
-    update = load_checked(inputs, cutoff, caches)
+    update = load_checked(inputs, cutoff, caches, unfinished=draft)
+    if update.problems.errors:  # placeholders left: a draft page only, nothing to publish
+        formats = ()
     files = edition_files(update, formats, draft, write_pdf=write_pdf, base_url=base_url)
     written = write_edition(update, output, files)
     return Rendered(update, output / update.edition.key, written, update.problems.warnings)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from weekly.check.comments import check_comments, first_words
 from weekly.check.language import ALTERNATE_TERMS, SCALE_NAMES, STANDARD_TERMS, check_language
 from weekly.check.links import check_urls, well_formed
+from weekly.check.placeholders import check_placeholders
 from weekly.check.prose import Placer, Prose, Word, phrase_pattern
 from weekly.check.siblings import check_edition_date
 from weekly.check.sourcing import check_citations
@@ -37,6 +38,7 @@ def review(update: Update, problems: Problems) -> None:
     check_takeaway_regions(update, problems)
     check_figures(update, problems)
     check_edition_date(update, problems)
+    check_placeholders(update, problems, not any(p.code in BODY_FAILED for p in problems))
 
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "check_edition_date",
     "check_figures",
     "check_language",
+    "check_placeholders",
     "check_loose_ends",
     "check_takeaway_regions",
     "check_urls",

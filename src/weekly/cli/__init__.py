@@ -16,6 +16,7 @@ from weekly.cli.new import new
 from weekly.cli.output import add_output_options
 from weekly.cli.preview import preview
 from weekly.cli.render import render
+from weekly.cli.unsubscribe import unsubscribe
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,7 +25,7 @@ def main() -> None:
     """Assemble a weekly intelligence update from curated inputs into HTML and PDF."""
 
 
-for _command in (render, email, new, archive, check, preview, import_):
+for _command in (render, email, new, archive, check, preview, import_, unsubscribe):
     main.add_command(_command)
 
 add_output_options(main)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 @click.command()
 @cutoff_option
 @inputs_option
+@output_option
 @click.option(
     "--format",
     "form",
@@ -31,12 +32,13 @@ if TYPE_CHECKING:
     help="text: one finding a line and a summary; json: a list of findings.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings (and no errors).")
-@output_option
-def check(cutoff: str, inputs: Path, form: str, strict: bool, output: Path) -> None:
+def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool) -> None:
     """Check one edition: sources, data cutoff, estimative language, loose ends.
 
-    An edition the archive in --output published is compared with its inputs now: each
-    block changed since is reported (W081), so a correction can say what it covers.
+    Warns about files under --output that are not the site's (they would be published). An
+    edition the archive in --output published is compared with its inputs now: each block
+    changed since is reported (W081), so a correction can say what it covers.
+
     Exit status: 0 without errors, 1 with --strict and warnings, 2 on any error.
     """
     import json

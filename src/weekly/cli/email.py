@@ -15,6 +15,7 @@ from weekly.cli.options import (
     output_option,
     progress_bar,
     report,
+    state_option,
 )
 from weekly.cli.output import quiet, say
 from weekly.errors import display_path
@@ -35,6 +36,12 @@ if TYPE_CHECKING:
 )
 @inputs_option
 @output_option
+@state_option
+@click.option(
+    "--suppressions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Addresses never to mail, one a line (default: STATE/suppressed.txt).",
+)
 @click.option("--send", is_flag=True, help="Deliver over SMTP (default: write .eml files only).")
 @click.option(
     "--ignore-open-comments",
@@ -104,6 +111,8 @@ def email(
     to: Path,
     inputs: Path,
     output: Path,
+    state: Path | None,
+    suppressions: Path | None,
     send: bool,
     ignore_open_comments: bool,
     resend: bool,
@@ -125,12 +134,14 @@ def email(
 ) -> None:
     """Email an edition's PDF to a subscriber list, at most once per recipient.
 
-    Without --send, writes one .eml per recipient to output/DATE/mail/ and prints a
-    summary. With --send, delivers them and records each delivery in
-    output/DATE/mail/ledger.jsonl; a rerun sends only to those not yet delivered.
+    Without --send, writes one .eml per recipient to STATE/mail/DATE/ (the private state
+    folder, inputs/.weekly by default; never under --output) and prints a summary. With
+    --send, delivers them and records each delivery in STATE/mail/DATE/ledger.jsonl; a
+    rerun sends only to those not yet delivered.
     --send holds back while review comments are open (see --ignore-open-comments).
     With --correction, the message is the latest correction (subject "Correction: …", the
     notice, the link, the corrected PDF), sent once to each recipient of the edition.
+    Addresses on the suppression list (weekly unsubscribe) are skipped and counted.
     Exit status: 0 all delivered, 1 someone not delivered, 2 bad input, 3 another run
     is sending.
     """
@@ -149,6 +160,8 @@ def email(
         web_url=web_url,
         figure=figure,
         correction=correction,
+        state=state,
+        suppressions=suppressions,
         smtp=SmtpOptions(smtp_host, smtp_port, smtp_user, smtp_security, ca_file, timeout),
         delivery=Delivery(retries, retry_delay, rate),
     )
@@ -206,6 +219,7 @@ def print_dry_run(run: DryRun) -> None:
     click.echo(
         f"with --send{' --resend' if run.resend else ''}: {len(plan.send)} to send, "
         f"{len(plan.already)} already delivered, {len(plan.uncertain)} delivery unknown"
+        f"{unsubscribed(run.suppressed)}"
     )
     if run.clipped:
         click.echo(
@@ -242,9 +256,15 @@ def print_sent(sent: Sent, to: Path) -> None:
         f"sent {len(sent.delivered)} of {total} message{'s' if total != 1 else ''}"
         f" for {sent.key} ({sent.pdf_name}); {len(plan.already)} already delivered"
         f"{f', {len(plan.uncertain)} delivery unknown' if plan.uncertain else ''}"
+        f"{unsubscribed(sent.suppressed)}"
     )
     if sent.interrupted:
         click.echo("weekly: interrupted; rerun to send to the rest", err=True)
     if sent.undelivered:
         count = sent.undelivered
         click.echo(f"weekly: {count} recipient{'s' if count != 1 else ''} not delivered", err=True)
+
+
+def unsubscribed(count: int) -> str:
+    """Return ``, 2 unsubscribed (skipped)`` for the summary line, or nothing."""
+    return f", {count} unsubscribed (skipped)" if count else ""

@@ -54,6 +54,20 @@ def complete_cutoff(
     return [CompletionItem(c) for c in choices if c.startswith(incomplete)]
 
 
+def state_option(func: F) -> F:
+    """Add ``--state`` (the private state folder: mail drafts, ledgers, suppressions)."""
+    return click.option(
+        "--state",
+        "state",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="WEEKLY_STATE",
+        show_envvar=True,
+        default=None,
+        help="Private state folder (drafts, delivery ledgers, suppressions); never under "
+        "--output.  [default: INPUTS/.weekly]",
+    )(func)
+
+
 def cutoff_option(func: F) -> F:
     """Add ``--cutoff`` (an edition date or ``latest``)."""
     return click.option(

@@ -11,7 +11,10 @@ When the stamp matches, answers come from the memo and pandas is never imported;
 changes, the whole memo is dropped and the events and charts stages run as usual.
 
 Only clean answers are remembered: a table with problems, a query that raised, or a chart
-that failed always runs again, so its messages are never lost.
+that failed always runs again, so its messages are never lost. A chart that drew with
+warnings (rows a map leaves off, W601/W602; a layer outside it, W603) is remembered with
+them, and a chart read back from the memo reports them again: what ``check`` says is a
+function of the inputs, never of what the cache happens to hold.
 """
 
 from __future__ import annotations
@@ -20,19 +23,20 @@ import datetime as dt
 import hashlib
 import importlib.util
 import json
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from weekly import __version__
-from weekly.errors import Problems
+from weekly.errors import Problem, Problems
 from weekly.events import helpers as facts
 from weekly.events import table as events
 from weekly.inputs.edition import Edition, FigureSpec
 from weekly.render.write import write_atomically
 from weekly.resolve.figures import Asset, Chart, ChartDrawer
 
-MEMO_VERSION = "1"
+MEMO_VERSION = "2"
 #: Stamps kept in the file (editions with other cutoffs, earlier tables).
 KEEP = 16
 #: The packages whose every module decides the answers, and single modules besides; the size
@@ -262,20 +266,23 @@ def remembered_charts(
             key = _key("chart", spec.id, spec.chart, spec.options)
             hit = memo.get(key)
             if hit is not None:
-                name, media_type, svg_name, provenance, alt = hit
                 try:
+                    name, media_type, svg_name, provenance, alt, findings = hit
                     data = (memo.folder / "memo" / svg_name).read_bytes()
-                except OSError:
-                    pass
+                    replayed = replay(findings)
+                except (OSError, TypeError, ValueError):
+                    pass  # the SVG is gone or the entry is garbled: draw again
                 else:
+                    problems.extend(replayed)
                     return Chart(Asset(name, data, media_type), provenance, alt)
             if not drawer:
                 drawer.append(real(edition))
             if drawer[0] is None:
                 return None
-            errors = len(problems.errors)
+            before = len(problems.items)  # problems are only ever appended
             drawn = drawer[0](spec, problems)
-            if drawn is not None and len(problems.errors) == errors:
+            found = problems.items[before:]
+            if drawn is not None and not any(p.level == "error" for p in found):
                 asset, provenance, alt = drawn
                 path = memo.svg_path(asset.data)
                 try:
@@ -283,9 +290,25 @@ def remembered_charts(
                         write_atomically(path.parent, {path.name: asset.data})
                 except OSError:
                     return drawn
-                memo.put(key, [asset.name, asset.media_type, path.name, provenance, alt])
+                memo.put(
+                    key,
+                    [asset.name, asset.media_type, path.name, provenance, alt, recorded(found)],
+                )
             return drawn
 
         return draw
 
     return factory
+
+
+def recorded(found: list[Problem]) -> list[list[Any]]:
+    """Return ``found`` (a chart's warnings) as the memo keeps them: absolute paths."""
+    return [[os.path.abspath(p.path), p.line, p.column, p.level, p.code, p.message] for p in found]
+
+
+def replay(findings: list[list[Any]]) -> list[Problem]:
+    """Return the warnings a chart drew with, as :func:`recorded` kept them, to report again."""
+    replayed = Problems()
+    for path, line, column, level, code, message in findings:
+        replayed.add(level, code, path, int(line), str(message), int(column))
+    return replayed.items

@@ -1,7 +1,7 @@
 """Email an edition: read the subscriber list, build one message each, write or send them.
 
-Without sending, every message is written to ``output/DATE/mail/NNN-address.eml`` for a last
-look. With sending, messages go out over one SMTP connection (:mod:`weekly.mail.delivery`), each
+Without sending, every message is written to ``STATE/mail/DATE/NNN-address.eml`` for a last
+look, in the private state folder (:mod:`weekly.state`), never under ``output/``. With sending, messages go out over one SMTP connection (:mod:`weekly.mail.delivery`), each
 delivery recorded in the ledger (:mod:`weekly.mail.ledger`) so a rerun sends only to those not yet
 delivered. Reading the list is :mod:`weekly.mail.recipients`; building the messages is
 :mod:`weekly.mail.message`.
@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +29,9 @@ from weekly.mail.message import MailEdition, eml_name, local_now, prepare, prepa
 from weekly.mail.options import EmailOptions
 from weekly.mail.recipients import Recipient, check_address, read_recipients
 from weekly.mail.settings import MailSettings, mail_settings
+from weekly.mail.unsubscribe import normalise, read_suppressed
 from weekly.pipeline import Progress, no_progress
+from weekly.state import adopt_legacy_mail, ensure, mail_folder, state_dir, suppression_path
 
 if TYPE_CHECKING:
     from weekly.resolve.update import Update
@@ -135,11 +137,17 @@ class Loaded:
     pdf: bytes
     #: Files rendered to bring the PDF up to date (none when it was current).
     rendered: list[Path]
+    #: The private state folder the drafts and the ledger live in (:func:`weekly.state.state_dir`).
+    state: Path = Path("inputs/.weekly")
+    #: Recipients of the list on the suppression list (unsubscribed): left out of this run.
+    suppressed: list[Recipient] = field(default_factory=list)
+    #: Warnings about the mail settings (W051, W052).
+    notices: list[Problem] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[Problem]:
-        """Return the checks' warnings about the edition."""
-        return self.update.problems.warnings
+        """Return the checks' warnings about the edition, then those about the mail."""
+        return self.update.problems.warnings + self.notices
 
 
 @dataclass
@@ -159,6 +167,8 @@ class DryRun:
     web_url: str
     plan: Plan
     resend: bool
+    #: Recipients left out because they are on the suppression list.
+    suppressed: int = 0
 
     @property
     def clipped(self) -> bool:
@@ -175,6 +185,8 @@ class Sent:
     plan: Plan
     outcomes: list[Outcome]
     interrupted: bool
+    #: Recipients left out because they are on the suppression list.
+    suppressed: int = 0
 
     @property
     def delivered(self) -> list[Outcome]:
@@ -281,10 +293,53 @@ def load(
             "E820",
         )
     settings = mail_settings(
-        update, options.sender, options.reply_to, options.web_url, options.figure
+        update, options.sender, options.reply_to, options.web_url, options.figure, environ
     )
+    state = state_dir(inputs, options.state, environ)
+    if state.resolve().is_relative_to(output.resolve()):
+        raise WeeklyError(
+            f"the state folder {display_path(state)} is inside the output folder "
+            f"{display_path(output)}, which is published: choose one outside it (--state)"
+        )
+    suppressed = read_suppressed(options.suppressions or suppression_path(state))
+    skipped = [r for r in recipients if normalise(r.email) in suppressed]
+    recipients = [r for r in recipients if normalise(r.email) not in suppressed]
     pdf = current_pdf(update, output)
-    return Loaded(update, settings, recipients, smtp, pdf.path, pdf.data, pdf.written)
+    return Loaded(
+        update, settings, recipients, smtp, pdf.path, pdf.data, pdf.written, state, skipped,
+        settings_warnings(update, settings, options.send),
+    )  # fmt: skip
+
+
+def settings_warnings(update: Update, settings: MailSettings, send: bool) -> list[Problem]:
+    """Warn about an unsubscribe link that carries the address (W051), or a dry run with no
+    one-click link at all (W052)."""
+    from weekly.mail.unsubscribe import EMAIL, TOKEN
+
+    where, line = _unsubscribe_place(update)
+    found: list[Problem] = []
+    if EMAIL in settings.unsubscribe_url:
+        found.append(Problem(display_path(where), line, 0, "warning", "W051",
+            f"unsubscribe_url carries the address ({EMAIL}): anyone can unsubscribe anyone; "
+            f"use {TOKEN}, a signed token"))  # fmt: skip
+    if not send and not settings.unsubscribe_url:
+        found.append(Problem(display_path(where), line, 0, "warning", "W052",
+            "no one-click unsubscribe link (unsubscribe_url): large mail providers expect "
+            "one from bulk senders"))  # fmt: skip
+    return found
+
+
+def _unsubscribe_place(update: Update) -> tuple[Path, int]:
+    """Return series.yaml and the line of its ``unsubscribe_url`` (0 when not found)."""
+    path = update.edition.inputs / "series.yaml"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return path, 0
+    for number, text in enumerate(lines, 1):
+        if text.strip().startswith("unsubscribe_url:"):
+            return path, number
+    return path, 0
 
 
 def run(
@@ -297,15 +352,17 @@ def run(
     """
     make = prepare_correction if options.correction else prepare
     edition = make(loaded.update, loaded.settings, loaded.pdf)
-    folder = output / edition.key / "mail"
+    folder = edition_mail_folder(loaded.state, output, edition.key)
     if loaded.smtp is None:
         chosen = received(loaded.recipients, folder, edition)
-        report = dry_run(edition, chosen, folder, options.resend)
-        return EmailReport(to, dry_run=report, correction=edition.correction, received=len(chosen))
+        drafts = dry_run(edition, chosen, folder, options.resend)
+        drafts.suppressed = len(loaded.suppressed)
+        return EmailReport(to, dry_run=drafts, correction=edition.correction, received=len(chosen))
     try:
         with sending_lock(folder):
             chosen = received(loaded.recipients, folder, edition)
             sent = send(edition, chosen, folder, loaded.smtp, options, progress)
+            sent.suppressed = len(loaded.suppressed)
     except LockedError as exc:
         holder = str(exc.args[0]) if exc.args and exc.args[0] else ""
         return EmailReport(to, locked=Locked(edition.key, folder / ".lock", holder))
@@ -322,6 +379,17 @@ def received(recipients: list[Recipient], folder: Path, edition: MailEdition) ->
         return recipients
     ledger = Ledger.read(folder)
     return [r for r in recipients if ledger.state(r.email).sent]
+
+
+def edition_mail_folder(state: Path, output: Path, key: str) -> Path:
+    """Return edition ``key``'s mail folder in ``state``, moving one an earlier version left in ``output``.
+
+    Every run that reads or writes the ledger comes through here, so a ledger written under
+    ``output/DATE/mail/`` is taken over (its records kept) before anyone reads the new one.
+    """
+    folder = mail_folder(ensure(state), key)
+    adopt_legacy_mail(output, key, folder)
+    return folder
 
 
 def dry_run(

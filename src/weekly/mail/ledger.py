@@ -1,6 +1,7 @@
 """Email delivery ledger: who has been sent which edition, and the lock that guards sending.
 
-The ledger is an append-only file of JSON lines, ``output/DATE/mail/ledger.jsonl``. Before a
+The ledger is an append-only file of JSON lines, ``STATE/mail/DATE/ledger.jsonl`` in the
+private state folder (:mod:`weekly.state`; never under ``output/``, which is published). Before a
 message body is handed to the server an ``attempt`` record is written and fsynced; once the
 server accepts it a ``sent`` record follows, on disk at the latest with the next ``attempt``
 (one fsync covers both) or at the end of the run. An ``attempt`` with no outcome after it
@@ -65,7 +66,7 @@ class Ledger:
 
     @property
     def path(self) -> Path:
-        """Return ``output/DATE/mail/ledger.jsonl``."""
+        """Return ``STATE/mail/DATE/ledger.jsonl``."""
         return self.folder / LEDGER_NAME
 
     @classmethod
@@ -116,7 +117,7 @@ class Ledger:
             self._torn = bool(size) and os.read(fd, 1) != b"\n"
             self._fd = fd
             if new:
-                _fsync_dir(self.folder)
+                fsync_dir(self.folder)
             yield
         finally:
             self._fd = None
@@ -167,7 +168,8 @@ def _parse_line(line: bytes) -> dict[str, Any] | None:
     return None
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Put ``folder``'s entries (a file made or renamed in it) on disk; best effort."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -218,9 +218,14 @@ def inline_css(html: str) -> str:
     return str(inliner.inline(html))
 
 
-def unsubscribe_link(template: str, recipient: Recipient) -> str:
-    """Return the one-click unsubscribe URL for ``recipient`` (``{email}`` filled in)."""
-    return template.replace("{email}", quote(recipient.email, safe="@"))
+def unsubscribe_link(template: str, recipient: Recipient, secret: bytes = b"") -> str:
+    """Return the one-click unsubscribe URL for ``recipient``: ``{token}`` (signed with
+    ``secret``, :mod:`weekly.mail.unsubscribe`) and ``{email}`` filled in."""
+    from weekly.mail.unsubscribe import EMAIL, TOKEN, token
+
+    if TOKEN in template:
+        template = template.replace(TOKEN, token(recipient.email, secret))
+    return template.replace(EMAIL, quote(recipient.email, safe="@"))
 
 
 def render_bodies(edition: MailEdition, recipient: Recipient) -> tuple[str, str]:
@@ -230,7 +235,9 @@ def render_bodies(edition: MailEdition, recipient: Recipient) -> tuple[str, str]
         context,
         recipient_name=recipient.name,
         recipient_email=recipient.email,
-        unsubscribe_url=unsubscribe_link(context.unsubscribe_url, recipient),
+        unsubscribe_url=unsubscribe_link(
+            context.unsubscribe_url, recipient, edition.settings.unsubscribe_secret
+        ),
     )
     text = edition.text_template.render(mail=personal)
     html = edition.html_template.render(mail=personal, cid=Markup(""))
@@ -339,7 +346,8 @@ def message_headers(
     if settings.unsubscribe_mailto:
         links.append(f"<{settings.unsubscribe_mailto}>")
     if settings.unsubscribe_url:
-        links.append(f"<{unsubscribe_link(settings.unsubscribe_url, recipient)}>")
+        url = unsubscribe_link(settings.unsubscribe_url, recipient, settings.unsubscribe_secret)
+        links.append(f"<{url}>")
     if links:
         headers.append(("List-Unsubscribe", ", ".join(links)))
     if settings.unsubscribe_url:

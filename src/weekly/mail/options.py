@@ -60,5 +60,9 @@ class EmailOptions:
     figure: str | None = None
     #: Mail the edition's latest correction, only to those the ledger says received it.
     correction: bool = False
+    #: The private state folder (``--state``); None: ``$WEEKLY_STATE`` or ``inputs/.weekly``.
+    state: Path | None = None
+    #: The suppression list (``--suppressions``); None: ``STATE/suppressed.txt``.
+    suppressions: Path | None = None
     smtp: SmtpOptions = field(default_factory=SmtpOptions)
     delivery: Delivery = field(default_factory=Delivery)

@@ -6,9 +6,11 @@ subject that could inject a header, or a link that is not https is an error.
 
 from __future__ import annotations
 
+import os
 import re
 import string
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from email.headerregistry import Address, HeaderRegistry
 
 from weekly.errors import WeeklyError, did_you_mean, display_path
@@ -30,6 +32,8 @@ class MailSettings:
     unsubscribe_mailto: str
     unsubscribe_url: str
     figure: str | None = None
+    #: The secret ``{token}`` links are signed with (``WEEKLY_UNSUBSCRIBE_SECRET``).
+    unsubscribe_secret: bytes = field(default=b"", repr=False)
 
 
 def parse_mailbox(value: str, what: str) -> Address:
@@ -67,8 +71,15 @@ def mail_settings(
     reply_to: str | None = None,
     web_url: str | None = None,
     figure: str | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> MailSettings:
-    """Return the settings for ``update``: options first, then the series' fields."""
+    """Return the settings for ``update``: options first, then the series' fields.
+
+    An ``unsubscribe_url`` with ``{token}`` needs the secret in ``environ`` (default: the
+    process environment), ``WEEKLY_UNSUBSCRIBE_SECRET``.
+    """
+    from weekly.mail.unsubscribe import SECRET_ENV, TOKEN, secret_of
+
     series = update.edition.series
     where = display_path(update.edition.inputs / "series.yaml")
     problems: list[str] = []
@@ -108,6 +119,12 @@ def mail_settings(
         problems.append(f"unsubscribe_mailto of series '{series.key}' must start with mailto:")
     if series.unsubscribe_url and not series.unsubscribe_url.startswith("https://"):
         problems.append(f"unsubscribe_url of series '{series.key}' must start with https://")
+    secret = secret_of(os.environ if environ is None else environ)
+    if TOKEN in series.unsubscribe_url and not secret:
+        problems.append(
+            f"unsubscribe_url of series '{series.key}' uses {TOKEN}: set {SECRET_ENV} to the "
+            "secret its links are signed with"
+        )
     url_template = web_url if web_url is not None else series.web_url
     url = ""
     if url_template:
@@ -147,6 +164,7 @@ def mail_settings(
         unsubscribe_mailto=series.unsubscribe_mailto,
         unsubscribe_url=series.unsubscribe_url,
         figure=figure,
+        unsubscribe_secret=secret if TOKEN in series.unsubscribe_url else b"",
     )
 
 

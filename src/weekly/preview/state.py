@@ -159,7 +159,12 @@ class Preview:
             return None, list(exc.problems)
         except Exception as exc:
             return None, [self._unexpected(exc)]
-        errors = [p for p in problems.sorted() if p.level == "error"]
+        from weekly.check.placeholders import PLACEHOLDER_CODES
+
+        # An unfinished draft is what the preview is for: its placeholders are listed, not fatal.
+        errors = [
+            p for p in problems.sorted() if p.level == "error" and p.code not in PLACEHOLDER_CODES
+        ]
         return update, errors
 
     def _unexpected(self, exc: BaseException) -> Problem:

@@ -141,6 +141,13 @@ def _with_line(token: Token, line: int) -> Token:
     return copy
 
 
+def _unfinished(update: Update) -> int:
+    """Return how many placeholders (E051–E053) a draft still has."""
+    from weekly.check.placeholders import PLACEHOLDER_CODES
+
+    return sum(1 for p in update.problems.errors if p.code in PLACEHOLDER_CODES)
+
+
 def _block_view(
     block: Block, figures: dict[str, FigureView], draft: bool = False, quotes: bool = False
 ) -> BlockView:
@@ -326,6 +333,7 @@ def page_context(
         description=" ".join(update.takeaway_text),
         css=Markup(css),
         draft=draft,
+        unfinished=_unfinished(update) if draft else 0,
         takeaway_style=style,
         kicker=series.kicker,
         show_cutoff=series.cutoff_line,

@@ -7,17 +7,22 @@ inputs can make a render read a local file or reach the network.
 Every PDF is tagged. The default variant is PDF/UA-1 (ISO 14289-1, the accessible PDF):
 a structure tree built from the page's elements (H1/H2, P, L/LI/Lbl/LBody, Figure with
 its /Alt, Caption, Link), the document language in /Lang, the title in the metadata and
-in the window title, and the XMP part number a validator looks for. ``pdf/a-3u``
+in the window title, and the XMP part number a validator looks for. Every endnote is a
+Note element with an /ID of its own (ISO 14289-1 7.9, Matterhorn checkpoint 19-003), listed
+in the structure tree's /IDTree. ``pdf/a-3u``
 (archiving) keeps the same tags and declares PDF/A-3u instead.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal, get_args
 from urllib.parse import unquote
 
+import pydyf
+import weasyprint.pdf as pdf_writer
 from weasyprint import HTML
 from weasyprint.pdf import tags as pdf_tags
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -75,26 +80,67 @@ def _role(box: Any) -> str | None:
     return None
 
 
-def _install_roles() -> None:
-    """Teach WeasyPrint's tagger the :data:`ROLES_BY_CLASS` (once per process).
+def _install_roles() -> Any:
+    """Teach WeasyPrint's tagger the :data:`ROLES_BY_CLASS` (once per process); return the
+    per-thread state of the document being printed (``ids``: /ID -> Note element).
 
     The tagger maps an element to a structure type by its name alone; this wraps its tree
     builder (which calls itself through the module, so nested boxes pass here too) and
-    renames the element made for a box whose class has a role of its own.
+    renames the element made for a box whose class has a role of its own. The state lives
+    on the wrapper, not in this module, so a second import of this module finds the same.
     """
     build = pdf_tags._build_box_tree
     if getattr(build, "weekly_roles", False):
-        return
+        return build.weekly_state
+    printing = threading.local()
 
     def build_with_roles(box: Any, *args: Any) -> Iterator[Any]:
         role = _role(box)
         for element in build(box, *args):
             if role and element.get("S") == "/P":
                 element["S"] = f"/{role}"
+                if role == "Note":
+                    _identify(element, box, getattr(printing, "ids", None))
             yield element
 
     build_with_roles.weekly_roles = True  # type: ignore[attr-defined]
+    build_with_roles.weekly_state = printing  # type: ignore[attr-defined]
     pdf_tags._build_box_tree = build_with_roles
+    add_tags = pdf_writer.add_tags
+
+    def add_tags_and_ids(pdf: Any, *args: Any) -> None:
+        add_tags(pdf, *args)
+        ids: dict[str, Any] = getattr(printing, "ids", None) or {}
+        if not ids:
+            return
+        root = next(
+            o
+            for o in pdf.objects
+            if isinstance(o, pydyf.Dictionary) and o.get("Type") == "/StructTreeRoot"
+        )
+        names = pydyf.Array()
+        for name in sorted(ids, key=lambda n: n.encode("utf-8")):  # a name tree is sorted
+            names.extend([pydyf.String(name), ids[name].reference])
+        root["IDTree"] = pydyf.Dictionary({"Names": names})
+
+    pdf_writer.add_tags = add_tags_and_ids
+    return printing
+
+
+def _identify(element: Any, box: Any, ids: dict[str, Any] | None) -> None:
+    """Give the Note ``element`` an /ID unique in its document (``ids`` so far): the HTML id
+    of its endnote. A note broken across two pages is two elements; the second part gets
+    ``note-3-2``.
+    """
+    if ids is None:
+        return
+    base = box.element.get("id") or "note"
+    name, part = base, 1
+    while name in ids:
+        part += 1
+        name = f"{base}-{part}"
+    ids[name] = element
+    element["ID"] = pydyf.String(name)
 
 
 def write_pdf(html: str, assets: Iterable[Asset], variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
@@ -105,9 +151,15 @@ def write_pdf(html: str, assets: Iterable[Asset], variant: PdfVariant = DEFAULT_
     """
     if variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r} (choose from {', '.join(PDF_VARIANTS)})")
-    _install_roles()
+    printing = _install_roles()
     assets = list(assets)
     fetcher = AssetFetcher(assets)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     identifier = source_digest(html, assets).encode("ascii")
-    return bytes(document.write_pdf(pdf_variant=variant, pdf_tags=True, pdf_identifier=identifier))
+    printing.ids = {}
+    try:
+        return bytes(
+            document.write_pdf(pdf_variant=variant, pdf_tags=True, pdf_identifier=identifier)
+        )
+    finally:
+        printing.ids = None

@@ -4,12 +4,12 @@
 they show. Renaming them into place one by one leaves a window in which the new page sits
 beside the old PDF, and a crash in that window leaves the mix for good. Instead the new
 edition is staged in a sibling folder (``output/.2023-12-13.stage-…``) holding everything
-of the old folder that this render does not replace (hard links, so ``mail/`` and its
-ledger keep their files and locks), and the two folders are exchanged in one step with
-Linux's ``renameat2(RENAME_EXCHANGE)``. Where that call is missing (macOS, Windows, an old
-kernel, or ``WEEKLY_PORTABLE_PUBLISH=1``, which the tests set to run this path on Linux) the
-old folder is renamed aside, the new one renamed in its place and the old one removed: a
-crash between the two renames leaves the old edition aside, and the next publish puts it back
+of the old folder that this render does not replace (hard links, so a file keeps its
+inode), and the two folders are exchanged in one step with Linux's
+``renameat2(RENAME_EXCHANGE)``. Where that call is missing (macOS, Windows, an old kernel,
+or ``WEEKLY_PORTABLE_PUBLISH=1``, which the tests set to run this path on Linux) the old
+folder is renamed aside, the new one renamed in its place and the old one removed: a crash
+between the two renames leaves the old edition aside, and the next publish puts it back
 before anything else, so every step leaves the old edition or the new one. A lock beside the
 folder (:func:`weekly.render.write.file_lock`) makes two renders of one edition take turns.
 """

@@ -177,6 +177,8 @@ class PageContext:
     draft: bool = False
     #: Extra HTML for draft review (reviewer panel, reload script), already safe.
     draft_html: Markup = Markup("")
+    #: Placeholders still in the edition (a draft only): the banner says it cannot be published.
+    unfinished: int = 0
     lang: str = "en"
     extra: dict[str, Any] = field(default_factory=dict)
     #: ``paragraphs``, ``bullets`` or ``numbered`` (the series' key_takeaways_style).

@@ -133,6 +133,7 @@ def build_archive(
         raise WeeklyError.at(
             inputs, None, "no editions found (expected folders like 2023-12-13 with an update.md)"
         )
+    refuse_strays(output)
     old = load_manifest(output)
     last_search, last_pages = site_state(output)
     shared = shared_hash(inputs)
@@ -289,6 +290,15 @@ def _keep_versions(
         if kept:
             found[key] = kept
     return found
+
+
+def refuse_strays(output: Path) -> None:
+    """Raise when ``output`` holds a file the site does not own (E050): it would be published."""
+    from weekly.site.owned import stray_problems, unowned
+
+    strays = unowned(output)
+    if strays:
+        raise WeeklyError(stray_problems(strays, "error", "E050"))
 
 
 def _search(output: Path, listed: list[Entry], last: str, result: ArchiveResult) -> str:

@@ -1,0 +1,101 @@
+"""Shared: the private state folder, where everything that is not for readers is kept.
+
+``output/`` is what a web server publishes, so nothing private may live there. The mail
+drafts (every subscriber's address), the delivery ledger, its lock and the suppression list
+live in the state folder instead: ``inputs/.weekly/`` by default, beside the inputs they
+belong to and the cache (``inputs/.weekly-cache/``), or wherever ``--state`` or the
+environment variable ``WEEKLY_STATE`` say. :func:`state_dir` is the one answer to "where
+is the state folder for these inputs"; every other module asks it.
+
+The folder is made on first use with a ``.gitignore`` of ``*``, so an inputs folder kept
+in git never commits a subscriber list by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+#: The environment variable naming the state folder (``--state`` wins over it).
+STATE_ENV = "WEEKLY_STATE"
+#: The state folder's name under the inputs, when neither ``--state`` nor the variable says.
+DEFAULT_NAME = ".weekly"
+#: What the ``.gitignore`` made in a new state folder holds.
+GITIGNORE = "# weekly's private state: mail drafts, delivery ledgers, suppressions.\n*\n"
+
+
+def state_dir(
+    inputs: Path, state: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
+    """Return the state folder for ``inputs``: ``state``, else ``$WEEKLY_STATE``, else ``inputs/.weekly``."""
+    if state is not None:
+        return state
+    environ = os.environ if environ is None else environ
+    named = environ.get(STATE_ENV, "")
+    return Path(named) if named else inputs / DEFAULT_NAME
+
+
+def ensure(state: Path) -> Path:
+    """Make ``state`` (with its ``.gitignore``) when it does not exist yet; return it."""
+    state.mkdir(parents=True, exist_ok=True)
+    ignore = state / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(GITIGNORE, encoding="utf-8")
+    return state
+
+
+def mail_folder(state: Path, key: str) -> Path:
+    """Return where edition ``key``'s drafts, ledger and sending lock live."""
+    return state / "mail" / key
+
+
+def suppression_path(state: Path) -> Path:
+    """Return the suppression list: addresses that unsubscribed, one a line."""
+    return state / "suppressed.txt"
+
+
+def legacy_mail_folder(output: Path, key: str) -> Path:
+    """Return where versions before the state folder kept edition ``key``'s mail."""
+    return output / key / "mail"
+
+
+def adopt_legacy_mail(output: Path, key: str, folder: Path) -> bool:
+    """Move a mail folder left under ``output/KEY/mail/`` by an earlier version into ``folder``.
+
+    The old ledger's records are put before any the new one already holds (nothing is lost,
+    and the newest record of an address stays the last), the drafts are moved when the new
+    folder has none of that name, and the old folder is removed, so that no address is left
+    where the web server publishes. A crash midway at worst records deliveries twice, which
+    only makes ``email`` more careful. Return whether there was anything to move.
+    """
+    from weekly.mail.ledger import LEDGER_NAME, fsync_dir
+
+    old = legacy_mail_folder(output, key)
+    if old.is_symlink() or not old.is_dir():
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    old_ledger = old / LEDGER_NAME
+    if old_ledger.is_file():
+        before = old_ledger.read_bytes()
+        if before and not before.endswith(b"\n"):
+            before += b"\n"  # a torn last line stays a line of its own
+        new_ledger = folder / LEDGER_NAME
+        after = new_ledger.read_bytes() if new_ledger.is_file() else b""
+        temp = folder / f".{LEDGER_NAME}.adopt"
+        with open(temp, "wb") as stream:
+            stream.write(before + after)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, new_ledger)
+        fsync_dir(folder)  # the merged ledger is on disk before the old one goes
+        old_ledger.unlink()
+    for draft in old.glob("*.eml"):
+        target = folder / draft.name
+        if target.exists():
+            draft.unlink()
+        else:
+            shutil.move(draft, target)
+    shutil.rmtree(old, ignore_errors=True)
+    return True
