@@ -1,0 +1,332 @@
+"""The analytic integrity rules of ``weekly check``: typed numbers against the events table,
+dates against the cutoff, sources against the events they report, stale text carried over
+from last week, and judgments whose ICD 203 level changed without a recorded reason."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SOURCES, write_tree
+
+UPDATE_MD = "inputs/2023-12-13/update.md"
+PREVIOUS_MD = "inputs/2023-12-06/update.md"
+INTEGRITY = {"E411", "E416", "W410", "W412", "W413", "W414", "W415"}
+
+FRONT = """\
+---
+series: salafi-jihadi
+headline: Al Qaeda Strengthens in Central Mali
+authors: [Liam Karr]
+cutoff: {day} 10:00
+published: 2023-12-15
+key_takeaway: >-
+  {takeaway}
+{extra}---
+
+"""
+
+PREVIOUS_BODY = """\
+**JNIM will likely keep attacking civilians in central Mali over the coming weeks.** The group struck often.[@sigact]
+
+- Security forces pulled back from several central Malian towns after the rainy season ended.[@acled-dashboard]
+- Militants burned a market near Bandiagara.[@tamani-bandiagara]
+
+**Security forces will likely fail to protect civilians.** Reuters reported the army's move toward Kidal.[@reuters-kidal]
+"""
+
+BODY = """\
+**JNIM will likely keep attacking civilians in central Mali over the coming weeks.** The group struck again.[@sigact]
+
+- The army moved two battalions north.[@acled-dashboard]
+- Militants burned a market near Bandiagara.[@tamani-bandiagara]
+
+**Security forces will likely fail to protect civilians.** Reuters reported the army's move north.[@reuters-kidal]
+"""
+
+
+def front(day: str, takeaway: str, extra: str = "") -> str:
+    return FRONT.format(day=day, takeaway=takeaway, extra=extra)
+
+
+def make(
+    tmp_path: Path,
+    body: str = BODY,
+    extra: str = "",
+    previous: str | None = PREVIOUS_BODY,
+    takeaway: str = "Al Qaeda–linked militants are attacking central Mali more often.",
+    sources: str = SOURCES,
+) -> Path:
+    """Write a two-edition series (December 6 and 13) with the example events table."""
+    files = {"inputs/sources.yaml": sources, UPDATE_MD: front("2023-12-13", takeaway, extra) + body}
+    if previous is not None:
+        last_week = "Militants linked to al Qaeda keep up their pressure on central Mali."
+        files[PREVIOUS_MD] = front("2023-12-06", last_week) + previous
+    root = write_tree(tmp_path, files)
+    shutil.copy(ROOT / "inputs/events.csv", root / "inputs/events.csv")
+    return root
+
+
+def findings(weekly, root: Path, cutoff: str = "2023-12-13") -> list[dict]:
+    result = weekly("check", "--cutoff", cutoff, "--format", "json", cwd=root)
+    assert result.stderr == ""
+    return [f for f in json.loads(result.stdout) if f["code"] in INTEGRITY]
+
+
+def line_of(root: Path, text: str) -> int:
+    lines = (root / UPDATE_MD).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+def test_the_clean_series_has_no_integrity_finding(tmp_path: Path, weekly) -> None:
+    assert findings(weekly, make(tmp_path)) == []
+
+
+# --- rule 1: typed numbers against the events -------------------------------------------
+
+SEGOU = "JNIM conducted {n} attacks in the Segou region since November 19.[@sigact]\n"
+
+
+def test_a_typed_count_the_table_contradicts(tmp_path: Path, weekly) -> None:
+    root = make(tmp_path, BODY + "\n" + SEGOU.format(n=19))
+    [finding] = findings(weekly, root)
+    assert finding["code"] == "W410"
+    assert finding["line"] == line_of(root, "JNIM conducted 19")
+    assert finding["column"] == len("JNIM conducted ") + 1
+    assert finding["message"] == (
+        "'19 attacks' disagrees with the events table, which gives 5 (JNIM, Segou, since "
+        "November 19, 2023); write "
+        '{{ events.count(actor1="JNIM", admin1="Segou", since="2023-11-19") }} in its place'
+    )
+
+
+def test_the_expression_to_paste_gives_the_table_s_number(tmp_path: Path, weekly) -> None:
+    fixed = (
+        'JNIM conducted {{ events.count(actor1="JNIM", admin1="Segou", since="2023-11-19") }} '
+        "attacks in the Segou region since November 19.[@sigact]\n"
+    )
+    root = make(tmp_path, BODY + "\n" + fixed)
+    assert findings(weekly, root) == []
+    result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=root)
+    assert result.returncode == 0, result.stderr
+    html = next((root / "output/2023-12-13").glob("*.html")).read_text(encoding="utf-8")
+    assert "JNIM conducted five attacks in the Segou region" in html
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        SEGOU.format(n=5),
+        SEGOU.format(n="five"),
+        SEGOU.format(n="at least 4"),
+        SEGOU.format(n="more than 3"),
+        SEGOU.format(n="about 6"),
+        # names no window, several places, or another time the number may be about
+        "JNIM conducted 19 attacks in the Segou region.[@sigact]\n",
+        "JNIM conducted 19 attacks in the Segou and Mopti regions since November 19.[@sigact]\n",
+        "JNIM conducted 19 attacks in the Segou region since November 19, as in July 2023.[@sigact]\n",
+        # no actor the table knows, and a rate rather than a count
+        "The group conducted 19 attacks in the Segou region since November 19.[@sigact]\n",
+        "JNIM averaged four to six attacks a week in the Segou region since November 19.[@sigact]\n",
+    ],
+)
+def test_near_misses_of_the_typed_numbers(tmp_path: Path, weekly, sentence: str) -> None:
+    assert findings(weekly, make(tmp_path, BODY + "\n" + sentence)) == []
+
+
+def test_a_lower_bound_that_does_not_hold(tmp_path: Path, weekly) -> None:
+    root = make(tmp_path, BODY + "\n" + SEGOU.format(n="at least 12"))
+    [finding] = findings(weekly, root)
+    assert "'at least 12 attacks' disagrees with the events table, which gives 5" in (
+        finding["message"]
+    )
+
+
+def test_typed_fatalities_use_the_fatalities_helper(tmp_path: Path, weekly) -> None:
+    sentence = "JNIM attacks caused 10 fatalities in the Segou region since November 19.[@sigact]\n"
+    [finding] = findings(weekly, make(tmp_path, BODY + "\n" + sentence))
+    assert "which gives 52" in finding["message"]
+    assert '{{ events.fatalities(actor1="JNIM", admin1="Segou", since="2023-11-19") }}' in (
+        finding["message"]
+    )
+
+
+# --- rule 2: dates in the prose -----------------------------------------------------------
+
+
+def test_a_date_after_the_cutoff_is_an_error(tmp_path: Path, weekly) -> None:
+    body = BODY.replace("The army moved", "On December 14, the army moved")
+    root = make(tmp_path, body)
+    result = weekly("check", "--cutoff", "2023-12-13", cwd=root)
+    assert result.returncode == 2
+    line = line_of(root, "On December 14")
+    assert result.stdout.splitlines()[0] == (
+        f"{UPDATE_MD}:{line}: error: 'December 14' (2023-12-14) is after the data cutoff "
+        "2023-12-13: an event of that day cannot be in this edition; correct the date or leave "
+        "the event for the next edition"
+    )
+    [finding] = findings(weekly, root)
+    assert (finding["code"], finding["column"]) == ("E411", len("- On ") + 1)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "On December 13, militants burned",  # the cutoff day itself
+        "On December 12, 2023, militants burned",
+        "On 2023-12-01 militants burned",
+        "Militants, due to withdraw by December 31, burned",  # a date ahead, said as such
+        "On January 3 militants burned",  # no year: taken as the January before the cutoff
+    ],
+)
+def test_near_misses_of_the_dates(tmp_path: Path, weekly, words: str) -> None:
+    assert findings(weekly, make(tmp_path, BODY.replace("Militants burned", words))) == []
+
+
+def test_a_weekday_that_may_be_the_cutoff_day_or_a_week_before(tmp_path: Path, weekly) -> None:
+    # December 13, 2023 was a Wednesday.
+    root = make(tmp_path, BODY.replace("The army moved", "On Wednesday the army moved"))
+    [finding] = findings(weekly, root)
+    assert finding["code"] == "W412"
+    assert finding["message"] == (
+        "'On Wednesday' may be the cutoff day, December 13, 2023, or December 6, 2023: write "
+        "the date"
+    )
+    other_day = make(tmp_path / "b", BODY.replace("The army moved", "On Sunday the army moved"))
+    assert findings(weekly, other_day) == []
+
+
+# --- rule 3: sources older than the events they report ----------------------------------
+
+
+def test_an_event_cited_to_an_older_source(tmp_path: Path, weekly) -> None:
+    body = BODY.replace(
+        "Reuters reported the army's move north.", "On November 30, the army moved north."
+    )
+    root = make(tmp_path, body)
+    [finding] = findings(weekly, root)
+    assert finding["code"] == "W413"
+    assert finding["line"] == line_of(root, "On November 30")
+    assert finding["message"] == (
+        "the event of November 30, 2023 is cited only to 'reuters-kidal' (dated 2023-11-14), "
+        "published before it: cite the report of that event"
+    )
+
+
+@pytest.mark.parametrize(
+    "replacement",
+    [
+        "On November 14, the army moved north.[@reuters-kidal]",  # the same day
+        "On November 30, the army moved north.[@reuters-kidal; @sigact]",  # an undated source
+        "On November 30, the army moved north.[@tamani-bandiagara]",  # undated too
+        "On November 10, the army moved north.[@reuters-kidal]",  # reported after
+    ],
+)
+def test_near_misses_of_the_source_dates(tmp_path: Path, weekly, replacement: str) -> None:
+    body = BODY.replace("Reuters reported the army's move north.[@reuters-kidal]", replacement)
+    assert findings(weekly, make(tmp_path, body)) == []
+
+
+# --- rule 4: stale text -----------------------------------------------------------------
+
+
+def test_a_bullet_carried_over_unchanged(tmp_path: Path, weekly) -> None:
+    stale = "- Security forces pulled back from several central Malian towns after the rainy season ended.[@acled-dashboard]\n"  # noqa: E501
+    body = BODY.replace("- The army moved two battalions north.[@acled-dashboard]\n", stale)
+    root = make(tmp_path, body.replace("[@acled-dashboard]", "[@acled-dashboard; @sigact]"))
+    [finding] = findings(weekly, root)
+    assert finding["code"] == "W414"
+    assert finding["line"] == line_of(root, "Security forces pulled back")
+    assert finding["message"] == (
+        "bullet unchanged since the December 6, 2023 edition (inputs/2023-12-06/update.md:13): "
+        "update it, or mark it {# standing #} on the line above if it is meant to stay"
+    )
+
+
+def test_standing_text_and_changed_text_are_not_stale(tmp_path: Path, weekly) -> None:
+    standing = (
+        "{# standing #}\n"
+        "CTP tracks the Salafi-jihadi movement in the Sahel from open sources each week.[@sigact]\n"
+    )
+    previous = PREVIOUS_BODY + "\n" + standing
+    body = BODY + "\n" + standing
+    assert findings(weekly, make(tmp_path, body, previous=previous)) == []
+    # one word changed is not stale; neither is a short bullet both weeks share
+    tweaked = "- Security forces pulled back from several central Malian towns after the rains ended.[@acled-dashboard]\n"  # noqa: E501
+    body = BODY.replace("- The army moved two battalions north.[@acled-dashboard]\n", tweaked)
+    assert findings(weekly, make(tmp_path / "b", body)) == []
+
+
+def test_a_key_takeaway_carried_over(tmp_path: Path, weekly) -> None:
+    root = make(
+        tmp_path, takeaway="Militants linked to al Qaeda keep up their pressure on central Mali."
+    )
+    [finding] = findings(weekly, root)
+    assert (finding["code"], finding["line"]) == ("W414", 7)
+    assert finding["message"].startswith("key takeaway unchanged since the December 6, 2023")
+
+
+def test_no_previous_edition_means_no_stale_text(tmp_path: Path, weekly) -> None:
+    assert findings(weekly, make(tmp_path, PREVIOUS_BODY, previous=None)) == []
+
+
+# --- rule 5: judgments over time --------------------------------------------------------
+
+
+def test_a_judgment_whose_level_changed_without_a_reason(tmp_path: Path, weekly) -> None:
+    body = BODY.replace("Security forces will likely fail", "Security forces will almost certainly fail")
+    root = make(tmp_path, body)
+    [finding] = findings(weekly, root)
+    assert finding["code"] == "W415"
+    assert finding["line"] == line_of(root, "Security forces will almost certainly")
+    assert finding["message"] == (
+        "judgment moved from 'likely' (likely, the December 6, 2023 edition, "
+        "inputs/2023-12-06/update.md:16) to 'almost certainly' (almost certainly) with no "
+        'reason recorded: say why under changes: in the front matter ("Security forces will '
+        'almost certainly fail": why)'
+    )
+
+
+def test_a_recorded_reason_settles_the_change(tmp_path: Path, weekly) -> None:
+    body = BODY.replace("Security forces will likely fail", "Security forces will almost certainly fail")
+    extra = (
+        "changes:\n"
+        "  Security forces will almost certainly fail: >-\n"
+        "    The last UN base in the region closed on December 9.\n"
+    )
+    assert findings(weekly, make(tmp_path, body, extra=extra)) == []
+
+
+def test_a_malformed_changes_field(tmp_path: Path, weekly) -> None:
+    root = make(tmp_path, extra="changes: [one, two]\n")
+    [finding] = findings(weekly, root)
+    assert (finding["code"], finding["line"]) == ("E416", 9)
+
+
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        # a changed sentence that is not the judgment
+        ("Reuters reported the army's move north.", "Reuters said the army went north."),
+        # a reworded judgment at the same level
+        ("Security forces will likely fail to protect", "Security forces will likely fail to shield"),
+        # a different judgment altogether: last week's ended, this one is new
+        ("**Security forces will likely fail to protect civilians.**",
+         "**The junta will almost certainly postpone the elections.**"),
+    ],
+)  # fmt: skip
+def test_near_misses_of_the_judgments(tmp_path: Path, weekly, old: str, new: str) -> None:
+    assert findings(weekly, make(tmp_path, BODY.replace(old, new))) == []
+
+
+# --- the real editions -------------------------------------------------------------------
+
+
+def test_the_real_editions_gain_no_finding(tmp_path: Path, weekly) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "inputs", root / "inputs")
+    for cutoff in ("2023-11-08", "2023-12-13"):
+        assert findings(weekly, root, cutoff) == []
