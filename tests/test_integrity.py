@@ -330,3 +330,53 @@ def test_the_real_editions_gain_no_finding(tmp_path: Path, weekly) -> None:
     shutil.copytree(ROOT / "inputs", root / "inputs")
     for cutoff in ("2023-11-08", "2023-12-13"):
         assert findings(weekly, root, cutoff) == []
+
+
+# --- weekly judgments ----------------------------------------------------------------------
+
+
+def test_judgments_follows_each_judgment_across_editions(tmp_path: Path, weekly) -> None:
+    body = BODY.replace(
+        "**Security forces will likely fail to protect civilians.**",
+        "**Security forces will almost certainly fail to protect civilians.**",
+    )
+    extra = "changes:\n  Security forces will almost certainly: Two more bases closed.\n"
+    root = make(tmp_path, body, extra=extra)
+    result = weekly("judgments", "--format", "json", cwd=root)
+    assert result.returncode == 0, result.stderr
+    rows = [(r["date"], r["thread"], r["status"], r["kind"], r["level"], r["reason"])
+            for r in json.loads(result.stdout)]  # fmt: skip
+    assert rows == [
+        ("2023-12-06", 1, "new", "takeaway", "", ""),
+        ("2023-12-06", 2, "new", "lead", "likely", ""),
+        ("2023-12-06", 3, "new", "lead", "likely", ""),
+        # this week's takeaway is a new one: last week's ended
+        ("2023-12-13", 4, "new", "takeaway", "", ""),
+        ("2023-12-13", 2, "same", "lead", "likely", ""),
+        ("2023-12-13", 3, "changed", "lead", "almost certainly", "Two more bases closed."),
+        ("2023-12-13", 1, "ended", "takeaway", "", ""),
+    ]
+
+
+def test_judgments_as_csv_and_text(tmp_path: Path, weekly) -> None:
+    root = make(tmp_path)
+    result = weekly("judgments", "--series", "salafi-jihadi", "--format", "csv", cwd=root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "series,date,thread,status,kind,section,level,text,reason"
+    assert lines[2] == (
+        "salafi-jihadi,2023-12-06,2,new,lead,,likely,JNIM will likely keep attacking civilians "
+        "in central Mali over the coming weeks.,"
+    )
+    text = weekly("judgments", cwd=root).stdout.splitlines()
+    assert text[0] == "series salafi-jihadi"
+    assert text[-1] == (
+        "2023-12-13  #1 ended   takeaway (no estimative term): Militants linked to al Qaeda "
+        "keep up their pressure on central Mali."
+    )
+
+
+def test_judgments_of_an_unknown_series(tmp_path: Path, weekly) -> None:
+    result = weekly("judgments", "--series", "nope", cwd=make(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr == "weekly: error: no judgments for series 'nope' under inputs\n"

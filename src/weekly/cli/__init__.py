@@ -12,6 +12,7 @@ from weekly.cli.archive import archive
 from weekly.cli.check import check
 from weekly.cli.email import email
 from weekly.cli.import_ import import_
+from weekly.cli.judgments import judgments
 from weekly.cli.new import new
 from weekly.cli.preview import preview
 from weekly.cli.render import render
@@ -23,5 +24,5 @@ def main() -> None:
     """Assemble a weekly intelligence update from curated inputs into HTML and PDF."""
 
 
-for _command in (render, email, new, archive, check, preview, import_):
+for _command in (render, email, new, archive, check, preview, import_, judgments):
     main.add_command(_command)
