@@ -140,8 +140,9 @@ def test_near_misses_of_the_typed_numbers(tmp_path: Path, weekly, sentence: str)
 def test_a_lower_bound_that_does_not_hold(tmp_path: Path, weekly) -> None:
     root = make(tmp_path, BODY + "\n" + SEGOU.format(n="at least 12"))
     [finding] = findings(weekly, root)
-    assert "'at least 12 attacks' disagrees with the events table, which gives 5" in (
-        finding["message"]
+    assert (
+        "'at least 12 attacks' disagrees with the events table, which gives 5"
+        in (finding["message"])
     )
 
 
@@ -149,8 +150,9 @@ def test_typed_fatalities_use_the_fatalities_helper(tmp_path: Path, weekly) -> N
     sentence = "JNIM attacks caused 10 fatalities in the Segou region since November 19.[@sigact]\n"
     [finding] = findings(weekly, make(tmp_path, BODY + "\n" + sentence))
     assert "which gives 52" in finding["message"]
-    assert '{{ events.fatalities(actor1="JNIM", admin1="Segou", since="2023-11-19") }}' in (
-        finding["message"]
+    assert (
+        '{{ events.fatalities(actor1="JNIM", admin1="Segou", since="2023-11-19") }}'
+        in (finding["message"])
     )
 
 
@@ -277,7 +279,9 @@ def test_no_previous_edition_means_no_stale_text(tmp_path: Path, weekly) -> None
 
 
 def test_a_judgment_whose_level_changed_without_a_reason(tmp_path: Path, weekly) -> None:
-    body = BODY.replace("Security forces will likely fail", "Security forces will almost certainly fail")
+    body = BODY.replace(
+        "Security forces will likely fail", "Security forces will almost certainly fail"
+    )
     root = make(tmp_path, body)
     [finding] = findings(weekly, root)
     assert finding["code"] == "W415"
@@ -291,7 +295,9 @@ def test_a_judgment_whose_level_changed_without_a_reason(tmp_path: Path, weekly)
 
 
 def test_a_recorded_reason_settles_the_change(tmp_path: Path, weekly) -> None:
-    body = BODY.replace("Security forces will likely fail", "Security forces will almost certainly fail")
+    body = BODY.replace(
+        "Security forces will likely fail", "Security forces will almost certainly fail"
+    )
     extra = (
         "changes:\n"
         "  Security forces will almost certainly fail: >-\n"

@@ -41,6 +41,7 @@ def _blank_comment(match: re.Match[str]) -> str:
         return match[0]
     return re.sub(r"[^\n]", " ", match[0])
 
+
 #: Each ICD 203 term (both sets) and its place on the scale, 0 (almost no chance) to 6.
 LEVEL_WORDS: dict[str, int] = {
     **{term: i for i, term in enumerate(STANDARD_TERMS)},
@@ -298,9 +299,7 @@ def similarity(a: str, b: str) -> float:
 SAME_JUDGMENT = 0.6
 
 
-def match_judgments(
-    now: list[Judgment], before: list[Judgment]
-) -> dict[int, Judgment]:
+def match_judgments(now: list[Judgment], before: list[Judgment]) -> dict[int, Judgment]:
     """Pair each judgment of ``now`` (by index) with its counterpart in ``before``: same
     section, same kind, the most similar text, at least :data:`SAME_JUDGMENT` alike; each
     earlier judgment is used once, the closest pairs first."""

@@ -59,12 +59,11 @@ _CITE_GROUP = re.compile(r"\[\s*(-?@[^\]]*)\]")
 _CITE_KEY = re.compile(r"-?@([\w][\w:.#$%&+?<>~/-]*)")
 _ON_DATE = re.compile(rf"\b[Oo]n\s+(?:{_MONTH_FIRST}|{_DAY_FIRST})")
 
-_NUMBER_WORDS = {
-    w: i for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}  # fmt: skip
+_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+)
+_NUMBER_WORDS = {word: i for i, word in enumerate(_WORDS.split())}
 _TYPED = re.compile(
     r"(?<![\w.,-])(?:(?P<qual>at\s+least|more\s+than|over|about|roughly|around|nearly|almost"
     r"|approximately|some|fewer\s+than|less\s+than|at\s+most)\s+)?"
@@ -289,7 +288,9 @@ class Integrity:
         qualifier = " ".join((typed["qual"] or "").lower().split())
         if _agrees(qualifier, number, actual):
             return
-        args = [f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in filters.items()]
+        args = [
+            f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in filters.items()
+        ]
         args.append(f'since="{since}"')
         if until:
             args.append(f'until="{until}"')
@@ -381,7 +382,7 @@ class Integrity:
                 f"{what} moved from '{was[1]}' ({LEVEL_NAMES[was[0]]}, {name}, "
                 f"{display_path(previous.path)}:{earlier.line}) to '{level[1]}' "
                 f"({LEVEL_NAMES[level[0]]}) with no reason recorded: say why under changes: "
-                f"in the front matter (\"{opening}\": why)",
+                f'in the front matter ("{opening}": why)',
             )
 
 
