@@ -54,7 +54,7 @@ _AHEAD = re.compile(
 )
 _WEEKDAYS = [name for name in calendar.day_name]
 _WEEKDAY = re.compile(rf"\b(?P<how>[Oo]n|[Ll]ast)\s+(?P<day>{'|'.join(_WEEKDAYS)})\b")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z“\"(])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)*_]*\s+(?=[A-Z“\"(*_])")
 _CITE_GROUP = re.compile(r"\[\s*(-?@[^\]]*)\]")
 _CITE_KEY = re.compile(r"-?@([\w][\w:.#$%&+?<>~/-]*)")
 _ON_DATE = re.compile(rf"\b[Oo]n\s+(?:{_MONTH_FIRST}|{_DAY_FIRST})")
@@ -75,6 +75,10 @@ _TYPED = re.compile(
 #: A number that ends a range ("four to six attacks") is not a count of its own.
 _RANGE_END = re.compile(r"(?:\bto|\bor|\band|[-–—])\s*$", re.IGNORECASE)
 _PLACE_COLUMNS = ("country", "admin1", "admin2", "location")
+#: A capitalized word that is not a month or a weekday: what an actor's name starts with.
+_NAME = re.compile(
+    rf"(?<![\w.-])(?!{_MONTH}|(?:{'|'.join(calendar.day_name)})\b)[A-Z][\w-]*"
+)
 
 
 @dataclass
@@ -253,8 +257,8 @@ class Integrity:
                 if len(typed) != 1 or _RANGE_END.search(sentence.text[: typed[0].start()]):
                     continue  # several numbers in one sentence: which filters go with which?
                 window = _window(sentence.text, self.cutoff)
-                if window is None:
-                    continue
+                if window is None or not _NAME.search(sentence.text.lstrip()[1:]):
+                    continue  # no window, or no name an actor could be: the table stays closed
                 if vocabulary is None:
                     vocabulary = _Vocabulary.of(self.update)
                     if vocabulary is None:
