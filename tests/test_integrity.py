@@ -386,3 +386,35 @@ def test_judgments_of_an_unknown_series(tmp_path: Path, weekly) -> None:
     result = weekly("judgments", "--series", "nope", cwd=make(tmp_path))
     assert result.returncode == 2
     assert result.stderr == "weekly: error: no judgments for series 'nope' under inputs\n"
+
+
+# --- where the findings show ----------------------------------------------------------------
+
+
+def test_render_and_the_draft_panel_show_the_findings(tmp_path: Path, weekly) -> None:
+    body = BODY.replace(
+        "Security forces will likely fail", "Security forces will almost certainly fail"
+    )
+    root = make(tmp_path, body)
+    result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", "--draft", cwd=root)
+    assert result.returncode == 0, result.stderr
+    line = line_of(root, "Security forces will almost certainly")
+    assert f"{UPDATE_MD}:{line}: warning: judgment moved from 'likely'" in result.stderr
+    draft = next((root / "output/2023-12-13").glob("*.draft.html")).read_text(encoding="utf-8")
+    panel = draft[draft.index('<ul class="draft-findings">') :]
+    assert panel.startswith(
+        f'<ul class="draft-findings">\n<li class="warning"><a href="#L{line}">'
+        f'<span class="where">{UPDATE_MD}:{line}</span><span class="level">warning</span>'
+        "judgment moved from &#39;likely&#39;"
+    )
+
+
+def test_preview_shows_the_findings(tmp_path: Path) -> None:
+    from weekly.preview.state import Preview  # the draft server's rebuild, without the server
+
+    body = BODY.replace("The army moved", "On December 14, the army moved")
+    root = make(tmp_path, body)
+    page = Preview(root / "inputs", "2023-12-13", pdf_enabled=False).build()
+    [error] = page.errors
+    assert (error.code, error.line) == ("E411", line_of(root, "On December 14"))
+    assert b"is after the data cutoff 2023-12-13" in page.html
