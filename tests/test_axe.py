@@ -94,6 +94,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         / next(p.name for p in (output / "2023-11-08").glob("*.html")),
         "index": output / "index.html",
         "email": folder / "mail.html",
+        "judgments over time": output / "series/salafi-jihadi-judgments.html",
     }
 
 
@@ -129,6 +130,7 @@ def described(violations: list[dict[str, Any]]) -> str:
         "final (archive, with navigation)",
         "index",
         "email",
+        "judgments over time",
     ],
 )
 def test_page_has_no_axe_violations(name: str, pages, chromium, axe_source) -> None:

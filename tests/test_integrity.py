@@ -418,3 +418,25 @@ def test_preview_shows_the_findings(tmp_path: Path) -> None:
     [error] = page.errors
     assert (error.code, error.line) == ("E411", line_of(root, "On December 14"))
     assert b"is after the data cutoff 2023-12-13" in page.html
+
+
+def test_the_archive_has_a_judgments_page_per_series(tmp_path: Path) -> None:
+    from weekly.site.archive import build_archive
+
+    body = BODY.replace(
+        "Security forces will likely fail", "Security forces will almost certainly fail"
+    )
+    extra = "changes:\n  Security forces will almost certainly: Two <b>more</b> bases closed.\n"
+    # the archive builds every edition: last week's may not cite a source of December 12
+    sources = SOURCES.replace("date: 2023-12-12", "date: 2023-12-05")
+    root = make(tmp_path, body, extra=extra, sources=sources)
+    build_archive(root / "inputs", root / "output", ("html",))
+    page = (root / "output/series/salafi-jihadi-judgments.html").read_text(encoding="utf-8")
+    rows = page[page.index("<tbody>") : page.index("</tbody>")].splitlines()[1:]
+    assert len(rows) == 7
+    assert rows[5] == (
+        '<tr class="changed"><td>2023-12-13</td><td>3</td><td>changed</td><td></td>'
+        "<td>Security forces will almost certainly fail to protect civilians.</td>"
+        "<td>almost certainly</td><td>Two &lt;b&gt;more&lt;/b&gt; bases closed.</td></tr>"
+    )
+    assert '<a href="../index.html">All editions</a>' in page

@@ -76,9 +76,7 @@ _TYPED = re.compile(
 _RANGE_END = re.compile(r"(?:\bto|\bor|\band|[-–—])\s*$", re.IGNORECASE)
 _PLACE_COLUMNS = ("country", "admin1", "admin2", "location")
 #: A capitalized word that is not a month or a weekday: what an actor's name starts with.
-_NAME = re.compile(
-    rf"(?<![\w.-])(?!{_MONTH}|(?:{'|'.join(calendar.day_name)})\b)[A-Z][\w-]*"
-)
+_NAME = re.compile(rf"(?<![\w.-])(?!{_MONTH}|(?:{'|'.join(calendar.day_name)})\b)[A-Z][\w-]*")
 
 
 @dataclass
