@@ -440,3 +440,27 @@ def test_the_archive_has_a_judgments_page_per_series(tmp_path: Path) -> None:
         "<td>almost certainly</td><td>Two &lt;b&gt;more&lt;/b&gt; bases closed.</td></tr>"
     )
     assert '<a href="../index.html">All editions</a>' in page
+
+
+def test_an_acled_actor_is_named_by_the_part_before_its_colon(tmp_path: Path, weekly) -> None:
+    root = make(
+        tmp_path, BODY + "\nJNIM conducted 3 attacks in Mopti since November 19.[@sigact]\n"
+    )
+    jnim = "JNIM: Group for Support of Islam and Muslims"
+    rows = [
+        ("2023-11-20", jnim, "Mopti"),
+        ("2023-11-25", jnim, "Mopti"),
+        ("2023-11-10", jnim, "Mopti"),  # before the window
+        ("2023-11-26", "ISSP", "Mopti"),
+    ]
+    (root / "inputs/events.csv").write_text(
+        "event_date,event_type,actor1,admin1,location,country,fatalities\n"
+        + "".join(f'{day},Battles,"{actor}",{place},Sevare,Mali,1\n' for day, actor, place in rows),
+        encoding="utf-8",
+    )
+    [finding] = findings(weekly, root)
+    assert finding["message"] == (
+        f"'3 attacks' disagrees with the events table, which gives 2 ({jnim}, Mopti, since "
+        f'November 19, 2023); write {{{{ events.count(actor1="{jnim}", admin1="Mopti", '
+        'since="2023-11-19") }} in its place'
+    )

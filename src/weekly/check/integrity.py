@@ -448,31 +448,32 @@ class _Vocabulary:
             return None
         actors: dict[str, str] = {}
         for value in _values(table, "actor1"):
-            actors.setdefault(value, value)
-            short = value.split(":", 1)[0].strip()
+            actors.setdefault(" ".join(value.split()), value)
+            short = " ".join(value.split(":", 1)[0].split())
             if short and short != value:
                 actors.setdefault(short, value)
         places: dict[str, list[tuple[str, str]]] = {}
         for column in _PLACE_COLUMNS:
             if column in table.names:
                 for value in _values(table, column):
-                    places.setdefault(value, []).append((column, value))
+                    places.setdefault(" ".join(value.split()), []).append((column, value))
         return cls(actors, places)
 
     def filters(self, text: str) -> dict[str, str] | None:
         """Return the one actor and at most one place ``text`` names, as filters; None when
         it names no actor, several, or a place the table holds in several columns."""
-        actors = {full for name, full in self.actors.items() if _names(text, name)}
+        named = _phrases(text)
+        actors = {full for name, full in self.actors.items() if name in named}
         if len(actors) != 1:
             return None
         filters = {"actor1": actors.pop()}
-        places = [name for name in self.places if _names(text, name)]
+        places = [name for name in named if name in self.places and name not in self.actors]
         if len(places) > 1:
             return None
         if places:
             name = places[0]
             columns = self.places[name]
-            if re.search(rf"\b{re.escape(name)}\s+(?:region|province)\b", text):
+            if re.search(rf"\b{re.escape(name)}\s+(?:region|province)\b", " ".join(text.split())):
                 columns = [(c, v) for c, v in columns if c == "admin1"]
             if len(columns) != 1:
                 return None
@@ -480,8 +481,20 @@ class _Vocabulary:
         return filters
 
 
-def _names(text: str, name: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+#: The longest name, in words, looked up in the table's actors and places.
+_LONGEST_NAME = 6
+
+
+def _phrases(text: str) -> set[str]:
+    """Return every run of up to :data:`_LONGEST_NAME` words of ``text`` (a name is looked up
+    in a dict, so a table of 10,000 places costs no more than one of ten)."""
+    words = re.findall(r"[\w’'.-]*\w", text)
+    return {
+        " ".join(words[i : i + n])
+        for i in range(len(words))
+        for n in range(1, _LONGEST_NAME + 1)
+        if i + n <= len(words)
+    }
 
 
 def _values(table: Any, column: str) -> list[str]:
