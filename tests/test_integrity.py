@@ -464,3 +464,61 @@ def test_an_acled_actor_is_named_by_the_part_before_its_colon(tmp_path: Path, we
         f'November 19, 2023); write {{{{ events.count(actor1="{jnim}", admin1="Mopti", '
         'since="2023-11-19") }} in its place'
     )
+
+
+# --- what weekly new carried over, marked in the draft ---------------------------------------
+
+
+def test_new_records_what_it_carried_and_the_draft_marks_it(tmp_path: Path, weekly) -> None:
+    extra = "notices:\n  - The update takes a break over the holidays.\n"
+    root = make(tmp_path, previous=None)
+    (root / UPDATE_MD).write_text(
+        front("2023-12-13", "Militants keep up their pressure on central Mali.", extra) + BODY,
+        encoding="utf-8",
+    )
+    result = weekly("new", "--cutoff", "2023-12-20", cwd=root)
+    assert result.returncode == 0, result.stderr
+    record = json.loads((root / "inputs/2023-12-20/carried.json").read_text(encoding="utf-8"))
+    assert record == {
+        "from": "2023-12-13",
+        "notices": ["The update takes a break over the holidays."],
+        "takeaways": ["Militants keep up their pressure on central Mali."],
+        "leads": [
+            "JNIM will likely keep attacking civilians in central Mali over the coming weeks.",
+            "Security forces will likely fail to protect civilians.",
+        ],
+    }
+    # The analyst keeps the notice and uncomments one of last week's judgments unchanged.
+    new = root / "inputs/2023-12-20/update.md"
+    text = new.read_text(encoding="utf-8").replace("TODO: headline", "A Headline")
+    text = text.replace("TODO: key takeaway", "JNIM is besieging towns in central Mali.")
+    text += (
+        "\n**Security forces will likely fail to protect civilians.** Patrols stopped.[@sigact]\n"
+    )
+    new.write_text(text, encoding="utf-8")
+    lead = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("**Security"))
+    result = weekly("render", "--cutoff", "2023-12-20", "--format", "html", "--draft", cwd=root)
+    assert result.returncode == 0, result.stderr
+    draft = next((root / "output/2023-12-20").glob("*.draft.html")).read_text(encoding="utf-8")
+    panel = draft[
+        draft.index("<h2>Carried over</h2>") : draft.index(
+            "</style>", draft.index("weekly-carried-style")
+        )
+    ]
+    assert "as in the 2023-12-13 edition" in panel
+    assert "<li>Notice 1</li>" in panel
+    assert f'<li><a href="#L{lead}">update.md line {lead}</a></li>' in panel
+    assert f".draft .notices > p:nth-of-type(1), .draft #L{lead}, " in panel
+    assert f'id="L{lead}"' in draft
+    # neither the final page nor a rewritten edition carries the mark
+    final = next(p for p in (root / "output/2023-12-20").glob("*.html") if ".draft." not in p.name)
+    assert "Carried over" not in final.read_text(encoding="utf-8")
+    new.write_text(
+        text.replace(
+            "Security forces will likely fail to protect civilians.", "Patrols ended."
+        ).replace("The update takes a break over the holidays.", "The update is back."),
+        encoding="utf-8",
+    )
+    weekly("render", "--cutoff", "2023-12-20", "--format", "html", "--draft", cwd=root)
+    draft = next((root / "output/2023-12-20").glob("*.draft.html")).read_text(encoding="utf-8")
+    assert "<h2>Carried over</h2>" not in draft

@@ -11,13 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from weekly.errors import Problem, display_path
 from weekly.inputs.review import Block
 from weekly.resolve.update import Update
+
+if TYPE_CHECKING:
+    from weekly.check.history import CarriedOver
 
 TEMPLATE = "_draft.html"
 
@@ -63,6 +66,8 @@ class DraftAids:
     review: bool = False
     #: Open comments shown read-only (a static draft), as ``GET /api/comments`` lists them.
     comments: dict[str, Any] | None = None
+    #: Notices and blocks still word for word as carried over from an earlier edition.
+    carried: CarriedOver | None = None
 
     @property
     def config(self) -> dict[str, Any]:
@@ -173,11 +178,12 @@ def aids_for(
     edition = update.edition
     cited = {key for note in update.notes for key in note.keys}
     line = cutoff_line(edition.series, edition.cutoff)
+    found = list(update.problems if problems is None else problems)
     return DraftAids(
         edition=edition.key,
         cutoff=line,
         cutoff_when=line.split(": ", 1)[-1],
-        findings=finding_views(update.problems if problems is None else problems, update),
+        findings=finding_views(found, update),
         errors=finding_views(errors, update),
         notes=len(update.notes),
         figures=len(update.figures),
@@ -187,7 +193,20 @@ def aids_for(
         pdf_href=pdf_href,
         note_sources=_note_sources(update),
         review=review,
+        carried=_carried(update, found),
     )
+
+
+def _carried(update: Update, problems: list[Problem]) -> CarriedOver | None:
+    """Return what the draft marks as carried over: stale text (W414) and what ``weekly new``
+    carried (``carried.json``) still unchanged."""
+    from weekly.check.history import carried_over, raw_blocks
+
+    edition = update.edition
+    where = display_path(edition.path)
+    stale = [p.line for p in problems if p.code == "W414" and p.path == where]
+    blocks = raw_blocks(edition.body, edition.body_line)
+    return carried_over(edition.folder, edition.notices, len(edition.series.notices), blocks, stale)
 
 
 def render_aids(aids: DraftAids, template_dirs: tuple[Path, ...] = ()) -> Markup:
