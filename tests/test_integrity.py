@@ -522,3 +522,27 @@ def test_new_records_what_it_carried_and_the_draft_marks_it(tmp_path: Path, week
     weekly("render", "--cutoff", "2023-12-20", "--format", "html", "--draft", cwd=root)
     draft = next((root / "output/2023-12-20").glob("*.draft.html")).read_text(encoding="utf-8")
     assert "<h2>Carried over</h2>" not in draft
+
+
+def test_the_draft_shows_what_a_relative_date_means(tmp_path: Path, weekly) -> None:
+    body = BODY.replace(
+        "The army moved two battalions north.",
+        "On Sunday the army moved two battalions north, and **yesterday** it moved on Sunday's plan.",
+    )
+    root = make(tmp_path, body)
+    assert findings(weekly, root) == []  # December 13, 2023 was a Wednesday: no ambiguity
+    result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", "--draft", cwd=root)
+    assert result.returncode == 0, result.stderr
+    draft = next((root / "output/2023-12-13").glob("*.draft.html")).read_text(encoding="utf-8")
+    line = line_of(root, "On Sunday")
+    item = draft[draft.index(f'<li id="L{line}"') :]
+    item = item[: item.index("</li>")]
+    assert (
+        '<span class="draft-date" title="On Sunday: December 10, 2023">On Sunday</span> the army'
+    ) in item
+    assert (
+        '<strong><span class="draft-date" title="yesterday: December 12, 2023">yesterday</span>'
+        "</strong>"
+    ) in item
+    final = next(p for p in (root / "output/2023-12-13").glob("*.html") if ".draft." not in p.name)
+    assert "draft-date" not in final.read_text(encoding="utf-8")

@@ -388,6 +388,50 @@ class Integrity:
             )
 
 
+_RELATIVE = re.compile(
+    rf"\b(?:(?:[Oo]n|[Ll]ast)\s+(?P<day>{'|'.join(_WEEKDAYS)})"
+    r"|(?P<word>[Yy]esterday|[Ll]ast\s+week|[Tt]his\s+week))\b"
+)
+
+
+def resolve_relative(match: re.Match[str], cutoff: dt.date) -> str:
+    """Return the day or days a :data:`_RELATIVE` phrase means, read from the cutoff."""
+    day = dt.timedelta(days=1)
+    if match["day"]:
+        back = (cutoff.weekday() - _WEEKDAYS.index(match["day"])) % 7
+        if back == 0:
+            return f"{long_date(cutoff)} or {long_date(cutoff - 7 * day)}"
+        return long_date(cutoff - back * day)
+    word = " ".join(match["word"].lower().split())
+    monday = cutoff - cutoff.weekday() * day
+    if word == "yesterday":
+        return long_date(cutoff - day)
+    if word == "this week":
+        return f"{long_date(monday)} to {long_date(cutoff)}"
+    return f"{long_date(monday - 7 * day)} to {long_date(monday - day)}"
+
+
+@dataclass(frozen=True)
+class RelativeDate:
+    """A relative date of the body and what it means at the cutoff, for the draft's hover."""
+
+    #: The first line of its paragraph or bullet (the draft's ``id="L…"``).
+    block_line: int
+    phrase: str
+    means: str
+
+
+def relative_dates(update: Update) -> list[RelativeDate]:
+    """Return every relative date of the body ("on Sunday", "yesterday", "last week")."""
+    edition = update.edition
+    cutoff = edition.cutoff.date()
+    return [
+        RelativeDate(block.line, " ".join(m[0].split()), resolve_relative(m, cutoff))
+        for block in raw_blocks(edition.body, edition.body_line)
+        for m in _RELATIVE.finditer(_masked(block))
+    ]
+
+
 def _agrees(qualifier: str, typed: int, actual: int) -> bool:
     if qualifier in ("at least",):
         return actual >= typed

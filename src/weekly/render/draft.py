@@ -226,7 +226,38 @@ def draft_html(update: Update, aids: DraftAids | None = None) -> str:
         comments = open_comment_listing(update)
         if comments is not None:
             aids = replace(aids, comments=comments)
-    return render_html(update, draft=True, draft_html=render_aids(aids, update.template_dirs))
+    page = render_html(update, draft=True, draft_html=render_aids(aids, update.template_dirs))
+    return _date_hovers(page, update)
+
+
+def _date_hovers(page: str, update: Update) -> str:
+    """Return ``page`` with each relative date of the body ("on Sunday", "last week") in a
+    span whose title gives the date it means at the cutoff."""
+    import html
+    import re
+
+    from weekly.check.integrity import relative_dates
+
+    seen: dict[tuple[int, str], int] = {}
+    for found in relative_dates(update):
+        nth = seen.get((found.block_line, found.phrase), 0)
+        seen[(found.block_line, found.phrase)] = nth + 1
+        opening = re.search(rf'<(p|li)\b[^>]*\bid="L{found.block_line}"[^>]*>', page)
+        if opening is None:
+            continue
+        end = page.find(f"</{opening[1]}>", opening.end())
+        inside = page[opening.end() : end]
+        words = r"\s+".join(re.escape(w) for w in found.phrase.split())
+        # the n-th occurrence in the text (not inside a tag): wrapping keeps the earlier ones
+        matches = list(re.finditer(rf"(?<![\w-]){words}(?![\w-])(?![^<]*>)", inside))
+        if nth >= len(matches):
+            continue
+        match = matches[nth]
+        title = html.escape(f"{found.phrase}: {found.means}", quote=True)
+        span = f'<span class="draft-date" title="{title}">{match[0]}</span>'
+        at = opening.end() + match.start()
+        page = page[:at] + span + page[opening.end() + match.end() :]
+    return page
 
 
 def open_comment_listing(update: Update) -> dict[str, Any] | None:
