@@ -546,3 +546,27 @@ def test_the_draft_shows_what_a_relative_date_means(tmp_path: Path, weekly) -> N
     ) in item
     final = next(p for p in (root / "output/2023-12-13").glob("*.html") if ".draft." not in p.name)
     assert "draft-date" not in final.read_text(encoding="utf-8")
+
+
+def test_an_actor_alias_the_series_declares(tmp_path: Path, weekly) -> None:
+    sentence = "The Macina Liberation Front conducted 19 attacks in the Segou region since November 19.[@sigact]\n"  # noqa: E501
+    root = make(tmp_path, BODY + "\n" + sentence)
+    assert findings(weekly, root) == []  # a name the table does not know
+    (root / "inputs/series.yaml").write_text(
+        "salafi-jihadi:\n  actor_aliases:\n    Macina Liberation Front: JNIM\n"
+        "    Ansarul Islam: Ansaroul Islam\n",  # not an actor of the table: ignored
+        encoding="utf-8",
+    )
+    [finding] = findings(weekly, root)
+    assert finding["message"].startswith(
+        "'19 attacks' disagrees with the events table, which gives 5"
+    )
+    (root / "inputs/series.yaml").write_text(
+        "salafi-jihadi:\n  actor_aliases: [JNIM]\n", encoding="utf-8"
+    )
+    result = weekly("check", "--cutoff", "2023-12-13", cwd=root)
+    assert result.returncode == 2
+    assert (
+        "inputs/series.yaml:2: error: series 'salafi-jihadi': actor_aliases must map a name to "
+        "the events table's actor1"
+    ) in result.stdout

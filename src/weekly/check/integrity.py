@@ -496,6 +496,10 @@ class _Vocabulary:
             short = " ".join(value.split(":", 1)[0].split())
             if short and short != value:
                 actors.setdefault(short, value)
+        known = set(actors.values())
+        for alias, actor in update.edition.series.actor_aliases:
+            if actor in known:  # an alias of an actor the table does not have says nothing
+                actors[" ".join(alias.split())] = actor
         places: dict[str, list[tuple[str, str]]] = {}
         for column in _PLACE_COLUMNS:
             if column in table.names:
@@ -507,11 +511,15 @@ class _Vocabulary:
         """Return the one actor and at most one place ``text`` names, as filters; None when
         it names no actor, several, or a place the table holds in several columns."""
         named = _phrases(text)
-        actors = {full for name, full in self.actors.items() if name in named}
+        found = {name: full for name, full in self.actors.items() if name in named}
+        actors = set(found.values())
         if len(actors) != 1:
             return None
         filters = {"actor1": actors.pop()}
-        places = [name for name in named if name in self.places and name not in self.actors]
+        rest = " ".join(text.split())
+        for name in sorted(found, key=len, reverse=True):  # "Macina" in an actor's name is no place
+            rest = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", rest)
+        places = [name for name in _phrases(rest) if name in self.places]
         if len(places) > 1:
             return None
         if places:
