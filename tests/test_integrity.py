@@ -182,6 +182,7 @@ def test_a_date_after_the_cutoff_is_an_error(tmp_path: Path, weekly) -> None:
         "On 2023-12-01 militants burned",
         "Militants, due to withdraw by December 31, burned",  # a date ahead, said as such
         "On January 3 militants burned",  # no year: taken as the January before the cutoff
+        "Militants, whose truce ends March 26, 2024, burned",  # months ahead: a date to come
     ],
 )
 def test_near_misses_of_the_dates(tmp_path: Path, weekly, words: str) -> None:

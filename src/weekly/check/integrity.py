@@ -53,6 +53,8 @@ _AHEAD = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAYS = [name for name in calendar.day_name]
+#: How far after the cutoff a date is read as an event that came in late (E411).
+_LATE = dt.timedelta(days=14)
 _WEEKDAY = re.compile(rf"\b(?P<how>[Oo]n|[Ll]ast)\s+(?P<day>{'|'.join(_WEEKDAYS)})\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)*_]*\s+(?=[A-Z“\"(*_])")
 _CITE_GROUP = re.compile(r"\[\s*(-?@[^\]]*)\]")
@@ -178,8 +180,8 @@ class Integrity:
                 ahead = _AHEAD.search(sentence.text)
                 for match in DATE.finditer(sentence.text):
                     day = resolve_date(match, cutoff)
-                    if day is None or day <= cutoff or ahead:
-                        continue
+                    if day is None or not cutoff < day <= cutoff + _LATE or ahead:
+                        continue  # months ahead is a date to come, not a late event
                     line, column = _place(block, sentence.start + match.start())
                     self.problems.error(
                         "E411",

@@ -10,7 +10,8 @@ FINDINGS: tuple[Finding, ...] = (
         "a date in the prose after the data cutoff",
         """
 An explicit date in the body (`December 14`, `14 December 2023`, `2023-12-14`) falls after the
-edition's data cutoff: nothing that happened that day can be in this edition. A date without a
+edition's data cutoff, by two weeks at most: nothing that happened that day can be in this
+edition (a date further ahead is taken for a date to come). A date without a
 year is read in the cutoff's year (or the year before, when that would put it more than a month
 ahead). A sentence that looks ahead (`will`, `scheduled`, `due`, `by`, `until`, `next` …) is
 left alone: a date to come is not an event. A date on the cutoff day is fine.
