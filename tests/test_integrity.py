@@ -571,3 +571,42 @@ def test_an_actor_alias_the_series_declares(tmp_path: Path, weekly) -> None:
         "inputs/series.yaml:2: error: series 'salafi-jihadi': actor_aliases must map a name to "
         "the events table's actor1"
     ) in result.stdout
+
+
+def test_judgments_are_matched_within_their_section(tmp_path: Path, weekly) -> None:
+    def body(mali: str, niger: str, week: str) -> str:
+        return (
+            f"## Mali\n\n**JNIM {mali} besiege more towns in central Mali this month.** "
+            f"The group struck {week}.[@sigact]\n\n"
+            f"## Niger\n\n**The junta {niger} expel more Western forces from Niger.** "
+            f"It said so {week}.[@sigact]\n"
+        )
+
+    previous = body("will likely", "will likely", "last week")
+    root = make(tmp_path, body("will likely", "is unlikely to", "again"), previous=previous)
+    [finding] = findings(weekly, root)
+    assert finding["code"] == "W415"
+    assert finding["line"] == line_of(root, "**The junta is unlikely to")
+    assert "moved from 'likely' (likely, the December 6, 2023 edition" in finding["message"]
+    assert "to 'unlikely' (unlikely) with no reason recorded" in finding["message"]
+    # the same judgment under another heading last week is another judgment
+    elsewhere = previous.replace("## Niger", "## Burkina Faso")
+    now = body("will likely", "is unlikely to", "again")
+    assert findings(weekly, make(tmp_path / "b", now, previous=elsewhere)) == []
+
+
+@pytest.mark.parametrize(
+    "previous_text",
+    [b"not an edition", b"---\nkey_takeaway: [unclosed\n---\nText.\n", b"\xff\xfe\x00bad"],
+)
+def test_a_broken_previous_edition_or_record_is_no_finding(
+    tmp_path: Path, weekly, previous_text: bytes
+) -> None:
+    root = make(tmp_path, previous=None)
+    (root / "inputs/2023-12-06").mkdir()
+    (root / PREVIOUS_MD).write_bytes(previous_text)
+    (root / "inputs/2023-12-13/carried.json").write_bytes(b'{"notices": [1, {"a": 2}], "from": 5')
+    assert findings(weekly, root) == []
+    result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", "--draft", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert weekly("judgments", cwd=root).returncode == 0
