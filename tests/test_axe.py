@@ -76,7 +76,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         aids_for(update, live=True, pdf_href=f"{SLUG}.pdf"), findings=findings
     )
     (folder / "review.draft.html").write_text(draft_html(update, review), encoding="utf-8")
-    from weekly.check.history import CarriedOver
+    from weekly.check.carried import CarriedOver
 
     carried = dataclasses.replace(
         review, carried=CarriedOver("2023-11-08", [1], [update.body.blocks()[0].line])

@@ -39,7 +39,7 @@ def judgments(inputs: Path, series: str | None, form: str) -> None:
     import io
     import json
 
-    from weekly.check.history import HISTORY_FIELDS, judgment_history
+    from weekly.check.judgments import HISTORY_FIELDS, judgment_history
 
     if not inputs.is_dir():
         click.echo(f"weekly: error: no inputs folder {inputs}", err=True)

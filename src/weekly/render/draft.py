@@ -20,7 +20,7 @@ from weekly.inputs.review import Block
 from weekly.resolve.update import Update
 
 if TYPE_CHECKING:
-    from weekly.check.history import CarriedOver
+    from weekly.check.carried import CarriedOver
 
 TEMPLATE = "_draft.html"
 
@@ -200,7 +200,8 @@ def aids_for(
 def _carried(update: Update, problems: list[Problem]) -> CarriedOver | None:
     """Return what the draft marks as carried over: stale text (W414) and what ``weekly new``
     carried (``carried.json``) still unchanged."""
-    from weekly.check.history import carried_over, raw_blocks
+    from weekly.check.carried import carried_over
+    from weekly.check.history import raw_blocks
 
     edition = update.edition
     where = display_path(edition.path)
@@ -236,7 +237,7 @@ def _date_hovers(page: str, update: Update) -> str:
     import html
     import re
 
-    from weekly.check.integrity import relative_dates
+    from weekly.check.dates import relative_dates
 
     seen: dict[tuple[int, str], int] = {}
     for found in relative_dates(update):

@@ -204,7 +204,7 @@ def site_pages(entries: Sequence[Entry], base_url: str = "") -> dict[str, bytes]
 def judgment_pages(inputs: Path, entries: Sequence[Entry]) -> dict[str, bytes]:
     """Return ``series/<key>-judgments.html`` for each series of ``entries``: the table of
     ``weekly judgments`` (every judgment, edition by edition, its level and recorded reason)."""
-    from weekly.check.history import judgment_history
+    from weekly.check.judgments import judgment_history
 
     pages: dict[str, bytes] = {}
     css = _css()
