@@ -610,3 +610,26 @@ def test_a_broken_previous_edition_or_record_is_no_finding(
     result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", "--draft", cwd=root)
     assert result.returncode == 0, result.stderr
     assert weekly("judgments", cwd=root).returncode == 0
+
+
+def test_check_suggest_lists_the_numbers_the_table_agrees_with(tmp_path: Path, weekly) -> None:
+    root = make(tmp_path, BODY + "\n" + SEGOU.format(n="five") + "\n" + SEGOU.format(n=9))
+    result = weekly("check", "--cutoff", "2023-12-13", "--suggest", cwd=root)
+    assert result.returncode == 0, result.stderr
+    agreeing, disagreeing = line_of(root, "conducted five"), line_of(root, "conducted 9")
+    expression = '{{ events.count(actor1="JNIM", admin1="Segou", since="2023-11-19") }}'
+    assert result.stdout.splitlines() == [
+        f"{UPDATE_MD}:{disagreeing}: warning: '9 attacks' disagrees with the events table, "
+        f"which gives 5 (JNIM, Segou, since November 19, 2023); write {expression} in its place",
+        f"{UPDATE_MD}:{agreeing}:16: suggestion: 'five attacks' agrees with the events table; "
+        f"{expression} would keep it current",
+        "0 errors, 1 warning",
+    ]
+    listed = json.loads(
+        weekly("check", "--cutoff", "2023-12-13", "--suggest", "--format", "json", cwd=root).stdout
+    )
+    assert [(f["level"], f["line"]) for f in listed] == [
+        ("warning", disagreeing),
+        ("suggestion", agreeing),
+    ]
+    assert weekly("check", "--cutoff", "2023-12-13", cwd=root).stdout.count("suggestion") == 0

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 from weekly.apstyle import long_date
 from weekly.check.dates import AHEAD, DATE, LATE, ON_DATE, WEEKDAY, WEEKDAYS, resolve_date
@@ -30,6 +32,7 @@ from weekly.check.numbers import NAME, NUMBER_WORDS, RANGE_END, TYPED, Vocabular
 from weekly.check.numbers import window as window_of
 from weekly.check.sentences import Sentence, place, sentences
 from weekly.errors import Problems, display_path
+from weekly.inputs.edition import Edition
 from weekly.resolve.update import Update
 
 
@@ -37,17 +40,35 @@ def _edition_name(written: Written) -> str:
     return f"the {long_date(written.date)} edition" if written.date else "the previous edition"
 
 
-class Integrity:
-    """The integrity rules for one assembled edition."""
+@dataclass(frozen=True)
+class Suggestion:
+    """A typed number the events table agrees with: an expression would keep it current."""
 
-    def __init__(self, update: Update, problems: Problems) -> None:
-        self.update = update
+    path: str
+    line: int
+    column: int
+    typed: str
+    expression: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}:{self.line}:{self.column}: suggestion: '{self.typed}' agrees with "
+            f"the events table; {self.expression} would keep it current"
+        )
+
+
+class Integrity:
+    """The integrity rules for one edition (the rules read its inputs, not its rendering)."""
+
+    def __init__(self, edition: Edition, problems: Problems) -> None:
         self.problems = problems
-        self.edition = update.edition
-        self.path = update.edition.path
-        self.cutoff = update.edition.cutoff.date()
-        self.blocks = raw_blocks(update.edition.body, update.edition.body_line)
+        self.edition = edition
+        self.path = edition.path
+        self.cutoff = edition.cutoff.date()
+        self.blocks = raw_blocks(edition.body, edition.body_line)
         self._previous: Written | None | bool = False
+        #: Typed numbers that agree with the table (``weekly check --suggest``).
+        self.agreeing: list[Suggestion] = []
 
     @property
     def previous(self) -> Written | None:
@@ -155,7 +176,7 @@ class Integrity:
                 if window is None or not NAME.search(sentence.text.lstrip()[1:]):
                     continue  # no window, or no name an actor could be: the table stays closed
                 if vocabulary is None:
-                    vocabulary = Vocabulary.of(self.update)
+                    vocabulary = Vocabulary.of(self.edition)
                     if vocabulary is None:
                         return
                 filters = vocabulary.filters(sentence.text)
@@ -185,8 +206,6 @@ class Integrity:
         raw = typed["num"].lower().replace(",", "")
         number = NUMBER_WORDS[raw] if raw in NUMBER_WORDS else int(raw)
         qualifier = " ".join((typed["qual"] or "").lower().split())
-        if agrees(qualifier, number, actual):
-            return
         args = [
             f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in filters.items()
         ]
@@ -196,6 +215,12 @@ class Integrity:
         expression = f"{{{{ events.{helper}({', '.join(args)}) }}}}"
         what = ", ".join([*filters.values(), words])
         line, column = place(block, sentence.start + typed.start())
+        if agrees(qualifier, number, actual):
+            shown = display_path(self.path)
+            self.agreeing.append(
+                Suggestion(shown, line, column, " ".join(typed[0].split()), expression)
+            )
+            return
         self.problems.warning(
             "W410",
             self.path,
@@ -287,4 +312,14 @@ class Integrity:
 
 def check_integrity(update: Update, problems: Problems) -> None:
     """Run the integrity rules (E411, E416, W410, W412–W415) on ``update``."""
-    Integrity(update, problems).run()
+    Integrity(update.edition, problems).run()
+
+
+def suggestions(inputs: Path, name: str) -> list[Suggestion]:
+    """Return the typed numbers of edition ``name`` that the events table agrees with: each
+    could be the expression that counts it (``weekly check --suggest``)."""
+    from weekly.inputs.edition import load_edition
+
+    rules = Integrity(load_edition(inputs, name, Problems()), Problems())
+    rules.check_numbers()
+    return rules.agreeing

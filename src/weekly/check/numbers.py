@@ -14,7 +14,7 @@ from typing import Any
 
 from weekly.apstyle import long_date
 from weekly.check.dates import DAY_FIRST, ISO, MONTH, MONTH_FIRST, MONTHS, resolve_date
-from weekly.resolve.update import Update
+from weekly.inputs.edition import Edition
 
 _WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -88,10 +88,10 @@ class Vocabulary:
     places: dict[str, list[tuple[str, str]]]
 
     @classmethod
-    def of(cls, update: Update) -> Vocabulary | None:
+    def of(cls, edition: Edition) -> Vocabulary | None:
         from weekly.events.table import table_for
 
-        table = table_for(update.edition.inputs, update.edition.cutoff.date())
+        table = table_for(edition.inputs, edition.cutoff.date())
         if table is None or not table.ok or "actor1" not in table.names:
             return None
         actors: dict[str, str] = {}
@@ -101,7 +101,7 @@ class Vocabulary:
             if short and short != value:
                 actors.setdefault(short, value)
         known = set(actors.values())
-        for alias, actor in update.edition.series.actor_aliases:
+        for alias, actor in edition.series.actor_aliases:
             if actor in known:  # an alias of an actor the table does not have says nothing
                 actors[" ".join(alias.split())] = actor
         places: dict[str, list[tuple[str, str]]] = {}
