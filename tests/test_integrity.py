@@ -633,3 +633,31 @@ def test_check_suggest_lists_the_numbers_the_table_agrees_with(tmp_path: Path, w
         ("suggestion", agreeing),
     ]
     assert weekly("check", "--cutoff", "2023-12-13", cwd=root).stdout.count("suggestion") == 0
+
+
+def test_the_previous_edition_is_read_once_whatever_the_number_of_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weekly import pipeline
+    from weekly.check import history, siblings
+
+    many = "".join(
+        f"- Militants struck village number {i} near Bandiagara on the plateau.[@sigact]\n"
+        for i in range(40)
+    )
+    root = make(tmp_path, BODY + "\n" + many, previous=PREVIOUS_BODY + "\n" + many)
+    history._read_version.cache_clear()
+    siblings._dated_version.cache_clear()
+    reads: list[Path] = []
+    read_text = Path.read_text
+
+    def counted(self: Path, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
+        reads.append(self)
+        return read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counted)
+    found = pipeline.check(root / "inputs", "2023-12-13")
+    assert len([f for f in found if f.code == "W414"]) == 40
+    previous = (root / PREVIOUS_MD).resolve()
+    # once for its series and date (E005's reader), once for its blocks and judgments
+    assert [p for p in reads if p.resolve() == previous] == [root / PREVIOUS_MD] * 2
