@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from weekly.check.history import (
     LEVEL_NAMES,
@@ -16,8 +16,10 @@ from weekly.check.history import (
 from weekly.check.siblings import _dated
 from weekly.inputs.edition import list_editions
 
+Status = Literal["new", "same", "changed", "ended"]
 
-@dataclass
+
+@dataclass(frozen=True)
 class HistoryRow:
     """One judgment in one edition, as ``weekly judgments`` lists it."""
 
@@ -27,8 +29,8 @@ class HistoryRow:
     thread: int
     #: ``new``, ``same`` (level unchanged), ``changed`` (level moved) or ``ended`` (the
     #: judgment of the edition before had no counterpart in this one).
-    status: str
-    kind: str
+    status: Status
+    kind: str  # "lead" or "takeaway"
     section: str
     level: str
     text: str
@@ -63,6 +65,7 @@ def judgment_history(inputs: Path, series: str | None = None) -> list[HistoryRow
             for index, judgment in enumerate(now):
                 level = judgment.level
                 earlier = matched.get(index)
+                status: Status
                 if earlier is None:
                     threads += 1
                     thread, status = threads, "new"

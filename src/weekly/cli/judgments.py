@@ -60,7 +60,9 @@ def judgments(inputs: Path, series: str | None, form: str) -> None:
         shown = ""
         for row in rows:
             if row.series != shown:
-                click.echo(f"{'' if not shown else chr(10)}series {row.series}")
+                if shown:
+                    click.echo("")
+                click.echo(f"series {row.series}")
                 shown = row.series
             where = f"{row.section}: " if row.section else ""
             what = "takeaway" if row.kind == "takeaway" else "judgment"
