@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from weekly.site.manifest import Entry
 from weekly.site.topics import Topic, group
+
+if TYPE_CHECKING:
+    from weekly.check.judgments import HistoryRow
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class SitePage:
     #: Where the site is published (``--base-url``), for the 404 page's links; or empty.
     base_url: str = ""
     #: A series' judgments over time (``weekly judgments``), on its judgments page.
-    judgments: list[Any] = field(default_factory=list)
+    judgments: list[HistoryRow] = field(default_factory=list)
 
 
 def newest_first(entries: Sequence[Entry]) -> list[Entry]:
