@@ -661,3 +661,29 @@ def test_the_previous_edition_is_read_once_whatever_the_number_of_blocks(
     previous = (root / PREVIOUS_MD).resolve()
     # once for its series and date (E005's reader), once for its blocks and judgments
     assert [p for p in reads if p.resolve() == previous] == [root / PREVIOUS_MD] * 2
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "JNIM conducted 7 attacks in the Segou region between November 20 and December 1.[@sigact]\n",  # noqa: E501
+            "which gives 2 (JNIM, Segou, between November 20, 2023 and December 1, 2023); write "
+            '{{ events.count(actor1="JNIM", admin1="Segou", since="2023-11-20", '
+            'until="2023-12-01") }}',
+        ),
+        (
+            "JNIM conducted 9 attacks in the Mopti region last week.[@sigact]\n",
+            "which gives 4 (JNIM, Mopti, last week (December 4, 2023 to December 10, 2023)); "
+            'write {{ events.count(actor1="JNIM", admin1="Mopti", since="2023-12-04", '
+            'until="2023-12-10") }}',
+        ),
+    ],
+)
+def test_the_windows_between_and_last_week(
+    tmp_path: Path, weekly, sentence: str, expected: str
+) -> None:
+    [finding] = findings(weekly, make(tmp_path, BODY + "\n" + sentence))
+    assert expected in finding["message"]
+    agreeing = sentence.replace(" 7 ", " 2 ").replace(" 9 ", " four ")
+    assert findings(weekly, make(tmp_path / "b", BODY + "\n" + agreeing)) == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from weekly.apstyle import long_date
-from weekly.check.dates import DAY_FIRST, ISO, MONTH, MONTH_FIRST, MONTHS, resolve_date
+from weekly.check.dates import DATE, DAY_FIRST, ISO, MONTH, MONTH_FIRST, MONTHS, resolve_date
 from weekly.inputs.edition import Edition
 
 _WORDS = (
@@ -72,6 +72,23 @@ def window(text: str, cutoff: dt.date) -> tuple[str, str | None, str] | None:
                       else None, f"in {calendar.month_name[month]} {year}"))  # fmt: skip
     if re.search(r"\bthis\s+year\b", text, re.IGNORECASE):
         found.append((dt.date(cutoff.year, 1, 1).isoformat(), None, f"in {cutoff.year}"))
+    for m in re.finditer(r"\b[Bb]etween\s+", text):
+        first = DATE.match(text, m.end())
+        joined = re.compile(r"\s+and\s+").match(text, first.end()) if first else None
+        second = DATE.match(text, joined.end()) if joined else None
+        if first is None or second is None:
+            continue
+        since, until = resolve_date(first, cutoff), resolve_date(second, cutoff)
+        if since is not None and until is not None and since <= until <= cutoff:
+            words = f"between {long_date(since)} and {long_date(until)}"
+            found.append((since.isoformat(), until.isoformat() if until < cutoff else None, words))
+            spans.append((m.start(), second.end()))
+    for m in re.finditer(r"\b[Ll]ast\s+week\b", text):
+        monday = cutoff - dt.timedelta(days=cutoff.weekday())
+        since, until = monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+        words = f"last week ({long_date(since)} to {long_date(until)})"
+        found.append((since.isoformat(), until.isoformat(), words))
+        spans.append(m.span())
     rest = text
     for start, end in spans:
         rest = rest[:start] + " " * (end - start) + rest[end:]

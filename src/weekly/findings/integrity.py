@@ -56,7 +56,7 @@ changes:
 A sentence types a number of attacks, events, incidents or fatalities, names one actor of the
 events table (as the table spells it, or the part before ACLED's colon), at most one place
 (country, admin1, admin2 or location; `the Segou region` is the admin1), and one window
-(`since November 19`, `in November`, `this year`), and the table, asked with the same helpers
+(`since November 19`, `in November`, `this year`, `between … and …`, `last week`), and the table, asked with the same helpers
 as `{{ events.count(...) }}`, gives another number. `at least`, `more than`, `fewer than`,
 `at most` are honoured; `about`, `roughly`, `nearly` … allow a tenth either way.
 
