@@ -687,3 +687,12 @@ def test_the_windows_between_and_last_week(
     assert expected in finding["message"]
     agreeing = sentence.replace(" 7 ", " 2 ").replace(" 9 ", " four ")
     assert findings(weekly, make(tmp_path / "b", BODY + "\n" + agreeing)) == []
+
+
+def test_a_date_after_the_cutoff_in_the_key_takeaway(tmp_path: Path, weekly) -> None:
+    root = make(
+        tmp_path, takeaway="On December 15 JNIM overran a base near Niono, in central Mali."
+    )
+    [finding] = findings(weekly, root)
+    assert (finding["code"], finding["line"], finding["column"]) == ("E411", 7, 0)
+    assert finding["message"].startswith("'December 15' (2023-12-15) is after the data cutoff")

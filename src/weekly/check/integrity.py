@@ -91,14 +91,22 @@ class Integrity:
     def check_dates(self) -> None:
         """An explicit date after the cutoff is E411; an ambiguous weekday is W412."""
         cutoff = self.cutoff
-        for block in self.blocks:
+        edition = self.edition
+        takeaways = [
+            RawBlock("paragraph", edition.line(*keys), text, region)
+            for region, text in edition.takeaways.items()
+            for keys in [("key_takeaways", region) if region else ("key_takeaway",)]
+        ]
+        front = len(takeaways)  # a takeaway's finding is given at its key's line
+        for index, block in enumerate([*takeaways, *self.blocks]):
             for sentence in sentences(block):
                 ahead = AHEAD.search(sentence.text)
                 for match in DATE.finditer(sentence.text):
                     day = resolve_date(match, cutoff)
                     if day is None or not cutoff < day <= cutoff + LATE or ahead:
                         continue  # months ahead is a date to come, not a late event
-                    line, column = place(block, sentence.start + match.start())
+                    offset = sentence.start + match.start()
+                    line, column = (block.line, 0) if index < front else place(block, offset)
                     self.problems.error(
                         "E411",
                         self.path,
@@ -112,7 +120,8 @@ class Integrity:
                     if match["day"] != WEEKDAYS[cutoff.weekday()] or DATE.search(sentence.text):
                         continue
                     week_before = cutoff - dt.timedelta(days=7)
-                    line, column = place(block, sentence.start + match.start())
+                    offset = sentence.start + match.start()
+                    line, column = (block.line, 0) if index < front else place(block, offset)
                     self.problems.warning(
                         "W412",
                         self.path,
