@@ -70,8 +70,12 @@ def make_typical_inputs(root: Path, count: int) -> None:
             continue
         folder = inputs / day
         shutil.copytree(model, folder)
+        # The prose's November and December dates would be after an earlier cutoff (E411):
+        # date each event a week before the edition's own cutoff instead.
+        earlier = dt.date.fromisoformat(day) - dt.timedelta(days=7)
+        dated = re.sub(r"on (?:November|December) \d+", f"on {earlier:%B} {earlier.day}", text)
         (folder / "update.md").write_text(
-            text.replace("cutoff: 2023-12-13", f"cutoff: {day}")
+            dated.replace("cutoff: 2023-12-13", f"cutoff: {day}")
             .replace("published: 2023-12-15\n", "")
             .replace("at 1x Size", f"at 1x Size, Week {week + 1}"),
             encoding="utf-8",

@@ -51,11 +51,11 @@ PUBLISHERS = ["Reuters", "Agence France-Presse", "Jeune Afrique", "RFI", "Studio
 
 
 def _sentence(rng: random.Random) -> str:
-    return (
-        f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(PLACES)} "
-        f"on {rng.choice(['November', 'December'])} {rng.randint(1, 28)}, "
-        f"{rng.choice(TAILS)}."
-    )
+    subject, verb, place = rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(PLACES)
+    month, day = rng.choice(["November", "December"]), rng.randint(1, 28)
+    if month == "December":
+        day = 1 + (day - 1) % 13  # on or before the cutoff, December 13 (a later date is E411)
+    return f"{subject} {verb} {place} on {month} {day}, {rng.choice(TAILS)}."
 
 
 def _lead(rng: random.Random) -> str:

@@ -76,6 +76,12 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         aids_for(update, live=True, pdf_href=f"{SLUG}.pdf"), findings=findings
     )
     (folder / "review.draft.html").write_text(draft_html(update, review), encoding="utf-8")
+    from weekly.check.carried import CarriedOver
+
+    carried = dataclasses.replace(
+        review, carried=CarriedOver("2023-11-08", [1], [update.body.blocks()[0].line])
+    )
+    (folder / "carried.draft.html").write_text(draft_html(update, carried), encoding="utf-8")
     broken = dataclasses.replace(review, errors=errors)
     (folder / "broken.draft.html").write_text(draft_html(update, broken), encoding="utf-8")
     nothing = DraftAids(edition="2023-12-13", cutoff=review.cutoff, errors=errors, live=True)
@@ -93,6 +99,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "final": folder / f"{SLUG}.html",
         "draft": folder / f"{SLUG}.draft.html",
         "draft in review": folder / "review.draft.html",
+        "draft with carried-over text": folder / "carried.draft.html",
         "draft with errors": folder / "broken.draft.html",
         "preview error page": folder / "errors.html",
         "final (archive, with navigation)": output
@@ -100,6 +107,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         / next(p.name for p in (output / "2023-11-08").glob("*.html")),
         "index": output / "index.html",
         "email": folder / "mail.html",
+        "judgments over time": output / "series/salafi-jihadi-judgments.html",
     }
 
 
@@ -130,12 +138,14 @@ def described(violations: list[dict[str, Any]]) -> str:
         "final",
         "draft",
         "draft in review",
+        "draft with carried-over text",
         "draft with errors",
         "unfinished draft (placeholders)",
         "preview error page",
         "final (archive, with navigation)",
         "index",
         "email",
+        "judgments over time",
     ],
 )
 def test_page_has_no_axe_violations(name: str, pages, chromium, axe_source) -> None:

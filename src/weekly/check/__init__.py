@@ -11,6 +11,7 @@ stop a render, its warnings are shown.
 from __future__ import annotations
 
 from weekly.check.comments import check_comments, first_words
+from weekly.check.integrity import check_integrity
 from weekly.check.language import ALTERNATE_TERMS, SCALE_NAMES, STANDARD_TERMS, check_language
 from weekly.check.links import check_urls, well_formed
 from weekly.check.placeholders import check_placeholders
@@ -39,6 +40,8 @@ def review(update: Update, problems: Problems) -> None:
     check_figures(update, problems)
     check_edition_date(update, problems)
     check_placeholders(update, problems, not any(p.code in BODY_FAILED for p in problems))
+    if not any(p.code in BODY_FAILED for p in problems):
+        check_integrity(update, problems)
 
 
 __all__ = [
@@ -53,6 +56,7 @@ __all__ = [
     "check_comments",
     "check_edition_date",
     "check_figures",
+    "check_integrity",
     "check_language",
     "check_placeholders",
     "check_loose_ends",

@@ -12,6 +12,7 @@ from weekly.cli.archive import archive
 from weekly.cli.check import check
 from weekly.cli.email import email
 from weekly.cli.import_ import import_
+from weekly.cli.judgments import judgments
 from weekly.cli.new import new
 from weekly.cli.output import add_output_options
 from weekly.cli.preview import preview
@@ -25,7 +26,7 @@ def main() -> None:
     """Assemble a weekly intelligence update from curated inputs into HTML and PDF."""
 
 
-for _command in (render, email, new, archive, check, preview, import_, unsubscribe):
+for _command in (render, email, new, archive, check, preview, import_, unsubscribe, judgments):
     main.add_command(_command)
 
 add_output_options(main)

@@ -16,6 +16,7 @@ from weekly.cli.options import (
 from weekly.cli.output import print_findings, quiet
 
 if TYPE_CHECKING:
+    from weekly.check.integrity import Suggestion
     from weekly.errors import Problem
 
 
@@ -32,7 +33,13 @@ if TYPE_CHECKING:
     help="text: one finding a line and a summary; json: a list of findings.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings (and no errors).")
-def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool) -> None:
+@click.option(
+    "--suggest",
+    is_flag=True,
+    help="Also list typed numbers the events table agrees with, each with the expression "
+    "that would keep it current (not findings: the exit status ignores them).",
+)
+def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool, suggest: bool) -> None:
     """Check one edition: sources, data cutoff, estimative language, loose ends.
 
     Warns about files under --output that are not the site's (they would be published). An
@@ -46,16 +53,37 @@ def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool) -> N
     from weekly.pipeline import check as run_check
 
     findings = run_check(inputs, cutoff, output=output)
+    agreeing = suggested(inputs, cutoff) if suggest else []
     if form == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+        listed = [f.as_dict() for f in findings] + [
+            {"file": a.path, "line": a.line, "column": a.column, "level": "suggestion",
+             "code": "", "message": str(a).split(": suggestion: ", 1)[1]}
+            for a in agreeing
+        ]  # fmt: skip
+        click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
     else:
         print_findings(findings, err=False)
+        for one in agreeing:
+            click.echo(str(one))
         if not quiet() or any(f.level == "error" for f in findings):
             click.echo(summary(findings))
     if any(f.level == "error" for f in findings):
         sys.exit(2)
     if strict and findings:
         sys.exit(1)
+
+
+def suggested(inputs: Path, cutoff: str) -> list[Suggestion]:
+    """Return the typed numbers the events table agrees with; none when the edition cannot
+    be read (its errors are the findings)."""
+    from weekly.check.integrity import suggestions
+    from weekly.errors import WeeklyError
+    from weekly.inputs.edition import resolve_cutoff
+
+    try:
+        return suggestions(inputs, resolve_cutoff(inputs, cutoff))
+    except WeeklyError:
+        return []
 
 
 def summary(findings: list[Problem]) -> str:

@@ -11,7 +11,7 @@ or registered here but emitted nowhere. The docs' code reference
 
 from __future__ import annotations
 
-from weekly.findings import corrections, inputs, later, layouts, trust, warnings
+from weekly.findings import corrections, inputs, integrity, later, layouts, trust, warnings
 from weekly.findings.model import Finding, Level
 
 __all__ = ["CODES", "Finding", "Level", "level_of"]
@@ -25,6 +25,7 @@ CODES: dict[str, Finding] = {
             *later.FINDINGS,
             *warnings.FINDINGS,
             *corrections.FINDINGS,
+            *integrity.FINDINGS,
             *layouts.FINDINGS,
             *trust.FINDINGS,
         ),

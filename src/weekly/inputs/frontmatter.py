@@ -16,7 +16,7 @@ from weekly.inputs.yamlfile import YamlDoc, as_date
 FRONT_MATTER_FIELDS = {
     "series", "headline", "authors", "contributors", "cutoff", "date", "published",
     "notices", "key_takeaway", "key_takeaways", "figures", "section_authors",
-    "section_contributors", "corrections",
+    "section_contributors", "corrections", "changes",
 }  # fmt: skip
 FIGURE_FIELDS = {"title", "image", "chart", "note", "source", "alt"}
 CHART_KINDS = ("weekly", "monthly", "share", "map")

@@ -226,6 +226,26 @@ def body_skeleton(base: Edition) -> str:
     return "\n".join(out) + "\n"
 
 
+#: What ``weekly new`` carried over, beside the new ``update.md``: the draft marks the
+#: notices and lead judgments still word for word as carried (see weekly.check.history).
+CARRIED_FILE = "carried.json"
+
+
+def carried_record(base: Edition) -> bytes:
+    """Return the record of what a new edition carries over from ``base``: the edition's own
+    notices, and the key takeaways and lead judgments it offers as comments."""
+    import json
+
+    inherited = len(base.series.notices)
+    record = {
+        "from": base.key,
+        "notices": base.notices[inherited:],
+        "takeaways": list(base.takeaways.values()),
+        "leads": [lead.text for lead in lead_judgments(base.body)],
+    }
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def start_edition(
     inputs: Path, cutoff: str, base: str | None = None, series: str | None = None
 ) -> Started:
@@ -241,6 +261,7 @@ def start_edition(
     started = Started(target, name)
     front, files = front_matter(base_edition, day, started)
     files["update.md"] = (front + body_skeleton(base_edition)).encode("utf-8")
+    files[CARRIED_FILE] = carried_record(base_edition)
     write_atomically(target.parent, files)
     return started
 

@@ -118,6 +118,9 @@ class Series:
     hedges: tuple[str, ...] = DEFAULT_HEDGES
     #: ICD 203 term set: ``standard`` (likely …), ``alternate`` (probable …) or ``either`` (one per edition).
     estimative_scale: str = "either"
+    #: Names the prose uses for an actor of the events table, as (name, the table's
+    #: ``actor1``) pairs: the typed-number check (W410) reads them.
+    actor_aliases: tuple[tuple[str, str], ...] = ()
     #: Mail sender, ``Name <address>``; ``weekly email --from`` overrides it.
     mail_from: str = ""
     #: Mail Reply-To address (optional); ``--reply-to`` overrides it.
@@ -229,6 +232,13 @@ def _field_value(name: str, value: Any) -> tuple[Any, str | None]:
         if name == "masthead":
             return tuple(value), _masthead_problem(tuple(value))
         return tuple(value), None
+    if name == "actor_aliases":
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+            for k, v in value.items()
+        ):
+            return None, "actor_aliases must map a name to the events table's actor1"
+        return tuple((k.strip(), v.strip()) for k, v in value.items()), None
     if name in BOOL_FIELDS:
         if not isinstance(value, bool):
             return None, f"{name} must be true or false"

@@ -11,13 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from weekly.errors import Problem, display_path
 from weekly.inputs.review import Block
 from weekly.resolve.update import Update
+
+if TYPE_CHECKING:
+    from weekly.check.carried import CarriedOver
 
 TEMPLATE = "_draft.html"
 
@@ -63,6 +66,8 @@ class DraftAids:
     review: bool = False
     #: Open comments shown read-only (a static draft), as ``GET /api/comments`` lists them.
     comments: dict[str, Any] | None = None
+    #: Notices and blocks still word for word as carried over from an earlier edition.
+    carried: CarriedOver | None = None
 
     @property
     def config(self) -> dict[str, Any]:
@@ -173,11 +178,12 @@ def aids_for(
     edition = update.edition
     cited = {key for note in update.notes for key in note.keys}
     line = cutoff_line(edition.series, edition.cutoff)
+    found = list(update.problems if problems is None else problems)
     return DraftAids(
         edition=edition.key,
         cutoff=line,
         cutoff_when=line.split(": ", 1)[-1],
-        findings=finding_views(update.problems if problems is None else problems, update),
+        findings=finding_views(found, update),
         errors=finding_views(errors, update),
         notes=len(update.notes),
         figures=len(update.figures),
@@ -187,7 +193,21 @@ def aids_for(
         pdf_href=pdf_href,
         note_sources=_note_sources(update),
         review=review,
+        carried=_carried(update, found),
     )
+
+
+def _carried(update: Update, problems: list[Problem]) -> CarriedOver | None:
+    """Return what the draft marks as carried over: stale text (W414) and what ``weekly new``
+    carried (``carried.json``) still unchanged."""
+    from weekly.check.carried import carried_over
+    from weekly.check.history import raw_blocks
+
+    edition = update.edition
+    where = display_path(edition.path)
+    stale = [p.line for p in problems if p.code == "W414" and p.path == where]
+    blocks = raw_blocks(edition.body, edition.body_line)
+    return carried_over(edition.folder, edition.notices, len(edition.series.notices), blocks, stale)
 
 
 def render_aids(aids: DraftAids, template_dirs: tuple[Path, ...] = ()) -> Markup:
@@ -207,7 +227,38 @@ def draft_html(update: Update, aids: DraftAids | None = None) -> str:
         comments = open_comment_listing(update)
         if comments is not None:
             aids = replace(aids, comments=comments)
-    return render_html(update, draft=True, draft_html=render_aids(aids, update.template_dirs))
+    page = render_html(update, draft=True, draft_html=render_aids(aids, update.template_dirs))
+    return _date_hovers(page, update)
+
+
+def _date_hovers(page: str, update: Update) -> str:
+    """Return ``page`` with each relative date of the body ("on Sunday", "last week") in a
+    span whose title gives the date it means at the cutoff."""
+    import html
+    import re
+
+    from weekly.check.dates import relative_dates
+
+    seen: dict[tuple[int, str], int] = {}
+    for found in relative_dates(update):
+        nth = seen.get((found.block_line, found.phrase), 0)
+        seen[(found.block_line, found.phrase)] = nth + 1
+        opening = re.search(rf'<(p|li)\b[^>]*\bid="L{found.block_line}"[^>]*>', page)
+        if opening is None:
+            continue
+        end = page.find(f"</{opening[1]}>", opening.end())
+        inside = page[opening.end() : end]
+        words = r"\s+".join(re.escape(w) for w in found.phrase.split())
+        # the n-th occurrence in the text (not inside a tag): wrapping keeps the earlier ones
+        matches = list(re.finditer(rf"(?<![\w-]){words}(?![\w-])(?![^<]*>)", inside))
+        if nth >= len(matches):
+            continue
+        match = matches[nth]
+        title = html.escape(f"{found.phrase}: {found.means}", quote=True)
+        span = f'<span class="draft-date" title="{title}">{match[0]}</span>'
+        at = opening.end() + match.start()
+        page = page[:at] + span + page[opening.end() + match.end() :]
+    return page
 
 
 def open_comment_listing(update: Update) -> dict[str, Any] | None:

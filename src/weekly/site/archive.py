@@ -231,6 +231,9 @@ def build_archive(
     result.kept = result_kept
     search = _search(output, listed, last_search, result)
     site = _site_files(listed, base_url)
+    from weekly.site.pages import judgment_pages
+
+    site.update(judgment_pages(inputs, listed))
     pages = [name for name in site if "/" in name]
     site[MANIFEST] = manifest_bytes(entries, search, pages)
     written = write_atomically(output, site)

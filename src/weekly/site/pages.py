@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from weekly.site.manifest import Entry
 from weekly.site.topics import Topic, group
+
+if TYPE_CHECKING:
+    from weekly.check.judgments import HistoryRow
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ class SitePage:
     countries: list[LinkView] = field(default_factory=list)
     #: Where the site is published (``--base-url``), for the 404 page's links; or empty.
     base_url: str = ""
+    #: A series' judgments over time (``weekly judgments``), on its judgments page.
+    judgments: list[HistoryRow] = field(default_factory=list)
 
 
 def newest_first(entries: Sequence[Entry]) -> list[Entry]:
@@ -206,4 +213,26 @@ def site_pages(entries: Sequence[Entry], base_url: str = "") -> dict[str, bytes]
             "../", chosen, f"{topic.name}: {title}", topic.name, f"{kind} · editions covering it"
         )
         pages[topic.path] = _render("listing.html", page)
+    return pages
+
+
+def judgment_pages(inputs: Path, entries: Sequence[Entry]) -> dict[str, bytes]:
+    """Return ``series/<key>-judgments.html`` for each series of ``entries``: the table of
+    ``weekly judgments`` (every judgment, edition by edition, its level and recorded reason)."""
+    from weekly.check.judgments import judgment_history
+
+    pages: dict[str, bytes] = {}
+    css = _css()
+    for key in sorted({e.series for e in entries}):
+        chosen = [e for e in entries if e.series == key]
+        name = chosen[0].series_name
+        page = SitePage(
+            title=f"{name}: Judgments Over Time",
+            heading=name,
+            kicker=chosen[0].organization,
+            root="../",
+            css=css,
+            judgments=judgment_history(inputs, key),
+        )
+        pages[f"series/{key}-judgments.html"] = _render("judgments.html", page)
     return pages
