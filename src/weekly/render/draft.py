@@ -207,7 +207,24 @@ def draft_html(update: Update, aids: DraftAids | None = None) -> str:
         comments = open_comment_listing(update)
         if comments is not None:
             aids = replace(aids, comments=comments)
-    return render_html(update, draft=True, draft_html=render_aids(aids, update.template_dirs))
+    page = render_html(update, draft=True, draft_html=render_aids(aids, update.template_dirs))
+    return style_in_head(page)
+
+
+def style_in_head(page: str) -> str:
+    """Move the draft aids' ``<style>`` from the end of the body into the head.
+
+    HTML allows a style element in the body only first in its parent and matching nothing
+    before it; the aids' rules style the whole page, so they belong in the head.
+    """
+    start = page.find('<style id="weekly-draft-style">')
+    head_end = page.find("</head>")
+    if start < 0 or head_end < 0 or start < head_end:
+        return page
+    end = page.index("</style>", start) + len("</style>\n")
+    style = page[start:end]
+    page = page[:start] + page[end:]
+    return page[:head_end] + style + page[head_end:]
 
 
 def open_comment_listing(update: Update) -> dict[str, Any] | None:
