@@ -173,7 +173,7 @@ def edition_files(
     formats = tuple(formats)
     assets = figure_assets(update)
     files: dict[str, bytes] = {}
-    html = render_html(update, nav=nav) if formats else ""
+    html = render_html(update, nav=nav, pdf="pdf" in formats) if formats else ""
     if "html" in formats:
         files[f"{update.slug}.html"] = html.encode("utf-8")
         for asset in assets:

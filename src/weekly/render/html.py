@@ -311,10 +311,16 @@ def render_html(
     draft: bool = False,
     draft_html: Markup | None = None,
     nav: NavView | None = None,
+    pdf: bool = True,
 ) -> str:
-    """Return the complete HTML page of ``update``; ``nav`` links its neighbours."""
+    """Return the complete HTML page of ``update``; ``nav`` links its neighbours.
+
+    ``pdf``: the PDF is made beside the page, so the final page links to it.
+    """
     extra = series_template_dirs(update)
     context = page_context(update, stylesheet("style.css", extra), draft, nav)
+    if pdf and not draft:
+        context = PageContext(**{**context.__dict__, "pdf": f"{update.slug}.pdf"})
     if draft_html is not None:
         context = PageContext(**{**context.__dict__, "draft_html": draft_html})
     return environment(extra).get_template("update.html").render(page=context)

@@ -87,6 +87,9 @@ class NavView:
     topics: tuple[TopicLink, ...] = ()
     #: Where the page is published (``--base-url``), for share cards; empty when unknown.
     canonical: str = ""
+    #: The page of the edition's series and its name, when the archive has several series.
+    series_href: str = ""
+    series_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,8 @@ class PageContext:
     asset_base: str = ""
     #: Open Graph and Twitter card metadata (see :func:`weekly.render.html.share_view`).
     share: ShareView | None = None
+    #: The edition's PDF beside the page (the "Download PDF" link), or empty when none is made.
+    pdf: str = ""
 
     @property
     def dir(self) -> str:

@@ -59,10 +59,13 @@ def navigation(entries: dict[str, Entry], base_url: str = "") -> dict[str, Any]:
     """Return each edition's archive links: neighbours in its series, topics, canonical URL."""
     from weekly.render.html import NavLink, NavView
     from weekly.site.feed import link as absolute
+    from weekly.site.pages import series_path
     from weekly.site.topics import topic_links
 
     def to(entry: Entry) -> NavLink:
         return NavLink(f"../{entry.html}", entry.headline, entry.date)
+
+    several = len({e.series for e in entries.values()}) > 1
 
     by_series: dict[str, list[Entry]] = {}
     for key in sorted(entries):
@@ -77,6 +80,8 @@ def navigation(entries: dict[str, Entry], base_url: str = "") -> dict[str, Any]:
                 next=to(following) if following else None,
                 topics=topic_links(entry),
                 canonical=absolute(base_url, entry.html) if base_url else "",
+                series_href=f"../{series_path(entry.series)}" if several else "",
+                series_name=entry.series_name if several else "",
             )
     return found
 
@@ -110,7 +115,10 @@ def build_archive(
     the output is the same byte for byte whatever their number.
     """
     from weekly.pipeline import edition_files, write_edition
+    from weekly.site.feed import checked_base_url
     from weekly.site.pool import Workers, worth_it
+
+    checked_base_url(base_url)  # the CLI refused a bad one already; a caller of the core too
 
     keys = list_editions(inputs)
     if not keys:

@@ -15,6 +15,35 @@ ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
+def checked_base_url(text: str) -> str:
+    """Return ``text`` if it can be where ``output/`` is published, else raise ValueError.
+
+    Only an absolute ``http:`` or ``https:`` URL with a host will do: a ``javascript:`` or
+    ``data:`` value would become a link on every page, a relative one relative sitemap
+    locations. A query or fragment would end up in the middle of every link made from it.
+    Empty means no base URL.
+    """
+    if not text:
+        return text
+    from urllib.parse import urlsplit
+
+    shown = text.encode("unicode_escape").decode("ascii")
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c in "\"'<>\\" for c in text):
+        raise ValueError(f"--base-url {shown!r} holds a space, quote or control character")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ValueError(f"--base-url {shown!r} is not a URL") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"--base-url must be an absolute http:// or https:// URL with a host, not {shown!r}"
+        )
+    if parts.query or parts.fragment or "?" in text or "#" in text:
+        raise ValueError(f"--base-url {shown!r} must not have a query or a fragment")
+    return text
+
+
 def link(base_url: str, path: str, prefix: str = "") -> str:
     """Return ``path`` (relative to the output root) as seen from a file in folder ``prefix``.
 
