@@ -266,16 +266,11 @@ def page_context(
 
 def share_view(update: Update, nav: NavView | None = None) -> ShareView:
     """Return the share card of ``update``; absolute links need ``nav.canonical``."""
+    from weekly.render.cards import CARD, card_alt
+
     url = nav.canonical if nav else ""
-    placed = sorted(
-        (f for f in update.figures.values() if f.asset is not None), key=lambda f: f.number
-    )
-    image = alt = ""
-    if placed and placed[0].asset is not None:
-        image = placed[0].asset.name
-        alt = placed[0].spec.alt or placed[0].alt or placed[0].spec.title
-        if url:
-            image = url.rsplit("/", 1)[0] + "/" + image
+    image = url.rsplit("/", 1)[0] + "/" + CARD if url else CARD
+    alt = card_alt(update)
     return ShareView(
         title=update.title,
         description=" ".join(update.takeaway_text),

@@ -87,6 +87,8 @@ class NavView:
     topics: tuple[TopicLink, ...] = ()
     #: Where the page is published (``--base-url``), for share cards; empty when unknown.
     canonical: str = ""
+    #: The output root as seen from the page (the favicon is there).
+    root: str = "../"
     #: The page of the edition's series and its name, when the archive has several series.
     series_href: str = ""
     series_name: str = ""

@@ -52,6 +52,15 @@ def link(base_url: str, path: str, prefix: str = "") -> str:
     return base_url.rstrip("/") + "/" + path if base_url else prefix + path
 
 
+def robots_txt(base_url: str) -> bytes:
+    """Return ``robots.txt``: every page may be crawled; the sitemap's address when known."""
+    lines = ["# Written by weekly: every page of the archive may be crawled.", "User-agent: *"]
+    lines.append("Allow: /")
+    if base_url:
+        lines.append(f"Sitemap: {link(base_url, 'sitemap.xml')}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def feed_xml(
     entries: Sequence[Entry],
     base_url: str = "",
@@ -81,7 +90,7 @@ def feed_xml(
         sub(feed, "id", uuid.uuid5(uuid.NAMESPACE_URL, f"weekly:feed:{title}").urn)
     sub(feed, "title", title)
     epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC).isoformat()
-    sub(feed, "updated", max((e.cutoff for e in newest), default=epoch, key=_instant))
+    sub(feed, "updated", max((updated(e) for e in newest), default=epoch, key=_instant))
     here = link(base_url, path, prefix) if base_url else path.rsplit("/", 1)[-1]
     sub(feed, "link", rel="self", type="application/atom+xml", href=here)
     sub(feed, "link", rel="alternate", type="text/html", href=link(base_url, page, prefix))
@@ -96,7 +105,8 @@ def feed_xml(
             name = f"weekly:{entry.series}:{entry.key}"
             sub(item, "id", uuid.uuid5(uuid.NAMESPACE_URL, name).urn)
         sub(item, "title", entry.title)
-        sub(item, "updated", entry.cutoff)
+        sub(item, "published", published(entry))
+        sub(item, "updated", updated(entry))
         sub(
             item, "link", rel="alternate", type="text/html", href=link(base_url, entry.html, prefix)
         )
@@ -110,23 +120,46 @@ def feed_xml(
             )
         for name in entry.authors:
             sub(sub(item, "author"), "name", name)
-        if entry.takeaway:
-            sub(item, "summary", entry.takeaway)
+        sub(item, "summary", entry.takeaway or entry.title)
         sub(item, "category", term=entry.series, label=entry.series_name)
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def published(entry: Entry) -> str:
+    """Return when ``entry`` was published (Atom ``<published>``), ISO 8601."""
+    return entry.published or entry.cutoff
+
+
+def updated(entry: Entry) -> str:
+    """Return when ``entry`` last changed: Atom ``<updated>`` and the sitemap's ``<lastmod>``.
+
+    The one place that says it, so a later change (a correction) moves every use at once.
+    """
+    return published(entry)
 
 
 def _instant(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-def sitemap_xml(base_url: str, pages: Sequence[str]) -> bytes:
-    """Return the sitemap of ``pages`` (paths relative to the output root) under ``base_url``."""
+def lastmod(entries: Sequence[Entry]) -> str:
+    """Return when the newest change among ``entries`` happened (a listing's ``<lastmod>``)."""
+    return max((updated(e) for e in entries), key=_instant, default="")
+
+
+def sitemap_xml(base_url: str, pages: Sequence[str] | dict[str, str]) -> bytes:
+    """Return the sitemap of ``pages`` (paths relative to the output root) under ``base_url``.
+
+    Given as a dict, each page maps to its ``<lastmod>`` (ISO 8601; empty leaves it out).
+    """
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
-    for path in pages:
+    changed = pages if isinstance(pages, dict) else dict.fromkeys(pages, "")
+    for path, when in changed.items():
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = link(base_url, path)
+        if when:
+            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = when
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
