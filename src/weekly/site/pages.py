@@ -58,6 +58,8 @@ class SitePage:
     #: The newest edition, shown large; None on pages that list without featuring.
     featured: EditionView | None = None
     editions: list[EditionView] = field(default_factory=list)
+    #: Editions past the latest :data:`LATEST`, listed one line each.
+    older: list[EditionView] = field(default_factory=list)
     #: Several series in the archive: each listing names its series.
     several: bool = False
     #: The Atom feed of the page's editions, relative to the page, or empty.
@@ -78,6 +80,10 @@ class SitePage:
     #: The featured edition's share card (``og:image``) and its text alternative, or empty.
     image: str = ""
     image_alt: str = ""
+
+
+#: How many editions a listing shows in full (the featured one included); older ones get a line.
+LATEST = 10
 
 
 def newest_first(entries: Sequence[Entry]) -> list[Entry]:
@@ -195,7 +201,8 @@ class _Site:
             root=root,
             css=self.css,
             featured=views[0] if views else None,
-            editions=views[1:],
+            editions=views[1:LATEST],
+            older=views[LATEST:],
             several=self.several,
             feed=feed,
             search=not root,
