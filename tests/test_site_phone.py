@@ -178,22 +178,29 @@ def test_excerpts_come_from_the_article_not_the_endnotes(tab: Any, site: str) ->
 def test_filters_by_region_and_year(tab: Any, site: str) -> None:
     # a filter applies to editions: Kidal is in one edition, which covers no Somalia
     tab.goto(site + "index.html?q=Kidal&region=Somalia")
+    assert tab.input_value("#search-region") == "Somalia"
     assert _results(tab) == []
     tab.goto(site + "index.html?q=Kidal&region=Burkina%20Faso")
     assert len(_results(tab)) == 1
     tab.goto(site + "index.html")
-    tab.wait_for_selector("#search-filters:not([hidden])")
     regions = tab.eval_on_selector_all("#search-region option", "o => o.map(x => x.value)")
     assert regions == ["", "Burkina Faso", "Mali", "Somalia"]
-    tab.select_option("#search-region", "Somalia")
-    (found,) = _results(tab)
-    assert found["href"].startswith(site + PAGES["2023-12-13"])
-    assert tab.url == site + "index.html?region=Somalia"
-    tab.select_option("#search-region", "")
+    years = tab.eval_on_selector_all("#search-year option", "o => o.map(x => x.value)")
+    assert years == ["", "2023", "2022"]
+    # "quiet" is in the eleven older editions only
+    tab.fill("#search-input", "quiet")
+    assert len(_results(tab)) == 11
     tab.select_option("#search-year", "2022")
     (found,) = _results(tab)
     assert found["href"].startswith(site + "2022-12-28/")
-    assert tab.url == site + "index.html?year=2022"
+    assert tab.url == site + "index.html?q=quiet&year=2022"
+    tab.select_option("#search-year", "")
+    tab.select_option("#search-region", "Somalia")
+    assert _results(tab) == []
+    tab.fill("#search-input", "shabaab")
+    tab.wait_for_url(site + "index.html?q=shabaab&region=Somalia")  # the search has started
+    (found,) = _results(tab)
+    assert found["href"].startswith(site + PAGES["2023-12-13"])
 
 
 def test_the_index_lists_ten_editions_in_full_and_the_rest_in_a_line(tab: Any, site: str) -> None:

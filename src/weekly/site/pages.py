@@ -69,6 +69,8 @@ class SitePage:
     series: list[LinkView] = field(default_factory=list)
     regions: list[LinkView] = field(default_factory=list)
     countries: list[LinkView] = field(default_factory=list)
+    #: The years the listed editions span, newest first (the search's year list).
+    years: list[str] = field(default_factory=list)
     #: Where the site is published (``--base-url``), for the 404 page's links; or empty.
     base_url: str = ""
     #: One or two sentences for ``<meta name="description">`` and the share card.
@@ -209,6 +211,7 @@ class _Site:
             series=self.series_links(root),
             regions=self.links("region", root),
             countries=self.links("country", root),
+            years=sorted({e.key[:4] for e in chosen}, reverse=True),
             description=description,
             canonical=link(self.base_url, path) if self.base_url else "",
             site_name=chosen[0].organization if chosen else kicker,
