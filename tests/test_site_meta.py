@@ -128,6 +128,8 @@ def test_listing_pages_describe_what_they_list(site: Path) -> None:
     assert somalia["description"].startswith("Editions covering Somalia, newest first.")
     missing = _meta((site / "404.html").read_text(encoding="utf-8"))
     assert "canonical" not in missing and missing["description"]
+    # the 404 page is served at any depth: its icon is absolute
+    assert missing["icon"] == BASE + "favicon.svg"
 
 
 def test_favicon_and_robots_txt(site: Path) -> None:

@@ -82,14 +82,10 @@ def _lines(text: str, width: int, most: int) -> str:
 
 def card_alt(update: Update) -> str:
     """Return the text alternative of ``update``'s card (its ``og:image:alt``)."""
-    from weekly.apstyle import long_date
-
-    edition = update.edition
-    alt = f"{edition.series.name}, {long_date(edition.date)}: {edition.headline}"
     picture = _picture(update)
     if picture is None:
-        return alt
-    return f"{alt}. {picture.spec.alt or picture.alt or picture.spec.title}"
+        return _title_alt(update)
+    return f"{_title_alt(update)}. {picture.spec.alt or picture.alt or picture.spec.title}"
 
 
 def share_card(update: Update) -> Card:
@@ -126,6 +122,7 @@ def share_card(update: Update) -> Card:
 
 
 def _title_alt(update: Update) -> str:
+    """Return what the title card says: series, date and headline."""
     from weekly.apstyle import long_date
 
     edition = update.edition
