@@ -290,3 +290,17 @@ def test_the_email_fits_a_phone_and_keeps_600_px_on_a_desktop(tab: Any, example:
         assert right <= width
     else:
         assert page == 600
+
+
+def test_the_edition_page_passes_axe_core(tab: Any, example: str) -> None:
+    """At a phone's width too, where the charts scroll sideways inside their figures."""
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.is_file():
+        pytest.fail(f"axe-core not found at {axe}: run `npm ci` at the repository root")
+    tab.goto(example + f"2023-12-13/{SLUG}.html")
+    tab.add_script_tag(content=axe.read_text(encoding="utf-8"))
+    found = tab.evaluate(
+        "async () => (await axe.run(document)).violations.map("
+        "v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"
+    )
+    assert found == []
