@@ -194,3 +194,17 @@ def test_the_updated_date_is_one_function(monkeypatch) -> None:
     assert atom.findtext(f"{A}entry/{A}published") == "2023-12-15T00:00:00-05:00"
     assert atom.findtext(f"{A}updated") == "2024-01-02T09:00:00-05:00"
     assert feed.lastmod([entry]) == "2024-01-02T09:00:00-05:00"
+
+
+def test_a_headline_with_dollars_and_markup_is_drawn_as_text(tree, weekly) -> None:
+    """matplotlib would read $…$ as mathematics: the card draws the headline as it is."""
+    files = dict(FILES)
+    files["inputs/2023-11-29/update.md"] = str(files["inputs/2023-11-29/update.md"]).replace(
+        "JNIM Besieges Towns",
+        r"Fuel Costs $\sqrt{$ in Towns <b>JNIM</b> Besieges, " + "Longer Still " * 12,
+    )
+    root = tree(files)
+    done = weekly("archive", "--format", "html", cwd=root)
+    assert done.returncode == 0, done.stderr
+    card = Image.open(root / "output/2023-11-29/share-card.png")
+    assert card.size == (1200, 630)
