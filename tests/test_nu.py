@@ -68,6 +68,12 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     edition = prepare(update, mail_settings(update), b"%PDF-1.7")
     _, mail = render_bodies(edition, Recipient("reader@example.org", "A Reader", 2))
     (root / "mail.html").write_text(mail, encoding="utf-8")
+    # the page the preview shows when no build of the edition succeeded yet
+    from weekly.render.draft import DraftAids, FindingView, error_page
+
+    errors = [FindingView("error", "E101", "update.md:14", "unknown source 'x'", "")]
+    aids = DraftAids(edition="2023-12-13", cutoff="", errors=errors, live=True)
+    (root / "errors.html").write_text(error_page(aids), encoding="utf-8")
     return {
         "edition": output / PAGES["2023-12-13"],
         "edition (first of its series)": output / PAGES["2023-12-06"],
@@ -76,6 +82,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "index": output / "index.html",
         "series": output / "series/iran-update.html",
         "region": output / "regions/mali.html",
+        "country": output / "countries/somalia.html",
+        "preview error page": root / "errors.html",
         "404": output / "404.html",
         "email": root / "mail.html",
     }

@@ -253,7 +253,7 @@ def error_page(aids: DraftAids, template_dirs: tuple[Path, ...] = ()) -> str:
     from weekly.render.html import environment
 
     template = environment(template_dirs).get_template("_draft_errors.html")
-    return template.render(aids=aids, body=render_aids(aids, template_dirs))
+    return style_in_head(template.render(aids=aids, body=render_aids(aids, template_dirs)))
 
 
 # ---------------------------------------------------------------------------
