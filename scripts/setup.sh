@@ -34,6 +34,8 @@ done
 # Node and npm fetch axe-core for the accessibility tests; a Node install that bundles npm
 # (not a Debian package) is fine too, so look for the commands.
 [ "$MODE" = runtime ] || command -v npm >/dev/null || missing+=(nodejs npm)
+# The W3C Nu checker (npm vnu-jar) runs on Java; any Java 11+ on the PATH will do.
+[ "$MODE" = runtime ] || command -v java >/dev/null || missing+=(default-jre-headless)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   SUDO=""
@@ -55,10 +57,11 @@ fi
 # The test extra includes the docs extra (tests/test_docs.py builds the site with MkDocs).
 .venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import weekly, weasyprint, mkdocs, playwright" >/dev/null
-# axe-core (package.json devDependency, pinned by package-lock.json) into node_modules/,
+# axe-core and vnu-jar (package.json devDependencies, pinned by package-lock.json) into node_modules/,
 # again only when the lock file changed since the last install.
 if [ ! node_modules/.package-lock.json -nt package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 test -f node_modules/axe-core/axe.min.js
+test -f node_modules/vnu-jar/build/dist/vnu.jar
 echo "setup: ready (.venv)"

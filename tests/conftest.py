@@ -170,7 +170,10 @@ def run_in_process(
     forget()
     try:
         with contextlib.chdir(cwd):
-            result = CliRunner().invoke(main, argv, env=env, prog_name="weekly")
+            # Worker processes (the forkserver of --jobs) import weekly afresh: from this
+            # checkout's src, as this process does, not from wherever the venv points.
+            checkout = {"PYTHONPATH": str(SRC), **(env or {})}
+            result = CliRunner().invoke(main, argv, env=checkout, prog_name="weekly")
     finally:
         forget()
     stderr = result.stderr

@@ -70,7 +70,8 @@ def test_first_build_renders_everything_with_index_and_feed(tree, weekly) -> Non
     assert feed.tag == f"{A}feed"
     assert feed.findtext(f"{A}id", "").startswith("urn:uuid:")
     assert feed.findtext(f"{A}title") == "Salafi-Jihadi Movement Weekly Update: All Editions"
-    assert feed.findtext(f"{A}updated") == "2023-12-13T10:00:00-05:00"
+    # the newest edition was published on December 15 (before: its cutoff, December 13)
+    assert feed.findtext(f"{A}updated") == "2023-12-15T00:00:00-05:00"
     entries = feed.findall(f"{A}entry")
     assert [e.findtext(f"{A}title") for e in entries] == [
         "Salafi-Jihadi Movement Weekly Update, December 13, 2023: Al Qaeda Strengthens in Central Mali",
@@ -79,7 +80,9 @@ def test_first_build_renders_everything_with_index_and_feed(tree, weekly) -> Non
     ]
     for entry in entries:
         assert entry.findtext(f"{A}id", "").startswith("urn:uuid:")
-        assert entry.findtext(f"{A}updated", "").endswith("T10:00:00-05:00")
+        # published, at the cutoff's time when published the day of the cutoff
+        assert entry.findtext(f"{A}updated", "").endswith(":00-05:00")
+        assert entry.findtext(f"{A}published") == entry.findtext(f"{A}updated")
         assert entry.find(f"{A}link[@rel='alternate']") is not None
     assert len({e.findtext(f"{A}id") for e in entries}) == 3
     link = entries[1].find(f"{A}link[@rel='alternate']")

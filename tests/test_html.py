@@ -77,6 +77,6 @@ def test_multi_region_edition(tmp_path: Path) -> None:
     assert '<p class="label"><strong>Key Takeaways:</strong></p>' in html
     assert '<p class="region-takeaway"><strong>Mali.</strong> Al Qaeda–linked militants' in html
     assert '<p class="region-takeaway"><strong>Somalia.</strong> Al Shabaab' in html
-    assert '<section class="region" id="mali">\n<h2>Mali</h2>' in html
-    assert '<section class="region" id="somalia">\n<h2>Somalia</h2>' in html
+    assert '<section class="region" id="mali">\n<h2 id="mali-heading">Mali</h2>' in html
+    assert '<section class="region" id="somalia">\n<h2 id="somalia-heading">Somalia</h2>' in html
     assert "[2]</a> Author’s database of SIGACTs. Available by request; <a href" in html

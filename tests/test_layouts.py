@@ -120,7 +120,7 @@ def test_africa_file_2024_layout_as_published(africa_files: Path) -> None:
     assert _text(html).count("Somalia. The Islamic State says") == 1
     assert (
         '<p class="part-label"><strong>Assessments:</strong></p>\n'
-        '<section class="region" id="somalia">\n<h2>Somalia</h2>\n'
+        '<section class="region" id="somalia">\n<h2 id="somalia-heading">Somalia</h2>\n'
         '<p class="section-byline">Author: Liam Karr</p>\n'
         '<p class="section-contributors">Contributor: Josie Von Fischer</p>\n'
     ) in html
@@ -144,7 +144,7 @@ def test_africa_file_2025_layout_as_published(africa_files: Path) -> None:
     assert "Data Cutoff" not in html and "Assessments:" not in html
     assert '<ul class="takeaways">\n<li><strong>Sudan.</strong> Both the Rapid' in html
     assert (
-        '<h2>Sudan</h2>\n<p class="section-byline">Authors: Michael DeAngelo and Liam Karr</p>\n'
+        '<h2 id="sudan-heading">Sudan</h2>\n<p class="section-byline">Authors: Michael DeAngelo and Liam Karr</p>\n'
     ) in html
     assert '<meta name="author" content="Michael DeAngelo and Liam Karr">' in html
     assert (africa_files / "output/2025-11-06/africa-file-november-6-2025.html").is_file()
@@ -287,7 +287,7 @@ def test_every_section_signed_needs_no_edition_authors(tree) -> None:
     html = _html(_brief(tree, update=update), "2024-05-02")
     assert 'class="byline"' not in html
     assert (
-        '<h2>Togo</h2>\n<p class="section-byline">Author: Matthew Gianitsos</p>\n'
+        '<h2 id="togo-heading">Togo</h2>\n<p class="section-byline">Author: Matthew Gianitsos</p>\n'
         '<p class="section-contributors">Contributors: Josie Von Fischer and Halkano Boru</p>'
     ) in html
     assert '<meta name="author" content="Liam Karr and Matthew Gianitsos">' in html
@@ -386,7 +386,7 @@ def test_paragraph_before_the_first_lead_opens_its_section(tree, monkeypatch) ->
     root = _brief(tree, update=update)
     html = _html(root, "2024-05-02")
     assert (
-        '<h2>Togo</h2>\n<section class="assessment">\n<p>Togo votes on April 29.</p>\n\n'
+        '<h2 id="togo-heading">Togo</h2>\n<section class="assessment">\n<p>Togo votes on April 29.</p>\n\n'
         '</section>\n<section class="assessment">\n<p class="lead">'
     ) in html
     assert _findings(root, "2024-05-02", monkeypatch) == [

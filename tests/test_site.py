@@ -87,17 +87,23 @@ def test_edition_pages_carry_share_cards_with_the_canonical_url(tree, weekly) ->
         '<meta property="og:type" content="article">',
         f'<meta property="og:title" content="{title}">',
         f'<meta property="og:description" content="{takeaway}">',
-        f'<meta property="og:image" content="{BASE}2023-12-13/figures/map.svg">',
-        '<meta property="og:image:alt" content="A map of central Mali">',
+        f'<meta property="og:image" content="{BASE}2023-12-13/share-card.png">',
+        '<meta property="og:image:type" content="image/png">',
+        '<meta property="og:image:width" content="1200">',
+        '<meta property="og:image:height" content="630">',
         '<meta name="twitter:card" content="summary_large_image">',
         f'<meta name="twitter:title" content="{title}">',
         f'<meta name="twitter:description" content="{takeaway}">',
-        f'<meta name="twitter:image" content="{BASE}2023-12-13/figures/map.svg">',
+        f'<meta name="twitter:image" content="{BASE}2023-12-13/share-card.png">',
     ):
         assert line in page, line
-    plain = _read(root, PAGES["2023-11-29"])  # no figure: a small card, no image
-    assert '<meta name="twitter:card" content="summary">' in plain
-    assert "og:image" not in plain
+    # an SVG figure cannot go on a PNG card: the card is the title card, and says so
+    alt = "Salafi-Jihadi Movement Weekly Update, December 13, 2023: Al Qaeda Strengthens in Central Mali"
+    assert f'<meta property="og:image:alt" content="{alt}">' in page
+    assert (root / "output/2023-12-13/share-card.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    plain = _read(root, PAGES["2023-11-29"])  # no figure: a title card all the same
+    assert f'<meta property="og:image" content="{BASE}2023-11-29/share-card.png">' in plain
+    assert (root / "output/2023-11-29/share-card.png").is_file()
 
 
 def test_share_cards_without_a_base_url_have_no_absolute_links(tree, weekly) -> None:
@@ -106,7 +112,7 @@ def test_share_cards_without_a_base_url_have_no_absolute_links(tree, weekly) -> 
     page = _read(root, PAGES["2023-12-13"])
     assert '<meta property="og:title"' in page
     assert "og:url" not in page and 'rel="canonical"' not in page
-    assert '<meta property="og:image" content="figures/map.svg">' in page
+    assert '<meta property="og:image" content="share-card.png">' in page
     assert not (root / "output/sitemap.xml").exists()
 
 

@@ -194,9 +194,12 @@ def edition_files(
     formats = tuple(formats)
     assets = figure_assets(update)
     files: dict[str, bytes] = {}
-    html = render_html(update, nav=nav) if formats else ""
+    html = render_html(update, nav=nav, pdf="pdf" in formats) if formats else ""
     if "html" in formats:
+        from weekly.render.cards import CARD, share_card
+
         files[f"{update.slug}.html"] = html.encode("utf-8")
+        files[CARD] = share_card(update).png  # the page's og:image
         for asset in assets:
             files[asset.name] = asset.data
     if draft:

@@ -132,12 +132,24 @@ def format_option(func: F) -> F:
     )(func)
 
 
+def _base_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Refuse a ``--base-url`` that is not an absolute http(s) URL, in one line, status 2."""
+    from weekly.site.feed import checked_base_url
+
+    try:
+        return checked_base_url(value)
+    except ValueError as exc:
+        click.echo(f"weekly: {exc}", err=True)
+        sys.exit(2)
+
+
 def base_url_option(func: F) -> F:
     """Add ``--base-url`` (where the archive is published, for the feed)."""
     return click.option(
         "--base-url",
         default="",
         metavar="URL",
+        callback=_base_url,
         help="Where output/ is published: absolute links in feeds, share cards, sitemap.xml and a fragment's figures.",
     )(func)
 

@@ -228,7 +228,7 @@ def draft_html(update: Update, aids: DraftAids | None = None) -> str:
         if comments is not None:
             aids = replace(aids, comments=comments)
     page = render_html(update, draft=True, draft_html=render_aids(aids, update.template_dirs))
-    return _date_hovers(page, update)
+    return style_in_head(_date_hovers(page, update))
 
 
 def _date_hovers(page: str, update: Update) -> str:
@@ -261,6 +261,22 @@ def _date_hovers(page: str, update: Update) -> str:
     return page
 
 
+def style_in_head(page: str) -> str:
+    """Move the draft aids' ``<style>`` from the end of the body into the head.
+
+    HTML allows a style element in the body only first in its parent and matching nothing
+    before it; the aids' rules style the whole page, so they belong in the head.
+    """
+    start = page.find('<style id="weekly-draft-style">')
+    head_end = page.find("</head>")
+    if start < 0 or head_end < 0 or start < head_end:
+        return page
+    end = page.index("</style>", start) + len("</style>\n")
+    style = page[start:end]
+    page = page[:start] + page[end:]
+    return page[:head_end] + style + page[head_end:]
+
+
 def open_comment_listing(update: Update) -> dict[str, Any] | None:
     """Return the open comments of ``update``'s review.yaml placed on its draft, or None.
 
@@ -287,7 +303,7 @@ def error_page(aids: DraftAids, template_dirs: tuple[Path, ...] = ()) -> str:
     from weekly.render.html import environment
 
     template = environment(template_dirs).get_template("_draft_errors.html")
-    return template.render(aids=aids, body=render_aids(aids, template_dirs))
+    return style_in_head(template.render(aids=aids, body=render_aids(aids, template_dirs)))
 
 
 # ---------------------------------------------------------------------------

@@ -369,16 +369,11 @@ def correction_views(update: Update, nav: NavView | None = None) -> list[Correct
 
 def share_view(update: Update, nav: NavView | None = None) -> ShareView:
     """Return the share card of ``update``; absolute links need ``nav.canonical``."""
+    from weekly.render.cards import CARD, card_alt
+
     url = nav.canonical if nav else ""
-    placed = sorted(
-        (f for f in update.figures.values() if f.asset is not None), key=lambda f: f.number
-    )
-    image = alt = ""
-    if placed and placed[0].asset is not None:
-        image = placed[0].asset.name
-        alt = placed[0].spec.alt or placed[0].alt or placed[0].spec.title
-        if url:
-            image = url.rsplit("/", 1)[0] + "/" + image
+    image = url.rsplit("/", 1)[0] + "/" + CARD if url else CARD
+    alt = card_alt(update)
     return ShareView(
         title=update.title,
         description=" ".join(update.takeaway_text),
@@ -414,10 +409,16 @@ def render_html(
     draft: bool = False,
     draft_html: Markup | None = None,
     nav: NavView | None = None,
+    pdf: bool = True,
 ) -> str:
-    """Return the complete HTML page of ``update``; ``nav`` links its neighbours."""
+    """Return the complete HTML page of ``update``; ``nav`` links its neighbours.
+
+    ``pdf``: the PDF is made beside the page, so the final page links to it.
+    """
     extra = series_template_dirs(update)
     context = page_context(update, stylesheet("style.css", extra), draft, nav)
+    if pdf and not draft:
+        context = PageContext(**{**context.__dict__, "pdf": f"{update.slug}.pdf"})
     if draft_html is not None:
         context = PageContext(**{**context.__dict__, "draft_html": draft_html})
     return environment(extra).get_template("update.html").render(page=context)

@@ -1,5 +1,8 @@
 """Print the HTML of an update to PDF with WeasyPrint, offline, sandboxed and tagged.
 
+The page rules (``@page``, running heads, bookmarks: ``print.css``) are added here, to the
+copy WeasyPrint reads; the published web page carries only its screen style.
+
 WeasyPrint only ever sees the page's own assets: a fetcher serves them from memory
 and refuses every other URL (``file:``, ``http:``, ``data:`` …), so nothing in the
 inputs can make a render read a local file or reach the network.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any, Literal, get_args
 from urllib.parse import unquote
 
@@ -143,6 +147,25 @@ def _identify(element: Any, box: Any, ids: dict[str, Any] | None) -> None:
     element["ID"] = pydyf.String(name)
 
 
+@cache
+def print_rules() -> str:
+    """Return ``print.css``: the PDF's page rules, which no web page carries."""
+    from weekly.render.html import stylesheet
+
+    return stylesheet("print.css")
+
+
+def with_print_rules(html: str) -> str:
+    """Return ``html`` with the print rules last in its head, for WeasyPrint alone.
+
+    They go in as a ``<style>`` of the page (author origin, after ``style.css``), so they
+    override the screen rules exactly as an ``@media print`` block of the page would.
+    """
+    rules = f"<style>\n{print_rules()}</style>\n"
+    head, found, rest = html.partition("</head>")
+    return head + rules + found + rest if found else rules + html
+
+
 def write_pdf(html: str, assets: Iterable[Asset], variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
     """Return the tagged PDF of ``html`` in ``variant``; only ``assets`` can be loaded.
 
@@ -154,7 +177,7 @@ def write_pdf(html: str, assets: Iterable[Asset], variant: PdfVariant = DEFAULT_
     printing = _install_roles()
     assets = list(assets)
     fetcher = AssetFetcher(assets)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    document = HTML(string=with_print_rules(html), base_url=BASE_URL, url_fetcher=fetcher)
     identifier = source_digest(html, assets).encode("ascii")
     printing.ids = {}
     try:

@@ -103,6 +103,11 @@ class NavView:
     canonical: str = ""
     #: (correction date ``2023-12-16``, the page as published before it) per version kept.
     earlier: tuple[tuple[str, str], ...] = ()
+    #: The output root as seen from the page (the favicon is there).
+    root: str = "../"
+    #: The page of the edition's series and its name, when the archive has several series.
+    series_href: str = ""
+    series_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,9 @@ class PageContext:
     def notices_in_masthead(self) -> bool:
         """Return True when the notices print inside the masthead, before a later part."""
         return bool(self.notices) and "notices" in self.masthead[:-1]
+
+    #: The edition's PDF beside the page (the "Download PDF" link), or empty when none is made.
+    pdf: str = ""
 
     @property
     def dir(self) -> str:

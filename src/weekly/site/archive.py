@@ -70,10 +70,13 @@ def navigation(entries: dict[str, Entry], base_url: str = "") -> dict[str, Any]:
     """Return each edition's archive links: neighbours in its series, topics, canonical URL."""
     from weekly.render.html import NavLink, NavView
     from weekly.site.feed import link as absolute
+    from weekly.site.pages import series_path
     from weekly.site.topics import topic_links
 
     def to(entry: Entry) -> NavLink:
         return NavLink(f"../{entry.html}", entry.headline, entry.date)
+
+    several = len({e.series for e in entries.values()}) > 1
 
     by_series: dict[str, list[Entry]] = {}
     for key in sorted(entries):
@@ -88,6 +91,9 @@ def navigation(entries: dict[str, Entry], base_url: str = "") -> dict[str, Any]:
                 next=to(following) if following else None,
                 topics=topic_links(entry),
                 canonical=absolute(base_url, entry.html) if base_url else "",
+                root="../",
+                series_href=f"../{series_path(entry.series)}" if several else "",
+                series_name=entry.series_name if several else "",
             )
     return found
 
@@ -126,7 +132,10 @@ def build_archive(
     correction is warned about (W080), unless ``accept_silent_edits``.
     """
     from weekly.pipeline import edition_files, write_edition
+    from weekly.site.feed import checked_base_url
     from weekly.site.pool import Workers, worth_it
+
+    checked_base_url(base_url)  # the CLI refused a bad one already; a caller of the core too
 
     keys = list_editions(inputs)
     if not keys:
@@ -319,11 +328,15 @@ def _search(output: Path, listed: list[Entry], last: str, result: ArchiveResult)
 
 def _site_files(listed: list[Entry], base_url: str) -> dict[str, bytes]:
     """Return the index, feeds, the other site pages and (with a base URL) the sitemap."""
-    from weekly.site.feed import feed_xml, last_updated, sitemap_xml
+    from weekly.render.html import stylesheet
+    from weekly.site.feed import feed_xml, lastmod, robots_txt, sitemap_xml, updated
     from weekly.site.pages import series_path, site_pages
+    from weekly.site.topics import group
 
     pages = site_pages(listed, base_url)
     site = {"index.html": pages.pop("index.html"), "feed.xml": feed_xml(listed, base_url)}
+    site["favicon.svg"] = stylesheet("favicon.svg").encode("utf-8")
+    site["robots.txt"] = robots_txt(base_url)
     for key in sorted({e.series for e in listed}):
         path = series_path(key)
         if path in pages:
@@ -332,8 +345,11 @@ def _site_files(listed: list[Entry], base_url: str) -> dict[str, bytes]:
             site[feed] = feed_xml(chosen, base_url, feed, path)
     site.update(pages)
     if base_url:
-        everything = ["index.html", *sorted(p for p in pages if p != "404.html")]
-        everything += [e.html for e in listed]
-        modified = {e.html: last_updated(e)[:10] for e in listed}
-        site["sitemap.xml"] = sitemap_xml(base_url, everything, modified)
+        listing = {topic.path: found for topic, found in group(listed).items()}
+        for key in sorted({e.series for e in listed}):
+            listing[series_path(key)] = [e for e in listed if e.series == key]
+        everything = {"index.html": lastmod(listed)}
+        everything |= {p: lastmod(listing.get(p, [])) for p in sorted(pages) if p != "404.html"}
+        everything |= {e.html: updated(e) for e in listed}
+        site["sitemap.xml"] = sitemap_xml(base_url, everything)
     return site

@@ -62,6 +62,9 @@ class Entry:
     corrected: str = ""
     #: The hash of the edition's own inputs as published (:mod:`weekly.site.versions`).
     content_hash: str = ""
+    #: When the edition was published, ISO 8601 with its time zone (never before the cutoff);
+    #: empty in a record of an older weekly.
+    published: str = ""
 
     @property
     def html(self) -> str:
@@ -163,7 +166,9 @@ def entry_of(update: Update, files: list[str], countries: list[str]) -> Entry:
         f"{region}. {text}" if region and not region.isdigit() else text
         for region, text in zip(edition.takeaways, update.takeaway_text, strict=False)
     )
-    cutoff = edition.cutoff.replace(tzinfo=ZoneInfo(series.timezone))
+    zone = ZoneInfo(series.timezone)
+    cutoff = edition.cutoff.replace(tzinfo=zone)
+    published = max(cutoff, dt.datetime.combine(edition.published, dt.time(), zone))
     placed = sorted(
         (f for f in update.figures.values() if f.asset is not None), key=lambda f: f.number
     )
@@ -184,6 +189,7 @@ def entry_of(update: Update, files: list[str], countries: list[str]) -> Entry:
         slug=update.slug,
         date=long_date(edition.date),
         cutoff=cutoff.isoformat(),
+        published=published.isoformat(),
         authors=edition.all_authors,
         takeaway=takeaway,
         files=files,

@@ -65,6 +65,8 @@ class SitePage:
     #: The newest edition, shown large; None on pages that list without featuring.
     featured: EditionView | None = None
     editions: list[EditionView] = field(default_factory=list)
+    #: Editions past the latest :data:`LATEST`, listed one line each.
+    older: list[EditionView] = field(default_factory=list)
     #: Several series in the archive: each listing names its series.
     several: bool = False
     #: The Atom feed of the page's editions, relative to the page, or empty.
@@ -74,10 +76,25 @@ class SitePage:
     series: list[LinkView] = field(default_factory=list)
     regions: list[LinkView] = field(default_factory=list)
     countries: list[LinkView] = field(default_factory=list)
+    #: The years the listed editions span, newest first (the search's year list).
+    years: list[str] = field(default_factory=list)
     #: Where the site is published (``--base-url``), for the 404 page's links; or empty.
     base_url: str = ""
     #: A series' judgments over time (``weekly judgments``), on its judgments page.
     judgments: list[HistoryRow] = field(default_factory=list)
+    #: One or two sentences for ``<meta name="description">`` and the share card.
+    description: str = ""
+    #: The page's address under ``--base-url`` (canonical link, ``og:url``), or empty.
+    canonical: str = ""
+    #: The organization or series the site belongs to (``og:site_name``).
+    site_name: str = ""
+    #: The featured edition's share card (``og:image``) and its text alternative, or empty.
+    image: str = ""
+    image_alt: str = ""
+
+
+#: How many editions a listing shows in full (the featured one included); older ones get a line.
+LATEST = 10
 
 
 def newest_first(entries: Sequence[Entry]) -> list[Entry]:
@@ -137,6 +154,26 @@ def series_path(key: str) -> str:
     return f"series/{key}.html"
 
 
+def _card(entry: Entry, root: str, base_url: str) -> tuple[str, str]:
+    """Return the share card of ``entry`` as a page ``root`` away sees it, and its alt text."""
+    from weekly.render.cards import CARD
+    from weekly.site.feed import link
+
+    if CARD not in entry.files:
+        return "", ""
+    path = f"{entry.key}/{CARD}"
+    alt = f"{entry.series_name}, {entry.date}: {entry.headline}"
+    return (link(base_url, path) if base_url else root + path), alt
+
+
+def _described(chosen: Sequence[Entry], what: str) -> str:
+    """Return a listing's description: what it lists and its newest edition."""
+    if not chosen:
+        return f"{what}."
+    latest = chosen[0]
+    return f"{what}, newest first. Latest, {latest.date}: {latest.headline}."
+
+
 @dataclass(frozen=True)
 class _Site:
     """What every page of one build shares."""
@@ -145,6 +182,7 @@ class _Site:
     newest: list[Entry]
     topics: dict[Topic, list[Entry]]
     several: bool
+    base_url: str = ""
 
     def links(self, kind: str, root: str) -> list[LinkView]:
         return [
@@ -163,9 +201,20 @@ class _Site:
         ]
 
     def listing(
-        self, root: str, chosen: list[Entry], title: str, heading: str, kicker: str, feed: str = ""
+        self,
+        path: str,
+        chosen: list[Entry],
+        title: str,
+        heading: str,
+        kicker: str,
+        feed: str = "",
+        description: str = "",
     ) -> SitePage:
+        from weekly.site.feed import link
+
+        root = "../" * path.count("/")
         views = [_view(e, root) for e in chosen]
+        image, image_alt = _card(chosen[0], root, self.base_url) if chosen else ("", "")
         return SitePage(
             title=title,
             heading=heading,
@@ -173,23 +222,34 @@ class _Site:
             root=root,
             css=self.css,
             featured=views[0] if views else None,
-            editions=views[1:],
+            editions=views[1:LATEST],
+            older=views[LATEST:],
             several=self.several,
             feed=feed,
             search=not root,
             series=self.series_links(root),
             regions=self.links("region", root),
             countries=self.links("country", root),
+            years=sorted({e.key[:4] for e in chosen}, reverse=True),
+            description=description,
+            canonical=link(self.base_url, path) if self.base_url else "",
+            site_name=chosen[0].organization if chosen else kicker,
+            image=image,
+            image_alt=image_alt,
         )
 
 
 def site_pages(entries: Sequence[Entry], base_url: str = "") -> dict[str, bytes]:
     """Return every archive page by its path relative to the output root."""
     newest = newest_first(entries)
-    site = _Site(_css(), newest, group(entries), len({e.series for e in entries}) > 1)
+    site = _Site(_css(), newest, group(entries), len({e.series for e in entries}) > 1, base_url)
     organization = newest[0].organization if newest else "weekly"
     title = archive_title(entries)
-    index = site.listing("", newest, title, title, organization, "feed.xml")
+    names = " and the ".join(dict.fromkeys(e.series_name for e in newest))
+    about = f"Every edition of the {names} from the {organization}"
+    index = site.listing(
+        "index.html", newest, title, title, organization, "feed.xml", _described(newest, about)
+    )
     missing = SitePage(
         title=f"Page Not Found: {title}",
         heading="Page not found",
@@ -197,20 +257,35 @@ def site_pages(entries: Sequence[Entry], base_url: str = "") -> dict[str, bytes]
         root="",
         css=site.css,
         base_url=base_url.rstrip("/") + "/" if base_url else "",
+        description=f"There is no page at this address. {about}.",
+        site_name=organization,
     )
     pages = {"index.html": _render("index.html", index), "404.html": _render("404.html", missing)}
     if site.several:
         for key in sorted({e.series for e in newest}):
             chosen = [e for e in newest if e.series == key]
             name = chosen[0].series_name
+            what = f"Every edition of the {name} from the {chosen[0].organization}"
             page = site.listing(
-                "../", chosen, f"{name}: All Editions", name, chosen[0].organization, f"{key}.xml"
+                series_path(key),
+                chosen,
+                f"{name}: All Editions",
+                name,
+                chosen[0].organization,
+                f"{key}.xml",
+                _described(chosen, what),
             )
             pages[series_path(key)] = _render("listing.html", page)
     for topic, chosen in site.topics.items():
         kind = "Region" if topic.kind == "region" else "Country"
+        what = f"Editions covering {topic.name}"
         page = site.listing(
-            "../", chosen, f"{topic.name}: {title}", topic.name, f"{kind} · editions covering it"
+            topic.path,
+            chosen,
+            f"{topic.name}: {title}",
+            topic.name,
+            f"{kind} · editions covering it",
+            description=_described(chosen, what),
         )
         pages[topic.path] = _render("listing.html", page)
     return pages

@@ -20,7 +20,8 @@ from weekly.errors import WeeklyError
 #: The folder of the search index, under the output root.
 FOLDER = "pagefind"
 #: Parts of an edition page that are not its text.
-IGNORED = "nav.editions, .draft-banner, .draft-panel, script, .masthead .kicker, .masthead .published, .masthead .cutoff, .masthead .subscribe"
+#: Notices and endnotes are left out too: a result's excerpt comes from the article itself.
+IGNORED = "nav.editions, .draft-banner, .draft-panel, script, .masthead .kicker, .masthead .published, .masthead .cutoff, .masthead .subscribe, .notices, .endnotes"
 
 
 def search_hash(pages: Sequence[str], hashes: Sequence[str]) -> str:

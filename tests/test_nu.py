@@ -1,0 +1,131 @@
+"""The W3C Nu HTML checker over every kind of page weekly writes: zero errors.
+
+One archive (two series, so there is a series page) gives the edition, index, series,
+region and 404 pages; a render gives the draft and the CMS fragment; the email composer gives
+the email. The checker (``vnu.jar`` from npm ``vnu-jar``, run on Java) starts once and checks
+every file in one call. A missing Java or jar is a failure that says how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from site_inputs import FILES, PAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+BASE = "https://example.org/weekly/"
+
+
+def _fragment_page(fragment: Path) -> Path:
+    """Wrap the CMS fragment in the smallest document a CMS page would give it."""
+    wrapped = fragment.with_name("fragment-in-a-page.html")
+    body = fragment.read_text(encoding="utf-8")
+    wrapped.write_text(
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>A CMS page</title>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        encoding="utf-8",
+    )
+    return wrapped
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every page kind, written by the real commands."""
+    from conftest import run_in_process, write_tree
+    from weekly.mail.message import prepare, render_bodies
+    from weekly.mail.recipients import Recipient
+    from weekly.mail.settings import mail_settings
+    from weekly.pipeline import load_checked
+
+    files = dict(FILES)
+    files["inputs/series.yaml"] = "iran-update:\n  name: Iran Update\n"
+    files["inputs/2023-11-29/update.md"] = str(files["inputs/2023-11-29/update.md"]).replace(
+        "series: salafi-jihadi", "series: iran-update"
+    )
+    root = write_tree(tmp_path_factory.mktemp("nu"), files)
+    done = run_in_process("archive", "--format", "html", "--base-url", BASE, cwd=root)
+    assert done.returncode == 0, done.stderr
+    done = run_in_process(
+        "render",
+        "--cutoff",
+        "2023-12-13",
+        "--format",
+        "fragment",
+        "--draft",
+        "--output",
+        "drafts",
+        cwd=root,
+    )
+    assert done.returncode == 0, done.stderr
+    output, drafts = root / "output", root / "drafts" / "2023-12-13"
+    update = load_checked(root / "inputs", "2023-12-13")
+    edition = prepare(update, mail_settings(update), b"%PDF-1.7")
+    _, mail = render_bodies(edition, Recipient("reader@example.org", "A Reader", 2))
+    (root / "mail.html").write_text(mail, encoding="utf-8")
+    # the page the preview shows when no build of the edition succeeded yet
+    from weekly.render.draft import DraftAids, FindingView, error_page
+
+    errors = [FindingView("error", "E101", "update.md:14", "unknown source 'x'", "")]
+    aids = DraftAids(edition="2023-12-13", cutoff="", errors=errors, live=True)
+    (root / "errors.html").write_text(error_page(aids), encoding="utf-8")
+    return {
+        "edition": output / PAGES["2023-12-13"],
+        "edition (first of its series)": output / PAGES["2023-12-06"],
+        "draft": next(drafts.glob("*.draft.html")),
+        "fragment": _fragment_page(next(drafts.glob("*.fragment.html"))),
+        "index": output / "index.html",
+        "series": output / "series/iran-update.html",
+        "region": output / "regions/mali.html",
+        "country": output / "countries/somalia.html",
+        "preview error page": root / "errors.html",
+        "404": output / "404.html",
+        "email": root / "mail.html",
+    }
+
+
+def nu_messages(files: list[Path]) -> list[dict[str, object]]:
+    """Run the Nu checker once over ``files``; return its messages (JSON format)."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("java not found: apt-get install default-jre-headless (scripts/setup.sh does)")
+    if not VNU.is_file():
+        pytest.fail(f"{VNU} not found: run `npm ci` at the repository root (scripts/setup.sh does)")
+    done = subprocess.run(
+        [java, "-jar", str(VNU), "--format", "json", "--exit-zero-always", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return list(json.loads(done.stderr)["messages"])
+
+
+def test_every_page_kind_passes_the_nu_checker(pages: dict[str, Path]) -> None:
+    for kind, path in pages.items():
+        assert path.is_file(), f"{kind}: {path} was not written"
+    messages = nu_messages(list(pages.values()))
+    kinds = {"file:" + str(path): kind for kind, path in pages.items()}
+    errors = [
+        f"{kinds.get(str(m.get('url')), m.get('url'))}:{m.get('lastLine')}: {m.get('message')}"
+        for m in messages
+        if m.get("type") == "error" or m.get("subType") == "fatal"
+    ]
+    assert errors == [], "\n".join(errors)
+
+
+def test_the_checker_does_report_an_error(tmp_path: Path) -> None:
+    """The check can fail: a page with print-only CSS in a style element is an error."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>x</title>'
+        "<style>h1 { string-set: title content(); }</style></head><body><h1>x</h1></body></html>\n",
+        encoding="utf-8",
+    )
+    messages = nu_messages([page])
+    assert any(m.get("type") == "error" for m in messages), messages
