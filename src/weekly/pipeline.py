@@ -196,10 +196,11 @@ def edition_files(
     files: dict[str, bytes] = {}
     html = render_html(update, nav=nav, pdf="pdf" in formats) if formats else ""
     if "html" in formats:
-        from weekly.render.cards import CARD, share_card
-
         files[f"{update.slug}.html"] = html.encode("utf-8")
-        files[CARD] = share_card(update).png  # the page's og:image
+        if nav is not None:  # a page the archive publishes: its og:image
+            from weekly.render.cards import CARD, share_card
+
+            files[CARD] = share_card(update).png
         for asset in assets:
             files[asset.name] = asset.data
     if draft:

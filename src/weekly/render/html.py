@@ -372,7 +372,9 @@ def share_view(update: Update, nav: NavView | None = None) -> ShareView:
     from weekly.render.cards import CARD, card_alt
 
     url = nav.canonical if nav else ""
-    image = url.rsplit("/", 1)[0] + "/" + CARD if url else CARD
+    # The card is drawn only for the pages the archive publishes (matplotlib costs a render
+    # that needs no card most of a second): a page rendered alone names none.
+    image = (url.rsplit("/", 1)[0] + "/" + CARD if url else CARD) if nav else ""
     alt = card_alt(update)
     return ShareView(
         title=update.title,
