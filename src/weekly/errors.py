@@ -10,6 +10,7 @@ those of the registry in :mod:`weekly.findings`.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,41 @@ def display_path(path: Path | str) -> str:
     return text if rel.startswith("..") else rel
 
 
+#: Format characters that reorder what a terminal shows (bidi embeddings, overrides, isolates).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(char: str) -> str:
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    point = ord(char)
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def _unprintable(char: str) -> bool:
+    return char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs")
+
+
+def printable(text: str) -> str:
+    """Return ``text`` safe to print on one terminal line: controls shown as escapes.
+
+    Names and titles come from files anyone may write (a Word comment's author, a
+    bibliography title, a series key): a newline in one could forge a whole
+    ``path:line: error:`` line, an escape sequence could rewrite the screen, and a lone
+    surrogate could not be printed at all. Each such character is written as its escape
+    (``\\n``, ``\\x1b``, ``\\u2028``), so the message stays one line and says what is there.
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escape(c) if _unprintable(c) else c for c in text)
+
+
+def shown(text: str) -> str:
+    """Return user-supplied ``text`` quoted for a message: ``'…'``, escapes as :func:`printable`."""
+    return f"'{printable(text)}'"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One finding: where it is, how bad it is, a stable code and a message."""
@@ -39,6 +75,9 @@ class Problem:
     message: str
 
     def __post_init__(self) -> None:
+        # A message quotes names and text from the inputs: it must print as one honest line.
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "message", printable(self.message))
         registered = level_of(self.code)
         if registered and registered != self.level:
             raise ValueError(f"finding {self.code} is registered as {registered}, not {self.level}")

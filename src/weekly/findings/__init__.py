@@ -11,14 +11,18 @@ or registered here but emitted nowhere. The docs' code reference
 
 from __future__ import annotations
 
-from weekly.findings import inputs, later, warnings
+from weekly.findings import harden, inputs, later, warnings
 from weekly.findings.model import Finding, Level
 
 __all__ = ["CODES", "Finding", "Level", "level_of"]
 
-#: Every finding code, in the order the reference lists them (errors, then warnings).
+#: Every finding code, in code order (errors, then warnings), as the reference lists them.
 CODES: dict[str, Finding] = {
-    finding.code: finding for finding in (*inputs.FINDINGS, *later.FINDINGS, *warnings.FINDINGS)
+    finding.code: finding
+    for finding in sorted(
+        (*inputs.FINDINGS, *later.FINDINGS, *harden.FINDINGS, *warnings.FINDINGS),
+        key=lambda finding: finding.code,
+    )
 }
 
 
