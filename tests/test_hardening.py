@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
+
+from conftest import write_tree
 from site_inputs import FILES
+from test_preview import project as project  # noqa: F401  (the fixtures)
+from test_preview import serve as serve  # noqa: F401
+from test_review import REVIEW, REVIEW_YAML, post, request
 
 
 def _files(root: Path) -> set[str]:
@@ -35,3 +42,144 @@ def test_a_series_key_that_is_not_a_slug_is_refused_before_anything_is_written(
     written = _files(root.parent) - before
     assert not [name for name in written if "ESCAPED" in name]
     assert not [name for name in written if not name.startswith("project/")]
+
+
+# --- review text YAML cannot keep -------------------------------------------------------
+
+UNSTORABLE = {
+    "\u2028": "U+2028",
+    "\u2029": "U+2029",
+    "\x7f": "U+007F",
+    "\x85": "U+0085",
+    "\x9b": "U+009B",
+    "\x1b": "U+001B",
+    "\ud800": "U+D800",
+}
+
+
+@pytest.mark.parametrize("char", list(UNSTORABLE))
+def test_review_text_yaml_cannot_keep_is_refused_and_never_written(
+    serve, project: Path, char: str
+) -> None:
+    running = serve()
+    port = running.server.server_address[1]
+    code = UNSTORABLE[char]
+    review = project / REVIEW
+    good = {"anchor": "L15", "author": "Editor", "text": "Which convoy?"}
+    assert post(port, "/api/comments", good, {})[0] == 201
+    before = review.read_bytes()
+    made = json.loads(request(port, "GET", "/api/comments")[2])["comments"][0]["id"]
+    attempts = [
+        ("/api/comments", {**good, "text": f"Which{char}convoy?"}, "the comment"),
+        ("/api/comments", {**good, "author": f"Ed{char}itor"}, "the author's name"),
+        (f"/api/comments/{made}/replies", {"author": "Liam", "text": f"N{char}15"}, "the reply"),
+        (f"/api/comments/{made}/replies", {"author": f"Li{char}am", "text": "N15"}, None),
+        ("/api/reviewed", {"author": f"E{char}d"}, "the author's name"),
+    ]
+    for target, data, what in attempts:
+        status, answer = post(port, target, data, {})
+        what = what or "the author's name"
+        assert (status, answer) == (
+            400,
+            {"error": f"{what} contains {code}, a character review.yaml cannot keep"},
+        ), target
+    assert review.read_bytes() == before
+    assert not (review.parent / "review-snapshot.json").exists()
+    listing = json.loads(request(port, "GET", "/api/comments")[2])
+    assert listing["error"] == "" and len(listing["comments"]) == 1
+
+
+def test_all_review_text_the_api_takes_reads_back_the_same() -> None:
+    """Every character the API lets through survives review.yaml unchanged."""
+    from weekly.inputs.review import Comment, dump_review, parse_review
+    from weekly.preview.comments import Refused, clean_text
+
+    kept = []
+    for point in [*range(0x3000), *range(0xD000, 0x10000), 0x1F600, 0xE0001, 0x10FFFF]:
+        try:
+            kept.append(clean_text(f"a{chr(point)}b", "the comment", 10)[1:-1])
+        except Refused:
+            continue
+    texts = ["a" + "".join(kept[n : n + 500]) + "b" for n in range(0, len(kept), 500)]
+    comments = [Comment(f"c{n}", t, "", "paragraph", 1, t, t) for n, t in enumerate(texts)]
+    again = parse_review(dump_review(comments), Path("review.yaml"))
+    assert [(c.author, c.quote, c.text) for c in again] == [(t, t, t) for t in texts]
+    assert len(kept) > 0x3000
+
+
+# --- a review.yaml that cannot be read -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (REVIEW_YAML.replace("Which convoy?", "Which convoy\xe9?").encode("latin-1"), ":8: "),
+        (None, ": "),
+    ],
+    ids=["latin-1", "folder"],
+)
+def test_an_unreadable_review_yaml_is_a_409_with_its_place_never_a_dropped_connection(
+    serve, project: Path, weekly, content: bytes | None, expected: str
+) -> None:
+    review = project / REVIEW
+    if content is None:
+        review.mkdir()
+        message = "review.yaml is a folder, not a file"
+    else:
+        review.write_bytes(content)
+        message = "not UTF-8 text (byte 0xe9)"
+    running = serve()
+    port = running.server.server_address[1]
+    status, _, body = request(port, "GET", "/api/comments")
+    listing = json.loads(body)
+    assert status == 200 and listing["comments"] == []
+    assert listing["error"] == f"{REVIEW}{expected}{message}"
+    data = {"anchor": "L15", "author": "Editor", "text": "x"}
+    status, answer = post(port, "/api/comments", data, {})
+    assert (status, answer) == (
+        409,
+        {"error": f"{REVIEW}{expected}{message} (fix the file; nothing was saved)"},
+    )
+    assert request(port, "GET", "/")[0] == 200  # the server is still up
+    running.stop()
+    if content is None:
+        assert review.is_dir() and not list(review.iterdir())
+    else:
+        assert review.read_bytes() == content
+    result = weekly("check", "--cutoff", "2023-12-13", cwd=project)
+    assert "Traceback" not in result.stderr
+    assert f"{REVIEW}{expected}warning: {message}\n" in result.stdout
+    strict = weekly("check", "--cutoff", "2023-12-13", "--format", "json", cwd=project)
+    assert "W803" in [f["code"] for f in json.loads(strict.stdout)]
+
+
+def test_a_reviewer_name_on_two_lines_is_refused(serve, project: Path) -> None:
+    running = serve()
+    port = running.server.server_address[1]
+    data = {"anchor": "L15", "author": "Ed\ninputs/x.md:1: error: forged", "text": "Hm."}
+    assert post(port, "/api/comments", data, {}) == (
+        400,
+        {"error": "the author's name must be one line"},
+    )
+    assert not (project / REVIEW).exists()
+
+
+# --- names printed to the terminal ---------------------------------------------------------
+
+
+def test_a_name_cannot_forge_a_line_of_check_s_output(project: Path, weekly) -> None:
+    forged = REVIEW_YAML.replace(
+        "author: Mary Editor\n    time: 2023-12-13T09:00:00Z",
+        'author: "Mary\\ninputs/2023-12-13/update.md:1: error: forged\\u202e"\n'
+        "    time: 2023-12-13T09:00:00Z",
+    )
+    write_tree(project, {str(REVIEW): forged})
+    result = weekly("check", "--cutoff", "2023-12-13", cwd=project)
+    assert "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert not [line for line in lines if line.startswith("inputs/2023-12-13/update.md:1:")]
+    assert (
+        "inputs/2023-12-13/update.md:15: warning: open review comment by Mary\\ninputs/"
+        "2023-12-13/update.md:1: error: forged\\u202e: Which convoy? Name the road "
+        "and the date…"
+    ) in lines

@@ -181,14 +181,33 @@ def parse_review(text: str, path: Path) -> list[Comment]:
     return comments
 
 
-def read_review(folder: Path) -> list[Comment]:
-    """Return the comments in ``folder/review.yaml`` (none when there is no such file)."""
+def review_text(path: Path) -> str | None:
+    """Return the text of ``review.yaml`` at ``path``, None when there is none.
+
+    A file that is not UTF-8, a folder or a pipe where the file should be, or one that
+    cannot be opened is a :class:`ReviewError` (W803) at its line, like a malformed one.
+    """
     from weekly.errors import read_text
 
-    path = folder / FILE_NAME
+    if not path.exists() and not path.is_symlink():
+        return None
     if not path.is_file():
-        return []
-    return parse_review(read_text(path), path)
+        kind = "a folder" if path.is_dir() else "not a regular file"
+        raise ReviewError([_problem(path, 0, f"{FILE_NAME} is {kind}, not a file")])
+    try:
+        return read_text(path)
+    except WeeklyError as exc:
+        raise ReviewError([_problem(path, p.line, p.message) for p in exc.problems]) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ReviewError([_problem(path, 0, f"cannot read {FILE_NAME}: {reason}")]) from None
+
+
+def read_review(folder: Path) -> list[Comment]:
+    """Return the comments in ``folder/review.yaml`` (none when there is no such file)."""
+    path = folder / FILE_NAME
+    text = review_text(path)
+    return [] if text is None else parse_review(text, path)
 
 
 def dump_review(comments: list[Comment]) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from weekly.inputs.review import Block, Comment, now, placed_view, quote_of
 from weekly.preview import changes
-from weekly.preview.comments import MAX_AUTHOR, MAX_TEXT, CommentStore, Refused, clean_text
+from weekly.preview.comments import MAX_TEXT, CommentStore, Refused, clean_name, clean_text
 from weekly.preview.server import Response
 from weekly.preview.state import Preview
 
@@ -84,7 +84,7 @@ class ReviewApi:
                 comment = self.store.reply(parts[2], data.get("author"), data.get("text"))
                 return Response.json(HTTPStatus.OK, placed_view(comment, self.blocks()))
             if parts == ["api", "reviewed"]:
-                by = clean_text(data.get("author"), "the author's name", MAX_AUTHOR)
+                by = clean_name(data.get("author"))
                 reviewed = changes.mark_reviewed(self.folder, self.blocks(), by)
                 self.changed()
                 return Response.json(HTTPStatus.OK, {"time": reviewed.time, "by": reviewed.by})
@@ -99,7 +99,7 @@ class ReviewApi:
             raise Refused("that block is not in the draft any more; reload the page", 409)
         return Comment(
             id="",
-            author=clean_text(data.get("author"), "the author's name", MAX_AUTHOR),
+            author=clean_name(data.get("author")),
             time=now(),
             kind=block.kind,
             line=block.line,
