@@ -183,3 +183,69 @@ def test_a_name_cannot_forge_a_line_of_check_s_output(project: Path, weekly) -> 
         "2023-12-13/update.md:1: error: forged\\u202e: Which convoy? Name the road "
         "and the date…"
     ) in lines
+
+
+# --- symbolic links inside the output ------------------------------------------------------
+
+
+def _elsewhere(root: Path) -> Path:
+    """Return a folder outside the output with a private file in it."""
+    folder = root / "elsewhere"
+    folder.mkdir()
+    (folder / "private.txt").write_text("not for readers", encoding="utf-8")
+    return folder
+
+
+def test_a_symlinked_edition_folder_is_refused_and_nothing_is_linked_from_its_target(
+    edition: Path, weekly
+) -> None:
+    elsewhere = _elsewhere(edition)
+    (edition / "output").mkdir()
+    (edition / "output/2023-12-13").symlink_to(elsewhere, target_is_directory=True)
+    result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=edition)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        "output/2023-12-13: is a symbolic link; weekly publishes only into real folders "
+        "(replace the link with a folder)"
+    )
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in (edition / "output").iterdir()) == [
+        ".2023-12-13.lock",
+        "2023-12-13",
+    ] or sorted(p.name for p in (edition / "output").iterdir()) == ["2023-12-13"]
+    assert (edition / "output/2023-12-13").is_symlink()
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["private.txt"]
+
+
+def test_a_symlinked_folder_inside_an_edition_is_never_written_through(tmp_path: Path) -> None:
+    from weekly.errors import WeeklyError
+    from weekly.render.publish import publish
+
+    elsewhere = _elsewhere(tmp_path)
+    folder = tmp_path / "output/2023-12-13"
+    publish(folder, {"page.html": b"one"})
+    (folder / "figures").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(WeeklyError) as caught:
+        publish(folder, {"page.html": b"two", "figures/map.svg": b"<svg/>"})
+    assert [str(p) for p in caught.value.problems] == [
+        f"{folder / 'figures'}: is a symbolic link; weekly publishes only into real folders "
+        "(replace the link with a folder)"
+    ]
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["private.txt"]
+    assert (folder / "page.html").read_bytes() == b"one"
+    assert not list(folder.parent.glob(".2023-12-13.stage-*"))
+
+
+def test_the_archive_never_writes_through_a_symlinked_folder_of_the_output(tree, weekly) -> None:
+    root = tree(FILES)
+    elsewhere = _elsewhere(root)
+    (root / "output").mkdir()
+    (root / "output/regions").symlink_to(elsewhere, target_is_directory=True)
+    result = weekly("archive", "--format", "html", cwd=root)
+    assert result.returncode == 2
+    assert (
+        "output/regions: is a symbolic link; weekly publishes only into real folders "
+        "(replace the link with a folder)"
+    ) in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["private.txt"]

@@ -19,4 +19,18 @@ inputs/series.yaml:3: error: series key '../../ESCAPED' must be a slug: lower-ca
 """,
         "Rename the key (`gulf-brief`), and the `series:` of the editions that name it.",
     ),
+    error(
+        "E071",
+        "output folder is a symbolic link",
+        """
+An edition's folder (`output/2023-12-13`), or a folder inside the output that `render` or
+`archive` writes into (`figures/`, `series/`), is a symbolic link. Publishing through it would
+write files wherever the link points and publish the files found there, so nothing is
+written. The output folder itself may be a link (to a web server's folder, say).
+""",
+        """
+output/2023-12-13: error: is a symbolic link; weekly publishes only into real folders (replace the link with a folder)
+""",
+        "Remove the link and let `weekly` create the folder; link the whole output folder instead.",
+    ),
 )

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from weekly.errors import WeeklyError
+from weekly.render.write import linked_folder, refuse_links
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -54,6 +55,10 @@ def _publish(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     parent = folder.parent
     parent.mkdir(parents=True, exist_ok=True)
     with _edition_lock(parent / f".{folder.name}.lock"):
+        if folder.is_symlink():
+            # Its target's files would be hard-linked into the new edition and published.
+            raise linked_folder(folder)
+        refuse_links(folder, files)
         _recover(folder)
         stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.stage-", dir=parent))
         try:
