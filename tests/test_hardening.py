@@ -249,3 +249,108 @@ def test_the_archive_never_writes_through_a_symlinked_folder_of_the_output(tree,
     ) in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in elsewhere.iterdir()) == ["private.txt"]
+
+
+# --- bibliographies ------------------------------------------------------------------------
+
+
+def _refused(folder: Path, name: str, text: str) -> list[str]:
+    from weekly.errors import Problems, WeeklyError
+    from weekly.inputs.bibliography import load_sources
+
+    (folder / name).write_text(text, encoding="utf-8", errors="surrogatepass")
+    with pytest.raises(WeeklyError) as caught:
+        load_sources([(folder, False)], Problems())
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_csl_number_of_thousands_of_digits_is_a_clear_error(tmp_path: Path) -> None:
+    text = '[\n  {\n    "id": "n",\n    "title": "T",\n    "volume": ' + "9" * 5000 + "\n  }\n]\n"
+    assert _refused(tmp_path, "sources.json", text) == [
+        f"{tmp_path}/sources.json:5: malformed JSON: a number of 5,000 digits (at most 4,300)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("\\ud800", "U+D800"),
+        ("\\udc00 and more", "U+DC00"),
+        ("\\u0007", "U+0007"),
+        ("\u2028", "U+2028"),
+        ("\\u2029", "U+2029"),
+        ("\x7f", "U+007F"),
+        ("\x85", "U+0085"),
+    ],
+)
+def test_csl_text_yaml_would_refuse_is_refused_at_its_line(
+    tmp_path: Path, written: str, code: str
+) -> None:
+    items = '[\n  {"id": "a", "title": "Fine"},\n  {"id": "b",\n   "title": "Bad' + written
+    text = items + '"}\n]\n'
+    assert _refused(tmp_path, "sources.json", text) == [
+        f"{tmp_path}/sources.json:4: malformed JSON: control character {code} in a value"
+    ]
+
+
+def test_a_lone_surrogate_in_csl_json_stops_check_instead_of_killing_render(
+    edition: Path, weekly
+) -> None:
+    item = {"id": "extra", "title": "Bad \ud800 title", "URL": "https://example.org"}
+    text = json.dumps([item], indent=1)  # ensure_ascii: written as the escape \ud800
+    (edition / "inputs/sources.json").write_text(text, encoding="utf-8")
+    result = weekly("check", "--cutoff", "2023-12-13", cwd=edition)
+    assert result.returncode == 2
+    assert "inputs/sources.json:4: error: malformed JSON: control character U+D800 in a value" in (
+        result.stdout + result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_csl_lines_are_found_whatever_the_layout(tmp_path: Path) -> None:
+    from weekly.errors import Problems
+    from weekly.inputs.bibliography import load_sources
+
+    text = (
+        '[{"title": "id", "id": "first", "URL": "https://a.org"},\n'
+        " 17,\n"
+        ' {"note": "an item whose id comes late",\n'
+        '  "nested": {"id": "not-this"},\n'
+        '  "id": "third"},\n'
+        "\n"
+        ' {"id": 4, "title": "Numbered"},\n'
+        ' {"title": "no id"}\n'
+        "]\n"
+    )
+    (tmp_path / "sources.json").write_text(text, encoding="utf-8")
+    problems = Problems()
+    sources = load_sources([(tmp_path, False)], problems)
+    assert {key: source.line for key, source in sources.items()} == {
+        "first": 1,
+        "third": 5,
+        "4": 7,
+    }
+    assert [str(p) for p in problems] == [
+        f"{tmp_path}/sources.json:2: CSL item 2 has no id",
+        f"{tmp_path}/sources.json:8: CSL item 5 has no id",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("sources.bib", "@article{a,\n  title = {Fine},\n  journaltitle = {J},\n  year = 2023,\n}\n"
+         "@article{b,\n  title = {Bad\x07title},\n  journaltitle = {J},\n  year = 2023,\n}\n", 7),
+        ("sources.ris", "TY  - NEWS\nID  - a\nTI  - Fine\nT2  - Reuters\nPY  - 2023\nER  - \n\n"
+         "TY  - NEWS\nID  - b\nTI  - Bad\x1b[31mtitle\u2028\nT2  - Reuters\nPY  - 2023\nER  - \n",
+         10),
+    ],
+)  # fmt: skip
+def test_control_characters_in_bibtex_and_ris_are_refused_at_their_line(
+    tmp_path: Path, name: str, text: str, line: int
+) -> None:
+    code = "U+0007" if name.endswith(".bib") else "U+001B"
+    assert _refused(tmp_path, name, text) == [
+        f"{tmp_path}/{name}:{line}: control character {code} in the bibliography; "
+        "delete it (a title, a name or a note would print it)"
+    ]

@@ -33,4 +33,18 @@ output/2023-12-13: error: is a symbolic link; weekly publishes only into real fo
 """,
         "Remove the link and let `weekly` create the folder; link the whole output folder instead.",
     ),
+    error(
+        "E072",
+        "control character in a BibTeX or RIS file",
+        """
+A line of `sources.bib` or `sources.ris` holds a control character (C0 or C1, DEL), a line or
+paragraph separator (U+2028, U+2029): a title, a name or a note would carry it into the page,
+the PDF and the feeds. YAML and JSON bibliographies refuse the same characters as
+[`E001`](#E001).
+""",
+        """
+inputs/sources.bib:7: error: control character U+0007 in the bibliography; delete it (a title, a name or a note would print it)
+""",
+        "Delete the character (often a stray paste from a PDF or a word processor).",
+    ),
 )

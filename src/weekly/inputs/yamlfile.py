@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,11 @@ def unkeepable(text: str) -> str | None:
     """Return the first character of ``text`` no YAML value may hold, as ``U+XXXX``, or None."""
     bad = _BAD.search(text)
     return f"U+{ord(bad.group()):04X}" if bad else None
+
+
+def unkeepable_characters(text: str) -> Iterator[re.Match[str]]:
+    """Return every character of ``text`` no YAML value may hold, as matches in order."""
+    return _BAD.finditer(text)
 
 
 def _check_scalar(node: yaml.ScalarNode, path: Path, offset: int) -> None:
