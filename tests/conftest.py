@@ -14,6 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
+# The pool's fork server (Python 3.11) imports its preloaded modules before it applies the
+# test process's sys.path: without this, in a second checkout sharing a virtualenv, the
+# workers would run the installed copy of weekly rather than this one.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(SRC), os.environ.get("PYTHONPATH", "")) if p
+)
 
 SOURCES = """\
 sigact:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import write_tree
+from conftest import SRC, write_tree
 from site_inputs import FILES
 from test_preview import project as project  # noqa: F401  (the fixtures)
 from test_preview import serve as serve  # noqa: F401
@@ -354,3 +359,72 @@ def test_control_characters_in_bibtex_and_ris_are_refused_at_their_line(
         f"{tmp_path}/{name}:{line}: control character {code} in the bibliography; "
         "delete it (a title, a name or a note would print it)"
     ]
+
+
+# --- a killed archive ------------------------------------------------------------------------
+
+
+def _session(sid: int) -> set[int]:
+    """Return the processes of session ``sid`` (Linux's /proc; the test needs a real kill)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getsid(int(entry.name)) == sid:
+                    found.add(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":  # a zombie has exited; only its parent's wait is missing
+            alive.add(pid)
+    return alive
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("command", "started"),
+    [(("archive", "--jobs", "2"), 4), (("render", "--cutoff", "2023-12-13"), 2)],
+    ids=["archive", "render"],
+)
+def test_a_killed_build_leaves_no_process_behind(
+    tree, command: tuple[str, ...], started: int
+) -> None:
+    """The archive's fork server and workers, or render's PDF helper, end with the command."""
+    root = tree(FILES)
+    archive = subprocess.Popen(
+        [sys.executable, "-m", "weekly", *command],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its session: every process it starts, whoever's child
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and archive.poll() is None:
+            if len(_session(archive.pid)) >= started:  # its helpers have started
+                break
+            time.sleep(0.02)
+        assert archive.poll() is None, "the archive ended before its workers could be seen"
+        time.sleep(0.5)  # mid-build: the workers have work
+        assert len(_alive(_session(archive.pid))) >= started
+        os.kill(archive.pid, signal.SIGKILL)
+        archive.wait()
+        deadline = time.monotonic() + 10
+        while _alive(_session(archive.pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _alive(_session(archive.pid)) == set()
+    finally:
+        for pid in _alive(_session(archive.pid)):  # only what this test started
+            os.kill(pid, signal.SIGKILL)
+        if archive.poll() is None:
+            archive.kill()
