@@ -428,3 +428,67 @@ def test_a_killed_build_leaves_no_process_behind(
             os.kill(pid, signal.SIGKILL)
         if archive.poll() is None:
             archive.kill()
+
+
+# --- outdated comments are matched once per draft ------------------------------------------
+
+
+def test_outdated_comments_are_matched_once_per_change_of_the_draft(
+    serve, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import difflib
+
+    from test_preview import UPDATE_MD, edit
+
+    write_tree(project, {str(REVIEW): REVIEW_YAML})
+    running = serve()
+    port = running.server.server_address[1]
+    made = []
+
+    class Counting(difflib.SequenceMatcher):  # type: ignore[type-arg]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            made.append(1)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(difflib, "SequenceMatcher", Counting)
+
+    def listing() -> dict:
+        made.clear()
+        status, _, body = request(port, "GET", "/api/comments")
+        assert status == 200
+        return json.loads(body)
+
+    first = listing()
+    assert made, "the outdated comment is matched against the draft"
+    assert [c["outdated"] for c in first["comments"]] == [False, True, False]
+    assert listing() == first and made == []  # the same draft: nothing is matched again
+    edit(project / UPDATE_MD, "pulled back.", "held their ground.")
+    running.preview.build()
+    assert listing()["comments"] == first["comments"] and made
+    assert listing()["comments"] == first["comments"] and made == []
+
+
+def test_a_comment_tells_the_pages_once(serve, project: Path) -> None:
+    running = serve()
+    port = running.server.server_address[1]
+    channel = running.preview.channel
+    told: list[str] = []
+    publish = channel.publish
+
+    def counting(name: str, value: str) -> None:
+        if name == "comments":
+            told.append(value)
+        publish(name, value)
+
+    channel.publish = counting  # type: ignore[method-assign]
+    assert post(port, "/api/comments", {"anchor": "L15", "author": "E", "text": "x"}, {})[0] == 201
+    time.sleep(2)  # the watcher sees review.yaml change (400 ms debounce)
+    assert len(told) == 1
+    (project / REVIEW).write_text(
+        (project / REVIEW).read_text(encoding="utf-8").replace("text: x", "text: y"),
+        encoding="utf-8",
+    )
+    deadline = time.monotonic() + 10
+    while len(told) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(told) == 2  # an edit by hand still reaches the pages

@@ -231,12 +231,16 @@ def open_comments(comments: list[Comment]) -> list[Comment]:
 
 
 def placed_view(comment: Comment, blocks: list[Block]) -> dict[str, Any]:
-    """Return ``comment`` as the draft page shows it: its fields, and where it is now.
+    """Return ``comment`` as the draft page shows it: its fields, and where it is now."""
+    return view_at(comment, place(comment, blocks))
+
+
+def view_at(comment: Comment, found: Block | None) -> dict[str, Any]:
+    """Return ``comment`` as the draft page shows it, on block ``found`` (None: outdated).
 
     ``anchor`` is the element id of its block (None when outdated), ``now_line`` the
     block's line today.
     """
-    found = place(comment, blocks)
     view = comment.as_dict()
     view["anchor"] = found.anchor if found else None
     view["outdated"] = found is None
