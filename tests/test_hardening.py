@@ -492,3 +492,14 @@ def test_a_comment_tells_the_pages_once(serve, project: Path) -> None:
     while len(told) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(told) == 2  # an edit by hand still reaches the pages
+
+
+def test_one_line_writes_what_would_break_or_reorder_a_line_as_escapes() -> None:
+    from weekly.errors import Problem, one_line
+
+    assert one_line("a\nb\r\x1b[2J\x85\u2028\u202e\u2067\ud800 Ünïcode 北京 ‍") == (
+        "a\\nb\\r\\x1b[2J\\x85\\u2028\\u202e\\u2067\\ud800 Ünïcode 北京 ‍"
+    )
+    problem = Problem("inputs/x\n.md", 3, 0, "warning", "W801", "by Ed\ud800\nforged")
+    assert problem.with_level() == "inputs/x\\n.md:3: warning: by Ed\\ud800\\nforged"
+    problem.with_level().encode("utf-8")  # printable: no lone surrogate is left

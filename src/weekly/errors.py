@@ -10,7 +10,7 @@ those of the registry in :mod:`weekly.findings`.
 from __future__ import annotations
 
 import os
-import unicodedata
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,39 +28,30 @@ def display_path(path: Path | str) -> str:
     return text if rel.startswith("..") else rel
 
 
-#: Format characters that reorder what a terminal shows (bidi embeddings, overrides, isolates).
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: Characters that would break a finding's one line on a terminal or in a log, or make it lie:
+#: C0 and C1 controls (newline, carriage return and escape included), the Unicode line and
+#: paragraph separators, the bidi embeddings, overrides and isolates that reorder what a
+#: terminal shows, and lone surrogates (which cannot even be printed).
+_LINE_BREAKERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
-def _escape(char: str) -> str:
-    if char in _NAMED_ESCAPES:
-        return _NAMED_ESCAPES[char]
-    point = ord(char)
-    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
-
-
-def _unprintable(char: str) -> bool:
-    return char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs")
-
-
-def printable(text: str) -> str:
-    """Return ``text`` safe to print on one terminal line: controls shown as escapes.
+def one_line(text: str) -> str:
+    """Return ``text`` safe to print on one terminal line: such characters as escapes.
 
     Names and titles come from files anyone may write (a Word comment's author, a
-    bibliography title, a series key): a newline in one could forge a whole
-    ``path:line: error:`` line, an escape sequence could rewrite the screen, and a lone
-    surrogate could not be printed at all. Each such character is written as its escape
-    (``\\n``, ``\\x1b``, ``\\u2028``), so the message stays one line and says what is there.
+    reviewer's name, a bibliography title, a series key): a newline in one could forge a
+    whole ``path:line: error:`` line, an escape sequence could rewrite the screen. Each is
+    written as its Python escape (``\\n``, ``\\x1b``, ``\\u202e``), so the message stays one
+    line and says what is there.
     """
-    if text.isprintable():
-        return text
-    return "".join(_escape(c) if _unprintable(c) else c for c in text)
+    return _LINE_BREAKERS.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def shown(text: str) -> str:
-    """Return user-supplied ``text`` quoted for a message: ``'…'``, escapes as :func:`printable`."""
-    return f"'{printable(text)}'"
+    """Return user-supplied ``text`` quoted for a message: ``'…'``, escapes as :func:`one_line`."""
+    return f"'{one_line(text)}'"
 
 
 @dataclass(frozen=True, order=True)
@@ -76,8 +67,10 @@ class Problem:
 
     def __post_init__(self) -> None:
         # A message quotes names and text from the inputs: it must print as one honest line.
-        object.__setattr__(self, "path", printable(self.path))
-        object.__setattr__(self, "message", printable(self.message))
+        if _LINE_BREAKERS.search(self.message):
+            object.__setattr__(self, "message", one_line(self.message))
+        if _LINE_BREAKERS.search(self.path):
+            object.__setattr__(self, "path", one_line(self.path))
         registered = level_of(self.code)
         if registered and registered != self.level:
             raise ValueError(f"finding {self.code} is registered as {registered}, not {self.level}")
