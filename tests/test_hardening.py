@@ -504,3 +504,58 @@ def test_one_line_writes_what_would_break_or_reorder_a_line_as_escapes() -> None
     problem = Problem("inputs/x\n.md", 3, 0, "warning", "W801", "by Ed\ud800\nforged")
     assert problem.with_level() == "inputs/x\\n.md:3: warning: by Ed\\ud800\\nforged"
     problem.with_level().encode("utf-8")  # printable: no lone surrogate is left
+
+
+def _place_one_by_one(comment, blocks):  # the plain search place() prunes: same answer
+    import difflib
+
+    from weekly.inputs.review import SIMILAR
+
+    same_kind = [b for b in blocks if b.kind == comment.kind] or blocks
+    exact = [b for b in same_kind if b.quote == comment.quote]
+    if exact:
+        return min(exact, key=lambda b: abs(b.line - comment.line))
+    best = (SIMILAR, None)
+    for block in same_kind:
+        ratio = difflib.SequenceMatcher(None, comment.quote, block.quote, autojunk=False).ratio()
+        if ratio > best[0] or (ratio == best[0] and best[1] is None):
+            best = (ratio, block)
+    return best[1]
+
+
+def test_placing_a_comment_prunes_the_search_but_finds_the_same_block() -> None:
+    import random
+
+    from weekly.inputs.review import Block, Comment, place
+
+    chooser = random.Random(24)
+    words = [
+        "the",
+        "army",
+        "took",
+        "kidal",
+        "jnim",
+        "struck",
+        "djibo",
+        "at",
+        "dawn",
+        "convoy",
+        "road",
+        "north",
+    ]
+
+    def text() -> str:
+        return " ".join(chooser.choice(words) for _ in range(chooser.randint(3, 14)))
+
+    for _ in range(300):
+        blocks = [
+            Block(f"L{n}", chooser.choice(["paragraph", "bullet"]), n, text())
+            for n in range(chooser.randint(1, 25))
+        ]
+        quote = text()
+        if chooser.random() < 0.6:  # a block's text, edited a little since
+            edited = chooser.choice(blocks).text.split()
+            edited[chooser.randrange(len(edited))] = chooser.choice(words)
+            quote = " ".join(edited[: chooser.randint(2, len(edited))])
+        comment = Comment("c1", "Ed", "", chooser.choice(["paragraph", "bullet"]), 3, quote, "x")
+        assert place(comment, blocks) == _place_one_by_one(comment, blocks)

@@ -258,12 +258,23 @@ def place(comment: Comment, blocks: list[Block]) -> Block | None:
     exact = [b for b in same_kind if b.quote == comment.quote]
     if exact:
         return min(exact, key=lambda b: abs(b.line - comment.line))
-    best: tuple[float, int, Block | None] = (SIMILAR, 0, None)
-    for block in same_kind:
-        matcher = difflib.SequenceMatcher(None, comment.quote, block.quote, autojunk=False)
-        if matcher.real_quick_ratio() < best[0] or matcher.quick_ratio() < best[0]:
-            continue
+    # ratio() <= quick_ratio() <= real_quick_ratio(): try the blocks from the highest bound
+    # down, and stop once no block left could beat the best ratio found (ties: the earliest).
+    matcher = difflib.SequenceMatcher(None, comment.quote, "", autojunk=False)
+    bounded: list[tuple[float, int, Block]] = []
+    for index, block in enumerate(same_kind):
+        matcher.set_seq2(block.quote)
+        if matcher.real_quick_ratio() >= SIMILAR:
+            bound = matcher.quick_ratio()
+            if bound >= SIMILAR:
+                bounded.append((-bound, index, block))
+    bounded.sort(key=lambda item: (item[0], item[1]))
+    best_ratio, best_index, best = SIMILAR, -1, None
+    for negative_bound, index, block in bounded:
+        if -negative_bound < best_ratio:
+            break
+        matcher.set_seq2(block.quote)
         ratio = matcher.ratio()
-        if ratio > best[0] or (ratio == best[0] and best[2] is None):
-            best = (ratio, -abs(block.line - comment.line), block)
-    return best[2]
+        if ratio > best_ratio or (ratio == best_ratio and (best is None or index < best_index)):
+            best_ratio, best_index, best = ratio, index, block
+    return best
