@@ -559,3 +559,21 @@ def test_placing_a_comment_prunes_the_search_but_finds_the_same_block() -> None:
             quote = " ".join(edited[: chooser.randint(2, len(edited))])
         comment = Comment("c1", "Ed", "", chooser.choice(["paragraph", "bullet"]), 3, quote, "x")
         assert place(comment, blocks) == _place_one_by_one(comment, blocks)
+
+
+def test_a_symlinked_lock_beside_an_edition_creates_nothing_where_it_points(
+    tmp_path: Path,
+) -> None:
+    from weekly.errors import WeeklyError
+    from weekly.render.publish import publish
+
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / ".2023-12-13.lock").symlink_to(tmp_path / "planted")
+    with pytest.raises(WeeklyError) as caught:
+        publish(output / "2023-12-13", {"page.html": b"one"})
+    assert [str(p) for p in caught.value.problems] == [
+        f"{output / '2023-12-13'}: cannot write: Too many levels of symbolic links (ELOOP)"
+    ]
+    assert not (tmp_path / "planted").exists()
+    assert sorted(p.name for p in output.iterdir()) == [".2023-12-13.lock"]

@@ -135,7 +135,8 @@ def _edition_lock(path: Path) -> Iterator[None]:
     """Hold ``path`` locked for the publish, so two renders of one edition take turns."""
     import fcntl  # POSIX only; imported where it is used
 
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    # A link planted in its place must not make the lock create a file where it points.
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
