@@ -29,16 +29,23 @@ def display_path(path: Path | str) -> str:
     return text if rel.startswith("..") else rel
 
 
-#: Characters that would break a finding's one line on a terminal or in a log: C0 and C1
-#: controls (newline and carriage return included) and the Unicode line and paragraph separators.
-_LINE_BREAKERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Characters that would break a finding's one line on a terminal or in a log, or make it lie:
+#: C0 and C1 controls (newline, carriage return and escape included), the Unicode line and
+#: paragraph separators, the bidi embeddings, overrides and isolates that reorder what a
+#: terminal shows, and lone surrogates (which cannot even be printed).
+_LINE_BREAKERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def one_line(text: str) -> str:
-    """Return ``text`` with every control character written as an escape (``\\n``, ``\\x1b``).
+    """Return ``text`` safe to print on one terminal line: such characters as escapes.
 
-    A message quotes the inputs it complains about; a value with a newline in it must not
-    start a second ``path:line: error:`` line of its own.
+    Names and titles come from files anyone may write (a Word comment's author, a
+    reviewer's name, a bibliography title, a series key): a newline in one could forge a
+    whole ``path:line: error:`` line, an escape sequence could rewrite the screen. Each is
+    written as its Python escape (``\\n``, ``\\x1b``, ``\\u202e``), so the message stays one
+    line and says what is there.
     """
     return _LINE_BREAKERS.sub(lambda m: repr(m.group())[1:-1], text)
 
@@ -50,6 +57,11 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """
     close = difflib.get_close_matches(name, list(known), n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def shown(text: str) -> str:
+    """Return user-supplied ``text`` quoted for a message: ``'…'``, escapes as :func:`one_line`."""
+    return f"'{one_line(text)}'"
 
 
 @dataclass(frozen=True, order=True)
@@ -64,6 +76,11 @@ class Problem:
     message: str
 
     def __post_init__(self) -> None:
+        # A message quotes names and text from the inputs: it must print as one honest line.
+        if _LINE_BREAKERS.search(self.message):
+            object.__setattr__(self, "message", one_line(self.message))
+        if _LINE_BREAKERS.search(self.path):
+            object.__setattr__(self, "path", one_line(self.path))
         registered = level_of(self.code)
         if registered and registered != self.level:
             raise ValueError(f"finding {self.code} is registered as {registered}, not {self.level}")

@@ -11,12 +11,21 @@ or registered here but emitted nowhere. The docs' code reference
 
 from __future__ import annotations
 
-from weekly.findings import corrections, inputs, integrity, later, layouts, trust, warnings
+from weekly.findings import (
+    corrections,
+    harden,
+    inputs,
+    integrity,
+    later,
+    layouts,
+    trust,
+    warnings,
+)
 from weekly.findings.model import Finding, Level
 
 __all__ = ["CODES", "Finding", "Level", "level_of"]
 
-#: Every finding code, in the order the reference lists them (errors, then warnings).
+#: Every finding code, in code order (errors, then warnings), as the reference lists them.
 CODES: dict[str, Finding] = {
     finding.code: finding
     for finding in sorted(
@@ -25,6 +34,7 @@ CODES: dict[str, Finding] = {
             *later.FINDINGS,
             *warnings.FINDINGS,
             *corrections.FINDINGS,
+            *harden.FINDINGS,
             *integrity.FINDINGS,
             *layouts.FINDINGS,
             *trust.FINDINGS,

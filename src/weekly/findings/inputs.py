@@ -24,7 +24,9 @@ weekly: error: --cutoff must be a date like 2023-12-13 or 'latest', got '12/13'
         "malformed YAML or JSON",
         """
 A front matter, `sources.yaml`, `series.yaml` or `sources.json` that does not parse. The line
-is the one the parser names.
+is the one the parser names. A value holding a control character, U+2028, U+2029 or a lone
+surrogate (written plainly or as a JSON `\\u` escape), and a JSON number of more than 4,300
+digits, are refused the same way.
 
 ```yaml
 headline: [Al Qaeda Strengthens

@@ -298,8 +298,8 @@ inputs/2023-12-13/review.yaml:4: warning: open review comment by Jane on a block
         "W803",
         "review.yaml cannot be read",
         """
-`inputs/DATE/review.yaml` is not valid YAML or not in the shape the preview writes, reported at
-the offending line. The preview still serves the draft and shows the same message; it never
+`inputs/DATE/review.yaml` is not valid YAML, not UTF-8 text, not a file (a folder, say), or not
+in the shape the preview writes, reported at the offending line. The preview still serves the draft and shows the same message; it never
 overwrites a file it cannot read.
 """,
         """

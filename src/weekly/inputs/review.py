@@ -181,14 +181,33 @@ def parse_review(text: str, path: Path) -> list[Comment]:
     return comments
 
 
-def read_review(folder: Path) -> list[Comment]:
-    """Return the comments in ``folder/review.yaml`` (none when there is no such file)."""
+def review_text(path: Path) -> str | None:
+    """Return the text of ``review.yaml`` at ``path``, None when there is none.
+
+    A file that is not UTF-8, a folder or a pipe where the file should be, or one that
+    cannot be opened is a :class:`ReviewError` (W803) at its line, like a malformed one.
+    """
     from weekly.errors import read_text
 
-    path = folder / FILE_NAME
+    if not path.exists() and not path.is_symlink():
+        return None
     if not path.is_file():
-        return []
-    return parse_review(read_text(path), path)
+        kind = "a folder" if path.is_dir() else "not a regular file"
+        raise ReviewError([_problem(path, 0, f"{FILE_NAME} is {kind}, not a file")])
+    try:
+        return read_text(path)
+    except WeeklyError as exc:
+        raise ReviewError([_problem(path, p.line, p.message) for p in exc.problems]) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ReviewError([_problem(path, 0, f"cannot read {FILE_NAME}: {reason}")]) from None
+
+
+def read_review(folder: Path) -> list[Comment]:
+    """Return the comments in ``folder/review.yaml`` (none when there is no such file)."""
+    path = folder / FILE_NAME
+    text = review_text(path)
+    return [] if text is None else parse_review(text, path)
 
 
 def dump_review(comments: list[Comment]) -> str:
@@ -212,12 +231,16 @@ def open_comments(comments: list[Comment]) -> list[Comment]:
 
 
 def placed_view(comment: Comment, blocks: list[Block]) -> dict[str, Any]:
-    """Return ``comment`` as the draft page shows it: its fields, and where it is now.
+    """Return ``comment`` as the draft page shows it: its fields, and where it is now."""
+    return view_at(comment, place(comment, blocks))
+
+
+def view_at(comment: Comment, found: Block | None) -> dict[str, Any]:
+    """Return ``comment`` as the draft page shows it, on block ``found`` (None: outdated).
 
     ``anchor`` is the element id of its block (None when outdated), ``now_line`` the
     block's line today.
     """
-    found = place(comment, blocks)
     view = comment.as_dict()
     view["anchor"] = found.anchor if found else None
     view["outdated"] = found is None
@@ -235,12 +258,23 @@ def place(comment: Comment, blocks: list[Block]) -> Block | None:
     exact = [b for b in same_kind if b.quote == comment.quote]
     if exact:
         return min(exact, key=lambda b: abs(b.line - comment.line))
-    best: tuple[float, int, Block | None] = (SIMILAR, 0, None)
-    for block in same_kind:
-        matcher = difflib.SequenceMatcher(None, comment.quote, block.quote, autojunk=False)
-        if matcher.real_quick_ratio() < best[0] or matcher.quick_ratio() < best[0]:
-            continue
+    # ratio() <= quick_ratio() <= real_quick_ratio(): try the blocks from the highest bound
+    # down, and stop once no block left could beat the best ratio found (ties: the earliest).
+    matcher = difflib.SequenceMatcher(None, comment.quote, "", autojunk=False)
+    bounded: list[tuple[float, int, Block]] = []
+    for index, block in enumerate(same_kind):
+        matcher.set_seq2(block.quote)
+        if matcher.real_quick_ratio() >= SIMILAR:
+            bound = matcher.quick_ratio()
+            if bound >= SIMILAR:
+                bounded.append((-bound, index, block))
+    bounded.sort(key=lambda item: (item[0], item[1]))
+    best_ratio, best_index, best = SIMILAR, -1, None
+    for negative_bound, index, block in bounded:
+        if -negative_bound < best_ratio:
+            break
+        matcher.set_seq2(block.quote)
         ratio = matcher.ratio()
-        if ratio > best[0] or (ratio == best[0] and best[2] is None):
-            best = (ratio, -abs(block.line - comment.line), block)
-    return best[2]
+        if ratio > best_ratio or (ratio == best_ratio and (best is None or index < best_index)):
+            best_ratio, best_index, best = ratio, index, block
+    return best

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weekly.apstyle import curly_quotes, long_date
-from weekly.errors import Problems, read_text
+from weekly.errors import Problems, read_text, shown
 from weekly.inputs.yamlfile import YamlCache, YamlDoc, as_date, load_yaml
 
 #: The hedges flagged when a series names none: vague words that say no probability.
@@ -49,6 +49,10 @@ class Layout:
     #: The fields it sets, already checked and converted.
     values: Mapping[str, Any]
 
+
+#: What a series key may be: it names files of the archive (``series/KEY.html``) and a
+#: template folder, so nothing that could climb out of a folder or need quoting in a URL.
+SERIES_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 #: A BCP 47 language tag, loosely: a 2–3 letter language, then optional subtags.
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -388,6 +392,13 @@ def _read(doc: YamlDoc, problems: Problems) -> dict[str, Series]:
             where += f": field '{key_path[-1]}'"
         problems.error("E040", doc.path, line, f"{where} is given twice; the last one would win")
     for key, entry in doc.data.items():
+        if not SERIES_KEY.fullmatch(str(key)):
+            problems.error(
+                "E070", doc.path, doc.line(str(key)),
+                f"series key {shown(str(key))} must be a slug: lower-case letters, digits and "
+                "hyphens (like gulf-brief)",
+            )  # fmt: skip
+            continue
         series = _series_from(str(key), entry, doc, problems)
         if series is not None:
             found[str(key)] = series

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,11 +60,21 @@ MAX_ALIASED = 100_000
 _BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
+def unkeepable(text: str) -> str | None:
+    """Return the first character of ``text`` no YAML value may hold, as ``U+XXXX``, or None."""
+    bad = _BAD.search(text)
+    return f"U+{ord(bad.group()):04X}" if bad else None
+
+
+def unkeepable_characters(text: str) -> Iterator[re.Match[str]]:
+    """Return every character of ``text`` no YAML value may hold, as matches in order."""
+    return _BAD.finditer(text)
+
+
 def _check_scalar(node: yaml.ScalarNode, path: Path, offset: int) -> None:
-    bad = _BAD.search(str(node.value))
-    if bad:
+    code = unkeepable(str(node.value))
+    if code:
         line = node.start_mark.line + 1 + offset
-        code = f"U+{ord(bad.group()):04X}"
         raise WeeklyError.at(
             path, line, f"malformed YAML: control character {code} in a value", "E001"
         )

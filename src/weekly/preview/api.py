@@ -17,9 +17,18 @@ import threading
 from http import HTTPStatus
 from typing import Any
 
-from weekly.inputs.review import Block, Comment, now, placed_view, quote_of
+from weekly.inputs.review import (
+    FILE_NAME,
+    Block,
+    Comment,
+    now,
+    place,
+    placed_view,
+    quote_of,
+    view_at,
+)
 from weekly.preview import changes
-from weekly.preview.comments import MAX_AUTHOR, MAX_TEXT, CommentStore, Refused, clean_text
+from weekly.preview.comments import MAX_TEXT, CommentStore, Refused, clean_name, clean_text
 from weekly.preview.server import Response
 from weekly.preview.state import Preview
 
@@ -34,10 +43,35 @@ class ReviewApi:
         self._version_lock = threading.Lock()
         self.store = CommentStore(self.folder, on_change=self.changed)
         self._blocks: tuple[int, list[Block]] = (-1, [])
+        #: Where each comment (kind, quote, line) sits in the draft of ``_blocks``: matching
+        #: an outdated one runs difflib over every block, so it is done once per draft.
+        self._placed: dict[tuple[str, str, int], Block | None] = {}
+        self._placed_lock = threading.Lock()
+        #: The review files as the pages last heard of them.
+        self._told: tuple[tuple[int, int, int] | None, ...] = self._files()
+
+    def _files(self) -> tuple[tuple[int, int, int] | None, ...]:
+        """Return (inode, mtime, size) of review.yaml and the snapshot (None: missing)."""
+        found: list[tuple[int, int, int] | None] = []
+        for name in (FILE_NAME, changes.FILE_NAME):
+            try:
+                stat = (self.folder / name).stat()
+                found.append((stat.st_ino, stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                found.append(None)
+        return tuple(found)
 
     def changed(self) -> None:
-        """Tell every open page to fetch the comments again."""
+        """Tell every open page to fetch the comments again, once per change of the files.
+
+        A change made through the API is told at once; the watcher then sees the same
+        files and calls this again, which tells nothing. An edit by hand is told once.
+        """
         with self._version_lock:
+            files = self._files()
+            if files == self._told:
+                return
+            self._told = files
             self.version += 1
             version = self.version
         self.preview.channel.publish("comments", str(version))
@@ -52,8 +86,23 @@ class ReviewApi:
         version = page.version
         if self._blocks[0] != version:
             # A failed build shows the last good draft under its errors: same blocks.
-            self._blocks = (version, review_blocks(page.html.decode("utf-8"), update))
+            blocks = review_blocks(page.html.decode("utf-8"), update)
+            with self._placed_lock:
+                self._blocks = (version, blocks)
+                self._placed = {}
         return self._blocks[1]
+
+    def view(self, comment: Comment) -> dict[str, Any]:
+        """Return ``comment`` placed on the draft as it is now (matched once per draft)."""
+        blocks = self.blocks()
+        key = (comment.kind, comment.quote, comment.line)
+        with self._placed_lock:
+            if self._blocks[1] is not blocks:  # a new draft arrived meanwhile: place afresh
+                return placed_view(comment, blocks)
+            if key not in self._placed:
+                self._placed[key] = place(comment, blocks)
+            found = self._placed[key]
+        return view_at(comment, found)
 
     # -- answers ----------------------------------------------------------------
 
@@ -76,15 +125,15 @@ class ReviewApi:
         try:
             if parts == ["api", "comments"]:
                 comment = self.store.add(self._new_comment(data))
-                return Response.json(HTTPStatus.CREATED, placed_view(comment, self.blocks()))
+                return Response.json(HTTPStatus.CREATED, self.view(comment))
             if len(parts) == 4 and parts[:2] == ["api", "comments"] and parts[3] == "resolve":
                 comment = self.store.resolve(parts[2])
-                return Response.json(HTTPStatus.OK, placed_view(comment, self.blocks()))
+                return Response.json(HTTPStatus.OK, self.view(comment))
             if len(parts) == 4 and parts[:2] == ["api", "comments"] and parts[3] == "replies":
                 comment = self.store.reply(parts[2], data.get("author"), data.get("text"))
-                return Response.json(HTTPStatus.OK, placed_view(comment, self.blocks()))
+                return Response.json(HTTPStatus.OK, self.view(comment))
             if parts == ["api", "reviewed"]:
-                by = clean_text(data.get("author"), "the author's name", MAX_AUTHOR)
+                by = clean_name(data.get("author"))
                 reviewed = changes.mark_reviewed(self.folder, self.blocks(), by)
                 self.changed()
                 return Response.json(HTTPStatus.OK, {"time": reviewed.time, "by": reviewed.by})
@@ -99,7 +148,7 @@ class ReviewApi:
             raise Refused("that block is not in the draft any more; reload the page", 409)
         return Comment(
             id="",
-            author=clean_text(data.get("author"), "the author's name", MAX_AUTHOR),
+            author=clean_name(data.get("author")),
             time=now(),
             kind=block.kind,
             line=block.line,
@@ -110,9 +159,8 @@ class ReviewApi:
     def listing(self) -> dict[str, Any]:
         """Return every comment placed on the draft, and when it was last reviewed."""
         snapshot = self.store.read()
-        blocks = self.blocks()
         reviewed = changes.last_reviewed(self.folder)
-        views = [placed_view(c, blocks) for c in snapshot.comments]
+        views = [self.view(c) for c in snapshot.comments]
         return {
             "version": self.version,
             "comments": views,

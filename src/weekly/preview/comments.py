@@ -17,8 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from weekly.errors import read_text
-from weekly.inputs.review import FILE_NAME, Comment, ReviewError, dump_review, parse_review
+from weekly.inputs.review import (
+    FILE_NAME,
+    Comment,
+    ReviewError,
+    dump_review,
+    read_review,
+)
+from weekly.inputs.yamlfile import unkeepable
 from weekly.render.write import file_lock, write_atomically
 
 T = TypeVar("T")
@@ -52,9 +58,20 @@ def clean_text(value: object, what: str, limit: int) -> str:
     text = value.strip().replace("\r\n", "\n")
     if len(text) > limit:
         raise Refused(f"{what} is longer than {limit} characters", 413)
-    if any(ord(c) < 32 and c not in "\n\t" for c in text):
-        raise Refused(f"{what} contains control characters")
+    # What the YAML reader refuses must never reach review.yaml: one such comment would
+    # lock every reader out of the file (and a lone surrogate cannot even be encoded).
+    code = unkeepable(text)
+    if code:
+        raise Refused(f"{what} contains {code}, a character review.yaml cannot keep")
     return text
+
+
+def clean_name(value: object) -> str:
+    """Return ``value`` as a reviewer's name: :func:`clean_text`, and on one line."""
+    name = clean_text(value, "the author's name", MAX_AUTHOR)
+    if "\n" in name or "\t" in name:
+        raise Refused("the author's name must be one line")
+    return name
 
 
 class CommentStore:
@@ -72,9 +89,7 @@ class CommentStore:
             yield
 
     def _read(self) -> list[Comment]:
-        if not self.path.is_file():
-            return []
-        return parse_review(read_text(self.path), self.path)
+        return read_review(self.folder)
 
     def read(self) -> Snapshot:
         """Return the comments as the file holds them now."""
@@ -100,7 +115,7 @@ class CommentStore:
 
     def add(self, comment: Comment) -> Comment:
         """Store a new comment (its id is chosen here) and return it."""
-        comment.author = clean_text(comment.author, "the author's name", MAX_AUTHOR)
+        comment.author = clean_name(comment.author)
         comment.text = clean_text(comment.text, "the comment", MAX_TEXT)
 
         def edit(comments: list[Comment]) -> Comment:
@@ -134,7 +149,7 @@ class CommentStore:
         from weekly.inputs.review import Reply, now
 
         reply = Reply(
-            clean_text(author, "the author's name", MAX_AUTHOR),
+            clean_name(author),
             now(),
             clean_text(text, "the reply", MAX_TEXT),
         )

@@ -9,9 +9,38 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
+
+from weekly.errors import WeeklyError
+
+
+def refuse_links(folder: Path, names: Iterable[str]) -> None:
+    """Raise E071 when a folder between ``folder`` and one of ``names`` is a symbolic link.
+
+    ``folder`` itself may be one (an output root linked to a web server's folder), but a
+    link inside it would send the files written through it anywhere on the disk.
+    """
+    checked: set[PurePath] = set()
+    for name in names:
+        for part in reversed(PurePath(name).parents[:-1]):
+            if part in checked:
+                continue
+            checked.add(part)
+            if (folder / part).is_symlink():
+                raise linked_folder(folder / part)
+
+
+def linked_folder(path: Path) -> WeeklyError:
+    """Return the one-line error for an output folder that is a symbolic link."""
+    return WeeklyError.at(
+        path,
+        None,
+        "is a symbolic link; weekly publishes only into real folders "
+        "(replace the link with a folder)",
+        "E071",
+    )
 
 
 class LockBusy(Exception):
@@ -45,7 +74,9 @@ def write_atomically(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
 
     Every file goes to a temporary name beside its target first; only when all are
     written are they renamed into place, so a failure leaves earlier output intact.
+    A symbolic link among the folders below ``folder`` is refused (:func:`refuse_links`).
     """
+    refuse_links(folder, files)
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in files.items():

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -91,15 +93,40 @@ class _Here(Executor):
         return _Later(lambda: fn(*args, **kwargs))
 
 
+def _exit_with(lifeline: Connection) -> None:
+    """Wait until ``lifeline`` reaches its end, then end this process at once."""
+    try:
+        while True:
+            lifeline.recv_bytes()  # nothing is ever sent: this waits for the end
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
+
+
+def watch_parent(lifeline: Connection) -> None:
+    """Start a thread that ends this worker when the main process is gone.
+
+    A worker runs as the pool's initializer with the reading end of a pipe whose writing
+    end only the main process holds. When the main process ends, however it ends
+    (``kill -9`` included), the pipe reaches its end and the worker exits; once every
+    worker is gone, so is the fork server. Without it the workers wait for tasks forever:
+    each holds an end of the pool's queues and of the fork server's own lifeline.
+    """
+    threading.Thread(target=_exit_with, args=(lifeline,), daemon=True).start()
+
+
 class Workers:
     """``jobs`` worker processes, or this process alone when ``jobs`` is 1.
 
-    Use as a context manager; :meth:`check` and :meth:`print` return futures.
+    Use as a context manager; :meth:`check` and :meth:`print` return futures. The workers
+    (and the fork server they come from) never outlive the main process: see
+    :func:`watch_parent`.
     """
 
     def __init__(self, jobs: int, pdf: bool = True, events: bool = False) -> None:
         self.jobs = max(1, jobs)
         self._executor: Executor = _Here()
+        self._lifeline: tuple[Connection, Connection] | None = None
         if self.jobs > 1:
             methods = multiprocessing.get_all_start_methods()
             method = "forkserver" if "forkserver" in methods else "spawn"
@@ -112,7 +139,12 @@ class Workers:
                 if pdf:
                     preload.append("weekly.render.pdf")
                 context.set_forkserver_preload(preload)
-            self._executor = ProcessPoolExecutor(self.jobs, mp_context=context)
+            # Workers start when work is first submitted and get copies of the reading end.
+            reader, writer = context.Pipe(duplex=False)
+            self._lifeline = (reader, writer)
+            self._executor = ProcessPoolExecutor(
+                self.jobs, mp_context=context, initializer=watch_parent, initargs=(reader,)
+            )
 
     def check(self, inputs: Path, key: str) -> Future[Checked]:
         """Start assembling and checking edition ``key``."""
@@ -125,6 +157,8 @@ class Workers:
     def close(self) -> None:
         """Stop the workers (tasks not started are cancelled)."""
         self._executor.shutdown(wait=True, cancel_futures=True)
+        for end in self._lifeline or ():
+            end.close()
 
     def __enter__(self) -> Workers:
         return self

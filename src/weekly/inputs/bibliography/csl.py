@@ -11,6 +11,7 @@ from typing import Any
 from weekly.errors import Problems, WeeklyError
 from weekly.inputs.bibliography.dates import SourceDate, make_point, parse_date_text
 from weekly.inputs.bibliography.entry import Name, Source
+from weekly.inputs.yamlfile import unkeepable
 
 #: CSL item types and the house kind each prints as; other types print as articles.
 KIND_OF_TYPE = {
@@ -215,22 +216,74 @@ def read_csl_items(
     return found
 
 
+#: The longest whole number a CSL-JSON file may hold: what Python converts from text at most.
+MAX_DIGITS = 4300
+#: The JSON tokens the line scan needs: strings (escapes and all), bare numbers and words,
+#: brackets, commas, colons and line ends. No string holds a raw line end: JSON forbids it.
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"\[\]{},:]+|[\[\]{},:\n]')
+
+
+class _LongNumber(ValueError):
+    """A number with more digits than :data:`MAX_DIGITS`."""
+
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _whole_number(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise _LongNumber(digits)
+    return int(digits)
+
+
+def _item_lines(text: str, path: Path) -> list[int]:
+    """Return the line of each top-level item (of its ``"id"`` key, else of its start).
+
+    One pass over the text, so 50,000 items take no longer to place than to parse. Every
+    string is checked on the way: one holding a character no YAML value may hold either
+    (a control character, U+2028, a lone surrogate, written plainly or as ``\\u`` escapes)
+    is refused at its line, as the YAML reader refuses it.
+    """
+    lines: list[int] = []
+    line, depth, expecting, last_string = 1, 0, False, ""
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token == "\n":
+            line += 1
+            continue
+        if token[0] == '"':
+            code = unkeepable(token) or ("\\" in token and unkeepable(json.loads(token)))
+            if code:
+                message = f"malformed JSON: control character {code} in a value"
+                raise WeeklyError.at(path, line, message, "E001")
+            last_string = token
+        if depth == 1 and expecting and token not in ",]":
+            lines.append(line)  # the first token of an item
+            expecting = False
+        if token in "[{":
+            depth += 1
+            expecting = depth == 1
+        elif token in "]}":
+            depth -= 1
+        elif token == "," and depth == 1:
+            expecting = True
+        elif token == ":" and depth == 2 and last_string == '"id"':
+            lines[-1] = line
+    return lines
+
+
 def read_csl_json(path: Path, text: str, edition_only: bool, problems: Problems) -> list[Source]:
-    """Read a CSL-JSON file (``sources.json``)."""
+    """Read a CSL-JSON file (``sources.json``), with the same limits as YAML."""
     try:
-        items = json.loads(text)
+        items = json.loads(text, parse_int=_whole_number)
     except json.JSONDecodeError as exc:
         raise WeeklyError.at(path, exc.lineno, f"malformed JSON: {exc.msg}", "E001") from None
+    except _LongNumber as exc:
+        line = text.count("\n", 0, max(text.find(exc.digits), 0)) + 1
+        message = f"malformed JSON: a number of {len(exc.digits):,} digits (at most {MAX_DIGITS:,})"
+        raise WeeklyError.at(path, line, message, "E001") from None
     except RecursionError:
         raise WeeklyError.at(path, 1, "malformed JSON: nested too deeply", "E701") from None
-    lines = []
-    if isinstance(items, list):
-        start = 0  # items come in the order of the text: search on from the last one
-        for item in items:
-            key = str(item.get("id", "")) if isinstance(item, dict) else ""
-            encoded = re.escape(json.dumps(key)[1:-1])
-            found = re.compile(r'"id"\s*:\s*"?' + encoded + r'"?\s*[,}\n]').search(text, start)
-            if key and found:
-                start = found.end()
-            lines.append(text.count("\n", 0, found.start()) + 1 if key and found else 1)
+    lines = _item_lines(text, path) if isinstance(items, list) else []
     return read_csl_items(items, path, lines, edition_only, problems)

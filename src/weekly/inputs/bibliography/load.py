@@ -70,7 +70,37 @@ def read_file(
         from weekly.inputs.bibliography.yamlsource import read_yaml
 
         return read_yaml(path, read_text(path), edition_only, problems, yaml)
-    return _reader(path.name)(path, read_text(path), edition_only, problems)
+    text = read_text(path)
+    if path.name != "sources.json":  # JSON writes them as escapes: its reader checks them
+        refuse_controls(path, text)
+    return _reader(path.name)(path, text, edition_only, problems)
+
+
+def refuse_controls(path: Path, text: str) -> None:
+    """Raise E072 at each line of a BibTeX or RIS file holding a control character.
+
+    YAML and JSON bibliographies refuse them as values (E001); the other formats would
+    carry them into the page, the PDF and the feeds. Reported once per line, 20 at most.
+    """
+    from weekly.errors import Problem
+    from weekly.inputs.yamlfile import unkeepable_characters
+
+    found: list[Problem] = []
+    line, counted = 1, 0
+    for match in unkeepable_characters(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        if found and found[-1].line == line:
+            continue
+        message = (
+            f"control character U+{ord(match.group()):04X} in the bibliography; delete it "
+            "(a title, a name or a note would print it)"
+        )
+        found.append(Problem(display_path(path), line, 0, "error", "E072", message))
+        if len(found) == 20:
+            break
+    if found:
+        raise WeeklyError(found)
 
 
 def load_sources(
