@@ -236,3 +236,20 @@ def test_a_state_folder_inside_the_output_is_refused(project: Path, weekly) -> N
         "weekly: 1 error; nothing sent",
     ]
     assert not (project / "output" / "private").exists()
+
+
+def test_the_sites_file_names_count_only_where_the_site_writes_them(tmp_path: Path) -> None:
+    from weekly.site.owned import unowned
+
+    output = tmp_path / "output"
+    edition = output / "2023-12-13"
+    edition.mkdir(parents=True)
+    for path in (output / "robots.txt", output / "favicon.svg", edition / "share-card.png"):
+        path.write_bytes(b"x")
+    (edition / "s.before-2023-12-16.html").write_bytes(b"x")
+    assert unowned(output) == []
+    misplaced = [output / "share-card.png", edition / "robots.txt", edition / "favicon.svg"]
+    for path in misplaced:
+        path.write_bytes(b"x")
+    assert unowned(output) == sorted(misplaced)
+    assert unowned(output, ["2023-12-13"]) == sorted(misplaced[1:])
