@@ -69,12 +69,14 @@ def test_each_bad_correction_is_an_error_at_its_line(edition: Path, weekly: Run)
     assert result.returncode == 2
     assert result.stdout.splitlines() == [
         f"{where}:8: error: correction dated 2023-12-14, before the edition was published "
-        "(2023-12-15)",
-        f"{where}:10: error: correction dated 2023-12-21, after today (2023-12-20)",
-        f"{where}:12: error: correction: date must be a date like 2023-12-16, got '16 December'",
-        f"{where}:14: error: correction: text must say what was wrong and what is right",
-        f"{where}:15: error: correction: unknown field 'by' (a correction has date: and text:)",
-        f"{where}:16: error: a correction must be a mapping with date: and text:",
+        "(2023-12-15) [E081]",
+        f"{where}:10: error: correction dated 2023-12-21, after today (2023-12-20) [E082]",
+        f"{where}:12: error: correction: date must be a date like 2023-12-16, got '16 December' "
+        "[E080]",
+        f"{where}:14: error: correction: text must say what was wrong and what is right [E080]",
+        f"{where}:15: error: correction: unknown field 'by' (a correction has date: and text:) "
+        "[E080]",
+        f"{where}:16: error: a correction must be a mapping with date: and text: [E080]",
         "6 errors, 0 warnings",
     ]
     assert "Traceback" not in result.stderr
@@ -111,7 +113,7 @@ def test_a_bad_today_is_one_line_and_no_traceback(edition: Path, weekly: Run) ->
     result = weekly("check", "--cutoff", "2023-12-13", cwd=edition, env={"WEEKLY_TODAY": "soon"})
     assert result.returncode == 2
     assert result.stdout.splitlines() == [
-        "weekly: error: WEEKLY_TODAY must be a date like 2023-12-16, got 'soon'",
+        "weekly: WEEKLY_TODAY must be a date like 2023-12-16, got 'soon'",
         "1 error, 0 warnings",
     ]
     assert "Traceback" not in result.stderr
@@ -228,10 +230,13 @@ def test_feed_index_and_sitemap_follow_the_latest_correction(edition: Path, week
     archive(edition, weekly, *base)
     output = edition / "output"
     page = f"https://example.org/sjm/2023-12-13/{SLUG}.html"
-    assert "<updated>2023-12-13T10:00:00-05:00</updated>" in (output / "feed.xml").read_text()
+    # published: 2023-12-15 is when the edition went out: the feed's and the entry's date
+    feed = (output / "feed.xml").read_text(encoding="utf-8")
+    assert feed.count("<updated>2023-12-15T00:00:00-05:00</updated>") == 2
+    assert "<published>2023-12-15T00:00:00-05:00</published>" in feed
     assert "Corrected" not in (output / "index.html").read_text(encoding="utf-8")
     assert (
-        f"<loc>{page}</loc>\n    <lastmod>2023-12-13</lastmod>"
+        f"<loc>{page}</loc>\n    <lastmod>2023-12-15T00:00:00-05:00</lastmod>"
         in (output / "sitemap.xml").read_text()
     )
 
@@ -240,13 +245,15 @@ def test_feed_index_and_sitemap_follow_the_latest_correction(edition: Path, week
     feed = (output / "feed.xml").read_text(encoding="utf-8")
     assert feed.count("<updated>2023-12-16T00:00:00-05:00</updated>") == 2  # the feed and its entry
     assert "2023-12-13T10:00:00" not in feed
+    assert "<published>2023-12-15T00:00:00-05:00</published>" in feed  # published stays put
+    assert "<updated>2023-12-15" not in feed
     index = (output / "index.html").read_text(encoding="utf-8")
     assert (
         '<time datetime="2023-12-13">December 13, 2023</time> · '
         '<span class="corrected">Corrected December 16, 2023</span>' in index
     )
     assert (
-        f"<loc>{page}</loc>\n    <lastmod>2023-12-16</lastmod>"
+        f"<loc>{page}</loc>\n    <lastmod>2023-12-16T00:00:00-05:00</lastmod>"
         in (output / "sitemap.xml").read_text()
     )
 
@@ -302,11 +309,11 @@ def test_check_lists_the_blocks_changed_since_publication(edition: Path, weekly:
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
         f'{where}:18: warning: removed since the version published: "It claimed a bombing of a '
-        'convoy."',
+        'convoy." [W081]',
         f'{where}:18: warning: changed since the version published: "Security forces left two '
-        'bases." (was: "Security forces pulled back.")',
+        'bases." (was: "Security forces pulled back.") [W081]',
         f'{where}:18: warning: removed since the version published: "SITE Intelligence Group, '
-        '“JNIM Bombs FAMa and Wagner Vehicles in Mali, Attacks VDP Positions in…"',
+        '“JNIM Bombs FAMa and Wagner Vehicles in Mali, Attacks VDP Positions in…" [W081]',
         "0 errors, 3 warnings",
     ]
     assert all(
@@ -346,8 +353,13 @@ def mail_args(port: int, *extra: str) -> list[str]:
     ]  # fmt: skip
 
 
+def mail_folder(project: Path) -> Path:
+    """Return where the edition's drafts and ledger are kept: the private state folder."""
+    return project / "inputs" / ".weekly" / "mail" / "2023-12-13"
+
+
 def ledger_records(project: Path) -> list[dict[str, Any]]:
-    path = folder(project) / "mail" / "ledger.jsonl"
+    path = mail_folder(project) / "ledger.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
@@ -418,7 +430,8 @@ def test_a_dry_run_writes_the_correction_drafts_apart(project: Path, weekly: Run
         "email", "--cutoff", "2023-12-13", "--to", "recipients.csv", "--correction", cwd=project
     )
     assert result.returncode == 0, result.stderr
-    drafts = folder(project) / "mail" / "correction-2023-12-16"
+    drafts = mail_folder(project) / "correction-2023-12-16"
+    assert not (folder(project) / "mail").exists()  # nothing private under output/
     assert [p.name for p in drafts.glob("*.eml")] == ["001-carol-example-net.eml"]
     assert "  Subject: Correction: " + SUBJECT in result.stdout.splitlines()
 
@@ -428,8 +441,8 @@ def test_correction_without_corrections_is_refused(project: Path, weekly: Run, s
     result = weekly(*mail_args(port, "--correction"), cwd=project)
     assert result.returncode == 2
     assert (
-        "inputs/2023-12-13/update.md:1: --correction: the edition has no corrections to mail"
-        in result.stderr
+        "inputs/2023-12-13/update.md:1: error: --correction: the edition has no corrections to "
+        "mail [E820]" in result.stderr.splitlines()
     )
     assert "Traceback" not in result.stderr
 
@@ -516,18 +529,21 @@ def test_corrected_pages_have_no_axe_violations(
 
 
 def test_a_correction_never_dates_an_entry_before_its_cutoff() -> None:
-    from weekly.site.feed import last_updated
+    from weekly.site.feed import updated
     from weekly.site.manifest import Entry
 
     entry = Entry(
         "2023-12-13", "s", "S", "O", "T", "H", "slug", "December 13, 2023",
         "2023-12-13T10:00:00-05:00", [], "", [],
     )  # fmt: skip
-    assert last_updated(entry) == "2023-12-13T10:00:00-05:00"
+    assert updated(entry) == "2023-12-13T10:00:00-05:00"
     entry.corrected = "2023-12-13T00:00:00-05:00"  # corrected the day it went out
-    assert last_updated(entry) == "2023-12-13T10:00:00-05:00"
+    assert updated(entry) == "2023-12-13T10:00:00-05:00"
+    entry.published = "2023-12-15T00:00:00-05:00"  # nor before it was published
+    entry.corrected = "2023-12-14T00:00:00-05:00"
+    assert updated(entry) == "2023-12-15T00:00:00-05:00"
     entry.corrected = "2023-12-16T00:00:00-05:00"
-    assert last_updated(entry) == "2023-12-16T00:00:00-05:00"
+    assert updated(entry) == "2023-12-16T00:00:00-05:00"
 
 
 def test_the_next_edition_does_not_inherit_the_corrections(edition: Path, weekly: Run) -> None:

@@ -829,7 +829,7 @@ def test_the_mail_core_returns_reports_without_printing(
     to, inputs, output = Path("recipients.csv"), Path("inputs"), Path("output")
     dry = EmailOptions(only=("carol@example.net", "JANE@example.com"))
     loaded = dispatch.load("2023-12-13", to, inputs, output, dry, SECRET_ENV)
-    assert [p.name for p in loaded.rendered] == [f"{SLUG}.html", "share-card.png", f"{SLUG}.pdf"]
+    assert [p.name for p in loaded.rendered] == [f"{SLUG}.html", f"{SLUG}.pdf"]  # no share card
     assert loaded.smtp is None and [r.email for r in loaded.recipients] == [
         "jane@example.com",
         "carol@example.net",

@@ -90,8 +90,9 @@ def test_current_pdf_reuses_a_current_pdf_and_renders_a_stale_one(edition: Path)
         output = Path("output")
         assert not pipeline.pdf_is_current(update, output)
         made = pipeline.current_pdf(update, output)
-        # the page, its PDF and its share card (share-card.png)
-        assert sorted(p.suffix for p in made.written) == [".html", ".pdf", ".png"]
+        # the page and its PDF; the share card is drawn only for the pages the archive publishes
+        assert sorted(p.suffix for p in made.written) == [".html", ".pdf"]
+        assert not (made.path.parent / "share-card.png").exists()
         assert made.data.startswith(b"%PDF") and made.path.read_bytes() == made.data
         again = pipeline.current_pdf(update, output)
         assert again.written == [] and again.data == made.data

@@ -171,11 +171,11 @@ def test_check_warns_about_files_that_are_not_the_sites(project: Path, weekly) -
         "move it out (mail and other private state belong in the state folder)"
     )
     assert [line for line in result.stdout.splitlines() if line.startswith("output/")] == [
-        f"output/2023-12-13/mail/.lock: {message}",
-        f"output/2023-12-13/mail/001-jane-example-com.eml: {message}",
-        f"output/2023-12-13/mail/ledger.jsonl: {message}",
-        f"output/2023-12-13/subscribers.csv: {message}",
-        f"output/notes.txt: {message}",
+        f"output/2023-12-13/mail/.lock: {message} [W050]",
+        f"output/2023-12-13/mail/001-jane-example-com.eml: {message} [W050]",
+        f"output/2023-12-13/mail/ledger.jsonl: {message} [W050]",
+        f"output/2023-12-13/subscribers.csv: {message} [W050]",
+        f"output/notes.txt: {message} [W050]",
     ]
     dry = weekly("email", "--cutoff", "2023-12-13", "--to", "recipients.csv", cwd=project)
     assert dry.returncode == 0, dry.stderr
@@ -199,10 +199,10 @@ def test_archive_refuses_to_publish_files_that_are_not_the_sites(project: Path, 
         "move it out (mail and other private state belong in the state folder)"
     )
     assert result.stderr.splitlines() == [
-        f"output/2023-12-13/mail/.lock: {message}",
-        f"output/2023-12-13/mail/001-jane-example-com.eml: {message}",
-        f"output/2023-12-13/mail/ledger.jsonl: {message}",
-        f"output/notes.txt: {message}",
+        f"output/2023-12-13/mail/.lock: error: {message} [E050]",
+        f"output/2023-12-13/mail/001-jane-example-com.eml: error: {message} [E050]",
+        f"output/2023-12-13/mail/ledger.jsonl: error: {message} [E050]",
+        f"output/notes.txt: error: {message} [E050]",
         "weekly: 4 errors; nothing written",
     ]
     assert not (project / "output" / "index.html").exists()
@@ -214,7 +214,10 @@ def test_the_sites_own_files_pass(project: Path, weekly) -> None:
     assert first.returncode == 0, first.stderr
     from weekly.site.owned import unowned
 
-    assert unowned(project / "output") == []
+    output = project / "output"
+    for name in ("2023-12-13/share-card.png", "favicon.svg", "robots.txt", "sitemap.xml"):
+        assert (output / name).is_file(), name
+    assert unowned(output) == []
     render = weekly("render", "--cutoff", "2023-12-13", "--draft", "--format", "html",
                     cwd=project)  # fmt: skip
     assert render.returncode == 0, render.stderr
@@ -233,3 +236,20 @@ def test_a_state_folder_inside_the_output_is_refused(project: Path, weekly) -> N
         "weekly: 1 error; nothing sent",
     ]
     assert not (project / "output" / "private").exists()
+
+
+def test_the_sites_file_names_count_only_where_the_site_writes_them(tmp_path: Path) -> None:
+    from weekly.site.owned import unowned
+
+    output = tmp_path / "output"
+    edition = output / "2023-12-13"
+    edition.mkdir(parents=True)
+    for path in (output / "robots.txt", output / "favicon.svg", edition / "share-card.png"):
+        path.write_bytes(b"x")
+    (edition / "s.before-2023-12-16.html").write_bytes(b"x")
+    assert unowned(output) == []
+    misplaced = [output / "share-card.png", edition / "robots.txt", edition / "favicon.svg"]
+    for path in misplaced:
+        path.write_bytes(b"x")
+    assert unowned(output) == sorted(misplaced)
+    assert unowned(output, ["2023-12-13"]) == sorted(misplaced[1:])

@@ -12,8 +12,10 @@ FINDINGS: tuple[Finding, ...] = (
 `weekly archive` found a file under `--output` that the site does not make: mail drafts or a
 delivery ledger from an earlier version, a note, a copy of a subscriber list. Everything under
 the output folder is published by the web server, so the archive refuses to go on while it is
-there. The site's own files are the editions' pages, PDFs, fragments and `figures/`, the index,
-404, topic and series pages, the feeds, `sitemap.xml`, `manifest.json` and the search index.
+there. The site's own files are the editions' pages, PDFs, fragments, share cards
+(`share-card.png`), `figures/` and the versions kept before corrections, the index, 404, topic
+and series pages, the feeds, `sitemap.xml`, `robots.txt`, `favicon.svg`, `manifest.json` and the
+search index.
 """,
         """
 output/2023-12-13/mail/ledger.jsonl: error: not a file of the site, and everything under the output folder is published: move it out (mail and other private state belong in the state folder)

@@ -1,8 +1,9 @@
 """The site's files: what under ``output/`` the archive owns, and what it must not publish.
 
 ``output/`` is what a web server publishes. The site owns the editions' folders (their pages,
-PDFs, fragments, figures and the versions kept before corrections), its own pages (index, 404, topic and series pages), the feeds
-and sitemap, the search index, ``manifest.json``, and the lock and staging names that
+PDFs, fragments, share cards, figures and the versions kept before corrections), its own
+pages (index, 404, topic and series pages), the feeds and sitemap, ``favicon.svg`` and
+``robots.txt``, the search index, ``manifest.json``, and the lock and staging names that
 publishing an edition leaves beside its folder. Anything else there (mail drafts or a delivery
 ledger from an earlier version, a note, a copy of a subscriber list) is not for readers:
 ``weekly archive`` refuses to publish while it is there and ``weekly check`` warns about it.
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from weekly.errors import Problem, display_path
 from weekly.findings import Level
+from weekly.render.cards import CARD
 from weekly.site.manifest import MANIFEST
 from weekly.site.versions import is_kept
 
@@ -24,13 +26,15 @@ from weekly.site.versions import is_kept
 _KEY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Files at the top of the output folder: the site's pages, feeds and sitemap.
 _ROOT_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.(?:html|xml)")
+#: The other files at the top of the output folder (:func:`weekly.site.archive._site_files`).
+_ROOT_NAMES = frozenset({"favicon.svg", "robots.txt"})
 #: What publishing an edition leaves beside its folder (:mod:`weekly.render.publish`).
 _PUBLISH_NAME = re.compile(r"\.\d{4}-\d{2}-\d{2}\.(?:lock|old|stage-[^/]*)")
 #: Folders of topic and series pages.
 _PAGE_FOLDERS = ("regions", "countries", "series")
 _PAGE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.(?:html|xml)")
-#: An edition's own files: its page, draft, fragment and PDF (and, beside them, the versions
-#: kept before corrections: :func:`weekly.site.versions.is_kept`).
+#: An edition's own files: its page, draft, fragment and PDF (and, beside them, its share card
+#: and the versions kept before corrections: :func:`weekly.site.versions.is_kept`).
 _EDITION_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.draft|\.fragment)?\.(?:html|pdf)")
 
 
@@ -69,7 +73,7 @@ def _root_strays(output: Path) -> Iterator[Path]:
                 yield from (p for p in _files(path) if not _PAGE.fullmatch(p.name))
             else:
                 yield from _files(path)
-        elif name != MANIFEST and not _ROOT_FILE.fullmatch(name):
+        elif name != MANIFEST and name not in _ROOT_NAMES and not _ROOT_FILE.fullmatch(name):
             yield path
 
 
@@ -79,7 +83,7 @@ def _edition_strays(folder: Path) -> Iterator[Path]:
         if entry.is_dir(follow_symlinks=False):
             if entry.name != "figures":
                 yield from _files(path)
-        elif not (_EDITION_FILE.fullmatch(entry.name) or is_kept(entry.name)):
+        elif not (_EDITION_FILE.fullmatch(entry.name) or entry.name == CARD or is_kept(entry.name)):
             yield path
 
 
