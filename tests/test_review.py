@@ -19,17 +19,11 @@ from test_email import send_args, smtp  # noqa: F401  (smtp: the SMTP server fix
 from test_preview import MAP_SVG, SLUG, UPDATE_MD, WITH_FIGURE, browser, edit  # noqa: F401  (browser: fixture)
 from test_preview import project as project  # noqa: F401  (the fixtures)
 from test_preview import serve as serve  # noqa: F401
-from weekly.inputs.review import (
-    Block,
-    Comment,
-    ReviewError,
-    dump_review,
-    parse_review,
-    place,
-    read_review,
-)
-from weekly.preview import changes
 from weekly.preview import serve as preview
+from weekly.review import changes
+from weekly.review.blocks import Block
+from weekly.review.comments import Comment, ReviewError, dump_review, parse_review, read_review
+from weekly.review.place import place
 
 REVIEW = Path("inputs/2023-12-13/review.yaml")
 BULLET = "It claimed a bombing of a convoy."
@@ -363,7 +357,7 @@ def test_concurrent_posts_lose_nothing(serve, project: Path) -> None:
 
 def test_two_stores_on_one_file_share_its_lock(tmp_path: Path) -> None:
     """Two previews of one edition (two processes) lose nothing either: the file lock."""
-    from weekly.preview.comments import CommentStore
+    from weekly.review.store import CommentStore
 
     stores = [CommentStore(tmp_path), CommentStore(tmp_path)]
 

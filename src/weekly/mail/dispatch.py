@@ -236,33 +236,6 @@ class EmailReport:
         return 0
 
 
-def refuse_open_comments(inputs: Path, cutoff: str) -> None:
-    """Raise :class:`WeeklyError` while the edition's review.yaml has open comments (E804).
-
-    A review.yaml that cannot be read holds the mail back too (E803): its comments may be open.
-    """
-    from dataclasses import replace
-
-    from weekly.errors import WeeklyError
-    from weekly.inputs.edition import resolve_cutoff
-    from weekly.inputs.review import FILE_NAME, ReviewError, open_comments, read_review
-
-    folder = inputs / resolve_cutoff(inputs, cutoff)
-    try:
-        still_open = open_comments(read_review(folder))
-    except ReviewError as exc:
-        raise WeeklyError([replace(p, level="error", code="E803") for p in exc.problems]) from None
-    if still_open:
-        count = len(still_open)
-        raise WeeklyError.at(
-            folder / FILE_NAME,
-            0,
-            f"{count} review comment{'s are' if count != 1 else ' is'} still open; resolve "
-            f"{'them' if count != 1 else 'it'} in 'weekly preview' or pass --ignore-open-comments",
-            "E804",
-        )
-
-
 def load(
     cutoff: str,
     to: Path,
@@ -273,6 +246,7 @@ def load(
 ) -> Loaded:
     """Read the list, check the edition and the settings, bring its PDF up to date."""
     from weekly.pipeline import current_pdf, load_checked
+    from weekly.review.hold import refuse_open_comments
 
     if options.send and not options.ignore_open_comments:
         refuse_open_comments(inputs, cutoff)

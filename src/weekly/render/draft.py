@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from weekly.errors import Problem, display_path
-from weekly.inputs.review import Block
 from weekly.resolve.update import Update
 
 if TYPE_CHECKING:
@@ -224,7 +222,9 @@ def draft_html(update: Update, aids: DraftAids | None = None) -> str:
 
     if aids is None:
         aids = aids_for(update)
-        comments = open_comment_listing(update)
+        from weekly.review.board import open_listing
+
+        comments = open_listing(update)
         if comments is not None:
             aids = replace(aids, comments=comments)
     page = render_html(update, draft=True, draft_html=render_aids(aids, update.template_dirs))
@@ -277,122 +277,9 @@ def style_in_head(page: str) -> str:
     return page[:head_end] + style + page[head_end:]
 
 
-def open_comment_listing(update: Update) -> dict[str, Any] | None:
-    """Return the open comments of ``update``'s review.yaml placed on its draft, or None.
-
-    A static draft (``weekly render --draft``) lists them read-only; the final HTML and
-    the PDF never see them.
-    """
-    from weekly.inputs.review import ReviewError, open_comments, placed_view, read_review
-    from weekly.render.html import render_html
-
-    try:
-        comments = open_comments(read_review(update.edition.folder))
-    except ReviewError as exc:
-        error = "; ".join(str(p) for p in exc.problems)
-        return {"comments": [], "open": 0, "error": error, "reviewed": None}
-    if not comments:
-        return None
-    blocks = review_blocks(render_html(update, draft=True), update)
-    views = [placed_view(c, blocks) for c in comments]
-    return {"comments": views, "open": len(views), "error": "", "reviewed": None}
-
-
 def error_page(aids: DraftAids, template_dirs: tuple[Path, ...] = ()) -> str:
     """Return a page with nothing but the error overlay, for when no build succeeded yet."""
     from weekly.render.html import environment
 
     template = environment(template_dirs).get_template("_draft_errors.html")
     return style_in_head(template.render(aids=aids, body=render_aids(aids, template_dirs)))
-
-
-# ---------------------------------------------------------------------------
-# The blocks a reviewer can comment on
-
-_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-
-
-class _BlockReader(HTMLParser):
-    """Collect the commentable blocks of a draft page with their visible text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.open: list[tuple[int, str, str, int, list[str]]] = []  # depth, anchor, kind, line
-        self.found: list[tuple[str, str, int, str]] = []
-        self.takeaway_depth = -1
-        self.takeaways = 0
-        self.skip_depth = -1
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
-            return
-        self.stack.append(tag)
-        depth = len(self.stack)
-        attr = {k: v or "" for k, v in attrs}
-        classes = attr.get("class", "").split()
-        if tag == "section" and "takeaway" in classes:
-            self.takeaway_depth = depth
-        if tag == "a" and "backref" in classes and self.skip_depth < 0:
-            self.skip_depth = depth
-        anchor, kind, line = "", "", 0
-        if "data-line" in attr and attr.get("id"):
-            anchor, line = attr["id"], int(attr["data-line"] or 0)
-            kind = {"figure": "figure", "li": "bullet"}.get(tag, "paragraph")
-        elif tag == "p" and "note" in classes and attr.get("id", "").startswith("note-"):
-            anchor, kind = attr["id"], "note"
-        elif (
-            0 <= self.takeaway_depth < depth
-            and not self.open
-            and ((tag == "p" and "label" not in classes) or tag == "li")
-        ):
-            self.takeaways += 1
-            anchor, kind = f"takeaway-{self.takeaways}", "takeaway"
-        if anchor:
-            self.open.append((depth, anchor, kind, line, []))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or tag not in self.stack:
-            return
-        while self.stack:
-            depth = len(self.stack)
-            if self.open and self.open[-1][0] == depth:
-                _, anchor, kind, line, parts = self.open.pop()
-                self.found.append((anchor, kind, line, " ".join("".join(parts).split())))
-            if depth == self.takeaway_depth:
-                self.takeaway_depth = -1
-            if depth == self.skip_depth:
-                self.skip_depth = -1
-            if self.stack.pop() == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if self.skip_depth < 0:
-            for entry in self.open:
-                entry[4].append(data)
-
-
-def review_blocks(html: str, update: Update) -> list[Block]:
-    """Return the blocks of draft page ``html`` a comment can be about, in page order.
-
-    Paragraphs, bullets and figures carry their ``update.md`` line in the page; a
-    takeaway gets the line of its front matter key, a note the line of its citation.
-    """
-    reader = _BlockReader()
-    reader.feed(html)
-    reader.close()
-    edition = update.edition
-    takeaway_lines = [
-        edition.line(*(("key_takeaways", region) if region else ("key_takeaway",)))
-        for region in edition.takeaways
-    ]
-    note_lines = {f"note-{note.number}": note.line for note in update.notes}
-    blocks = []
-    for anchor, kind, line, text in reader.found:
-        if kind == "takeaway":
-            index = int(anchor.split("-")[1]) - 1
-            line = takeaway_lines[min(index, len(takeaway_lines) - 1)] if takeaway_lines else 0
-        elif kind == "note":
-            line = note_lines.get(anchor, 0)
-        blocks.append(Block(anchor, kind, line, text))
-    return blocks
