@@ -8,6 +8,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -811,3 +812,118 @@ def test_cli_host_needs_share_and_an_address_of_this_machine(edition: Path, week
     assert unknown.returncode == 2
     assert unknown.stderr.startswith("weekly: cannot listen on no-such-host.invalid: ")
     assert unknown.stderr.endswith("; check --host\n") and unknown.stderr.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------
+# The blocks a comment can be about, read from the parsed body
+
+
+_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class _TextById(HTMLParser):
+    """Collect the visible text of every element with an id in ``wanted`` (backrefs left out)."""
+
+    def __init__(self, wanted: set[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.wanted = wanted
+        self.stack: list[tuple[str, str, bool]] = []  # tag, id collected, backref
+        self.texts: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        attr = {k: v or "" for k, v in attrs}
+        anchor = attr.get("id", "")
+        collected = anchor if anchor in self.wanted else ""
+        if collected:
+            self.texts[collected] = []
+        self.stack.append((tag, collected, "backref" in attr.get("class", "").split()))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or tag not in [t for t, _, _ in self.stack]:
+            return
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if any(backref for _, _, backref in self.stack):
+            return
+        for _, collected, _ in self.stack:
+            if collected:
+                self.texts[collected].append(data)
+
+
+ODD_BODY = """
+**A "quoted" lead with `code` and a [link](https://example.org/a).** It isn't 'plain'
+text,[@sigact] with a hard\\
+break and an autolink <https://example.org/"x">.
+
+| Place "north" | Attacks |
+|---|---|
+| Mopti's edge | 12[@sigact] |
+
+- An outer bullet.[@sigact]
+  - an inner "nested" bullet
+    - and deeper
+- A second bullet, with an Arabic name: الجزائر.
+
+```
+a "code" block
+```
+
+### A heading inside a section
+"""
+
+
+@pytest.mark.parametrize("smart", [True, False])
+def test_review_blocks_have_the_text_the_draft_page_shows(tmp_path: Path, smart: bool) -> None:
+    """The blocks come from the parsed body, and their text is what a reviewer sees there."""
+    import shutil
+
+    from weekly.pipeline import load_checked
+    from weekly.render.draft import draft_html
+    from weekly.review.blocks import review_blocks
+
+    root = Path(__file__).resolve().parents[1]
+    inputs = tmp_path / "inputs"
+    shutil.copytree(root / "inputs", inputs)
+    update_md = inputs / "2023-12-13" / "update.md"
+    text = update_md.read_text(encoding="utf-8")
+    if not smart:
+        (inputs / "series.yaml").write_text(
+            "salafi-jihadi:\n  smart_quotes: false\n", encoding="utf-8"
+        )
+    update_md.write_text(text + ODD_BODY, encoding="utf-8")
+    update = load_checked(inputs, "2023-12-13", unfinished=True)
+    assert update.edition.series.smart_quotes is smart
+    blocks = review_blocks(update)
+    page = draft_html(update)
+    reader = _TextById({b.anchor for b in blocks})
+    reader.feed(page)
+    shown = {anchor: " ".join("".join(parts).split()) for anchor, parts in reader.texts.items()}
+    kinds = {b.kind for b in blocks}
+    assert {"takeaway", "paragraph", "bullet", "figure", "note"} <= kinds
+    for block in blocks:
+        if block.kind in ("paragraph", "bullet", "note"):
+            assert shown[block.anchor] == block.text, block.anchor
+        elif block.kind == "figure":
+            assert shown[block.anchor].startswith(block.text)
+
+    def curl(text: str) -> str:
+        if smart:
+            return text
+        return text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}))
+
+    odd = [(b.anchor, b.kind, b.text) for b in blocks if b.line >= 68 and b.kind != "note"]
+    assert odd == [
+        ("L68", "paragraph", curl(
+            "A “quoted” lead with code and a link. It isn’t ‘plain’ text,[38] with a hard "
+            'break and an autolink https://example.org/"x".'
+        )),
+        ("L72", "paragraph", curl("Place “north” Attacks Mopti’s edge 12[39]")),
+        ("L76", "bullet", curl("An outer bullet.[40] an inner “nested” bullet and deeper")),
+        ("L79", "bullet", "A second bullet, with an Arabic name: الجزائر."),
+        ("L81", "paragraph", 'a "code" block'),
+        ("L85", "paragraph", "A heading inside a section"),
+    ]  # fmt: skip
