@@ -24,8 +24,8 @@ TEMPLATE = "_draft.html"
 
 
 @dataclass(frozen=True)
-class FindingView:
-    """One ``check`` finding (or error) as the panel lists it."""
+class ProblemView:
+    """One problem found by ``check`` (a warning or an error) as the panel lists it."""
 
     level: str
     code: str
@@ -46,9 +46,9 @@ class DraftAids:
     #: ``December 13, 2023, at 10 a.m.``.
     cutoff_when: str = ""
     #: Warnings (and any errors) recorded while assembling and checking.
-    findings: list[FindingView] = field(default_factory=list)
+    problems: list[ProblemView] = field(default_factory=list)
     #: Errors that stopped the latest preview build: shown as an overlay.
-    errors: list[FindingView] = field(default_factory=list)
+    errors: list[ProblemView] = field(default_factory=list)
     notes: int = 0
     figures: int = 0
     sources: int = 0
@@ -83,7 +83,7 @@ class DraftAids:
     @property
     def warnings(self) -> int:
         """Return the number of warnings listed."""
-        return sum(1 for f in self.findings if f.level == "warning")
+        return sum(1 for f in self.problems if f.level == "warning")
 
 
 def _block_anchors(update: Update) -> list[tuple[int, str]]:
@@ -133,11 +133,11 @@ def anchor_for(problem: Problem, update: Update) -> str:
     return ""
 
 
-def finding_views(problems: Iterable[Problem], update: Update | None = None) -> list[FindingView]:
+def problem_views(problems: Iterable[Problem], update: Update | None = None) -> list[ProblemView]:
     """Return ``problems`` as the panel lists them, errors first, each with its link."""
     ordered = sorted(problems, key=lambda p: (p.level != "error", p.path, p.line, p.column))
     return [
-        FindingView(
+        ProblemView(
             p.level, p.code, p.location(), p.message, anchor_for(p, update) if update else ""
         )
         for p in ordered
@@ -181,8 +181,8 @@ def aids_for(
         edition=edition.key,
         cutoff=line,
         cutoff_when=line.split(": ", 1)[-1],
-        findings=finding_views(found, update),
-        errors=finding_views(errors, update),
+        problems=problem_views(found, update),
+        errors=problem_views(errors, update),
         notes=len(update.notes),
         figures=len(update.figures),
         sources=len(cited),
