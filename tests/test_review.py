@@ -927,3 +927,70 @@ def test_review_blocks_have_the_text_the_draft_page_shows(tmp_path: Path, smart:
         ("L81", "paragraph", 'a "code" block'),
         ("L85", "paragraph", "A heading inside a section"),
     ]  # fmt: skip
+
+
+class _Takeaways(HTMLParser):
+    """Collect the text of each takeaway in a page's ``section.takeaway``, label left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.section = -1  # depth of the takeaway section
+        self.block = -1  # depth of the takeaway being read
+        self.found: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        self.stack.append(tag)
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "section" and "takeaway" in classes:
+            self.section = len(self.stack)
+        elif (
+            0 <= self.section < len(self.stack)
+            and self.block < 0
+            and (tag == "li" or (tag == "p" and "label" not in classes))
+        ):
+            self.block = len(self.stack)
+            self.found.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or tag not in self.stack:
+            return
+        while self.stack:
+            depth = len(self.stack)
+            if depth == self.block:
+                self.block = -1
+            if depth == self.section:
+                self.section = -1
+            if self.stack.pop() == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.block >= 0:
+            self.found[-1].append(data)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "cutoff"),
+    [
+        ("tests/data/mastheads/inputs", "2023-08-08"),  # regions, paragraphs
+        ("tests/data/mastheads/inputs", "2023-11-08"),  # one takeaway, no region
+        ("tests/data/mastheads/inputs", "2024-01-24"),
+        ("tests/data/africa-file/inputs", "2024-04-25"),  # a bulleted list
+        ("tests/data/africa-file/inputs", "2025-11-06"),
+    ],
+)
+def test_takeaway_blocks_read_as_the_page_shows_them(inputs: str, cutoff: str) -> None:
+    from weekly.pipeline import load_checked
+    from weekly.render.draft import draft_html
+    from weekly.review.blocks import review_blocks
+
+    update = load_checked(Path(__file__).resolve().parents[1] / inputs, cutoff, unfinished=True)
+    reader = _Takeaways()
+    reader.feed(draft_html(update))
+    shown = [" ".join("".join(parts).split()) for parts in reader.found]
+    takeaways = [b for b in review_blocks(update) if b.kind == "takeaway"]
+    assert shown and [b.text for b in takeaways] == shown
+    assert [b.anchor for b in takeaways] == [f"takeaway-{n}" for n in range(1, len(shown) + 1)]
+    assert all(b.line > 1 for b in takeaways)
