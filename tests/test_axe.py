@@ -53,7 +53,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from weekly.mail.recipients import Recipient
     from weekly.mail.settings import mail_settings
     from weekly.pipeline import load_checked, render
-    from weekly.render.draft import DraftAids, FindingView, aids_for, draft_html, error_page
+    from weekly.render.draft import DraftAids, ProblemView, aids_for, draft_html, error_page
     from weekly.site.archive import build_archive
 
     project = tmp_path_factory.mktemp("axe")
@@ -68,12 +68,12 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     # and the page preview shows when no build succeeded at all.
     where = "inputs/2023-12-13/update.md"
     findings = [
-        FindingView("warning", "W101", f"{where}:20", "evidence bullet has no citation", "#L20"),
-        FindingView("warning", "W301", "inputs/sources.yaml:3", "source 'x' is never cited"),
+        ProblemView("warning", "W101", f"{where}:20", "evidence bullet has no citation", "#L20"),
+        ProblemView("warning", "W301", "inputs/sources.yaml:3", "source 'x' is never cited"),
     ]
-    errors = [FindingView("error", "E101", f"{where}:14", "unknown source 'acled-dash'", "")]
+    errors = [ProblemView("error", "E101", f"{where}:14", "unknown source 'acled-dash'", "")]
     review = dataclasses.replace(
-        aids_for(update, live=True, pdf_href=f"{SLUG}.pdf"), findings=findings
+        aids_for(update, live=True, pdf_href=f"{SLUG}.pdf"), problems=findings
     )
     (folder / "review.draft.html").write_text(draft_html(update, review), encoding="utf-8")
     from weekly.check.carried import CarriedOver

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import run_script
 from test_email import PNG, REGIONS, SERIES
-from weekly.mail import compose, dispatch
+from weekly.mail import compose, drafts
 from weekly.mail.compose import Composer
 from weekly.mail.message import FILE_POLICY, MailEdition, build_message, prepare
 from weekly.mail.recipients import Recipient
@@ -115,8 +115,8 @@ def test_a_dry_run_replaces_the_old_drafts_and_leaves_no_staging(project: Path) 
     (folder / f".drafts-{dead.pid}" / "001-x.eml").write_bytes(b"half")
     (folder / f".drafts-{os.getppid()}").mkdir()  # one still running
     with mail_edition(project) as edition:
-        assert dispatch.write_drafts(edition, recipients(5), folder)[0] == 5
-        count, largest = dispatch.write_drafts(edition, recipients(2), folder)
+        assert drafts.write_drafts(edition, recipients(5), folder)[0] == 5
+        count, largest = drafts.write_drafts(edition, recipients(2), folder)
     assert count == 2 and largest > 1000
     assert sorted(p.name for p in folder.iterdir()) == [
         f".drafts-{os.getppid()}",
@@ -130,7 +130,7 @@ def test_a_dry_run_that_fails_midway_keeps_the_previous_drafts(
 ) -> None:
     folder = project / "inputs" / ".weekly" / "mail" / "2023-12-13"
     with mail_edition(project) as edition:
-        dispatch.write_drafts(edition, recipients(3), folder)
+        drafts.write_drafts(edition, recipients(3), folder)
         before = {p.name: p.read_bytes() for p in folder.iterdir()}
         real = Composer.compose
         calls = []
@@ -143,7 +143,7 @@ def test_a_dry_run_that_fails_midway_keeps_the_previous_drafts(
 
         monkeypatch.setattr(Composer, "compose", failing)
         with pytest.raises(OSError):
-            dispatch.write_drafts(edition, recipients(4)[::-1], folder)
+            drafts.write_drafts(edition, recipients(4)[::-1], folder)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
@@ -153,7 +153,7 @@ def test_a_dry_run_that_fails_midway_keeps_the_previous_drafts(
 MEASURE = """
 import gc, json, os, tracemalloc
 from pathlib import Path
-from weekly.mail import dispatch
+from weekly.mail import drafts
 from weekly.mail.message import prepare
 from weekly.mail.recipients import Recipient
 from weekly.mail.settings import mail_settings
@@ -168,7 +168,7 @@ def peak(count, folder):
     gc.collect()
     gc.disable()
     tracemalloc.start()
-    dispatch.write_drafts(edition, listed, Path(folder))
+    drafts.write_drafts(edition, listed, Path(folder))
     result = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     gc.enable()

@@ -96,8 +96,8 @@ def test_review_text_yaml_cannot_keep_is_refused_and_never_written(
 
 def test_all_review_text_the_api_takes_reads_back_the_same() -> None:
     """Every character the API lets through survives review.yaml unchanged."""
-    from weekly.inputs.review import Comment, dump_review, parse_review
-    from weekly.preview.comments import Refused, clean_text
+    from weekly.review.comments import Comment, dump_review, parse_review
+    from weekly.review.store import Refused, clean_text
 
     kept = []
     for point in [*range(0x3000), *range(0xD000, 0x10000), 0x1F600, 0xE0001, 0x10FFFF]:
@@ -509,7 +509,7 @@ def test_one_line_writes_what_would_break_or_reorder_a_line_as_escapes() -> None
 def _place_one_by_one(comment, blocks):  # the plain search place() prunes: same answer
     import difflib
 
-    from weekly.inputs.review import SIMILAR
+    from weekly.review.place import SIMILAR
 
     same_kind = [b for b in blocks if b.kind == comment.kind] or blocks
     exact = [b for b in same_kind if b.quote == comment.quote]
@@ -526,7 +526,9 @@ def _place_one_by_one(comment, blocks):  # the plain search place() prunes: same
 def test_placing_a_comment_prunes_the_search_but_finds_the_same_block() -> None:
     import random
 
-    from weekly.inputs.review import Block, Comment, place
+    from weekly.review.blocks import Block
+    from weekly.review.comments import Comment
+    from weekly.review.place import place
 
     chooser = random.Random(24)
     words = [

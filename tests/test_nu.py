@@ -69,9 +69,9 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     _, mail = render_bodies(edition, Recipient("reader@example.org", "A Reader", 2))
     (root / "mail.html").write_text(mail, encoding="utf-8")
     # the page the preview shows when no build of the edition succeeded yet
-    from weekly.render.draft import DraftAids, FindingView, error_page
+    from weekly.render.draft import DraftAids, ProblemView, error_page
 
-    errors = [FindingView("error", "E101", "update.md:14", "unknown source 'x'", "")]
+    errors = [ProblemView("error", "E101", "update.md:14", "unknown source 'x'", "")]
     aids = DraftAids(edition="2023-12-13", cutoff="", errors=errors, live=True)
     (root / "errors.html").write_text(error_page(aids), encoding="utf-8")
     return {

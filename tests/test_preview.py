@@ -306,11 +306,11 @@ def test_the_panel_lists_check_findings_linked_to_their_place(
 
     from weekly import check
 
-    def review(update, problems) -> None:
+    def run_checks(update, problems) -> None:
         bullet = update.body.blocks()[1].items[1]
         problems.warning("W900", update.edition.path, bullet.line, "an evidence bullet to see")
 
-    monkeypatch.setattr(check, "review", review)
+    monkeypatch.setattr(check, "run_checks", run_checks)
     running = serve()
     page.goto(running.url)
     expect(page.locator(".draft-summary")).to_have_text("1 finding from weekly check.")

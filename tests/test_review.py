@@ -8,6 +8,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +20,11 @@ from test_email import send_args, smtp  # noqa: F401  (smtp: the SMTP server fix
 from test_preview import MAP_SVG, SLUG, UPDATE_MD, WITH_FIGURE, browser, edit  # noqa: F401  (browser: fixture)
 from test_preview import project as project  # noqa: F401  (the fixtures)
 from test_preview import serve as serve  # noqa: F401
-from weekly.inputs.review import (
-    Block,
-    Comment,
-    ReviewError,
-    dump_review,
-    parse_review,
-    place,
-    read_review,
-)
-from weekly.preview import changes
 from weekly.preview import serve as preview
+from weekly.review import changes
+from weekly.review.blocks import Block
+from weekly.review.comments import Comment, ReviewError, dump_review, parse_review, read_review
+from weekly.review.place import place
 
 REVIEW = Path("inputs/2023-12-13/review.yaml")
 BULLET = "It claimed a bombing of a convoy."
@@ -363,7 +358,7 @@ def test_concurrent_posts_lose_nothing(serve, project: Path) -> None:
 
 def test_two_stores_on_one_file_share_its_lock(tmp_path: Path) -> None:
     """Two previews of one edition (two processes) lose nothing either: the file lock."""
-    from weekly.preview.comments import CommentStore
+    from weekly.review.store import CommentStore
 
     stores = [CommentStore(tmp_path), CommentStore(tmp_path)]
 
@@ -817,3 +812,185 @@ def test_cli_host_needs_share_and_an_address_of_this_machine(edition: Path, week
     assert unknown.returncode == 2
     assert unknown.stderr.startswith("weekly: cannot listen on no-such-host.invalid: ")
     assert unknown.stderr.endswith("; check --host\n") and unknown.stderr.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------
+# The blocks a comment can be about, read from the parsed body
+
+
+_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class _TextById(HTMLParser):
+    """Collect the visible text of every element with an id in ``wanted`` (backrefs left out)."""
+
+    def __init__(self, wanted: set[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.wanted = wanted
+        self.stack: list[tuple[str, str, bool]] = []  # tag, id collected, backref
+        self.texts: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        attr = {k: v or "" for k, v in attrs}
+        anchor = attr.get("id", "")
+        collected = anchor if anchor in self.wanted else ""
+        if collected:
+            self.texts[collected] = []
+        self.stack.append((tag, collected, "backref" in attr.get("class", "").split()))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or tag not in [t for t, _, _ in self.stack]:
+            return
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if any(backref for _, _, backref in self.stack):
+            return
+        for _, collected, _ in self.stack:
+            if collected:
+                self.texts[collected].append(data)
+
+
+ODD_BODY = """
+**A "quoted" lead with `code` and a [link](https://example.org/a).** It isn't 'plain'
+text,[@sigact] with a hard\\
+break and an autolink <https://example.org/"x">.
+
+| Place "north" | Attacks |
+|---|---|
+| Mopti's edge | 12[@sigact] |
+
+- An outer bullet.[@sigact]
+  - an inner "nested" bullet
+    - and deeper
+- A second bullet, with an Arabic name: الجزائر.
+
+```
+a "code" block
+```
+
+### A heading inside a section
+"""
+
+
+@pytest.mark.parametrize("smart", [True, False])
+def test_review_blocks_have_the_text_the_draft_page_shows(tmp_path: Path, smart: bool) -> None:
+    """The blocks come from the parsed body, and their text is what a reviewer sees there."""
+    import shutil
+
+    from weekly.pipeline import load_checked
+    from weekly.render.draft import draft_html
+    from weekly.review.blocks import review_blocks
+
+    root = Path(__file__).resolve().parents[1]
+    inputs = tmp_path / "inputs"
+    shutil.copytree(root / "inputs", inputs)
+    update_md = inputs / "2023-12-13" / "update.md"
+    text = update_md.read_text(encoding="utf-8")
+    if not smart:
+        (inputs / "series.yaml").write_text(
+            "salafi-jihadi:\n  smart_quotes: false\n", encoding="utf-8"
+        )
+    update_md.write_text(text + ODD_BODY, encoding="utf-8")
+    update = load_checked(inputs, "2023-12-13", unfinished=True)
+    assert update.edition.series.smart_quotes is smart
+    blocks = review_blocks(update)
+    page = draft_html(update)
+    reader = _TextById({b.anchor for b in blocks})
+    reader.feed(page)
+    shown = {anchor: " ".join("".join(parts).split()) for anchor, parts in reader.texts.items()}
+    kinds = {b.kind for b in blocks}
+    assert {"takeaway", "paragraph", "bullet", "figure", "note"} <= kinds
+    for block in blocks:
+        if block.kind in ("paragraph", "bullet", "note"):
+            assert shown[block.anchor] == block.text, block.anchor
+        elif block.kind == "figure":
+            assert shown[block.anchor].startswith(block.text)
+
+    def curl(text: str) -> str:
+        if smart:
+            return text
+        return text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}))
+
+    odd = [(b.anchor, b.kind, b.text) for b in blocks if b.line >= 68 and b.kind != "note"]
+    assert odd == [
+        ("L68", "paragraph", curl(
+            "A “quoted” lead with code and a link. It isn’t ‘plain’ text,[38] with a hard "
+            'break and an autolink https://example.org/"x".'
+        )),
+        ("L72", "paragraph", curl("Place “north” Attacks Mopti’s edge 12[39]")),
+        ("L76", "bullet", curl("An outer bullet.[40] an inner “nested” bullet and deeper")),
+        ("L79", "bullet", "A second bullet, with an Arabic name: الجزائر."),
+        ("L81", "paragraph", 'a "code" block'),
+        ("L85", "paragraph", "A heading inside a section"),
+    ]  # fmt: skip
+
+
+class _Takeaways(HTMLParser):
+    """Collect the text of each takeaway in a page's ``section.takeaway``, label left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.section = -1  # depth of the takeaway section
+        self.block = -1  # depth of the takeaway being read
+        self.found: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        self.stack.append(tag)
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "section" and "takeaway" in classes:
+            self.section = len(self.stack)
+        elif (
+            0 <= self.section < len(self.stack)
+            and self.block < 0
+            and (tag == "li" or (tag == "p" and "label" not in classes))
+        ):
+            self.block = len(self.stack)
+            self.found.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or tag not in self.stack:
+            return
+        while self.stack:
+            depth = len(self.stack)
+            if depth == self.block:
+                self.block = -1
+            if depth == self.section:
+                self.section = -1
+            if self.stack.pop() == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.block >= 0:
+            self.found[-1].append(data)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "cutoff"),
+    [
+        ("tests/data/mastheads/inputs", "2023-08-08"),  # regions, paragraphs
+        ("tests/data/mastheads/inputs", "2023-11-08"),  # one takeaway, no region
+        ("tests/data/mastheads/inputs", "2024-01-24"),
+        ("tests/data/africa-file/inputs", "2024-04-25"),  # a bulleted list
+        ("tests/data/africa-file/inputs", "2025-11-06"),
+    ],
+)
+def test_takeaway_blocks_read_as_the_page_shows_them(inputs: str, cutoff: str) -> None:
+    from weekly.pipeline import load_checked
+    from weekly.render.draft import draft_html
+    from weekly.review.blocks import review_blocks
+
+    update = load_checked(Path(__file__).resolve().parents[1] / inputs, cutoff, unfinished=True)
+    reader = _Takeaways()
+    reader.feed(draft_html(update))
+    shown = [" ".join("".join(parts).split()) for parts in reader.found]
+    takeaways = [b for b in review_blocks(update) if b.kind == "takeaway"]
+    assert shown and [b.text for b in takeaways] == shown
+    assert [b.anchor for b in takeaways] == [f"takeaway-{n}" for n in range(1, len(shown) + 1)]
+    assert all(b.line > 1 for b in takeaways)

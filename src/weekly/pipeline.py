@@ -107,7 +107,7 @@ def assemble_checked(
     pandas nor matplotlib is touched (see :mod:`weekly.events.memo`). Raises
     :class:`~weekly.errors.WeeklyError` only when the edition cannot be read at all.
     """
-    from weekly.check import review
+    from weekly.check import run_checks
     from weekly.events.memo import Memos
     from weekly.resolve.update import assemble
 
@@ -117,7 +117,7 @@ def assemble_checked(
         inputs, name, problems, helpers=memos.helpers, charts=memos.charts, yaml=caches.yaml
     )
     memos.save()
-    review(update, problems)
+    run_checks(update, problems)
     return update
 
 
@@ -150,9 +150,9 @@ def check(
     published, and ``archive`` refuses them; and an edition the archive there published is
     compared with what its inputs give now (W081).
     """
-    from weekly.check import check_comments
     from weekly.errors import Problems, WeeklyError
     from weekly.inputs.edition import resolve_cutoff
+    from weekly.review.check import check_comments
 
     problems = Problems()
     try:

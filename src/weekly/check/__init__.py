@@ -4,13 +4,12 @@ loose ends and links.
 Every finding comes from the parsed model the renderer prints (blocks, citation
 points, text tokens), never from a second pass over the raw text; the raw lines are
 read only to give a word found in the model its line and column in ``update.md``.
-Every build runs :func:`review` (:func:`weekly.pipeline.assemble_checked`): its errors
+Every build runs :func:`run_checks` (:func:`weekly.pipeline.assemble_checked`): its errors
 stop a render, its warnings are shown.
 """
 
 from __future__ import annotations
 
-from weekly.check.comments import check_comments, first_words
 from weekly.check.integrity import check_integrity
 from weekly.check.language import ALTERNATE_TERMS, SCALE_NAMES, STANDARD_TERMS, check_language
 from weekly.check.links import check_urls, well_formed
@@ -26,7 +25,7 @@ from weekly.resolve.update import Update
 BODY_FAILED = ("E020", "E021", "E022", "E023")
 
 
-def review(update: Update, problems: Problems) -> None:
+def run_checks(update: Update, problems: Problems) -> None:
     """Record the editor's findings about ``update`` in ``problems``."""
     from weekly.resolve.leftovers import check_leftovers  # @words printed as written
 
@@ -53,7 +52,6 @@ __all__ = [
     "Prose",
     "Word",
     "check_citations",
-    "check_comments",
     "check_edition_date",
     "check_figures",
     "check_integrity",
@@ -62,8 +60,7 @@ __all__ = [
     "check_loose_ends",
     "check_takeaway_regions",
     "check_urls",
-    "first_words",
     "phrase_pattern",
-    "review",
+    "run_checks",
     "well_formed",
 ]

@@ -13,7 +13,7 @@ from weekly.cli.options import (
     inputs_option,
     output_option,
 )
-from weekly.cli.output import print_findings, quiet
+from weekly.cli.output import print_problems, quiet
 
 if TYPE_CHECKING:
     from weekly.check.integrity import Suggestion
@@ -52,30 +52,30 @@ def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool, sugg
 
     from weekly.pipeline import check as run_check
 
-    findings = run_check(inputs, cutoff, output=output)
+    problems = run_check(inputs, cutoff, output=output)
     agreeing = suggested(inputs, cutoff) if suggest else []
     if form == "json":
-        listed = [f.as_dict() for f in findings] + [
+        listed = [f.as_dict() for f in problems] + [
             {"file": a.path, "line": a.line, "column": a.column, "level": "suggestion",
              "code": "", "message": str(a).split(": suggestion: ", 1)[1]}
             for a in agreeing
         ]  # fmt: skip
         click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
     else:
-        print_findings(findings, err=False)
+        print_problems(problems, err=False)
         for one in agreeing:
             click.echo(str(one))
-        if not quiet() or any(f.level == "error" for f in findings):
-            click.echo(summary(findings))
-    if any(f.level == "error" for f in findings):
+        if not quiet() or any(p.level == "error" for p in problems):
+            click.echo(summary(problems))
+    if any(p.level == "error" for p in problems):
         sys.exit(2)
-    if strict and findings:
+    if strict and problems:
         sys.exit(1)
 
 
 def suggested(inputs: Path, cutoff: str) -> list[Suggestion]:
     """Return the typed numbers the events table agrees with; none when the edition cannot
-    be read (its errors are the findings)."""
+    be read (its errors are the problems)."""
     from weekly.check.integrity import suggestions
     from weekly.errors import WeeklyError
     from weekly.inputs.edition import resolve_cutoff
@@ -86,12 +86,12 @@ def suggested(inputs: Path, cutoff: str) -> list[Suggestion]:
         return []
 
 
-def summary(findings: list[Problem]) -> str:
+def summary(problems: list[Problem]) -> str:
     """Return ``2 errors, 3 warnings``, or ``no problems found``."""
-    if not findings:
+    if not problems:
         return "no problems found"
-    errors = sum(1 for f in findings if f.level == "error")
-    warnings = len(findings) - errors
+    errors = sum(1 for f in problems if f.level == "error")
+    warnings = len(problems) - errors
     return (
         f"{errors} error{'' if errors == 1 else 's'}, "
         f"{warnings} warning{'' if warnings == 1 else 's'}"

@@ -21,8 +21,10 @@ from weekly.cli.output import quiet, say
 from weekly.errors import display_path
 
 if TYPE_CHECKING:
-    from weekly.mail.dispatch import DryRun, EmailReport, Sent
+    from weekly.mail.dispatch import EmailReport
+    from weekly.mail.drafts import DryRun
     from weekly.mail.options import Security
+    from weekly.mail.sending import Sent
 
 
 @click.command()

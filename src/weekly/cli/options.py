@@ -82,9 +82,9 @@ def cutoff_option(func: F) -> F:
 def report(problems: list[Any], with_level: bool = True) -> None:
     """Print findings one a line on stderr, as ``weekly check`` does (``with_level`` is kept
     for callers that still pass it: every finding prints with its level and code)."""
-    from weekly.cli.output import print_findings
+    from weekly.cli.output import print_problems
 
-    print_findings(problems)
+    print_problems(problems)
 
 
 @contextmanager

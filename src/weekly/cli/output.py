@@ -116,7 +116,7 @@ def finding_line(problem: Problem) -> str:
     return f"{click.style(problem.location(), bold=True)}: {level}: {problem.message}{code}"
 
 
-def print_findings(problems: list[Any], err: bool = True) -> None:
+def print_problems(problems: list[Any], err: bool = True) -> None:
     """Print findings one a line (on standard error by default); ``--quiet`` keeps errors only."""
     for problem in problems:
         if problem.level == "error" or not quiet():

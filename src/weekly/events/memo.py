@@ -267,9 +267,9 @@ def remembered_charts(
             hit = memo.get(key)
             if hit is not None:
                 try:
-                    name, media_type, svg_name, provenance, alt, findings = hit
+                    name, media_type, svg_name, provenance, alt, kept = hit
                     data = (memo.folder / "memo" / svg_name).read_bytes()
-                    replayed = replay(findings)
+                    replayed = replay(kept)
                 except (OSError, TypeError, ValueError):
                     pass  # the SVG is gone or the entry is garbled: draw again
                 else:
@@ -306,9 +306,9 @@ def recorded(found: list[Problem]) -> list[list[Any]]:
     return [[os.path.abspath(p.path), p.line, p.column, p.level, p.code, p.message] for p in found]
 
 
-def replay(findings: list[list[Any]]) -> list[Problem]:
+def replay(kept: list[list[Any]]) -> list[Problem]:
     """Return the warnings a chart drew with, as :func:`recorded` kept them, to report again."""
     replayed = Problems()
-    for path, line, column, level, code, message in findings:
+    for path, line, column, level, code, message in kept:
         replayed.add(level, code, path, int(line), str(message), int(column))
     return replayed.items

@@ -1,33 +1,30 @@
 """Email an edition: read the subscriber list, build one message each, write or send them.
 
-Without sending, every message is written to ``STATE/mail/DATE/NNN-address.eml`` for a last
-look, in the private state folder (:mod:`weekly.state`), never under ``output/``. With sending, messages go out over one SMTP connection (:mod:`weekly.mail.delivery`), each
-delivery recorded in the ledger (:mod:`weekly.mail.ledger`) so a rerun sends only to those not yet
-delivered. Reading the list is :mod:`weekly.mail.recipients`; building the messages is
-:mod:`weekly.mail.message`.
-
-:func:`load` checks everything first (list, edition, settings, SMTP options) and brings the
-PDF up to date through the pipeline; :func:`run` then writes or sends and returns an
-:class:`EmailReport`. Nothing here prints: ``weekly.cli.email`` reports what happened.
+:func:`load` checks everything first (list, edition, settings, SMTP options, open review
+comments: :mod:`weekly.review.hold`) and brings the PDF up to date through the pipeline;
+:func:`run` then writes the drafts (:mod:`weekly.mail.drafts`, in the private state folder,
+never under ``output/``) or sends (:mod:`weekly.mail.sending`, over one SMTP connection,
+each delivery recorded in :mod:`weekly.mail.ledger` so a rerun sends only to those not yet
+delivered) and returns an :class:`EmailReport`. Reading the list is
+:mod:`weekly.mail.recipients`; building the messages is :mod:`weekly.mail.message`.
+Nothing here prints: ``weekly.cli.email`` reports what happened.
 """
 
 from __future__ import annotations
 
-import os
-import signal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from email.headerregistry import Address
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from weekly.errors import Problem, WeeklyError, display_path
-from weekly.mail.compose import Composer
-from weekly.mail.delivery import Outcome, SmtpSettings, Stop, deliver, smtp_settings
+from weekly.mail.delivery import SmtpSettings, smtp_settings
+from weekly.mail.drafts import DryRun, dry_run
 from weekly.mail.ledger import Ledger, LockedError, sending_lock
-from weekly.mail.message import MailEdition, eml_name, local_now, prepare, prepare_correction
+from weekly.mail.message import MailEdition, prepare, prepare_correction
 from weekly.mail.options import EmailOptions
 from weekly.mail.recipients import Recipient, check_address, read_recipients
+from weekly.mail.sending import Locked, Sent, send
 from weekly.mail.settings import MailSettings, mail_settings
 from weekly.mail.unsubscribe import normalise, read_suppressed
 from weekly.pipeline import Progress, no_progress
@@ -36,36 +33,6 @@ from weekly.state import adopt_legacy_mail, ensure, mail_folder, state_dir, supp
 if TYPE_CHECKING:
     from weekly.resolve.update import Update
 
-#: Prefix of the folder the drafts of a dry run are written to before they replace the old.
-STAGING = ".drafts-"
-#: Gmail clips a message whose HTML is larger than about 102 KB.
-HTML_LIMIT = 100 * 1024
-
-
-@dataclass
-class Plan:
-    """Who gets a message this run, and who does not and why."""
-
-    send: list[Recipient]
-    already: list[Recipient]
-    uncertain: list[Recipient]
-
-
-def plan(recipients: list[Recipient], ledger: Ledger, resend: bool) -> Plan:
-    """Split ``recipients`` by the ledger: to send, already delivered, delivery unknown."""
-    result = Plan([], [], [])
-    for recipient in recipients:
-        state = ledger.state(recipient.email)
-        if resend:
-            result.send.append(recipient)
-        elif state.sent:
-            result.already.append(recipient)
-        elif state.uncertain:
-            result.uncertain.append(recipient)
-        else:
-            result.send.append(recipient)
-    return result
-
 
 def check_only(recipients: list[Recipient], only: Iterable[str], path: Path) -> None:
     """Raise when an ``--only`` address is not on the list."""
@@ -73,56 +40,6 @@ def check_only(recipients: list[Recipient], only: Iterable[str], path: Path) -> 
     missing = [o for o in only if check_address(o)[0].lower() not in known]
     if missing:
         raise WeeklyError.many(f"--only: {m} is not in {display_path(path)}" for m in missing)
-
-
-def write_drafts(
-    edition: MailEdition, recipients: list[Recipient], folder: Path
-) -> tuple[int, int]:
-    """Write one ``.eml`` per recipient under ``folder``; return how many and the largest HTML.
-
-    Each message is written as soon as it is built, into a staging folder beside the
-    drafts, so memory stays the same whatever the list's length. Only when all are written
-    do they replace the previous drafts (stale ones removed); a failure before that leaves
-    the previous drafts as they were.
-    """
-    import shutil
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for leftover in folder.glob(f"{STAGING}*"):
-        if not _running(leftover.name.removeprefix(STAGING)):
-            shutil.rmtree(leftover, ignore_errors=True)  # left by a dry run that died
-    staging = folder / f"{STAGING}{os.getpid()}"
-    staging.mkdir()
-    largest = 0
-    count = 0
-    try:
-        composer = Composer(edition, local_now())
-        for index, recipient in enumerate(recipients, 1):
-            composed = composer.compose(recipient)
-            largest = max(largest, composed.html_size)
-            with open(staging / eml_name(index, recipient), "wb") as stream:
-                stream.writelines(composed.pieces)
-            count += 1
-        for stale in folder.glob("*.eml"):
-            if not (staging / stale.name).exists():
-                stale.unlink()
-        for index, recipient in enumerate(recipients, 1):
-            name = eml_name(index, recipient)
-            os.replace(staging / name, folder / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return count, largest
-
-
-def _running(pid: str) -> bool:
-    """Return whether process ``pid`` (the suffix of a staging folder) is still alive."""
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @dataclass
@@ -151,69 +68,6 @@ class Loaded:
 
 
 @dataclass
-class DryRun:
-    """What a run without ``--send`` wrote, and what ``--send`` would do."""
-
-    folder: Path
-    #: How many ``.eml`` files were written.
-    count: int
-    subject: str
-    sender: Address
-    reply_to: Address | None
-    pdf_name: str
-    pdf_size: int
-    #: The largest HTML body of the messages, in bytes.
-    largest_html: int
-    web_url: str
-    plan: Plan
-    resend: bool
-    #: Recipients left out because they are on the suppression list.
-    suppressed: int = 0
-
-    @property
-    def clipped(self) -> bool:
-        """Return whether Gmail would clip the HTML body."""
-        return self.largest_html > HTML_LIMIT
-
-
-@dataclass
-class Sent:
-    """What a run with ``--send`` did, recipient by recipient."""
-
-    key: str
-    pdf_name: str
-    plan: Plan
-    outcomes: list[Outcome]
-    interrupted: bool
-    #: Recipients left out because they are on the suppression list.
-    suppressed: int = 0
-
-    @property
-    def delivered(self) -> list[Outcome]:
-        """Return the outcomes of the messages the server accepted."""
-        return [o for o in self.outcomes if o.status == "sent"]
-
-    @property
-    def missed(self) -> list[Outcome]:
-        """Return the outcomes of the messages not delivered in this run."""
-        return [o for o in self.outcomes if o.status != "sent"]
-
-    @property
-    def undelivered(self) -> int:
-        """Return how many recipients are not known to have their message."""
-        return len(self.missed) + len(self.plan.uncertain)
-
-
-@dataclass
-class Locked:
-    """Another run holds the sending lock of this edition: nothing was sent."""
-
-    key: str
-    lock: Path
-    pid: str
-
-
-@dataclass
 class EmailReport:
     """The outcome of a run: exactly one of ``dry_run``, ``sent`` and ``locked``."""
 
@@ -236,33 +90,6 @@ class EmailReport:
         return 0
 
 
-def refuse_open_comments(inputs: Path, cutoff: str) -> None:
-    """Raise :class:`WeeklyError` while the edition's review.yaml has open comments (E804).
-
-    A review.yaml that cannot be read holds the mail back too (E803): its comments may be open.
-    """
-    from dataclasses import replace
-
-    from weekly.errors import WeeklyError
-    from weekly.inputs.edition import resolve_cutoff
-    from weekly.inputs.review import FILE_NAME, ReviewError, open_comments, read_review
-
-    folder = inputs / resolve_cutoff(inputs, cutoff)
-    try:
-        still_open = open_comments(read_review(folder))
-    except ReviewError as exc:
-        raise WeeklyError([replace(p, level="error", code="E803") for p in exc.problems]) from None
-    if still_open:
-        count = len(still_open)
-        raise WeeklyError.at(
-            folder / FILE_NAME,
-            0,
-            f"{count} review comment{'s are' if count != 1 else ' is'} still open; resolve "
-            f"{'them' if count != 1 else 'it'} in 'weekly preview' or pass --ignore-open-comments",
-            "E804",
-        )
-
-
 def load(
     cutoff: str,
     to: Path,
@@ -273,6 +100,7 @@ def load(
 ) -> Loaded:
     """Read the list, check the edition and the settings, bring its PDF up to date."""
     from weekly.pipeline import current_pdf, load_checked
+    from weekly.review.hold import refuse_open_comments
 
     if options.send and not options.ignore_open_comments:
         refuse_open_comments(inputs, cutoff)
@@ -390,66 +218,3 @@ def edition_mail_folder(state: Path, output: Path, key: str) -> Path:
     folder = mail_folder(ensure(state), key)
     adopt_legacy_mail(output, key, folder)
     return folder
-
-
-def dry_run(
-    edition: MailEdition, recipients: list[Recipient], folder: Path, resend: bool
-) -> DryRun:
-    """Write one ``.eml`` per recipient; return what was written and what a send would do.
-
-    A correction's drafts go to a folder of their own beside the edition's,
-    ``correction-2023-12-16/``.
-    """
-    drafts = folder / f"correction-{edition.correction}" if edition.correction else folder
-    count, largest = write_drafts(edition, recipients, drafts)
-    return DryRun(
-        folder=drafts,
-        count=count,
-        subject=edition.subject,
-        sender=edition.settings.sender,
-        reply_to=edition.settings.reply_to,
-        pdf_name=edition.pdf_name,
-        pdf_size=len(edition.pdf),
-        largest_html=largest,
-        web_url=edition.settings.web_url,
-        plan=plan(recipients, Ledger.read(folder, edition.correction), resend),
-        resend=resend,
-    )
-
-
-def send(
-    edition: MailEdition,
-    recipients: list[Recipient],
-    folder: Path,
-    smtp: SmtpSettings,
-    options: EmailOptions,
-    progress: Progress = no_progress,
-) -> Sent:
-    """Deliver to those the ledger has not seen; a first SIGINT/SIGTERM stops after a message."""
-    ledger = Ledger.read(folder, edition.correction)
-    chosen = plan(recipients, ledger, options.resend)
-    stop = Stop()
-    previous: dict[signal.Signals, Any] = {}
-
-    def request_stop(signum: int, frame: Any) -> None:
-        if stop.requested:
-            raise KeyboardInterrupt
-        stop.requested = True
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        previous[sig] = signal.signal(sig, request_stop)
-    try:
-        with progress("sending", len(chosen.send)) as step:
-            outcomes = deliver(
-                edition,
-                chosen.send,
-                smtp,
-                ledger,
-                options.delivery,
-                stop,
-                on_outcome=lambda outcome: step(),
-            )
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    return Sent(edition.key, edition.pdf_name, chosen, outcomes, stop.requested)

@@ -23,7 +23,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from weekly.mail.recipients import Recipient
 
 LEDGER_NAME = "ledger.jsonl"
 LOCK_NAME = ".lock"
@@ -220,3 +223,28 @@ def _read_holder(path: Path) -> str:
             return stream.read(32).decode("ascii", "replace").strip()
     except OSError:
         return ""
+
+
+@dataclass
+class Plan:
+    """Who gets a message this run, and who does not and why."""
+
+    send: list[Recipient]
+    already: list[Recipient]
+    uncertain: list[Recipient]
+
+
+def plan(recipients: list[Recipient], ledger: Ledger, resend: bool) -> Plan:
+    """Split ``recipients`` by the ledger: to send, already delivered, delivery unknown."""
+    result = Plan([], [], [])
+    for recipient in recipients:
+        state = ledger.state(recipient.email)
+        if resend:
+            result.send.append(recipient)
+        elif state.sent:
+            result.already.append(recipient)
+        elif state.uncertain:
+            result.uncertain.append(recipient)
+        else:
+            result.send.append(recipient)
+    return result

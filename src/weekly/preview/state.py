@@ -197,7 +197,7 @@ class Preview:
             except Exception:
                 pass
         aids = draft.DraftAids(
-            errors=draft.finding_views(errors), live=True, version=self.version + 1
+            errors=draft.problem_views(errors), live=True, version=self.version + 1
         )
         try:
             return draft.error_page(aids)

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from weekly.errors import Problem, display_path
-from weekly.inputs.review import Block
 from weekly.resolve.update import Update
 
 if TYPE_CHECKING:
@@ -26,8 +24,8 @@ TEMPLATE = "_draft.html"
 
 
 @dataclass(frozen=True)
-class FindingView:
-    """One ``check`` finding (or error) as the panel lists it."""
+class ProblemView:
+    """One problem found by ``check`` (a warning or an error) as the panel lists it."""
 
     level: str
     code: str
@@ -48,9 +46,9 @@ class DraftAids:
     #: ``December 13, 2023, at 10 a.m.``.
     cutoff_when: str = ""
     #: Warnings (and any errors) recorded while assembling and checking.
-    findings: list[FindingView] = field(default_factory=list)
+    problems: list[ProblemView] = field(default_factory=list)
     #: Errors that stopped the latest preview build: shown as an overlay.
-    errors: list[FindingView] = field(default_factory=list)
+    errors: list[ProblemView] = field(default_factory=list)
     notes: int = 0
     figures: int = 0
     sources: int = 0
@@ -85,7 +83,7 @@ class DraftAids:
     @property
     def warnings(self) -> int:
         """Return the number of warnings listed."""
-        return sum(1 for f in self.findings if f.level == "warning")
+        return sum(1 for f in self.problems if f.level == "warning")
 
 
 def _block_anchors(update: Update) -> list[tuple[int, str]]:
@@ -135,11 +133,11 @@ def anchor_for(problem: Problem, update: Update) -> str:
     return ""
 
 
-def finding_views(problems: Iterable[Problem], update: Update | None = None) -> list[FindingView]:
+def problem_views(problems: Iterable[Problem], update: Update | None = None) -> list[ProblemView]:
     """Return ``problems`` as the panel lists them, errors first, each with its link."""
     ordered = sorted(problems, key=lambda p: (p.level != "error", p.path, p.line, p.column))
     return [
-        FindingView(
+        ProblemView(
             p.level, p.code, p.location(), p.message, anchor_for(p, update) if update else ""
         )
         for p in ordered
@@ -183,8 +181,8 @@ def aids_for(
         edition=edition.key,
         cutoff=line,
         cutoff_when=line.split(": ", 1)[-1],
-        findings=finding_views(found, update),
-        errors=finding_views(errors, update),
+        problems=problem_views(found, update),
+        errors=problem_views(errors, update),
         notes=len(update.notes),
         figures=len(update.figures),
         sources=len(cited),
@@ -224,7 +222,9 @@ def draft_html(update: Update, aids: DraftAids | None = None) -> str:
 
     if aids is None:
         aids = aids_for(update)
-        comments = open_comment_listing(update)
+        from weekly.review.board import open_listing
+
+        comments = open_listing(update)
         if comments is not None:
             aids = replace(aids, comments=comments)
     page = render_html(update, draft=True, draft_html=render_aids(aids, update.template_dirs))
@@ -277,122 +277,9 @@ def style_in_head(page: str) -> str:
     return page[:head_end] + style + page[head_end:]
 
 
-def open_comment_listing(update: Update) -> dict[str, Any] | None:
-    """Return the open comments of ``update``'s review.yaml placed on its draft, or None.
-
-    A static draft (``weekly render --draft``) lists them read-only; the final HTML and
-    the PDF never see them.
-    """
-    from weekly.inputs.review import ReviewError, open_comments, placed_view, read_review
-    from weekly.render.html import render_html
-
-    try:
-        comments = open_comments(read_review(update.edition.folder))
-    except ReviewError as exc:
-        error = "; ".join(str(p) for p in exc.problems)
-        return {"comments": [], "open": 0, "error": error, "reviewed": None}
-    if not comments:
-        return None
-    blocks = review_blocks(render_html(update, draft=True), update)
-    views = [placed_view(c, blocks) for c in comments]
-    return {"comments": views, "open": len(views), "error": "", "reviewed": None}
-
-
 def error_page(aids: DraftAids, template_dirs: tuple[Path, ...] = ()) -> str:
     """Return a page with nothing but the error overlay, for when no build succeeded yet."""
     from weekly.render.html import environment
 
     template = environment(template_dirs).get_template("_draft_errors.html")
     return style_in_head(template.render(aids=aids, body=render_aids(aids, template_dirs)))
-
-
-# ---------------------------------------------------------------------------
-# The blocks a reviewer can comment on
-
-_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-
-
-class _BlockReader(HTMLParser):
-    """Collect the commentable blocks of a draft page with their visible text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.open: list[tuple[int, str, str, int, list[str]]] = []  # depth, anchor, kind, line
-        self.found: list[tuple[str, str, int, str]] = []
-        self.takeaway_depth = -1
-        self.takeaways = 0
-        self.skip_depth = -1
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
-            return
-        self.stack.append(tag)
-        depth = len(self.stack)
-        attr = {k: v or "" for k, v in attrs}
-        classes = attr.get("class", "").split()
-        if tag == "section" and "takeaway" in classes:
-            self.takeaway_depth = depth
-        if tag == "a" and "backref" in classes and self.skip_depth < 0:
-            self.skip_depth = depth
-        anchor, kind, line = "", "", 0
-        if "data-line" in attr and attr.get("id"):
-            anchor, line = attr["id"], int(attr["data-line"] or 0)
-            kind = {"figure": "figure", "li": "bullet"}.get(tag, "paragraph")
-        elif tag == "p" and "note" in classes and attr.get("id", "").startswith("note-"):
-            anchor, kind = attr["id"], "note"
-        elif (
-            0 <= self.takeaway_depth < depth
-            and not self.open
-            and ((tag == "p" and "label" not in classes) or tag == "li")
-        ):
-            self.takeaways += 1
-            anchor, kind = f"takeaway-{self.takeaways}", "takeaway"
-        if anchor:
-            self.open.append((depth, anchor, kind, line, []))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or tag not in self.stack:
-            return
-        while self.stack:
-            depth = len(self.stack)
-            if self.open and self.open[-1][0] == depth:
-                _, anchor, kind, line, parts = self.open.pop()
-                self.found.append((anchor, kind, line, " ".join("".join(parts).split())))
-            if depth == self.takeaway_depth:
-                self.takeaway_depth = -1
-            if depth == self.skip_depth:
-                self.skip_depth = -1
-            if self.stack.pop() == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if self.skip_depth < 0:
-            for entry in self.open:
-                entry[4].append(data)
-
-
-def review_blocks(html: str, update: Update) -> list[Block]:
-    """Return the blocks of draft page ``html`` a comment can be about, in page order.
-
-    Paragraphs, bullets and figures carry their ``update.md`` line in the page; a
-    takeaway gets the line of its front matter key, a note the line of its citation.
-    """
-    reader = _BlockReader()
-    reader.feed(html)
-    reader.close()
-    edition = update.edition
-    takeaway_lines = [
-        edition.line(*(("key_takeaways", region) if region else ("key_takeaway",)))
-        for region in edition.takeaways
-    ]
-    note_lines = {f"note-{note.number}": note.line for note in update.notes}
-    blocks = []
-    for anchor, kind, line, text in reader.found:
-        if kind == "takeaway":
-            index = int(anchor.split("-")[1]) - 1
-            line = takeaway_lines[min(index, len(takeaway_lines) - 1)] if takeaway_lines else 0
-        elif kind == "note":
-            line = note_lines.get(anchor, 0)
-        blocks.append(Block(anchor, kind, line, text))
-    return blocks

@@ -99,19 +99,17 @@ def published_page(update: Update, output: Path) -> Path | None:
 
 def published_changes(update: Update, output: Path) -> list[Problem]:
     """Return a W081 warning per block changed since the archive in ``output`` published it."""
-    from markupsafe import Markup
 
-    from weekly.render.draft import review_blocks
     from weekly.render.html import render_html
+    from weekly.review.blocks import review_blocks
 
     page = published_page(update, output)
     if page is None:
         return []
     then = page_blocks(page.read_text(encoding="utf-8", errors="replace"))
     now = page_blocks(render_html(update))
-    draft = render_html(update, draft=True, draft_html=Markup(""))
     lines: dict[str, int] = {}
-    for block in review_blocks(draft, update):  # their text keeps the note markers
+    for block in review_blocks(update):  # their text keeps the note markers
         lines.setdefault(" ".join(_MARKER.sub("", block.text).split()), block.line)
     fallback = update.edition.body_line
 

@@ -1,4 +1,4 @@
-"""Remember the draft's text when a reviewer marks it reviewed; mark, word by word, what
+"""Review: remember the draft's text when a reviewer marks it reviewed; mark, word by word, what
 changed since then.
 
 The snapshot (``review-snapshot.json`` beside ``review.yaml``) holds only text: each
@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from weekly.inputs.review import Block, now
 from weekly.render.write import write_atomically
+from weekly.review.blocks import Block
+from weekly.review.comments import now
 
 FILE_NAME = "review-snapshot.json"
 #: Words with the space after them; a note marker such as ``[3]`` is a word of its own.

@@ -1,16 +1,13 @@
-"""Read and write ``review.yaml``: reviewers' comments on an edition's draft, and place
-each comment on the block of the draft it is about.
+"""Review: read and write ``review.yaml``, reviewers' comments on an edition's draft.
 
-A comment records the block's source line and a quote of its text, so it follows its
-paragraph when lines move: :func:`place` finds the block by quote first (the same
-text, then the most similar), and a comment whose block is gone is *outdated*, kept
-with its quote. Malformed files raise :class:`ReviewError` at the offending line.
+A comment records its block's source line and a quote of its text, so it follows its
+paragraph when lines move (:mod:`weekly.review.blocks` places it). Malformed files raise
+:class:`ReviewError` at the offending line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -24,10 +21,6 @@ FILE_NAME = "review.yaml"
 Status = Literal["open", "resolved"]
 Kind = Literal["paragraph", "bullet", "takeaway", "figure", "note"]
 KINDS: tuple[str, ...] = ("paragraph", "bullet", "takeaway", "figure", "note")
-#: Characters of a block's text kept as its quote.
-QUOTE_LENGTH = 240
-#: How alike (0..1) a block's text must be to a quote to count as the same block edited.
-SIMILAR = 0.6
 
 
 class ReviewError(WeeklyError):
@@ -66,28 +59,6 @@ class Comment:
         data = asdict(self)
         del data["file_line"]
         return data
-
-
-@dataclass(frozen=True)
-class Block:
-    """A block of the rendered draft a comment can be about."""
-
-    #: Element id in the draft page: ``L14``, ``figure-1``, ``note-3``, ``takeaway-1``.
-    anchor: str
-    kind: str
-    line: int
-    #: Visible text, whitespace collapsed.
-    text: str
-
-    @property
-    def quote(self) -> str:
-        """Return the quote a comment on this block keeps."""
-        return quote_of(self.text)
-
-
-def quote_of(text: str) -> str:
-    """Return the start of ``text`` as a comment's quote (whitespace collapsed)."""
-    return " ".join(text.split())[:QUOTE_LENGTH]
 
 
 def now() -> str:
@@ -228,53 +199,3 @@ def dump_review(comments: list[Comment]) -> str:
 def open_comments(comments: list[Comment]) -> list[Comment]:
     """Return the comments still open."""
     return [c for c in comments if c.status == "open"]
-
-
-def placed_view(comment: Comment, blocks: list[Block]) -> dict[str, Any]:
-    """Return ``comment`` as the draft page shows it: its fields, and where it is now."""
-    return view_at(comment, place(comment, blocks))
-
-
-def view_at(comment: Comment, found: Block | None) -> dict[str, Any]:
-    """Return ``comment`` as the draft page shows it, on block ``found`` (None: outdated).
-
-    ``anchor`` is the element id of its block (None when outdated), ``now_line`` the
-    block's line today.
-    """
-    view = comment.as_dict()
-    view["anchor"] = found.anchor if found else None
-    view["outdated"] = found is None
-    view["now_line"] = found.line if found else None
-    return view
-
-
-def place(comment: Comment, blocks: list[Block]) -> Block | None:
-    """Return the block ``comment`` is about now, or None when it no longer exists.
-
-    The same quote wins (the nearest to the recorded line when several blocks share
-    it); else the most similar text of the same kind, if similar enough.
-    """
-    same_kind = [b for b in blocks if b.kind == comment.kind] or blocks
-    exact = [b for b in same_kind if b.quote == comment.quote]
-    if exact:
-        return min(exact, key=lambda b: abs(b.line - comment.line))
-    # ratio() <= quick_ratio() <= real_quick_ratio(): try the blocks from the highest bound
-    # down, and stop once no block left could beat the best ratio found (ties: the earliest).
-    matcher = difflib.SequenceMatcher(None, comment.quote, "", autojunk=False)
-    bounded: list[tuple[float, int, Block]] = []
-    for index, block in enumerate(same_kind):
-        matcher.set_seq2(block.quote)
-        if matcher.real_quick_ratio() >= SIMILAR:
-            bound = matcher.quick_ratio()
-            if bound >= SIMILAR:
-                bounded.append((-bound, index, block))
-    bounded.sort(key=lambda item: (item[0], item[1]))
-    best_ratio, best_index, best = SIMILAR, -1, None
-    for negative_bound, index, block in bounded:
-        if -negative_bound < best_ratio:
-            break
-        matcher.set_seq2(block.quote)
-        ratio = matcher.ratio()
-        if ratio > best_ratio or (ratio == best_ratio and (best is None or index < best_index)):
-            best_ratio, best_index, best = ratio, index, block
-    return best

@@ -1,4 +1,4 @@
-"""Keep an edition's review comments in ``inputs/DATE/review.yaml`` for several reviewers.
+"""Review: keep an edition's review comments in ``inputs/DATE/review.yaml`` for several reviewers.
 
 Every change is a read-modify-write under one lock (a thread lock, and a file lock on
 a lock file beside it for other processes), written atomically: the file is read
@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from weekly.inputs.review import (
+from weekly.inputs.yamlfile import unkeepable
+from weekly.render.write import file_lock, write_atomically
+from weekly.review.comments import (
     FILE_NAME,
     Comment,
     ReviewError,
     dump_review,
     read_review,
 )
-from weekly.inputs.yamlfile import unkeepable
-from weekly.render.write import file_lock, write_atomically
 
 T = TypeVar("T")
 #: Longest comment or reply, in characters.
@@ -146,7 +146,7 @@ class CommentStore:
 
     def reply(self, comment_id: str, author: object, text: object) -> Comment:
         """Add a reply to a comment and return the comment."""
-        from weekly.inputs.review import Reply, now
+        from weekly.review.comments import Reply, now
 
         reply = Reply(
             clean_name(author),

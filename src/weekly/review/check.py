@@ -1,9 +1,12 @@
-"""Check review comments: every open comment of ``review.yaml`` shown at its block."""
+"""Review: check open comments, every open comment of ``review.yaml`` shown at its block."""
 
 from __future__ import annotations
 
-from weekly.errors import Problems
+from weekly.errors import Problems, display_path
 from weekly.resolve.update import Update
+from weekly.review.blocks import Block, review_blocks
+from weekly.review.comments import FILE_NAME, ReviewError, open_comments, read_review
+from weekly.review.place import place
 
 
 def first_words(text: str, count: int = 8) -> str:
@@ -15,9 +18,6 @@ def first_words(text: str, count: int = 8) -> str:
 def check_comments(update: Update, problems: Problems) -> None:
     """Flag each open review comment at its block (W801), or in review.yaml when its block
     is gone (W802); a review.yaml that cannot be read is W803."""
-    from weekly.errors import display_path
-    from weekly.inputs.review import FILE_NAME, ReviewError, open_comments, place, read_review
-
     folder = update.edition.folder
     try:
         comments = open_comments(read_review(folder))
@@ -26,11 +26,9 @@ def check_comments(update: Update, problems: Problems) -> None:
         return
     if not comments:
         return
+    blocks: list[Block] | None
     try:
-        from weekly.render.draft import review_blocks
-        from weekly.render.html import render_html
-
-        blocks = review_blocks(render_html(update, draft=True), update)
+        blocks = review_blocks(update)
     except Exception:  # the body is broken: the errors say so; keep the recorded lines
         blocks = None
     review = display_path(folder / FILE_NAME)
