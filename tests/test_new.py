@@ -50,7 +50,7 @@ figures:
 EXPECTED = """\
 ---
 # Started from 2023-12-13 by `weekly new`. Replace every TODO; keep, edit or delete
-# each line marked REVIEW.
+# what each REVIEW line marks, then delete the REVIEW line.
 series: salafi-jihadi
 headline: 'TODO: headline'
 authors: [Liam Karr]
