@@ -88,8 +88,11 @@ class ReviewApi:
             # A failed build shows the last good draft under its errors: same blocks.
             blocks = review_blocks(page.html.decode("utf-8"), update)
             with self._placed_lock:
+                if blocks == self._blocks[1]:  # rebuilt, same draft: the places still hold
+                    blocks = self._blocks[1]
+                else:
+                    self._placed = {}
                 self._blocks = (version, blocks)
-                self._placed = {}
         return self._blocks[1]
 
     def view(self, comment: Comment) -> dict[str, Any]:
