@@ -280,4 +280,5 @@ def test_quiet_email_dry_run_prints_nothing_and_still_writes(edition: Path, week
     args = ("email", "--cutoff", "latest", "--to", "recipients.csv", "--quiet")
     result = weekly(*args, cwd=edition)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
-    assert len(list((edition / "output/2023-12-13/mail").glob("*.eml"))) == 5
+    assert len(list((edition / "inputs/.weekly/mail/2023-12-13").glob("*.eml"))) == 5
+    assert not (edition / "output/2023-12-13/mail").exists()  # drafts are private state

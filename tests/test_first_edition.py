@@ -1,7 +1,8 @@
 """docs/guide/first-edition.md works: its commands run, in order, in a fresh folder.
 
 The page is the test's script. Its ``sh`` blocks are run one command at a time (``weekly``
-as ``python -m weekly``), its ``yaml`` block replaces the front matter lines it names, its
+as ``python -m weekly``), a ``yaml`` block replaces the front matter lines it names (a block
+of one ``# REVIEW:`` comment is that marker, and every copy of it is deleted), its
 ``markdown`` block is the body written, and a ``text`` block after a command is that command's
 exact output. Two setup commands cannot run inside a test and are checked instead: ``make
 demo`` is the Makefile's runtime setup followed by its render, which is run; ``. .venv/bin/
@@ -57,6 +58,11 @@ def demo_commands() -> list[str]:
 
 def write_front_matter(update: Path, yaml_block: str) -> None:
     text = update.read_text(encoding="utf-8")
+    if yaml_block.strip().startswith("# REVIEW:"):  # the marker to delete, wherever it is
+        assert yaml_block.count("\n") == 1, "a marker block holds the one marker line"
+        assert yaml_block in text, "update.md has no such REVIEW line"
+        update.write_text(text.replace(yaml_block, ""), encoding="utf-8")
+        return
     for line in yaml_block.strip().splitlines():
         key = line.split(":", 1)[0]
         text, count = re.subn(rf"^{key}:.*$", lambda _, new=line: new, text, count=1, flags=re.M)

@@ -41,9 +41,9 @@ def test_a_series_key_that_is_not_a_slug_is_refused_before_anything_is_written(
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert (
-        "inputs/series.yaml:3: series key '../../../ESCAPED' must be a slug: lower-case "
-        "letters, digits and hyphens (like gulf-brief)"
-    ) in result.stderr
+        "inputs/series.yaml:3: error: series key '../../../ESCAPED' must be a slug: lower-case "
+        "letters, digits and hyphens (like gulf-brief) [E070]"
+    ) in result.stderr.splitlines()
     written = _files(root.parent) - before
     assert not [name for name in written if "ESCAPED" in name]
     assert not [name for name in written if not name.startswith("project/")]
@@ -153,7 +153,7 @@ def test_an_unreadable_review_yaml_is_a_409_with_its_place_never_a_dropped_conne
         assert review.read_bytes() == content
     result = weekly("check", "--cutoff", "2023-12-13", cwd=project)
     assert "Traceback" not in result.stderr
-    assert f"{REVIEW}{expected}warning: {message}\n" in result.stdout
+    assert f"{REVIEW}{expected}warning: {message} [W803]" in result.stdout.splitlines()
     strict = weekly("check", "--cutoff", "2023-12-13", "--format", "json", cwd=project)
     assert "W803" in [f["code"] for f in json.loads(strict.stdout)]
 
@@ -186,7 +186,7 @@ def test_a_name_cannot_forge_a_line_of_check_s_output(project: Path, weekly) -> 
     assert (
         "inputs/2023-12-13/update.md:15: warning: open review comment by Mary\\ninputs/"
         "2023-12-13/update.md:1: error: forged\\u202e: Which convoy? Name the road "
-        "and the date…"
+        "and the date… [W801]"
     ) in lines
 
 
@@ -210,8 +210,8 @@ def test_a_symlinked_edition_folder_is_refused_and_nothing_is_linked_from_its_ta
     result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=edition)
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
-        "output/2023-12-13: is a symbolic link; weekly publishes only into real folders "
-        "(replace the link with a folder)"
+        "output/2023-12-13: error: is a symbolic link; weekly publishes only into real folders "
+        "(replace the link with a folder) [E071]"
     )
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in (edition / "output").iterdir()) == [
@@ -248,10 +248,11 @@ def test_the_archive_never_writes_through_a_symlinked_folder_of_the_output(tree,
     (root / "output/regions").symlink_to(elsewhere, target_is_directory=True)
     result = weekly("archive", "--format", "html", cwd=root)
     assert result.returncode == 2
-    assert (
-        "output/regions: is a symbolic link; weekly publishes only into real folders "
-        "(replace the link with a folder)"
-    ) in result.stderr.splitlines()
+    assert result.stderr.splitlines() == [
+        "output/regions: error: is a symbolic link; weekly publishes only into real folders "
+        "(replace the link with a folder) [E071]",
+        "weekly: 1 error; nothing written",
+    ]
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in elsewhere.iterdir()) == ["private.txt"]
 
@@ -463,6 +464,8 @@ def test_outdated_comments_are_matched_once_per_change_of_the_draft(
     assert made, "the outdated comment is matched against the draft"
     assert [c["outdated"] for c in first["comments"]] == [False, True, False]
     assert listing() == first and made == []  # the same draft: nothing is matched again
+    running.preview.build()  # rebuilt (as the watcher may at any time), the draft unchanged
+    assert listing() == first and made == []
     edit(project / UPDATE_MD, "pulled back.", "held their ground.")
     running.preview.build()
     assert listing()["comments"] == first["comments"] and made
@@ -575,7 +578,8 @@ def test_a_symlinked_lock_beside_an_edition_creates_nothing_where_it_points(
     with pytest.raises(WeeklyError) as caught:
         publish(output / "2023-12-13", {"page.html": b"one"})
     assert [str(p) for p in caught.value.problems] == [
-        f"{output / '2023-12-13'}: cannot write: Too many levels of symbolic links (ELOOP)"
+        f"{output / '.2023-12-13.lock'}: is a symbolic link where weekly keeps an edition's "
+        "lock file; it is not followed (delete the link)"
     ]
     assert not (tmp_path / "planted").exists()
     assert sorted(p.name for p in output.iterdir()) == [".2023-12-13.lock"]

@@ -221,7 +221,7 @@ def test_a_full_disk_leaves_nothing_and_a_retry_works(
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0] == (
-        f"inputs/{EDITION}: cannot write: No space left on device (ENOSPC)"
+        f"inputs/{EDITION}: error: cannot write: No space left on device (ENOSPC) [E004]"
     )
     after = {p: p.read_bytes() for p in (root / "inputs").rglob("*") if p.is_file()}
     assert after == before
@@ -276,31 +276,37 @@ def _deep(depth: int) -> Docx:
     [
         (
             lambda d: standard(Docx(), title="Africa File, November 31, 2023: Headline"),
-            "draft.docx: no such day: November 31, 2023 (in the title)",
+            "draft.docx: error: no such day: November 31, 2023 (in the title)",
         ),
         (
             lambda d: Docx(
                 body=[b.replace("November 7, 2023", "November 31, 2023") for b in standard().body],
                 footnotes=standard().footnotes,
             ),
-            "draft.docx: no such day: November 31, 2023 (in the cutoff line)",
+            "draft.docx: error: no such day: November 31, 2023 (in the cutoff line)",
         ),
         (
             lambda d: Docx(
                 body=[para(run("Friday, February 30, 2024")), *standard().body],
                 footnotes=standard().footnotes,
             ),
-            "draft.docx: no such day: February 30, 2024 (in the date line)",
+            "draft.docx: error: no such day: February 30, 2024 (in the date line)",
         ),
         (
             lambda d: Docx(
                 body=standard().body,
                 footnotes=[f.replace("November 6", "November 31") for f in standard().footnotes],
             ),
-            "draft.docx: note 1: no such day: November 31, 2023",
+            "draft.docx: error: note 1: no such day: November 31, 2023",
         ),
-        (lambda d: _deep(1500), "draft.docx: word/document.xml nests elements more than 256 deep"),
-        (lambda d: _deep(5000), "draft.docx: word/document.xml nests elements more than 256 deep"),
+        (
+            lambda d: _deep(1500),
+            "draft.docx: error: word/document.xml nests elements more than 256 deep",
+        ),
+        (
+            lambda d: _deep(5000),
+            "draft.docx: error: word/document.xml nests elements more than 256 deep",
+        ),
     ],
     ids=["title", "cutoff", "date-line", "note", "nested-1500", "nested-5000"],
 )
@@ -315,15 +321,18 @@ def test_bad_packages_are_one_line(tmp_path: Path) -> None:
     bogus = document.replace(b'encoding="UTF-8"', b'encoding="x-bogus"')
     _replace_part(path, "word/document.xml", bogus)
     assert refused(root) == (
-        "draft.docx: word/document.xml is not well-formed XML (unknown encoding 'x-bogus')"
+        "draft.docx: error: word/document.xml is not well-formed XML (unknown encoding 'x-bogus')"
     )
     standard().save(path)
     _patch_zip_entry(path, "word/document.xml", flag=1)
-    assert refused(root) == "draft.docx: word/document.xml is encrypted; save an unprotected copy"
+    assert (
+        refused(root)
+        == "draft.docx: error: word/document.xml is encrypted; save an unprotected copy"
+    )
     standard().save(path)
     _patch_zip_entry(path, "word/document.xml", method=9)
     assert refused(root) == (
-        "draft.docx: word/document.xml is compressed with a method this reader does not "
+        "draft.docx: error: word/document.xml is compressed with a method this reader does not "
         "support (Deflate64?); save the file again from Word"
     )
 
@@ -368,7 +377,7 @@ def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "draft.docx: not a regular file (a .docx is a file)",
+        "draft.docx: error: not a regular file (a .docx is a file)",
         "weekly: 1 error; nothing written",
     ]
 
@@ -465,7 +474,10 @@ def test_a_comment_author_cannot_forge_lines(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert not [line for line in lines if line.startswith("update.md:")]
     assert "\x9b" not in result.stderr and "\r" not in result.stderr
-    assert any("comment by Eve update.md:1: error: forged" in line for line in lines)
+    # the author's newline and CSI are shown as escapes; the comment's own line breaks were
+    # already joined with spaces when the comment was read
+    shown = "comment by Eve\\nupdate.md:1: error: forged\\x9b2J: fine update.md:2: error: x"
+    assert any(line.endswith(shown) for line in lines), lines
 
 
 def test_a_draft_with_nothing_under_its_title_is_refused(tmp_path: Path) -> None:
@@ -473,7 +485,7 @@ def test_a_draft_with_nothing_under_its_title_is_refused(tmp_path: Path) -> None
         para(run(TITLE), style="Title"), para(run("Data Cutoff: November 7, 2023, at 10 a.m."))
     )
     line = refused(project(tmp_path), doc)
-    assert line == "draft.docx: no text under the title: nothing to import"
+    assert line == "draft.docx: error: no text under the title: nothing to import"
 
 
 def test_a_linked_edition_folder_is_refused(tmp_path: Path) -> None:
@@ -482,6 +494,7 @@ def test_a_linked_edition_folder_is_refused(tmp_path: Path) -> None:
     (root / "inputs" / EDITION).symlink_to(root / "elsewhere")
     line = refused(root, standard(), "--force")
     assert (
-        line == f"inputs/{EDITION}: cannot write: a link, not a folder; import writes a real folder"
+        line
+        == f"inputs/{EDITION}: error: cannot write: a link, not a folder; import writes a real folder"
     )
     assert list((root / "elsewhere").iterdir()) == []

@@ -224,7 +224,7 @@ def test_a_missing_footnotes_part_is_refused(tmp_path: Path) -> None:
     result = imported(tmp_path, doc)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "draft.docx: the text has footnote marks but the file has no footnotes part; "
+        "draft.docx: error: the text has footnote marks but the file has no footnotes part; "
         "save it again from Word",
         "weekly: 1 error; nothing written",
     ]

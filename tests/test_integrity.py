@@ -168,7 +168,7 @@ def test_a_date_after_the_cutoff_is_an_error(tmp_path: Path, weekly) -> None:
     assert result.stdout.splitlines()[0] == (
         f"{UPDATE_MD}:{line}: error: 'December 14' (2023-12-14) is after the data cutoff "
         "2023-12-13: an event of that day cannot be in this edition; correct the date or leave "
-        "the event for the next edition"
+        "the event for the next edition [E411]"
     )
     [finding] = findings(weekly, root)
     assert (finding["code"], finding["column"]) == ("E411", len("- On ") + 1)
@@ -489,9 +489,13 @@ def test_new_records_what_it_carried_and_the_draft_marks_it(tmp_path: Path, week
             "Security forces will likely fail to protect civilians.",
         ],
     }
-    # The analyst keeps the notice and uncomments one of last week's judgments unchanged.
+    # The analyst keeps the notice (deleting the REVIEW marker `new` put above it) and
+    # uncomments one of last week's judgments unchanged.
     new = root / "inputs/2023-12-20/update.md"
     text = new.read_text(encoding="utf-8").replace("TODO: headline", "A Headline")
+    marker = "  # REVIEW: carried over from 2023-12-13\n"
+    assert marker in text
+    text = text.replace(marker, "")
     text = text.replace("TODO: key takeaway", "JNIM is besieging towns in central Mali.")
     text += (
         "\n**Security forces will likely fail to protect civilians.** Patrols stopped.[@sigact]\n"
@@ -620,11 +624,15 @@ def test_check_suggest_lists_the_numbers_the_table_agrees_with(tmp_path: Path, w
     expression = '{{ events.count(actor1="JNIM", admin1="Segou", since="2023-11-19") }}'
     assert result.stdout.splitlines() == [
         f"{UPDATE_MD}:{disagreeing}: warning: '9 attacks' disagrees with the events table, "
-        f"which gives 5 (JNIM, Segou, since November 19, 2023); write {expression} in its place",
-        f"{UPDATE_MD}:{agreeing}:16: suggestion: 'five attacks' agrees with the events table; "
+        f"which gives 5 (JNIM, Segou, since November 19, 2023); write {expression} in its place "
+        "[W410]",
+        f"{UPDATE_MD}:{agreeing}: suggestion: 'five attacks' agrees with the events table; "
         f"{expression} would keep it current",
         "0 errors, 1 warning",
     ]
+    # --quiet prints errors only: neither the warning nor the suggestion
+    hushed = weekly("check", "--cutoff", "2023-12-13", "--suggest", "--quiet", cwd=root)
+    assert (hushed.returncode, hushed.stdout) == (0, "")
     listed = json.loads(
         weekly("check", "--cutoff", "2023-12-13", "--suggest", "--format", "json", cwd=root).stdout
     )
@@ -632,6 +640,7 @@ def test_check_suggest_lists_the_numbers_the_table_agrees_with(tmp_path: Path, w
         ("warning", disagreeing),
         ("suggestion", agreeing),
     ]
+    assert listed[1]["column"] == 16 and listed[1]["message"].startswith("'five attacks' agrees")
     assert weekly("check", "--cutoff", "2023-12-13", cwd=root).stdout.count("suggestion") == 0
 
 

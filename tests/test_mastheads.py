@@ -336,20 +336,20 @@ def test_curly_quotes_continue_after_markup() -> None:
     [
         (
             "  masthead: [title, subscription]\n",
-            "inputs/series.yaml:3: series 'brief': masthead: unknown part 'subscription' "
-            "(known: date_line, title, byline, contributors, cutoff, subscribe, notices)",
+            "inputs/series.yaml:3: error: series 'brief': masthead: unknown part 'subscription' "
+            "(known: date_line, title, byline, contributors, cutoff, subscribe, notices) [E042]",
         ),
         (
             "  masthead: [title, byline, title]\n",
-            "inputs/series.yaml:3: series 'brief': masthead: 'title' is given twice",
+            "inputs/series.yaml:3: error: series 'brief': masthead: 'title' is given twice [E042]",
         ),
         (
             "  masthead: [byline, cutoff]\n",
-            "inputs/series.yaml:3: series 'brief': masthead must include title",
+            "inputs/series.yaml:3: error: series 'brief': masthead must include title [E042]",
         ),
         (
             "  masthead: title\n",
-            "inputs/series.yaml:3: series 'brief': masthead must be a list of text",
+            "inputs/series.yaml:3: error: series 'brief': masthead must be a list of text [E042]",
         ),
     ],
 )
@@ -387,7 +387,8 @@ def test_bad_layout_field_is_reported(tree, weekly, series: str, message: str) -
     )
     result = weekly("render", "--cutoff", "2024-05-02", cwd=root)
     assert result.returncode == 2
-    assert f"inputs/series.yaml:3: series 'brief': {message}" in result.stderr.splitlines()
+    line = f"inputs/series.yaml:3: error: series 'brief': {message} [E040]"
+    assert line in result.stderr.splitlines()
 
 
 # --- Accessibility of the new mastheads ---------------------------------------------------
@@ -468,7 +469,7 @@ def test_mail_follows_the_layout(tmp_path: Path) -> None:
     for cutoff in ("2023-08-08", "2024-01-24"):
         result = run_in_process("email", "--cutoff", cutoff, "--to", "recipients.csv", cwd=tmp_path)
         assert result.returncode == 0, result.stderr
-        (eml,) = (tmp_path / "output" / cutoff / "mail").glob("*.eml")
+        (eml,) = (tmp_path / "inputs" / ".weekly" / "mail" / cutoff).glob("*.eml")
         msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
         plain = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
         html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]

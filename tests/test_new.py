@@ -50,7 +50,7 @@ figures:
 EXPECTED = """\
 ---
 # Started from 2023-12-13 by `weekly new`. Replace every TODO; keep, edit or delete
-# each line marked REVIEW.
+# what each REVIEW line marks, then delete the REVIEW line.
 series: salafi-jihadi
 headline: 'TODO: headline'
 authors: [Liam Karr]
@@ -92,9 +92,10 @@ def test_new_starts_from_the_latest_earlier_edition(tree, weekly) -> None:
     assert created.read_text(encoding="utf-8") == EXPECTED
     refused = weekly("render", "--cutoff", "2023-12-20", "--format", "html", cwd=root)
     assert refused.returncode == 2
-    assert "inputs/2023-12-20/update.md:5: headline is still a placeholder: 'TODO: headline'" in (
-        refused.stderr.splitlines()
-    )
+    assert (
+        "inputs/2023-12-20/update.md:5: error: headline is still a placeholder: "
+        "'TODO: headline' [E051]"
+    ) in refused.stderr.splitlines()
     assert not (root / "output/2023-12-20").exists()
     rendered = weekly("render", "--cutoff", "2023-12-20", "--format", "html", "--draft", cwd=root)
     assert rendered.returncode == 0, rendered.stderr

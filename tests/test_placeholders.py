@@ -10,11 +10,12 @@ from conftest import SOURCES, UPDATE
 
 #: What ``weekly new`` leaves in the edition after conftest's 2023-12-13, line by line.
 LEFT = [
-    "inputs/2023-12-20/update.md:5: headline is still a placeholder: 'TODO: headline'",
-    "inputs/2023-12-20/update.md:9: a '# REVIEW:' marker is still here: review the line below "
-    "it, then delete the marker",
-    "inputs/2023-12-20/update.md:11: key_takeaway is still a placeholder: 'TODO: key takeaway'",
-    "inputs/2023-12-20/update.md:13: the body is empty: write the edition",
+    "inputs/2023-12-20/update.md:5: error: headline is still a placeholder: 'TODO: headline' [E051]",
+    "inputs/2023-12-20/update.md:9: error: a '# REVIEW:' marker is still here: review the line "
+    "below it, then delete the marker [E053]",
+    "inputs/2023-12-20/update.md:11: error: key_takeaway is still a placeholder: "
+    "'TODO: key takeaway' [E051]",
+    "inputs/2023-12-20/update.md:13: error: the body is empty: write the edition [E052]",
 ]
 
 
@@ -30,7 +31,7 @@ def test_check_names_each_placeholder_with_its_line(started: Path, weekly) -> No
     result = weekly("check", "--cutoff", "2023-12-20", cwd=started)
     assert result.returncode == 2
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
-    assert errors == [line.replace(": ", ": error: ", 1) for line in LEFT]
+    assert errors == LEFT
     assert result.stdout.splitlines()[-1] == "4 errors, 0 warnings"
 
 
@@ -107,11 +108,11 @@ def test_import_and_body_placeholders_and_empty_sections(tree, weekly) -> None:
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
     assert errors == [
         f"inputs/2023-12-13/update.md:{title_line}: error: figures.map.title is still a "
-        "placeholder: 'TODO: figure title'",
+        "placeholder: 'TODO: figure title' [E051]",
         f"inputs/2023-12-13/update.md:{todo_line}: error: the body still has a placeholder: "
-        "'TODO: the Mali section'",
+        "'TODO: the Mali section' [E051]",
         f"inputs/2023-12-13/update.md:{niger_line}: error: section '## Niger' is empty: write it "
-        "or delete the heading",
+        "or delete the heading [E052]",
     ]
 
 

@@ -73,7 +73,7 @@ def test_an_address_in_the_link_and_a_missing_link_are_warned_about(project: Pat
     assert carried.returncode == 0, carried.stderr
     assert carried.stderr.splitlines() == [
         "inputs/series.yaml:4: warning: unsubscribe_url carries the address ({email}): anyone "
-        "can unsubscribe anyone; use {token}, a signed token"
+        "can unsubscribe anyone; use {token}, a signed token [W051]"
     ]
     series.write_text(
         "".join(line for line in SERIES.splitlines(True) if "unsubscribe_url" not in line)
@@ -82,7 +82,7 @@ def test_an_address_in_the_link_and_a_missing_link_are_warned_about(project: Pat
     assert missing.returncode == 0, missing.stderr
     assert missing.stderr.splitlines() == [
         "inputs/series.yaml: warning: no one-click unsubscribe link (unsubscribe_url): large "
-        "mail providers expect one from bulk senders"
+        "mail providers expect one from bulk senders [W052]"
     ]
 
 

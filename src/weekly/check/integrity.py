@@ -31,7 +31,7 @@ from weekly.check.history import (
 from weekly.check.numbers import NAME, NUMBER_WORDS, RANGE_END, TYPED, Vocabulary, agrees
 from weekly.check.numbers import window as window_of
 from weekly.check.sentences import Sentence, place, sentences
-from weekly.errors import Problems, display_path
+from weekly.errors import Problems, display_path, one_line
 from weekly.inputs.edition import Edition
 from weekly.resolve.update import Update
 
@@ -50,11 +50,19 @@ class Suggestion:
     typed: str
     expression: str
 
-    def __str__(self) -> str:
-        return (
-            f"{self.path}:{self.line}:{self.column}: suggestion: '{self.typed}' agrees with "
-            f"the events table; {self.expression} would keep it current"
+    @property
+    def message(self) -> str:
+        """Return what the suggestion says, on one line (the typed text comes from the body)."""
+        return one_line(
+            f"'{self.typed}' agrees with the events table; {self.expression} would keep it current"
         )
+
+    def location(self) -> str:
+        """Return ``path:line``, as a finding's."""
+        return f"{self.path}:{self.line}"
+
+    def __str__(self) -> str:
+        return f"{self.location()}: suggestion: {self.message}"
 
 
 class Integrity:

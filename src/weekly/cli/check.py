@@ -13,7 +13,7 @@ from weekly.cli.options import (
     inputs_option,
     output_option,
 )
-from weekly.cli.output import print_problems, quiet
+from weekly.cli.output import print_problems, print_suggestions, quiet
 
 if TYPE_CHECKING:
     from weekly.check.integrity import Suggestion
@@ -57,14 +57,13 @@ def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool, sugg
     if form == "json":
         listed = [f.as_dict() for f in problems] + [
             {"file": a.path, "line": a.line, "column": a.column, "level": "suggestion",
-             "code": "", "message": str(a).split(": suggestion: ", 1)[1]}
+             "code": "", "message": a.message}
             for a in agreeing
         ]  # fmt: skip
         click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
     else:
         print_problems(problems, err=False)
-        for one in agreeing:
-            click.echo(str(one))
+        print_suggestions(agreeing)
         if not quiet() or any(p.level == "error" for p in problems):
             click.echo(summary(problems))
     if any(p.level == "error" for p in problems):

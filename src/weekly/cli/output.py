@@ -1,7 +1,8 @@
 """How the command line prints: one finding a line, colour on a terminal, ``--quiet``.
 
 Every command prints its findings through :func:`finding_line`, so ``render``, ``check``,
-``email`` and ``preview`` show a problem the same way: ``path:line: error: message [E101]``.
+``email`` and ``preview`` show a problem the same way: ``path:line: error: message [E101]``;
+``check --suggest``'s suggestions go through :func:`suggestion_line`, in the same shape.
 Colour follows https://no-color.org: on when standard output or error is a terminal, off
 when it is not, off when ``NO_COLOR`` is set to anything but the empty string; ``--color
 always|never`` (and ``--no-color``) on the command line win over both.
@@ -16,11 +17,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from weekly.check.integrity import Suggestion
     from weekly.errors import Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: The colour of each level's word.
-LEVEL_COLOURS = {"error": "red", "warning": "yellow"}
+LEVEL_COLOURS = {"error": "red", "warning": "yellow", "suggestion": "cyan"}
 _QUIET = "weekly.quiet"
 #: The code of a problem no finding of the registry describes (a bad option, a missing file).
 UNCODED = "E000"
@@ -121,6 +123,20 @@ def print_problems(problems: list[Any], err: bool = True) -> None:
     for problem in problems:
         if problem.level == "error" or not quiet():
             click.echo(finding_line(problem), err=err)
+
+
+def suggestion_line(suggestion: Suggestion) -> str:
+    """Return ``path:line: suggestion: message``, styled as :func:`finding_line` (no code)."""
+    level = click.style("suggestion", fg=LEVEL_COLOURS["suggestion"], bold=True)
+    return f"{click.style(suggestion.location(), bold=True)}: {level}: {suggestion.message}"
+
+
+def print_suggestions(suggestions: list[Suggestion]) -> None:
+    """Print ``check --suggest``'s suggestions one a line on standard output; none with --quiet."""
+    if quiet():
+        return
+    for suggestion in suggestions:
+        click.echo(suggestion_line(suggestion))
 
 
 #: Commands that keep talking under --quiet's name: a server's log is what it is for.

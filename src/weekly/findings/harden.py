@@ -26,7 +26,9 @@ inputs/series.yaml:3: error: series key '../../ESCAPED' must be a slug: lower-ca
 An edition's folder (`output/2023-12-13`), or a folder inside the output that `render` or
 `archive` writes into (`figures/`, `series/`), is a symbolic link. Publishing through it would
 write files wherever the link points and publish the files found there, so nothing is
-written. The output folder itself may be a link (to a web server's folder, say).
+written. The output folder itself may be a link (to a web server's folder, say). A link
+planted where `render` keeps an edition's lock file (`output/.2023-12-13.lock`) is refused
+the same way, since taking the lock would create a file wherever it points.
 """,
         """
 output/2023-12-13: error: is a symbolic link; weekly publishes only into real folders (replace the link with a folder)

@@ -230,18 +230,6 @@ def read_draft(
     return Reading(draft, bibliography, count, changes, comments, anchors)
 
 
-def one_line(text: str) -> str:
-    """Return ``text`` fit for one terminal line: every control or separator becomes a space.
-
-    Names and comments come from the draft; a newline or an escape sequence in them must
-    not start a line of its own on stderr (``update.md:1: error: …``) or move the cursor.
-    """
-    return " ".join(_UNPRINTABLE.sub(" ", text).split())
-
-
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def citation_points(keys: list[str]) -> list[str]:
     """Return ``[@a; @b]`` for ``keys``: several points when one would pass the bracket limit."""
     points: list[str] = []

@@ -158,7 +158,7 @@ def front_matter(base: Edition, day: dt.date, started: Started) -> tuple[str, di
     series = base.series
     parts = [
         f"# Started from {base.key} by `weekly new`. Replace every TODO; keep, edit or delete\n"
-        "# each line marked REVIEW.\n",
+        "# what each REVIEW line marks, then delete the REVIEW line.\n",
         _dump({"series": str(raw.get("series") or series.key)}),
     ]
     # A headline only where the title of the layout in force on the new date prints one.

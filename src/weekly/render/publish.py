@@ -26,7 +26,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from weekly.errors import WeeklyError
-from weekly.render.write import file_lock, linked_folder, refuse_links
+from weekly.render.write import file_lock, linked_folder, linked_lock, refuse_links
 
 #: Set to 1 to publish the portable way (rename aside, rename in) where renameat2 exists too.
 PORTABLE_ENV = "WEEKLY_PORTABLE_PUBLISH"
@@ -67,7 +67,7 @@ def _publish(
     parent.mkdir(parents=True, exist_ok=True)
     lock = parent / f".{folder.name}.lock"
     if lock.is_symlink():  # a link planted there would make the lock create its target
-        raise linked_folder(lock)
+        raise linked_lock(lock)
     with file_lock(lock):
         if folder.is_symlink():
             # Its target's files would be hard-linked into the new edition and published.

@@ -43,6 +43,17 @@ def linked_folder(path: Path) -> WeeklyError:
     )
 
 
+def linked_lock(path: Path) -> WeeklyError:
+    """Return the one-line error for a symbolic link planted where an edition's lock file goes."""
+    return WeeklyError.at(
+        path,
+        None,
+        "is a symbolic link where weekly keeps an edition's lock file; it is not followed "
+        "(delete the link)",
+        "E071",
+    )
+
+
 class LockBusy(Exception):
     """Another process holds the lock (raised only when not waiting for it)."""
 

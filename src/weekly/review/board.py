@@ -62,10 +62,14 @@ class ReviewBoard:
             return []
         version, update = draft
         if self._blocks[0] != version:
+            # A failed build shows the last good draft under its errors: same blocks.
             blocks = review_blocks(update)
             with self._placed_lock:
+                if blocks == self._blocks[1]:  # rebuilt, same draft: the places still hold
+                    blocks = self._blocks[1]
+                else:
+                    self._placed = {}
                 self._blocks = (version, blocks)
-                self._placed = {}
         return self._blocks[1]
 
     def view(self, comment: Comment) -> dict[str, Any]:

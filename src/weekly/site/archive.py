@@ -305,9 +305,16 @@ def _keep_versions(
 
 
 def refuse_strays(output: Path) -> None:
-    """Raise when ``output`` holds a file the site does not own (E050): it would be published."""
-    from weekly.site.owned import stray_problems, unowned
+    """Raise when ``output`` holds a file the site does not own (E050): it would be published.
 
+    A link in place of a folder the site writes into is refused as such (E071), not as a stray.
+    """
+    from weekly.render.write import linked_folder
+    from weekly.site.owned import linked_folders, stray_problems, unowned
+
+    links = linked_folders(output)
+    if links:
+        raise WeeklyError([p for link in links for p in linked_folder(link).problems])
     strays = unowned(output)
     if strays:
         raise WeeklyError(stray_problems(strays, "error", "E050"))

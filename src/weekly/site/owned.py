@@ -56,6 +56,25 @@ def unowned(output: Path, keys: list[str] | None = None) -> list[Path]:
     return sorted(_root_strays(output))
 
 
+def linked_folders(output: Path) -> list[Path]:
+    """Return the links under ``output`` named as folders the site writes into, sorted.
+
+    An edition's folder, a folder of topic pages or the search index that is a symbolic link
+    is not a stray to move out but a folder to replace with a real one (E071): publishing
+    through it would write wherever it points.
+    """
+    from weekly.site.search import FOLDER
+
+    if not output.is_dir():
+        return []
+    return sorted(
+        Path(entry.path)
+        for entry in os.scandir(output)
+        if entry.is_symlink()
+        and (_KEY.fullmatch(entry.name) or entry.name in (*_PAGE_FOLDERS, FOLDER))
+    )
+
+
 def _root_strays(output: Path) -> Iterator[Path]:
     from weekly.site.search import FOLDER
 
