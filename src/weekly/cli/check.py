@@ -46,6 +46,9 @@ def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool, sugg
     edition the archive in --output published is compared with its inputs now: each block
     changed since is reported (W081), so a correction can say what it covers.
 
+    Warnings the series or the edition accepts (accept_warnings) are not printed; the
+    summary counts them ("1 accepted"), and --strict ignores them.
+
     Exit status: 0 without errors, 1 with --strict and warnings, 2 on any error.
     """
     import json
@@ -55,7 +58,9 @@ def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool, sugg
     findings = run_check(inputs, cutoff, output=output)
     agreeing = suggested(inputs, cutoff) if suggest else []
     if form == "json":
-        listed = [f.as_dict() for f in findings] + [
+        listed = [f.as_dict() for f in findings]
+        listed += [{**f.as_dict(), "level": "accepted"} for f in findings.accepted]
+        listed += [
             {"file": a.path, "line": a.line, "column": a.column, "level": "suggestion",
              "code": "", "message": str(a).split(": suggestion: ", 1)[1]}
             for a in agreeing
@@ -66,7 +71,7 @@ def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool, sugg
         for one in agreeing:
             click.echo(str(one))
         if not quiet() or any(f.level == "error" for f in findings):
-            click.echo(summary(findings))
+            click.echo(summary(findings, len(findings.accepted)))
     if any(f.level == "error" for f in findings):
         sys.exit(2)
     if strict and findings:
@@ -86,13 +91,15 @@ def suggested(inputs: Path, cutoff: str) -> list[Suggestion]:
         return []
 
 
-def summary(findings: list[Problem]) -> str:
-    """Return ``2 errors, 3 warnings``, or ``no problems found``."""
-    if not findings:
-        return "no problems found"
-    errors = sum(1 for f in findings if f.level == "error")
-    warnings = len(findings) - errors
-    return (
-        f"{errors} error{'' if errors == 1 else 's'}, "
-        f"{warnings} warning{'' if warnings == 1 else 's'}"
+def summary(findings: list[Problem], accepted: int = 0) -> str:
+    """Return ``2 errors, 3 warnings`` (``, 1 accepted`` added when warnings were accepted),
+    or ``no problems found``."""
+    said = ", ".join(
+        f"{count} {word}{'' if count == 1 else 's'}"
+        for count, word in (
+            (sum(1 for f in findings if f.level == "error"), "error"),
+            (sum(1 for f in findings if f.level != "error"), "warning"),
+        )
     )
+    said = said if findings else "no problems found"
+    return f"{said}, {accepted} accepted" if accepted else said
