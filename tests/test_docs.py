@@ -139,6 +139,79 @@ def test_a_marker_naming_no_command_fails_the_build() -> None:
         hooks.expand("<!-- weekly: command nonesuch -->\n")
 
 
+# --- the series fields ----------------------------------------------------------------
+
+
+def series_rows() -> dict[str, str]:
+    """Return the generated table of series fields, row by field name."""
+    table = hooks.series_fields_reference()
+    return {m[1]: m[0] for m in re.finditer(r"^\| `(\w+)` \|.*$", table, re.M)}
+
+
+def test_the_series_page_generates_the_one_table_of_series_fields() -> None:
+    from dataclasses import fields
+
+    from weekly.inputs.schema import Series
+
+    page = (DOCS / "guide" / "series.md").read_text(encoding="utf-8")
+    assert page.count("\n<!-- weekly: series-fields -->\n") == 1
+    for other in sorted(DOCS.rglob("*.md")):
+        if other.name != "series.md":
+            assert "| `kicker` |" not in other.read_text(encoding="utf-8"), other
+    # Every field of the dataclass, in its order: one left undeclared would be missing.
+    assert list(series_rows()) == [f.name for f in fields(Series) if f.name != "key"]
+
+
+def test_every_row_gives_what_the_field_takes_its_default_and_an_example() -> None:
+    import yaml
+
+    from weekly.inputs.schema import choices, declared, shown_default
+    from weekly.inputs.series import convert
+
+    rows = series_rows()
+    for name, (dataclass_field, kind, about) in declared().items():
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", rows[name])[1:-1]]
+        assert len(cells) == 5, name
+        assert cells[2] == shown_default(name) and cells[4] == about.doc, name
+        assert about.doc and "\n" not in about.doc, name
+        for word in choices(kind):
+            assert f"`{word}`" in cells[1], (name, word)
+        if name == "layouts":
+            continue  # a section of the layouts page shows it
+        # The example sets this field, to a value the schema accepts and that is not the
+        # default (an example that changes nothing shows nothing).
+        example = yaml.safe_load(about.example)
+        assert cells[3] == f"`{about.example}`" and list(example) == [name], name
+        value, troubles = convert(name, example[name])
+        assert troubles == [], (name, troubles)
+        assert value != dataclass_field.default, name
+
+
+def test_the_series_page_example_is_a_series_the_schema_reads(tmp_path: Path) -> None:
+    from weekly.errors import Problems
+    from weekly.inputs.schema import FIELD_NAMES
+    from weekly.inputs.series import load_series
+
+    page = (DOCS / "guide" / "series.md").read_text(encoding="utf-8")
+    [example] = re.findall(r"```yaml\n(gulf-brief:\n  name: Gulf Brief  .*?)```", page, re.S)
+    (tmp_path / "series.yaml").write_text(example, encoding="utf-8")
+    problems = Problems()
+    series = load_series(tmp_path, problems)["gulf-brief"]
+    assert list(problems) == []
+    given = set(re.findall(r"^  (\w+):", example, re.M))
+    assert given <= FIELD_NAMES and len(given) >= 20
+    assert (series.cutoff_style, series.note_style, series.timezone) == (
+        "clock",
+        "roman",
+        "Asia/Dubai",
+    )
+
+
+def test_a_field_of_a_type_the_table_cannot_describe_fails_the_build() -> None:
+    with pytest.raises(ValueError, match="say in words what a field of type"):
+        hooks._takes(tuple[int, ...])
+
+
 # --- the built site -------------------------------------------------------------------
 
 

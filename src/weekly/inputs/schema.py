@@ -70,6 +70,8 @@ class About:
     each: Callable[[str], str | None] | None = None
     #: How the docs show the default, when the default's own form does not say it well.
     shown: str = ""
+    #: What the field takes, in the docs' words, when its type does not say it well.
+    takes: str = ""
 
 
 def about(doc: str, example: str, **more: Any) -> dict[str, About]:
@@ -261,7 +263,7 @@ class Series:
         (),
         "names the prose uses for an actor of the events table, each mapped to the table's "
         "`actor1`: the typed-number check (W410) reads them",
-        'actor_aliases: {"the Islamic State": "IS"}',
+        "actor_aliases: {Islamic State Sahel Province: ISSP}",
         convert=actor_aliases,
         shown="{}",
     )
@@ -272,6 +274,7 @@ class Series:
         "[Accepting a known warning](#accepting-a-known-warning)",
         "accept_warnings: [W414]",
         code="E090",
+        takes="a list of warning codes",
         each=acceptance_problem,
     )
     mail_from: str = option("", "mail sender, `Name <address>`", "mail_from: CTP <ctp@example.org>")
@@ -297,6 +300,7 @@ class Series:
         f"fields that change from a date on; see [Layouts over time]({_LAYOUTS}#layouts-over-time)",
         "",
         code="E040",
+        takes="a list of entries, each `since: DATE` and the fields it changes",
     )
 
     def cutoff_clock(self) -> dt.time:
