@@ -4,7 +4,8 @@ Each field of :class:`Series` carries its type (a ``Literal`` for every choice),
 default, a one-line doc and an example (:class:`About`, in the field's metadata), as
 MkDocs' ``config_options`` do. Reading ``series.yaml`` (:mod:`weekly.inputs.series`), the
 per-date ``layouts:`` entries and the docs' table of series fields (``docs/hooks.py``) all
-read this declaration; :func:`convert` checks one value against it.
+read this declaration (:func:`declared`); :func:`weekly.inputs.series.convert` checks one
+value against it.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class Layout:
     values: Mapping[str, Any]
 
 
+#: The guide page the docs of layout fields link to (the table is in ``guide/series.md``).
 _LAYOUTS = "layouts.md"
 
 
