@@ -162,3 +162,28 @@ def test_the_archive_prints_only_the_warnings_not_accepted(tmp_path: Path, weekl
     assert result.returncode == 0, result.stderr
     printed = [line for line in result.stderr.splitlines() if "warning:" in line]
     assert printed == [W101.replace(":16:", ":17:")]
+
+
+def test_a_silent_edit_is_accepted_one_archive_at_a_time_not_here(tmp_path: Path, weekly) -> None:
+    root = make(tmp_path, accepting("accept_warnings: [W080]\n"))
+    result = check(weekly, root)
+    assert result.returncode == 2
+    assert result.stdout.splitlines()[0] == (
+        f"{UPDATE_MD}:2: error: accept_warnings: W080 is accepted one archive at a time, "
+        "with archive --accept-silent-edit [E090]"
+    )
+
+
+def test_email_honours_an_accepted_mail_warning(tmp_path: Path, weekly) -> None:
+    series = "salafi-jihadi:\n  mail_from: CTP <updates@example.org>\n"
+    root = make(tmp_path, UPDATE, series=series)
+    (root / "recipients.csv").write_text("email,name\njane@example.com,Jane\n", encoding="utf-8")
+    args = ("email", "--cutoff", "2023-12-13", "--to", "recipients.csv")
+    warned = weekly(*args, cwd=root)
+    assert warned.returncode == 0, warned.stderr
+    assert "no one-click unsubscribe link" in warned.stderr and "[W052]" in warned.stderr
+    series += "  accept_warnings: [W052]\n"
+    (root / "inputs/series.yaml").write_text(series, encoding="utf-8")
+    accepted = weekly(*args, cwd=root)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "warning" not in accepted.stderr

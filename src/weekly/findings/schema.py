@@ -9,9 +9,10 @@ FINDINGS: tuple[Finding, ...] = (
         "E090",
         "a code that cannot be accepted",
         """
-A series' or an edition's `accept_warnings` list names a code that is not registered, or an
-error code. Only warnings can be accepted: an error means the edition cannot be published as
-it is, whoever agrees. An unknown code is refused rather than ignored, so that a typo does not
+A series' or an edition's `accept_warnings` list names a code that is not registered, an
+error code, or W080. Only warnings can be accepted: an error means the edition cannot be
+published as it is, whoever agrees. W080 (a published edition changed without a correction)
+is accepted one archive at a time with `weekly archive --accept-silent-edit`, never for good. An unknown code is refused rather than ignored, so that a typo does not
 leave the warning it meant to accept showing, or let a list that accepts nothing look as if
 it did. The list itself must be a list of codes.
 
@@ -28,7 +29,8 @@ inputs/series.yaml:4: error: series 'gulf-brief': accept_warnings: unknown code 
 """,
         """
 Name only warning codes, each as printed in brackets after a finding (`[W414]`). Fix what
-an error reports instead of accepting it.
+an error reports instead of accepting it; for a typo-level fix of a published edition, pass
+`--accept-silent-edit` to that one `weekly archive`.
 """,
     ),
 )

@@ -104,6 +104,14 @@ def actor_aliases(value: Any) -> tuple[Any, str | None]:
     return tuple((k.strip(), v.strip()) for k, v in value.items()), None
 
 
+#: Warnings accepted some other way than ``accept_warnings``, and how.
+ACCEPTED_ELSEWHERE = {
+    # A silent edit of a published edition is a decision about one change, not a standing
+    # one: accepted for good, later edits would go out without a correction unnoticed.
+    "W080": "is accepted one archive at a time, with archive --accept-silent-edit",
+}
+
+
 def acceptance_problem(code: str) -> str | None:
     """Return why ``code`` cannot be accepted (``accept_warnings``), or None when it can."""
     finding = CODES.get(code)
@@ -111,4 +119,6 @@ def acceptance_problem(code: str) -> str | None:
         return f"accept_warnings: unknown code '{code}'"
     if finding.level != "warning":
         return f"accept_warnings: {code} is an error; only a warning can be accepted"
+    if code in ACCEPTED_ELSEWHERE:
+        return f"accept_warnings: {code} {ACCEPTED_ELSEWHERE[code]}"
     return None
