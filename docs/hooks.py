@@ -7,6 +7,8 @@ A page asks for generated Markdown with a marker on a line of its own:
   table of its commands linking to ``commands/NAME.md``: use it in ``commands/index.md``);
 - ``<!-- weekly: codes -->``: every finding code of :data:`weekly.findings.CODES`, each under
   a heading whose anchor is the code itself (``reference/codes.md#W201``).
+- ``<!-- weekly: series-fields -->``: the table of every series field, read from the schema
+  (:mod:`weekly.inputs.schema`): what it takes, its default, an example and what it does.
 
 The functions below import no MkDocs, so ``tests/test_docs.py`` checks their output directly.
 """
@@ -20,7 +22,9 @@ from typing import Any
 
 import click
 
-MARKER = re.compile(r"^<!-- weekly: (command(?: ([\w-]+))?|codes) -->[ \t]*$", re.MULTILINE)
+MARKER = re.compile(
+    r"^<!-- weekly: (command(?: ([\w-]+))?|codes|series-fields) -->[ \t]*$", re.MULTILINE
+)
 
 _LEVELS = {
     "error": "**Error**: `weekly check` exits with status 2 and `weekly render` refuses.",
@@ -99,12 +103,54 @@ def codes_reference() -> str:
     return "\n".join(out) + "\n"
 
 
+def _takes(kind: Any) -> str:
+    """Return what a series field of type ``kind`` takes, in words (Markdown)."""
+    from typing import get_args, get_origin
+
+    from weekly.inputs.schema import choices
+
+    words = choices(kind)
+    if words:
+        return "one of " + ", ".join(f"`{w}`" for w in words)
+    if kind is bool:
+        return "`true` or `false`"
+    if kind is str:
+        return "text"
+    item = get_args(kind)[0] if get_origin(kind) is tuple else None
+    if item is str:
+        return "a list of text"
+    if choices(item):
+        return "a list of " + ", ".join(f"`{w}`" for w in choices(item))
+    if get_origin(item) is tuple and get_args(item) == (str, str):
+        return "a mapping of text to text"
+    raise ValueError(f"say in words what a field of type {kind} takes (About.takes)")
+
+
+def series_fields_reference() -> str:
+    """Return the table of every series field, in Markdown, from the schema."""
+    from weekly.inputs.schema import declared, shown_default
+
+    out = ["| field | takes | default | example | what it does |", "|---|---|---|---|---|"]
+    for name, (_, kind, info) in declared().items():
+        cells = (
+            f"`{name}`",
+            info.takes or _takes(kind),
+            shown_default(name),
+            f"`{info.example}`" if info.example else "(see the link)",
+            info.doc,
+        )
+        out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(out) + "\n"
+
+
 def expand(markdown: str) -> str:
     """Return ``markdown`` with every marker replaced by what it asks for."""
 
     def generate(match: re.Match[str]) -> str:
         if match[1] == "codes":
             return codes_reference()
+        if match[1] == "series-fields":
+            return series_fields_reference()
         return command_reference(match[2])
 
     return MARKER.sub(generate, markdown)

@@ -112,9 +112,31 @@ class Problem:
 
 @dataclass
 class Problems:
-    """An ordered, de-duplicated collection of problems found so far."""
+    """An ordered, de-duplicated collection of problems found so far.
+
+    Warnings whose code the series or the edition accepts (``accept_warnings``, see
+    :meth:`accept`) are set aside in :attr:`accepted`: no command prints them, ``check``
+    counts them.
+    """
 
     items: list[Problem] = field(default_factory=list)
+    #: The warnings set aside because their code is accepted.
+    accepted: list[Problem] = field(default_factory=list)
+    #: The warning codes accepted.
+    accepted_codes: frozenset[str] = frozenset()
+
+    def accept(self, codes: Iterable[str]) -> None:
+        """Set aside the warnings of ``codes``: those found so far and those found later."""
+        self.accepted_codes |= frozenset(codes)
+        found, self.items = self.items, []
+        self.extend(found)
+
+    def _keep(self, problem: Problem) -> None:
+        """Record ``problem`` once, among the items or the accepted warnings."""
+        accepted = problem.level == "warning" and problem.code in self.accepted_codes
+        kept = self.accepted if accepted else self.items
+        if problem not in kept:
+            kept.append(problem)
 
     def add(
         self,
@@ -126,9 +148,7 @@ class Problems:
         column: int | None = None,
     ) -> None:
         """Record one problem."""
-        problem = Problem(display_path(path), line or 0, column or 0, level, code, message)
-        if problem not in self.items:
-            self.items.append(problem)
+        self._keep(Problem(display_path(path), line or 0, column or 0, level, code, message))
 
     def error(
         self, code: str, path: Path | str, line: int | None, message: str, column: int | None = None
@@ -145,8 +165,7 @@ class Problems:
     def extend(self, problems: Iterable[Problem]) -> None:
         """Add problems found elsewhere."""
         for problem in problems:
-            if problem not in self.items:
-                self.items.append(problem)
+            self._keep(problem)
 
     @property
     def errors(self) -> list[Problem]:

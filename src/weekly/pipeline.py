@@ -69,6 +69,19 @@ class Rendered:
     warnings: list[Problem]
 
 
+class Findings(list["Problem"]):
+    """Every finding of a check, sorted; :attr:`accepted` holds the warnings set aside.
+
+    A warning is set aside when the series or the edition accepts its code
+    (``accept_warnings``): ``check`` does not print it, only counts it.
+    """
+
+    def __init__(self, found: Iterable[Problem] = (), accepted: Iterable[Problem] = ()) -> None:
+        super().__init__(found)
+        #: The accepted warnings, sorted.
+        self.accepted = sorted(accepted)
+
+
 @dataclass
 class CurrentPdf:
     """An edition's PDF on disk: its path, its bytes, and the files written to make it."""
@@ -142,13 +155,14 @@ def load_checked(
 
 def check(
     inputs: Path, cutoff: str, caches: Caches | None = None, output: Path | None = None
-) -> list[Problem]:
+) -> Findings:
     """Assemble edition ``cutoff`` as a render would and return every finding, sorted.
 
     Errors that stop assembly altogether are returned as findings too. With ``output``,
     files under it that the site does not own are warned about (W050): they would be
     published, and ``archive`` refuses them; and an edition the archive there published is
-    compared with what its inputs give now (W081).
+    compared with what its inputs give now (W081). Warnings the series or the edition
+    accepts are set aside in the result's ``accepted``.
     """
     from weekly.errors import Problems, WeeklyError
     from weekly.inputs.edition import resolve_cutoff
@@ -168,7 +182,7 @@ def check(
         from weekly.site.owned import stray_problems, unowned
 
         problems.extend(stray_problems(unowned(output), "warning", "W050"))
-    return problems.sorted()
+    return Findings(problems.sorted(), problems.accepted)
 
 
 # -- phase two: produce and write ----------------------------------------------------------

@@ -46,6 +46,9 @@ def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool, sugg
     edition the archive in --output published is compared with its inputs now: each block
     changed since is reported (W081), so a correction can say what it covers.
 
+    Warnings the series or the edition accepts (accept_warnings) are not printed; the
+    summary counts them ("1 accepted"), and --strict ignores them.
+
     Exit status: 0 without errors, 1 with --strict and warnings, 2 on any error.
     """
     import json
@@ -55,7 +58,9 @@ def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool, sugg
     problems = run_check(inputs, cutoff, output=output)
     agreeing = suggested(inputs, cutoff) if suggest else []
     if form == "json":
-        listed = [f.as_dict() for f in problems] + [
+        listed = [f.as_dict() for f in problems]
+        listed += [{**f.as_dict(), "level": "accepted"} for f in problems.accepted]
+        listed += [
             {"file": a.path, "line": a.line, "column": a.column, "level": "suggestion",
              "code": "", "message": a.message}
             for a in agreeing
@@ -65,7 +70,7 @@ def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool, sugg
         print_problems(problems, err=False)
         print_suggestions(agreeing)
         if not quiet() or any(p.level == "error" for p in problems):
-            click.echo(summary(problems))
+            click.echo(summary(problems, len(problems.accepted)))
     if any(p.level == "error" for p in problems):
         sys.exit(2)
     if strict and problems:
@@ -85,13 +90,15 @@ def suggested(inputs: Path, cutoff: str) -> list[Suggestion]:
         return []
 
 
-def summary(problems: list[Problem]) -> str:
-    """Return ``2 errors, 3 warnings``, or ``no problems found``."""
-    if not problems:
-        return "no problems found"
-    errors = sum(1 for f in problems if f.level == "error")
-    warnings = len(problems) - errors
-    return (
-        f"{errors} error{'' if errors == 1 else 's'}, "
-        f"{warnings} warning{'' if warnings == 1 else 's'}"
+def summary(problems: list[Problem], accepted: int = 0) -> str:
+    """Return ``2 errors, 3 warnings`` (``, 1 accepted`` added when warnings were accepted),
+    or ``no problems found``."""
+    said = ", ".join(
+        f"{count} {word}{'' if count == 1 else 's'}"
+        for count, word in (
+            (sum(1 for p in problems if p.level == "error"), "error"),
+            (sum(1 for p in problems if p.level != "error"), "warning"),
+        )
     )
+    said = said if problems else "no problems found"
+    return f"{said}, {accepted} accepted" if accepted else said

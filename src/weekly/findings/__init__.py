@@ -18,6 +18,7 @@ from weekly.findings import (
     integrity,
     later,
     layouts,
+    schema,
     trust,
     warnings,
 )
@@ -38,6 +39,7 @@ CODES: dict[str, Finding] = {
             *integrity.FINDINGS,
             *layouts.FINDINGS,
             *trust.FINDINGS,
+            *schema.FINDINGS,
         ),
         key=lambda finding: finding.code,
     )

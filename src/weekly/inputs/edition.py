@@ -16,6 +16,7 @@ from weekly.inputs.frontmatter import (
     FigureSpec,
     as_text,
     drop_region_name,
+    read_accepted,
     read_corrections,
     read_cutoff,
     read_date,
@@ -175,6 +176,9 @@ def load_edition(
         series = all_series[DEFAULT_SERIES]
     folder_day = dt.date.fromisoformat(name)
     series = series.on(folder_day)  # the layout in force on the edition's date
+    # From here on the build sets aside the warnings the series or the edition accepts,
+    # whichever stage finds them (those found so far too).
+    problems.accept((*series.accept_warnings, *read_accepted(doc, problems)))
 
     headline = as_text(doc.data.get("headline"))
     if not headline and "{headline}" in series.title:

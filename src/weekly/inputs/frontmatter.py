@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from weekly.errors import Problems, WeeklyError
-from weekly.inputs.series import Series
+from weekly.inputs.series import Series, convert
 from weekly.inputs.yamlfile import YamlDoc, as_date
 
 FRONT_MATTER_FIELDS = {
     "series", "headline", "authors", "contributors", "cutoff", "date", "published",
     "notices", "key_takeaway", "key_takeaways", "figures", "section_authors",
-    "section_contributors", "corrections", "changes",
+    "section_contributors", "corrections", "changes", "accept_warnings",
 }  # fmt: skip
 FIGURE_FIELDS = {"title", "image", "chart", "note", "source", "alt"}
 CHART_KINDS = ("weekly", "monthly", "share", "map")
@@ -220,6 +220,21 @@ def read_cutoff(
             f"cutoff must look like 2023-12-13 10:00, got '{value}'",
         )
         return fallback
+
+
+def read_accepted(doc: YamlDoc, problems: Problems) -> tuple[str, ...]:
+    """Return the warning codes ``accept_warnings`` accepts; record each one it cannot.
+
+    The field reads as the series field of that name does (:mod:`weekly.inputs.schema`).
+    """
+    raw = doc.data.get("accept_warnings")
+    if raw is None:
+        return ()
+    codes, troubles = convert("accept_warnings", raw)
+    for index, why in troubles:
+        at = doc.line("accept_warnings") if index is None else doc.line("accept_warnings", index)
+        problems.error("E090", doc.path, at, why)
+    return () if troubles else tuple(codes)
 
 
 def read_figures(doc: YamlDoc, problems: Problems) -> dict[str, FigureSpec]:

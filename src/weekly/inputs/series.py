@@ -1,193 +1,38 @@
-"""Series definitions: the defaults every edition of a product shares."""
+"""Series definitions: read ``series.yaml`` against the schema, the built-in series first.
+
+What a field is (its type, default and doc) is declared in :mod:`weekly.inputs.schema`;
+this module reads the YAML, reports each bad field at its line, and overlays a project's
+``inputs/series.yaml`` on the series the package ships.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import string
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, get_origin
 
-from weekly.apstyle import curly_quotes, long_date
 from weekly.errors import Problems, read_text, shown
+from weekly.inputs.schema import (
+    ALIASES,
+    FIELD_NAMES,
+    OLD_VALUES,
+    Layout,
+    Series,
+    choices,
+    declared,
+)
 from weekly.inputs.yamlfile import YamlCache, YamlDoc, as_date, load_yaml
 
-#: The hedges flagged when a series names none: vague words that say no probability.
-DEFAULT_HEDGES = (
-    "perhaps", "possibly", "maybe", "conceivably", "it seems", "seemingly", "presumably",
-)  # fmt: skip
-ESTIMATIVE_SCALES = ("standard", "alternate", "either")
-#: The title every series prints unless it sets ``title``.
-DEFAULT_TITLE = "{series}, {date}: {headline}"
-#: The placeholders a ``title`` template may use.
-TITLE_PLACEHOLDERS = ("series", "date", "headline")
-
-TakeawaysStyle = Literal["paragraphs", "bullets", "numbered"]
-DateLine = Literal["weekday", "date", "none"]
-DateFormat = Literal["plain", "padded"]
-RegionMark = Literal[".", ":"]
-ClockFormat = Literal["auto", "ap", "dotted", "compact", "spaced"]
-#: The parts of the masthead ``masthead:`` may order (the kicker always comes first).
-MASTHEAD_PARTS = (
-    "date_line", "title", "byline", "contributors", "cutoff", "subscribe", "notices",
-)  # fmt: skip
-#: The masthead order every series prints unless it sets ``masthead``.
-DEFAULT_MASTHEAD = MASTHEAD_PARTS
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Series fields that change from a date on (one entry of ``layouts:``)."""
-
-    #: The first edition date (the edition folder's date) the change applies to.
-    since: dt.date
-    #: The fields it sets, already checked and converted.
-    values: Mapping[str, Any]
-
+__all__ = ["SERIES_KEY", "Layout", "Series", "builtin_series", "load_series"]
 
 #: What a series key may be: it names files of the archive (``series/KEY.html``) and a
 #: template folder, so nothing that could climb out of a folder or need quoting in a URL.
 SERIES_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-#: A BCP 47 language tag, loosely: a 2–3 letter language, then optional subtags.
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-
-
-@dataclass(frozen=True)
-class Series:
-    """One publication series, such as the Salafi-Jihadi Movement Weekly Update."""
-
-    key: str
-    #: Full name, the first part of every title ("Salafi-Jihadi Movement Weekly Update").
-    name: str
-    #: Publishing organisation, used in metadata and mail.
-    organization: str = "Critical Threats Project"
-    #: Short form of the organisation ("CTP").
-    organization_short: str = "CTP"
-    #: IANA time zone of the cutoff times.
-    timezone: str = "America/New_York"
-    #: Cutoff time of day used when an edition gives only a date.
-    cutoff_time: str = "10:00"
-    #: Label of the cutoff line ("Data Cutoff").
-    cutoff_label: str = "Data Cutoff"
-    #: Default authors when an edition names none.
-    authors: tuple[str, ...] = ()
-    #: Notices printed on every edition, before the edition's own.
-    notices: tuple[str, ...] = ()
-    #: The subscription line, Markdown (a link allowed).
-    subscribe: str = ""
-    #: Endnote numbering: ``arabic`` ([1], [2]) or ``roman`` ([i], [ii]).
-    note_style: str = "arabic"
-    #: Cutoff line form: ``date`` ("December 13, 2023, at 10 a.m.") or ``clock`` ("2:00 p.m. ET").
-    cutoff_style: str = "date"
-    #: Time zone abbreviation printed after the clock in the ``clock`` cutoff style ("ET").
-    zone_label: str = "ET"
-    #: Title template: ``{series}``, ``{date}`` (AP style) and ``{headline}`` filled in.
-    title: str = DEFAULT_TITLE
-    #: Print the data-cutoff line under the byline (the cutoff still governs events and sources).
-    cutoff_line: bool = True
-    #: Print the edition byline (``Author: …``); ``false`` leaves bylines to the sections.
-    byline: bool = True
-    #: Key takeaways form: ``paragraphs``, ``bullets`` or ``numbered`` (a 1, 2, 3 list).
-    key_takeaways_style: TakeawaysStyle = "paragraphs"
-    #: The date line above the title: ``weekday`` ("Friday, December 15, 2023"),
-    #: ``date`` ("December 15, 2023") or ``none``.
-    date_line: DateLine = "weekday"
-    #: Print the kicker line (series name and edition date) above the date line.
-    kicker: bool = True
-    #: Label printed before the body ("Assessments" gives "Assessments:"); empty prints none.
-    assessments_label: str = ""
-    #: The order of the masthead's parts (see :data:`MASTHEAD_PARTS`); ``title`` is required.
-    masthead: tuple[str, ...] = DEFAULT_MASTHEAD
-    #: Day of month in the date line: ``plain`` ("August 3, 2023") or ``padded``
-    #: ("August 03, 2023"); the cutoff line's date is always AP style.
-    date_format: DateFormat = "plain"
-    #: Clock of the cutoff line: ``ap`` ("10 a.m.", "2:30 p.m."), ``dotted`` ("2:00 p.m."),
-    #: ``compact`` ("2:00pm"), ``spaced`` ("2:00 pm"); ``auto`` is ``ap`` in the ``date``
-    #: style and ``dotted`` in the ``clock`` style.
-    clock_format: ClockFormat = "auto"
-    #: The mark after a bold region name opening a key takeaway: ``.`` ("Mali. …") or ``:``
-    #: ("Iraq: …", the Iran Update's form).
-    region_mark: RegionMark = "."
-    #: Print "Author:"/"Authors:" before the edition byline; ``false`` prints the names alone.
-    author_label: bool = True
-    #: Print curly quotes and apostrophes for straight ones typed in the body and front matter.
-    smart_quotes: bool = True
-    #: Vague hedges ``weekly check`` flags as off the ICD 203 scale (W201); ``[]`` turns it off.
-    hedges: tuple[str, ...] = DEFAULT_HEDGES
-    #: ICD 203 term set: ``standard`` (likely …), ``alternate`` (probable …) or ``either`` (one per edition).
-    estimative_scale: str = "either"
-    #: Names the prose uses for an actor of the events table, as (name, the table's
-    #: ``actor1``) pairs: the typed-number check (W410) reads them.
-    actor_aliases: tuple[tuple[str, str], ...] = ()
-    #: Mail sender, ``Name <address>``; ``weekly email --from`` overrides it.
-    mail_from: str = ""
-    #: Mail Reply-To address (optional); ``--reply-to`` overrides it.
-    mail_reply_to: str = ""
-    #: Mail subject; ``{title}``, ``{name}``, ``{date}``, ``{headline}``, ``{organization}`` filled in.
-    mail_subject: str = "{title}"
-    #: List-Unsubscribe mail address, ``mailto:…`` (optional).
-    unsubscribe_mailto: str = ""
-    #: List-Unsubscribe one-click HTTPS URL (optional); ``{email}`` becomes the recipient's address.
-    unsubscribe_url: str = ""
-    #: Web version of an edition; ``{slug}`` and ``{date}`` filled in; ``--web-url`` overrides it.
-    web_url: str = ""
-    #: Changes of layout from a date on, oldest first.
-    layouts: tuple[Layout, ...] = ()
-    #: Language of the editions, a BCP 47 tag (``en``, ``fr``, ``ar``): the HTML ``lang``, the
-    #: PDF's /Lang, and the text direction (right to left for Arabic, Hebrew, Persian, Urdu …).
-    language: str = "en"
-
-    def cutoff_clock(self) -> dt.time:
-        """Return the default cutoff time of day."""
-        hour, _, minute = self.cutoff_time.partition(":")
-        return dt.time(int(hour), int(minute or 0))
-
-    def zone(self) -> ZoneInfo:
-        """Return the series' time zone."""
-        return ZoneInfo(self.timezone)
-
-    def on(self, day: dt.date) -> Series:
-        """Return the series as it stands on ``day``: every layout since then applied in turn."""
-        values: dict[str, Any] = {}
-        for layout in self.layouts:
-            if layout.since <= day:
-                values.update(layout.values)
-        return replace(self, **values, layouts=()) if values else self
-
-    def format_title(self, day: dt.date, headline: str) -> str:
-        """Return the title of an edition: the ``title`` template filled in."""
-        title = self.title.format(series=self.name, date=long_date(day), headline=headline)
-        return curly_quotes(title) if self.smart_quotes else title
-
-
-FIELD_NAMES = {f.name for f in fields(Series)} - {"key"}
-TUPLE_FIELDS = {"authors", "notices", "hedges", "masthead"}
-BOOL_FIELDS = {"cutoff_line", "byline", "kicker", "author_label", "smart_quotes"}
-#: Fields that take one of a few words.
-CHOICES: dict[str, tuple[str, ...]] = {
-    "note_style": ("arabic", "roman"),
-    "cutoff_style": ("date", "clock"),
-    "key_takeaways_style": ("paragraphs", "bullets", "numbered"),
-    "date_line": ("weekday", "date", "none"),
-    "date_format": ("plain", "padded"),
-    "region_mark": (".", ":"),
-    "clock_format": ("auto", "ap", "dotted", "compact", "spaced"),
-    "estimative_scale": ESTIMATIVE_SCALES,
-}
-#: Older names still read: ``takeaway_style: paragraph`` means ``key_takeaways_style: paragraphs``.
-ALIASES = {"takeaway_style": "key_takeaways_style"}
-OLD_VALUES = {"paragraph": "paragraphs"}
-#: Fields added with layouts; their errors carry codes E040-E049.
-LAYOUT_FIELDS = {
-    "title", "cutoff_line", "byline", "key_takeaways_style", "date_line", "kicker", "layouts",
-    "date_format", "clock_format", "author_label", "smart_quotes", "region_mark",
-}  # fmt: skip
+#: What checking a value gives: the value converted, and what is wrong with it, each
+#: problem with the index of the list item it is at (None: the field as a whole).
+Checked = tuple[Any, list[tuple[int | None, str]]]
 
 
 def _one_of(allowed: tuple[str, ...]) -> str:
@@ -197,80 +42,40 @@ def _one_of(allowed: tuple[str, ...]) -> str:
     )
 
 
-def _title_problem(template: str) -> str | None:
-    """Return what is wrong with a ``title`` template, or None."""
-    try:
-        parts = list(string.Formatter().parse(template))
-    except ValueError:
-        return "title has an unmatched '{' or '}' (write {{ or }} for a literal brace)"
-    for _, name, spec, conversion in parts:
-        if name is None:
-            continue
-        if name not in TITLE_PLACEHOLDERS or spec or conversion:
-            suffix = (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
-            shown = "{" + name + suffix + "}"
-            known = ", ".join("{" + p + "}" for p in TITLE_PLACEHOLDERS)
-            return f"title: unknown placeholder '{shown}' (known: {known})"
-    if not template.strip():
-        return "title must not be empty"
-    return None
-
-
-def _masthead_problem(parts: tuple[str, ...]) -> str | None:
-    """Return what is wrong with a ``masthead`` order, or None."""
-    for part in parts:
-        if part not in MASTHEAD_PARTS:
-            return f"masthead: unknown part '{part}' (known: {', '.join(MASTHEAD_PARTS)})"
-        if parts.count(part) > 1:
-            return f"masthead: '{part}' is given twice"
-    if "title" not in parts:
-        return "masthead must include title"
-    return None
-
-
-def _field_value(name: str, value: Any) -> tuple[Any, str | None]:
-    """Return ``value`` converted for field ``name``, or the reason it is refused."""
-    if name in TUPLE_FIELDS:
+def _by_type(name: str, kind: Any, value: Any) -> tuple[Any, str | None]:
+    """Return ``value`` converted to the type ``kind`` of field ``name``, or why it is not."""
+    if get_origin(kind) is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return None, f"{name} must be a list of text"
-        if name == "masthead":
-            return tuple(value), _masthead_problem(tuple(value))
         return tuple(value), None
-    if name == "actor_aliases":
-        if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
-            for k, v in value.items()
-        ):
-            return None, "actor_aliases must map a name to the events table's actor1"
-        return tuple((k.strip(), v.strip()) for k, v in value.items()), None
-    if name in BOOL_FIELDS:
+    if kind is bool:
         if not isinstance(value, bool):
             return None, f"{name} must be true or false"
         return value, None
     if not isinstance(value, str):
         return None, f"{name} must be text"
-    if name in CHOICES and value not in CHOICES[name]:
-        return None, f"{name} must be {_one_of(CHOICES[name])}"
-    if name == "name" and not value.strip():
-        return None, "name must not be empty"
-    if name == "title":
-        return value, _title_problem(value)
-    if name == "cutoff_label" and not value.strip():
-        return None, "cutoff_label is empty; to print no cutoff line, set cutoff_line: false"
-    if name == "language" and not LANGUAGE_TAG.fullmatch(value):
-        return None, f"language must be a language tag such as en, fr or ar (got '{value}')"
-    if name == "timezone":
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            return None, f"unknown time zone '{value}'"
-    if name == "cutoff_time":
-        hour, _, minute = value.partition(":")
-        try:
-            dt.time(int(hour), int(minute or 0))
-        except ValueError:
-            return None, "cutoff_time must look like 10:00"
+    allowed = choices(kind)
+    if allowed and value not in allowed:
+        return None, f"{name} must be {_one_of(allowed)}"
     return value, None
+
+
+def convert(name: str, value: Any) -> Checked:
+    """Return ``value`` converted for series field ``name`` and what is wrong with it.
+
+    The type's rule comes first (text, true or false, a list of text, one of a
+    ``Literal``'s words), then the field's own checks; a value with any problem is not used.
+    """
+    _, kind, info = declared()[name]
+    converted, why = info.convert(value) if info.convert else _by_type(name, kind, value)
+    if why is None and info.check is not None:
+        why = info.check(converted)
+    if why is not None:
+        return converted, [(None, why)]
+    if info.each is not None:
+        found = [(index, info.each(item)) for index, item in enumerate(converted)]
+        return converted, [(index, why) for index, why in found if why is not None]
+    return converted, []
 
 
 def _fields(
@@ -279,7 +84,7 @@ def _fields(
     doc: YamlDoc,
     problems: Problems,
     where: tuple[str | int, ...],
-    allowed: set[str],
+    allowed: frozenset[str],
 ) -> dict[str, Any]:
     """Return the checked fields of one series entry (or one layout); record the bad ones."""
     values: dict[str, Any] = {}
@@ -300,13 +105,14 @@ def _fields(
                 )
                 continue
             value = OLD_VALUES.get(value, value) if isinstance(value, str) else value
-        converted, why = _field_value(target, value)
-        if why is not None:
+        converted, troubles = convert(target, value)
+        code = declared()[target][2].code
+        for index, why in troubles:
             if name in ALIASES:
                 why = why.replace(target, name, 1)
-            code = "E040" if target in LAYOUT_FIELDS or name == "cutoff_label" else "E002"
-            code = "E042" if target == "masthead" else code
-            problems.error(code, doc.path, line, f"{label}: {why}")
+            at = line if index is None else doc.line(*where, name, index)
+            problems.error(code, doc.path, at, f"{label}: {why}")
+        if troubles:
             continue
         values[target] = converted
     return values

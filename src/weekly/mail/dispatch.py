@@ -154,7 +154,8 @@ def settings_warnings(update: Update, settings: MailSettings, send: bool) -> lis
         found.append(Problem(display_path(where), line, 0, "warning", "W052",
             "no one-click unsubscribe link (unsubscribe_url): large mail providers expect "
             "one from bulk senders"))  # fmt: skip
-    return found
+    # The series or the edition may accept either (accept_warnings).
+    return [p for p in found if p.code not in update.problems.accepted_codes]
 
 
 def _unsubscribe_place(update: Update) -> tuple[Path, int]:
