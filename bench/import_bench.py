@@ -56,7 +56,7 @@ def draft(notes: list[str], path: Path) -> Path:
 
 
 def timed(path: Path, runs: int) -> float:
-    from weekly.importer.edition import import_draft
+    from weekly.authoring.edition import import_draft
 
     times = []
     for _ in range(runs):

@@ -30,7 +30,7 @@ from weekly.cli.output import quiet
 def import_(draft: Path, cutoff: str | None, series: str | None, force: bool, inputs: Path) -> None:
     """Import a Word draft (.docx with footnotes and figures) into inputs/DATE/."""
     from weekly.errors import display_path
-    from weekly.importer.edition import import_draft, one_line
+    from weekly.authoring.edition import import_draft, one_line
 
     with handled():
         done = import_draft(draft, inputs, cutoff, series, force)

@@ -38,7 +38,7 @@ from weekly.cli.output import quiet, say
 def new(cutoff: str, base: str | None, series: str | None, inputs: Path) -> None:
     """Start inputs/DATE/update.md from the previous edition."""
     from weekly.errors import display_path
-    from weekly.inputs.new import start_edition
+    from weekly.authoring.new import start_edition
 
     with handled():
         started = start_edition(inputs, cutoff, base, series)

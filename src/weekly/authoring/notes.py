@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from weekly.apstyle import MONTHS, slugify
-from weekly.importer.package import Unreadable
+from weekly.authoring.package import Unreadable
 from weekly.inputs.bibliography.entry import Name
 from weekly.inputs.sources import Source, defang, is_web_url, print_source
 

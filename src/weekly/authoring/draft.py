@@ -1,8 +1,8 @@
 """Recognise a draft's parts: title, byline, cutoff, notices, takeaways, leads, bullets, figures.
 
-Paragraphs come in as :class:`~weekly.importer.wordml.Paragraph`; what goes out is a
+Paragraphs come in as :class:`~weekly.authoring.wordml.Paragraph`; what goes out is a
 :class:`Draft`: the front matter's values and the Markdown body, with every footnote
-replaced by a citation point built by :class:`~weekly.importer.notes.Bibliography`.
+replaced by a citation point built by :class:`~weekly.authoring.notes.Bibliography`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from weekly.apstyle import DAYS, MONTHS, slugify
-from weekly.importer.package import Unreadable
-from weekly.importer.wordml import Image, NoteRef, Paragraph, Piece, Span
+from weekly.authoring.package import Unreadable
+from weekly.authoring.wordml import Image, NoteRef, Paragraph, Piece, Span
 
 DAY = r"(?:" + "|".join(MONTHS) + r") \d{1,2}, \d{4}"
 DATE = rf"(?P<date>{DAY})"

@@ -19,16 +19,16 @@ import yaml
 
 from weekly.body.cites import MAX_BRACKET
 from weekly.errors import Problems, WeeklyError, did_you_mean, display_path
-from weekly.importer.draft import Block, Draft, FigureDraft, TitleForm, recognise
-from weekly.importer.notes import Bibliography, Unclassified, attach_links
-from weekly.importer.package import (
+from weekly.authoring.draft import Block, Draft, FigureDraft, TitleForm, recognise
+from weekly.authoring.notes import Bibliography, Unclassified, attach_links
+from weekly.authoring.package import (
     MAX_IMAGE_BYTES,
     Package,
     TooLarge,
     Unreadable,
     open_package,
 )
-from weekly.importer.wordml import (
+from weekly.authoring.wordml import (
     Changes,
     Comment,
     NoteRef,
