@@ -19,11 +19,11 @@ import yaml
 from pypdf import PdfReader
 
 from conftest import ROOT, SOURCES, SRC, UPDATE, run_script, write_tree
-from weekly.errors import Problems, WeeklyError
 from weekly.authoring.draft import recognise
 from weekly.authoring.edition import import_draft
 from weekly.authoring.notes import Bibliography, split_parts
 from weekly.authoring.wordml import NoteRef, Paragraph, Span
+from weekly.errors import Problems, WeeklyError
 from weekly.inputs.sources import load_sources, print_source
 from weekly.pipeline import edition_files, load_checked
 

@@ -198,9 +198,7 @@ def test_an_import_of_a_later_stage_is_found(tmp_path: Path) -> None:
         },
     )
     assert later_imports(import_graph(package)) == ["weekly.inputs.edition -> weekly.render.html"]
-    assert import_cycles(import_graph(package)) == [
-        ["weekly.inputs.edition", "weekly.render.html"]
-    ]
+    assert import_cycles(import_graph(package)) == [["weekly.inputs.edition", "weekly.render.html"]]
 
 
 def test_a_cycle_inside_a_package_is_found(tmp_path: Path) -> None:

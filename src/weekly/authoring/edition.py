@@ -17,8 +17,6 @@ from typing import Any
 
 import yaml
 
-from weekly.body.cites import MAX_BRACKET
-from weekly.errors import Problems, WeeklyError, did_you_mean, display_path
 from weekly.authoring.draft import Block, Draft, FigureDraft, TitleForm, recognise
 from weekly.authoring.notes import Bibliography, Unclassified, attach_links
 from weekly.authoring.package import (
@@ -38,6 +36,8 @@ from weekly.authoring.wordml import (
     read_paragraphs,
     style_names,
 )
+from weekly.body.cites import MAX_BRACKET
+from weekly.errors import Problems, WeeklyError, did_you_mean, display_path
 from weekly.inputs.series import Series, load_series
 from weekly.inputs.sources import Source, load_sources
 

@@ -29,8 +29,8 @@ from weekly.cli.output import quiet
 @inputs_option
 def import_(draft: Path, cutoff: str | None, series: str | None, force: bool, inputs: Path) -> None:
     """Import a Word draft (.docx with footnotes and figures) into inputs/DATE/."""
-    from weekly.errors import display_path
     from weekly.authoring.edition import import_draft, one_line
+    from weekly.errors import display_path
 
     with handled():
         done = import_draft(draft, inputs, cutoff, series, force)

@@ -37,8 +37,8 @@ from weekly.cli.output import quiet, say
 @inputs_option
 def new(cutoff: str, base: str | None, series: str | None, inputs: Path) -> None:
     """Start inputs/DATE/update.md from the previous edition."""
-    from weekly.errors import display_path
     from weekly.authoring.new import start_edition
+    from weekly.errors import display_path
 
     with handled():
         started = start_edition(inputs, cutoff, base, series)
