@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from weekly.assets import Asset
     from weekly.errors import Problem, Problems
     from weekly.events.memo import Memos
     from weekly.inputs.yamlfile import YamlCache
     from weekly.render.html import NavView
     from weekly.render.pdf import PdfVariant
-    from weekly.resolve.figures import Asset
     from weekly.resolve.update import Update
 
 FORMATS = ("html", "pdf")
@@ -234,9 +234,9 @@ def figure_assets(update: Update) -> list[Asset]:
 def write_edition(update: Update, output: Path, files: dict[str, bytes]) -> list[Path]:
     """Publish ``files`` as the new ``output/DATE/``, as one unit; return their paths.
 
-    A reader sees the old edition or the new one, never a mix (:mod:`weekly.render.publish`).
+    A reader sees the old edition or the new one, never a mix (:mod:`weekly.files`).
     """
-    from weekly.render.publish import publish
+    from weekly.files import publish
 
     return publish(output / update.edition.key, files)
 

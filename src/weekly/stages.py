@@ -26,12 +26,16 @@ class Stage(NamedTuple):
 STAGES: tuple[Stage, ...] = (
     Stage(
         "shared",
-        ("findings", "errors", "apstyle", "palette", "assets", "files", "state"),
+        ("findings", "errors", "apstyle", "palette", "files", "state"),
         "the finding-code registry; problems with places; AP-style dates and numbers; the "
-        "colours of charts and cards; the files a figure shows; the one atomic writer, lock "
-        "and publish; the private state folder",
+        "colours of charts and cards; the one atomic writer, lock and publish; the private "
+        "state folder",
     ),
-    Stage("inputs", ("inputs",), "YAML with line numbers, series, sources, front matter"),
+    Stage(
+        "inputs",
+        ("inputs", "assets"),
+        "YAML with line numbers, series, sources, front matter; the files a figure shows",
+    ),
     Stage("events", ("events",), "the events table: read, cache, query, draw charts and maps"),
     Stage("body", ("body",), "the sandboxed template, then Markdown into sections and blocks"),
     Stage("resolve", ("resolve",), "number the notes and figures, assemble an Update"),

@@ -2,7 +2,7 @@
 
 Nothing is written until the whole draft has been read and every file composed, and then
 only inside the edition folder (``update.md``, ``sources.yaml``, ``figures/`` and
-``import-comments.yaml``), published as one unit by :func:`~weekly.render.publish.publish`.
+``import-comments.yaml``), published as one unit by :func:`~weekly.files.publish`.
 """
 
 from __future__ import annotations
@@ -515,7 +515,7 @@ def import_draft(
         files, remarks = compose(package, reading, chosen, day, clock, folder)
     finally:
         package.zip.close()
-    from weekly.render.publish import publish
+    from weekly.files import publish
 
     # The folder is published as one unit, as render publishes its output: a crash or a
     # full disk leaves the old edition whole (or no folder at all), never a mix. Comments

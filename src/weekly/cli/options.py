@@ -101,7 +101,7 @@ def handled(outcome: str = "nothing written") -> Iterator[None]:
         except OSError as exc:
             if exc.errno not in WRITE_ERRORS:
                 raise
-            from weekly.render.publish import cannot_write
+            from weekly.files import cannot_write
 
             raise cannot_write(Path(exc.filename or "."), exc) from None
     except WeeklyError as exc:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from weekly.files import write_atomically
 from weekly.inputs.review import Block, now
-from weekly.render.write import write_atomically
 
 FILE_NAME = "review-snapshot.json"
 #: Words with the space after them; a note marker such as ``[3]`` is a word of its own.

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from weekly.files import file_lock, write_atomically
 from weekly.inputs.review import (
     FILE_NAME,
     Comment,
@@ -25,7 +26,6 @@ from weekly.inputs.review import (
     read_review,
 )
 from weekly.inputs.yamlfile import unkeepable
-from weekly.render.write import file_lock, write_atomically
 
 T = TypeVar("T")
 #: Longest comment or reply, in characters.

@@ -12,12 +12,13 @@ from typing import Any
 from markdown_it.token import Token
 
 from weekly.apstyle import long_date, slugify
+from weekly.assets import ChartDrawer
 from weekly.body.parse import Body, CitationPoint, inline_text, parse_body, parse_inline
 from weekly.body.template import render_body
 from weekly.errors import Problems
 from weekly.inputs.edition import Edition, load_edition
 from weekly.inputs.yamlfile import YamlCache
-from weekly.resolve.figures import ChartDrawer, Figure, place_figures
+from weekly.resolve.figures import Figure, place_figures
 from weekly.resolve.notes import Note, resolve_notes
 
 

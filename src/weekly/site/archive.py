@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from weekly.errors import Problem, WeeklyError
+from weekly.files import write_atomically
 from weekly.inputs.edition import list_editions
 from weekly.pipeline import Progress, no_progress
-from weekly.render.write import write_atomically
 from weekly.resolve.update import Update
 from weekly.site.manifest import (
     MANIFEST,
@@ -245,11 +245,11 @@ def build_archive(
     site.update(judgment_pages(inputs, listed))
     pages = [name for name in site if "/" in name]
     site[MANIFEST] = manifest_bytes(entries, search, pages)
-    written = write_atomically(output, site)
+    write_atomically(output, site)
     for name in last_pages:  # a region no longer covered, a series no longer published
         if name not in site:
             (output / name).unlink(missing_ok=True)
-    result.written = written[:2]
+    result.written = [output / name for name in list(site)[:2]]
     return result
 
 

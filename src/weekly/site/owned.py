@@ -24,7 +24,7 @@ from weekly.site.versions import is_kept
 _KEY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Files at the top of the output folder: the site's pages, feeds and sitemap.
 _ROOT_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.(?:html|xml)")
-#: What publishing an edition leaves beside its folder (:mod:`weekly.render.publish`).
+#: What publishing an edition leaves beside its folder (:mod:`weekly.files`).
 _PUBLISH_NAME = re.compile(r"\.\d{4}-\d{2}-\d{2}\.(?:lock|old|stage-[^/]*)")
 #: Folders of topic and series pages.
 _PAGE_FOLDERS = ("regions", "countries", "series")
