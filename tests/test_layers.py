@@ -4,13 +4,17 @@ and stays small enough to read."""
 from __future__ import annotations
 
 import ast
+import importlib.util
+import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from weekly.stages import STAGES, rank
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "weekly"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 #: Modules another piece of work is splitting; every other module stays under the limit.
 BEING_SPLIT: set[str] = set()  # every module is within the limit now
@@ -235,3 +239,31 @@ def test_the_earlier_direction_is_allowed(tmp_path: Path) -> None:
     graph = import_graph(package)
     assert graph["weekly.render.html"] == {"weekly.errors"}
     assert later_imports(graph) == [] and import_cycles(graph) == []
+
+
+def load_hooks() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("weekly_docs_hooks", DOCS / "hooks.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_architecture_page_is_generated_from_the_stage_order() -> None:
+    page = (DOCS / "developers" / "architecture.md").read_text(encoding="utf-8")
+    assert "\n<!-- weekly: stages -->\n" in page
+    generated = load_hooks().expand(page)
+    rows = [line for line in generated.splitlines() if line.startswith("| ") and "`weekly." in line]
+    assert [row.split("|")[2].strip(" `") for row in rows] == [
+        f"weekly.{package}" for stage in STAGES for package in stage.packages
+    ]
+    numbered = [line for line in generated.splitlines() if re.match(r"\d+\. \*\*", line)]
+    assert numbered == [f"{n}. **{s.name}**: {s.job}" for n, s in enumerate(STAGES, 1)]
+    assert "`drawing`, `helpers`" in generated  # the modules are read from the disk
+
+
+def test_the_flow_on_the_page_follows_the_stage_order() -> None:
+    page = (DOCS / "developers" / "architecture.md").read_text(encoding="utf-8")
+    flow = re.findall(r"▼  weekly\.(\w+)", page)
+    assert len(flow) >= 6
+    assert flow == sorted(flow, key=rank)

@@ -130,10 +130,10 @@ def write_atomically(
         for staged_temp, _ in staged:
             Path(staged_temp).unlink(missing_ok=True)
         raise
-    for staged_temp, target in staged:
-        os.replace(staged_temp, target)
+    for staged_temp, staged_target in staged:
+        os.replace(staged_temp, staged_target)
     if durable:
-        for parent in {os.path.dirname(target) for _, target in staged}:
+        for parent in {os.path.dirname(staged_target) for _, staged_target in staged}:
             fsync_dir(Path(parent))
 
 

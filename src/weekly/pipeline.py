@@ -140,35 +140,32 @@ def load_checked(
     return update
 
 
-def check(
-    inputs: Path, cutoff: str, caches: Caches | None = None, output: Path | None = None
-) -> list[Problem]:
-    """Assemble edition ``cutoff`` as a render would and return every finding, sorted.
+def check(inputs: Path, cutoff: str, caches: Caches | None = None) -> list[Problem]:
+    """Assemble edition ``cutoff`` as a render would and return every finding, sorted."""
+    return check_update(inputs, cutoff, caches)[1].sorted()
 
-    Errors that stop assembly altogether are returned as findings too. With ``output``,
-    files under it that the site does not own are warned about (W050): they would be
-    published, and ``archive`` refuses them; and an edition the archive there published is
-    compared with what its inputs give now (W081).
+
+def check_update(
+    inputs: Path, cutoff: str, caches: Caches | None = None
+) -> tuple[Update | None, Problems]:
+    """Assemble edition ``cutoff`` as a render would; return it (None if it failed) and its findings.
+
+    Errors that stop assembly altogether are returned as findings too. The update is
+    returned for what later stages check of it (``weekly check --output`` compares it with
+    the edition the archive published: :func:`weekly.site.published.site_findings`).
     """
     from weekly.check import check_comments
     from weekly.errors import Problems, WeeklyError
     from weekly.inputs.edition import resolve_cutoff
 
     problems = Problems()
+    update = None
     try:
         update = assemble_checked(inputs, resolve_cutoff(inputs, cutoff), problems, caches)
         check_comments(update, problems)  # open review comments: check only, not render
-        if output is not None and not problems.errors:
-            from weekly.site.published import published_changes
-
-            problems.extend(published_changes(update, output))
     except WeeklyError as exc:
         problems.extend(exc.problems)
-    if output is not None:
-        from weekly.site.owned import stray_problems, unowned
-
-        problems.extend(stray_problems(unowned(output), "warning", "W050"))
-    return problems.sorted()
+    return update, problems
 
 
 # -- phase two: produce and write ----------------------------------------------------------

@@ -50,9 +50,12 @@ def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool, sugg
     """
     import json
 
-    from weekly.pipeline import check as run_check
+    from weekly.pipeline import check_update
+    from weekly.site.published import site_findings
 
-    findings = run_check(inputs, cutoff, output=output)
+    update, problems = check_update(inputs, cutoff)
+    problems.extend(site_findings(None if problems.errors else update, output))
+    findings = problems.sorted()
     agreeing = suggested(inputs, cutoff) if suggest else []
     if form == "json":
         listed = [f.as_dict() for f in findings] + [
