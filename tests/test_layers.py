@@ -267,3 +267,18 @@ def test_the_flow_on_the_page_follows_the_stage_order() -> None:
     flow = re.findall(r"▼  weekly\.(\w+)", page)
     assert len(flow) >= 6
     assert flow == sorted(flow, key=rank)
+
+
+def test_the_page_and_the_mail_search_one_template_path(tmp_path: Path) -> None:
+    from weekly.inputs.templates import template_path, templates_dir
+    from weekly.mail.message import mail_environment
+    from weekly.render.html import environment
+
+    own = tmp_path / "reports" / "templates" / "desk"
+    own.mkdir(parents=True)
+    (own / "_only_here.txt").write_text("the series' own\n", encoding="utf-8")
+    path = template_path(tmp_path / "inputs", "desk")
+    assert path == (own, templates_dir())
+    assert template_path(tmp_path / "inputs", "other") == (templates_dir(),)
+    for env in (environment(path), mail_environment(path)):
+        assert env.get_template("_only_here.txt").render() == "the series' own\n"

@@ -24,6 +24,7 @@ from weekly.apstyle import (
 )
 from weekly.body.parse import Block, markdown
 from weekly.inputs.series import Series
+from weekly.inputs.templates import templates_dir
 from weekly.render.bidi import isolate_rtl, isolate_rtl_text
 from weekly.render.views import (
     AssessmentView,
@@ -42,27 +43,16 @@ from weekly.render.views import (
 from weekly.resolve.figures import Figure
 from weekly.resolve.update import Update
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-
-
-def templates_dir() -> Path:
-    """Return the default templates folder (``reports/templates`` in a checkout)."""
-    bundled = PACKAGE_DIR / "templates"
-    if bundled.is_dir():
-        return bundled
-    return PACKAGE_DIR.parents[1] / "reports" / "templates"
-
 
 @cache
-def environment(extra: tuple[Path, ...] = ()) -> jinja2.Environment:
+def environment(path: tuple[Path, ...] = ()) -> jinja2.Environment:
     """Return the template environment: autoescaped, strict about undefined names.
 
-    ``extra`` folders are searched first (a series' own templates).
+    ``path`` is the template search path of a series (``Update.template_dirs``, from
+    :func:`weekly.inputs.templates.template_path`); empty, the default templates alone.
     """
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(p)) for p in extra]
-    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
     return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=jinja2.FileSystemLoader([str(p) for p in path or (templates_dir(),)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -396,16 +386,6 @@ def stylesheet(name: str = "style.css", extra: tuple[Path, ...] = ()) -> str:
     return source
 
 
-def series_template_dirs(update: Update) -> tuple[Path, ...]:
-    """Return the folders searched before the defaults: the project's, then the package's.
-
-    ``reports/templates/<series key>/`` beside the inputs wins over the same folder in the
-    package templates, which wins over the default templates.
-    """
-    bundled = templates_dir() / update.edition.series.key
-    return update.template_dirs + ((bundled,) if bundled.is_dir() else ())
-
-
 def render_html(
     update: Update,
     draft: bool = False,
@@ -417,7 +397,7 @@ def render_html(
 
     ``pdf``: the PDF is made beside the page, so the final page links to it.
     """
-    extra = series_template_dirs(update)
+    extra = update.template_dirs
     context = page_context(update, stylesheet("style.css", extra), draft, nav)
     if pdf and not draft:
         context = PageContext(**{**context.__dict__, "pdf": f"{update.slug}.pdf"})
@@ -433,7 +413,7 @@ def render_fragment(update: Update, base_url: str = "") -> str:
     names documented in ``docs/guide/accessibility.md``. Figure ``src`` is relative
     (``figures/…``) or, with ``base_url`` (where ``output/`` is published), absolute.
     """
-    extra = series_template_dirs(update)
+    extra = update.template_dirs
     context = page_context(update, "", draft=False)
     base = f"{base_url.rstrip('/')}/{update.edition.key}/" if base_url else ""
     context = PageContext(**{**context.__dict__, "fragment": True, "asset_base": base})

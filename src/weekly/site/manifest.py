@@ -94,7 +94,7 @@ def _hash_tree(digest: Any, root: Path, label: str) -> None:
 
 def shared_hash(inputs: Path) -> str:
     """Return the hash of everything every edition depends on."""
-    from weekly.render.html import templates_dir
+    from weekly.inputs.templates import templates_dir
 
     digest = hashlib.sha256(f"weekly {__version__}".encode())
     digest.update(resources.files("weekly.inputs").joinpath("series.yaml").read_bytes())
