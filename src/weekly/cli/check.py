@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@cutoff_option
+@cutoff_option()
 @inputs_option
 @output_option
 @click.option(

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@cutoff_option
+@cutoff_option()
 @click.option(
     "--to",
     "to",

@@ -6,17 +6,16 @@ from pathlib import Path
 
 import click
 
-from weekly.cli.options import handled, inputs_option
+from weekly.cli.options import cutoff_option, handled, inputs_option
 from weekly.cli.output import quiet
 
 
 @click.command(name="import")
 @click.argument("draft", type=click.Path(path_type=Path, dir_okay=True))
-@click.option(
-    "--cutoff",
-    metavar="DATE",
-    default=None,
-    help="The edition's cutoff date; default: the draft's 'Data Cutoff:' line.",
+@cutoff_option(
+    required=False,
+    latest=False,
+    meaning="The edition's cutoff date; default: the draft's 'Data Cutoff:' line.",
 )
 @click.option(
     "--series",

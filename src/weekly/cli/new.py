@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from weekly.cli.options import (
+    cutoff_option,
     handled,
     inputs_option,
 )
@@ -14,12 +15,7 @@ from weekly.cli.output import quiet, say
 
 
 @click.command()
-@click.option(
-    "--cutoff",
-    required=True,
-    metavar="DATE",
-    help="The new edition's data cutoff date, e.g. 2023-12-20.",
-)
+@cutoff_option(latest=False, meaning="The new edition's data cutoff date, e.g. 2023-12-20.")
 @click.option(
     "--from",
     "base",

@@ -117,15 +117,15 @@ def build_archive(
     formats: tuple[str, ...] = ("html", "pdf"),
     base_url: str = "",
     progress: Progress = no_progress,
-    jobs: int = 1,
+    jobs: int | None = 1,
     accept_silent_edits: bool = False,
 ) -> ArchiveResult:
     """Render every changed edition under ``inputs`` into ``output``; write the site around them.
 
     Every changed edition is assembled and checked before anything is written: one error
     anywhere stops the build with all problems reported and the previous output untouched.
-    ``jobs`` processes assemble the editions and print the PDFs (:mod:`weekly.site.pool`);
-    the output is the same byte for byte whatever their number.
+    ``jobs`` processes (None: one a core) assemble the editions and print the PDFs
+    (:mod:`weekly.site.pool`);    the output is the same byte for byte whatever their number.
 
     A published edition that carries a new correction keeps the version published before
     it beside the new one (:mod:`weekly.site.versions`); one that changed without a new
@@ -133,7 +133,7 @@ def build_archive(
     """
     from weekly.pipeline import edition_files, write_edition
     from weekly.site.feed import checked_base_url
-    from weekly.site.pool import Workers, worth_it
+    from weekly.site.pool import Workers, cpu_count, worth_it
 
     checked_base_url(base_url)  # the CLI refused a bad one already; a caller of the core too
 
@@ -163,7 +163,7 @@ def build_archive(
     warnings: list[Problem] = []
     todo = [k for k in keys if k in reasons]
     pdf = "pdf" in formats
-    with Workers(worth_it(jobs, len(todo), pdf), pdf, bool(events_found)) as workers:
+    with Workers(worth_it(jobs or cpu_count(), len(todo), pdf), pdf, bool(events_found)) as workers:
 
         def check(chosen: list[str]) -> None:
             problems: list[Problem] = []
