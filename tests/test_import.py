@@ -21,7 +21,8 @@ from pypdf import PdfReader
 from conftest import ROOT, SOURCES, SRC, UPDATE, run_script, write_tree
 from weekly.authoring.draft import recognise
 from weekly.authoring.edition import import_draft
-from weekly.authoring.notes import Bibliography, split_parts
+from weekly.authoring.footnotes import split_parts
+from weekly.authoring.notes import Bibliography
 from weekly.authoring.wordml import NoteRef, Paragraph, Span
 from weekly.errors import Problems, WeeklyError
 from weekly.inputs.sources import load_sources, print_source

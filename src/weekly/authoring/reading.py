@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from weekly.authoring.draft import Draft, TitleForm, recognise
-from weekly.authoring.notes import Bibliography, attach_links
+from weekly.authoring.footnotes import attach_links
+from weekly.authoring.notes import Bibliography
 from weekly.authoring.package import Package, Unreadable
 from weekly.authoring.wordml import (
     Changes,
