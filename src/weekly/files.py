@@ -207,7 +207,7 @@ def _publish(
                 target.write_bytes(data)
                 os.chmod(target, 0o644)
             os.chmod(stage, 0o755)
-            _swap(stage, folder)
+            swap_folder(stage, folder)
         finally:
             shutil.rmtree(stage, ignore_errors=True)  # after a swap: the old edition
             if tidy:  # a lock file has no place in a folder people keep by hand
@@ -231,8 +231,11 @@ def _link_tree(source: Path, target: Path, skip: set[Path], relative: Path = Pat
             os.link(entry.path, here)
 
 
-def _swap(stage: Path, folder: Path) -> None:
-    """Put ``stage`` where ``folder`` is, in one step where the system allows it."""
+def swap_folder(stage: Path, folder: Path) -> None:
+    """Put ``stage`` where ``folder`` is, in one step where the system allows it.
+
+    After an exchange ``stage`` holds the old folder, for the caller to remove.
+    """
     if not folder.exists():
         os.rename(stage, folder)
         return
