@@ -128,7 +128,7 @@ def later_imports(graph: dict[str, set[str]]) -> list[str]:
 
     def position(module: str) -> int:
         package = package_of(module)
-        return -1 if package in ("", "stages") else rank(package)
+        return -1 if package == "" else rank(package)
 
     return sorted(
         f"{source} -> {target}"
@@ -168,7 +168,7 @@ def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_every_package_has_a_stage() -> None:
-    packages = {package_of(module) for module in module_names(PACKAGE)} - {"", "stages"}
+    packages = {package_of(module) for module in module_names(PACKAGE)} - {""}
     listed = [name for stage in STAGES for name in stage.packages]
     assert len(listed) == len(set(listed)), "a package is listed in two stages"
     assert sorted(packages) == sorted(listed)

@@ -26,10 +26,10 @@ class Stage(NamedTuple):
 STAGES: tuple[Stage, ...] = (
     Stage(
         "shared",
-        ("findings", "errors", "apstyle", "palette", "files", "state"),
-        "the finding-code registry; problems with places; AP-style dates and numbers; the "
-        "colours of charts and cards; the one atomic writer, lock and publish; the private "
-        "state folder",
+        ("stages", "findings", "errors", "apstyle", "palette", "files", "state"),
+        "this stage order; the finding-code registry; problems with places; AP-style dates "
+        "and numbers; the colours of charts and cards; the one atomic writer, lock and "
+        "publish; the private state folder",
     ),
     Stage(
         "inputs",
