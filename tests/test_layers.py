@@ -175,11 +175,13 @@ def test_every_package_has_a_stage() -> None:
 
 
 def test_no_module_imports_a_later_stage() -> None:
-    assert later_imports(import_graph(PACKAGE)) == []
+    found = later_imports(import_graph(PACKAGE))
+    assert not found, "imports of a later stage (see weekly.stages):\n" + "\n".join(found)
 
 
 def test_no_modules_import_each_other() -> None:
-    assert import_cycles(import_graph(PACKAGE)) == []
+    found = import_cycles(import_graph(PACKAGE))
+    assert not found, "modules that import each other:\n" + "\n".join(map(" ↔ ".join, found))
 
 
 def write_package(root: Path, files: dict[str, str]) -> Path:
