@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -284,3 +285,43 @@ def test_the_page_and_the_mail_search_one_template_path(tmp_path: Path) -> None:
     assert template_path(tmp_path / "inputs", "other") == (templates_dir(),)
     for env in (environment(path), mail_environment(path)):
         assert env.get_template("_only_here.txt").render() == "the series' own\n"
+
+
+# -- one writer: weekly.files ------------------------------------------------------------------
+
+
+def test_files_made_one_at_a_time_are_written_all_or_none(tmp_path: Path) -> None:
+    from weekly.files import write_atomically
+
+    (tmp_path / "a.eml").write_bytes(b"old a")
+
+    def drafts(fail: bool) -> Iterator[tuple[str, list[bytes]]]:
+        yield "a.eml", [b"new ", b"a"]
+        if fail:
+            raise RuntimeError("the composer broke")
+        yield "sub/b.eml", [b"new b"]
+
+    with pytest.raises(RuntimeError):
+        write_atomically(tmp_path, drafts(fail=True))
+    assert [p.name for p in tmp_path.rglob("*")] == ["a.eml"]  # and no temporary file
+    assert (tmp_path / "a.eml").read_bytes() == b"old a"
+    write_atomically(tmp_path, drafts(fail=False), durable=True)
+    assert (tmp_path / "a.eml").read_bytes() == b"new a"
+    assert (tmp_path / "sub/b.eml").read_bytes() == b"new b"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.eml", "b.eml", "sub"]
+
+
+def test_no_file_is_written_through_a_linked_folder(tmp_path: Path) -> None:
+    from weekly.errors import WeeklyError
+    from weekly.files import write_atomically
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out/figures").symlink_to(elsewhere, target_is_directory=True)
+    files = iter([("page.html", [b"page"]), ("figures/chart.svg", [b"<svg/>"])])
+    with pytest.raises(WeeklyError) as caught:
+        write_atomically(tmp_path / "out", files)
+    assert caught.value.problems[0].code == "E071"
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["figures"]

@@ -106,14 +106,13 @@ def write_atomically(
     """
     pairs: Iterable[tuple[str, Iterable[bytes]]]
     if isinstance(files, Mapping):
-        refuse_links(folder, files)
         pairs = ((name, (data,)) for name, data in files.items())
     else:
         pairs = files
     staged: list[tuple[str, str]] = []  # strings: a mail run stages thousands of drafts
     try:
         for name, pieces in pairs:
-            refuse_links(folder, [name])
+            refuse_links(folder, [name])  # before anything is renamed into place
             target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temp_name = tempfile.mkstemp(
