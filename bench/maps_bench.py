@@ -21,7 +21,7 @@ SCRIPT = r"""
 import datetime as dt, json, random, statistics, sys, time
 t0 = time.perf_counter()
 import pandas as pd
-from weekly.events import basemaps, placing, plots
+from weekly.events import basemaps, drawing, placing, plots
 theatre, countries, repeats = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3])
 t1 = time.perf_counter()
 base = basemaps.base_map("sahel" if theatre == "sahel" else "theatres")
@@ -40,7 +40,7 @@ times, size = [], 0
 for _ in range(repeats):
     start = time.perf_counter()
     kept = frame[placing.place(frame).keep].reset_index(drop=True)
-    data = plots.ChartData("map", kept, dt.date(2023, 12, 1), dt.date(2023, 12, 13),
+    data = drawing.ChartData("map", kept, dt.date(2023, 12, 1), dt.date(2023, 12, 13),
                            dt.date(2023, 12, 13))
     svg = plots.draw(data)
     times.append(time.perf_counter() - start)

@@ -6,9 +6,11 @@ A page asks for generated Markdown with a marker on a line of its own:
   read from the click command (``<!-- weekly: command -->`` for ``weekly`` itself, with a
   table of its commands linking to ``commands/NAME.md``: use it in ``commands/index.md``);
 - ``<!-- weekly: codes -->``: every finding code of :data:`weekly.findings.CODES`, each under
-  a heading whose anchor is the code itself (``reference/codes.md#W201``).
+  a heading whose anchor is the code itself (``reference/codes.md#W201``);
 - ``<!-- weekly: series-fields -->``: the table of every series field, read from the schema
-  (:mod:`weekly.inputs.schema`): what it takes, its default, an example and what it does.
+  (:mod:`weekly.inputs.schema`): what it takes, its default, an example and what it does;
+- ``<!-- weekly: stages -->``: the stage order of :data:`weekly.stages.STAGES` that
+  ``tests/test_layers.py`` enforces, with the modules of every package read from the disk.
 
 The functions below import no MkDocs, so ``tests/test_docs.py`` checks their output directly.
 """
@@ -23,7 +25,7 @@ from typing import Any
 import click
 
 MARKER = re.compile(
-    r"^<!-- weekly: (command(?: ([\w-]+))?|codes|series-fields) -->[ \t]*$", re.MULTILINE
+    r"^<!-- weekly: (command(?: ([\w-]+))?|codes|series-fields|stages) -->[ \t]*$", re.MULTILINE
 )
 
 _LEVELS = {
@@ -143,6 +145,34 @@ def series_fields_reference() -> str:
     return "\n".join(out) + "\n"
 
 
+def stages_reference() -> str:
+    """Return the stage order in Markdown: the stages in order, then every package's modules."""
+    import ast
+    from pathlib import Path
+
+    import weekly
+    from weekly.stages import STAGES
+
+    root = Path(weekly.__file__).parent
+    out = [f"{n}. **{stage.name}**: {stage.job}" for n, stage in enumerate(STAGES, 1)]
+    out += ["", "| Stage | Package | What it does | Modules |", "| --- | --- | --- | --- |"]
+    for number, stage in enumerate(STAGES, 1):
+        for package in stage.packages:
+            folder = root / package
+            opening = folder / "__init__.py" if folder.is_dir() else root / f"{package}.py"
+            doc = ast.get_docstring(ast.parse(opening.read_text(encoding="utf-8"))) or ""
+            modules = sorted(
+                path.relative_to(folder).with_suffix("").as_posix()
+                for path in folder.rglob("*.py")
+                if path.name != "__init__.py"
+            )
+            listed = ", ".join(f"`{m}`" for m in modules) if folder.is_dir() else ""
+            where = f"{number}. {stage.name}" if package == stage.packages[0] else ""
+            what = doc.split("\n\n")[0].replace("\n", " ").replace("|", "\\|")
+            out.append(f"| {where} | `weekly.{package}` | {what} | {listed} |")
+    return "\n".join(out) + "\n"
+
+
 def expand(markdown: str) -> str:
     """Return ``markdown`` with every marker replaced by what it asks for."""
 
@@ -151,6 +181,8 @@ def expand(markdown: str) -> str:
             return codes_reference()
         if match[1] == "series-fields":
             return series_fields_reference()
+        if match[1] == "stages":
+            return stages_reference()
         return command_reference(match[2])
 
     return MARKER.sub(generate, markdown)

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import UPDATE, write_tree
 from test_charts import KINDS, chart_edition, draw
+from weekly import palette
 from weekly.events import alt, plots
 from weekly.events import table as events
 
@@ -245,7 +246,7 @@ def test_contrast_formula_matches_wcag() -> None:
 
 #: Every fill a map label can sit on: the page, the sea, a focus country, a neighbour, and
 #: the most shaded region (the accent at 20 percent over a focus country).
-MAP_BACKGROUNDS = ("#ffffff", "#e9eef1", "#fcfbf8", "#ebe7e0", over(plots.ACCENT, 0.2, "#fcfbf8"))
+MAP_BACKGROUNDS = ("#ffffff", "#e9eef1", "#fcfbf8", "#ebe7e0", over(palette.ACCENT, 0.2, "#fcfbf8"))
 
 
 def text_colours(svg: str) -> set[str]:
@@ -273,17 +274,17 @@ def test_chart_and_map_text_has_aa_contrast(tmp_path: Path, kind: str) -> None:
         assert contrast(colour, "#ffffff") >= 4.5, f"{kind}: text {colour} on white"
     if kind == "map":
         on_map = text_colours(axes(svg)["axes_1"])
-        assert {plots.REGION_LABEL, plots.COUNTRY_LABEL} <= on_map
+        assert {palette.REGION_LABEL, palette.COUNTRY_LABEL} <= on_map
         for colour in on_map:
             worst = min(contrast(colour, bg) for bg in MAP_BACKGROUNDS)
             assert worst >= 4.5, f"map label {colour} is {worst:.2f}:1 on some fill"
 
 
 def test_map_labels_of_regions_and_countries_are_aa() -> None:
-    for colour in (plots.REGION_LABEL, plots.COUNTRY_LABEL, plots.INK, plots.MUTED):
+    for colour in (palette.REGION_LABEL, palette.COUNTRY_LABEL, palette.INK, palette.MUTED):
         assert min(contrast(colour, bg) for bg in MAP_BACKGROUNDS[:4]) >= 4.5
     assert (
-        min(contrast(c, MAP_BACKGROUNDS[4]) for c in (plots.REGION_LABEL, plots.COUNTRY_LABEL))
+        min(contrast(c, MAP_BACKGROUNDS[4]) for c in (palette.REGION_LABEL, palette.COUNTRY_LABEL))
         >= 4.5
     )
 

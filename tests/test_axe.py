@@ -89,7 +89,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     edition = prepare(update, mail_settings(update), b"%PDF-1.7")
     _, mail = render_bodies(edition, Recipient("reader@example.org", "A Reader", 2))
     (folder / "mail.html").write_text(mail, encoding="utf-8")
-    from weekly.inputs.new import start_edition  # next week's, placeholders and all
+    from weekly.authoring.new import start_edition  # next week's, placeholders and all
 
     start_edition(inputs, "2023-12-20")
     unfinished = render(inputs, output, "2023-12-20", ("html",), draft=True)

@@ -224,7 +224,7 @@ def test_a_symlinked_edition_folder_is_refused_and_nothing_is_linked_from_its_ta
 
 def test_a_symlinked_folder_inside_an_edition_is_never_written_through(tmp_path: Path) -> None:
     from weekly.errors import WeeklyError
-    from weekly.render.publish import publish
+    from weekly.files import publish
 
     elsewhere = _elsewhere(tmp_path)
     folder = tmp_path / "output/2023-12-13"
@@ -570,7 +570,7 @@ def test_a_symlinked_lock_beside_an_edition_creates_nothing_where_it_points(
     tmp_path: Path,
 ) -> None:
     from weekly.errors import WeeklyError
-    from weekly.render.publish import publish
+    from weekly.files import publish
 
     output = tmp_path / "output"
     output.mkdir()

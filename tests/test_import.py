@@ -19,11 +19,12 @@ import yaml
 from pypdf import PdfReader
 
 from conftest import ROOT, SOURCES, SRC, UPDATE, run_script, write_tree
+from weekly.authoring.draft import recognise
+from weekly.authoring.edition import import_draft
+from weekly.authoring.footnotes import split_parts
+from weekly.authoring.notes import Bibliography
+from weekly.authoring.wordml import NoteRef, Paragraph, Span
 from weekly.errors import Problems, WeeklyError
-from weekly.importer.draft import recognise
-from weekly.importer.edition import import_draft
-from weekly.importer.notes import Bibliography, split_parts
-from weekly.importer.wordml import NoteRef, Paragraph, Span
 from weekly.inputs.sources import load_sources, print_source
 from weekly.pipeline import edition_files, load_checked
 
@@ -432,7 +433,7 @@ def test_huge_and_linked_images_are_left_out(drafts, tmp_path: Path, monkeypatch
 
 
 def test_help_does_not_load_the_reader(tmp_path: Path) -> None:
-    script = "import sys, weekly.cli; print('defusedxml' in sys.modules, 'weekly.importer' in sys.modules)"
+    script = "import sys, weekly.cli; print('defusedxml' in sys.modules, 'weekly.authoring' in sys.modules)"
     assert run_script(tmp_path, script) == "False False"
 
 

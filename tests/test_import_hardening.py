@@ -102,7 +102,7 @@ def test_link_targets_and_split_runs_stay_inert_in_the_body(tmp_path: Path) -> N
 CRASHER = """
 import os, shutil, signal, sys
 from pathlib import Path
-import weekly.render.publish as publish
+import weekly.files as publish
 
 limit = int(sys.argv[1])
 count = [0]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from weekly.assets import Asset
 from weekly.render import worker as pdfworker
 from weekly.render.worker import PdfWorker
-from weekly.resolve.figures import Asset
 
 HTML = "<html><body><p>Hello from the helper.</p><img src='figures/dot.svg'></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'

@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from test_email import RECIPIENTS, SERIES, SLUG
+from weekly.assets import Asset
 from weekly.render.provenance import recorded_digest, source_digest
-from weekly.resolve.figures import Asset
 
 APPROVED = "Al Qaeda Strengthens in Central Mali"
 DRAFT = "Unapproved Draft Headline About Menaka"

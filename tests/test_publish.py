@@ -19,7 +19,7 @@ import pytest
 
 from conftest import SOURCES, SRC, UPDATE, write_tree
 from weekly.errors import WeeklyError
-from weekly.render.publish import PORTABLE_ENV, publish
+from weekly.files import PORTABLE_ENV, publish
 
 RED = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
@@ -71,7 +71,7 @@ def test_a_refused_write_is_one_line_and_leaves_nothing_behind(
 CRASHER = """
 import os, shutil, signal, sys
 from pathlib import Path
-import weekly.render.publish as publish
+import weekly.files as publish
 
 limit = int(sys.argv[1])
 count = [0]
@@ -205,7 +205,7 @@ def _copy(source: Path, target: Path) -> Path:
 
 
 def test_the_file_lock_is_exclusive_and_left_in_place(tmp_path: Path) -> None:
-    from weekly.render.write import LockBusy, file_lock
+    from weekly.files import LockBusy, file_lock
 
     path = tmp_path / ".lock"
     with file_lock(path), pytest.raises(LockBusy), file_lock(path, wait=False):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from weekly.assets import Asset
 from weekly.render.pdf import BASE_URL, AssetFetcher, write_pdf
-from weekly.resolve.figures import Asset
 
 UPDATE_PATH = "inputs/2023-12-13/update.md"
 

@@ -233,3 +233,16 @@ def read_text(path: Path) -> str:
         raise WeeklyError.at(
             path, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})", "E003"
         ) from None
+
+
+class BodyError(Exception):
+    """Bad use of a helper in the body (an unknown column, a bad date …).
+
+    The helpers live in stages below the body (``events.*`` answers from the events table),
+    so the error they raise lives here, below them all; the body template reports it.
+    """
+
+    def __init__(self, message: str, code: str = "E022") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from weekly.assets import Asset
     from weekly.errors import Problem, Problems
     from weekly.events.memo import Memos
     from weekly.inputs.yamlfile import YamlCache
     from weekly.render.html import NavView
     from weekly.render.pdf import PdfVariant
-    from weekly.resolve.figures import Asset
     from weekly.resolve.update import Update
 
 FORMATS = ("html", "pdf")
@@ -153,36 +153,37 @@ def load_checked(
     return update
 
 
-def check(
-    inputs: Path, cutoff: str, caches: Caches | None = None, output: Path | None = None
-) -> Findings:
+def check(inputs: Path, cutoff: str, caches: Caches | None = None) -> Findings:
     """Assemble edition ``cutoff`` as a render would and return every finding, sorted.
 
-    Errors that stop assembly altogether are returned as findings too. With ``output``,
-    files under it that the site does not own are warned about (W050): they would be
-    published, and ``archive`` refuses them; and an edition the archive there published is
-    compared with what its inputs give now (W081). Warnings the series or the edition
-    accepts are set aside in the result's ``accepted``.
+    Warnings the series or the edition accepts are set aside in the result's ``accepted``.
+    (``weekly check --output`` adds what the site sees: :func:`check_update`.)
+    """
+    problems = check_update(inputs, cutoff, caches)[1]
+    return Findings(problems.sorted(), problems.accepted)
+
+
+def check_update(
+    inputs: Path, cutoff: str, caches: Caches | None = None
+) -> tuple[Update | None, Problems]:
+    """Assemble edition ``cutoff`` as a render would; return it (None if it failed) and its findings.
+
+    Errors that stop assembly altogether are returned as findings too. The update is
+    returned for what later stages check of it (``weekly check --output`` compares it with
+    the edition the archive published: :func:`weekly.site.published.site_findings`).
     """
     from weekly.errors import Problems, WeeklyError
     from weekly.inputs.edition import resolve_cutoff
     from weekly.review.check import check_comments
 
     problems = Problems()
+    update = None
     try:
         update = assemble_checked(inputs, resolve_cutoff(inputs, cutoff), problems, caches)
         check_comments(update, problems)  # open review comments: check only, not render
-        if output is not None and not problems.errors:
-            from weekly.site.published import published_changes
-
-            problems.extend(published_changes(update, output))
     except WeeklyError as exc:
         problems.extend(exc.problems)
-    if output is not None:
-        from weekly.site.owned import stray_problems, unowned
-
-        problems.extend(stray_problems(unowned(output), "warning", "W050"))
-    return Findings(problems.sorted(), problems.accepted)
+    return update, problems
 
 
 # -- phase two: produce and write ----------------------------------------------------------
@@ -248,9 +249,9 @@ def figure_assets(update: Update) -> list[Asset]:
 def write_edition(update: Update, output: Path, files: dict[str, bytes]) -> list[Path]:
     """Publish ``files`` as the new ``output/DATE/``, as one unit; return their paths.
 
-    A reader sees the old edition or the new one, never a mix (:mod:`weekly.render.publish`).
+    A reader sees the old edition or the new one, never a mix (:mod:`weekly.files`).
     """
-    from weekly.render.publish import publish
+    from weekly.files import publish
 
     return publish(output / update.edition.key, files)
 

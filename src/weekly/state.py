@@ -14,7 +14,6 @@ in git never commits a subscriber list by accident.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -59,43 +58,3 @@ def suppression_path(state: Path) -> Path:
 def legacy_mail_folder(output: Path, key: str) -> Path:
     """Return where versions before the state folder kept edition ``key``'s mail."""
     return output / key / "mail"
-
-
-def adopt_legacy_mail(output: Path, key: str, folder: Path) -> bool:
-    """Move a mail folder left under ``output/KEY/mail/`` by an earlier version into ``folder``.
-
-    The old ledger's records are put before any the new one already holds (nothing is lost,
-    and the newest record of an address stays the last), the drafts are moved when the new
-    folder has none of that name, and the old folder is removed, so that no address is left
-    where the web server publishes. A crash midway at worst records deliveries twice, which
-    only makes ``email`` more careful. Return whether there was anything to move.
-    """
-    from weekly.mail.ledger import LEDGER_NAME, fsync_dir
-
-    old = legacy_mail_folder(output, key)
-    if old.is_symlink() or not old.is_dir():
-        return False
-    folder.mkdir(parents=True, exist_ok=True)
-    old_ledger = old / LEDGER_NAME
-    if old_ledger.is_file():
-        before = old_ledger.read_bytes()
-        if before and not before.endswith(b"\n"):
-            before += b"\n"  # a torn last line stays a line of its own
-        new_ledger = folder / LEDGER_NAME
-        after = new_ledger.read_bytes() if new_ledger.is_file() else b""
-        temp = folder / f".{LEDGER_NAME}.adopt"
-        with open(temp, "wb") as stream:
-            stream.write(before + after)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, new_ledger)
-        fsync_dir(folder)  # the merged ledger is on disk before the old one goes
-        old_ledger.unlink()
-    for draft in old.glob("*.eml"):
-        target = folder / draft.name
-        if target.exists():
-            draft.unlink()
-        else:
-            shutil.move(draft, target)
-    shutil.rmtree(old, ignore_errors=True)
-    return True

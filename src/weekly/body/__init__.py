@@ -1,1 +1,1 @@
-"""Stage 2, the body: evaluate the sandboxed template, then parse Markdown into the document model."""
+"""The body: evaluate the sandboxed template, then parse Markdown into the document model."""

@@ -19,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment  # noqa: F401  (the type make_en
 
 from weekly import apstyle
 from weekly.body.limits import Budget, LimitedEnvironment, LimitExceeded, render_limited
-from weekly.errors import Problems
+from weekly.errors import BodyError, Problems
 
 #: A marker that stands for a placed figure in the Markdown text (private-use characters).
 FIGURE_MARK = "\ue000figure:{}\ue001"
@@ -120,12 +120,3 @@ def render_body(
             "E020", path, _template_line(name, exc, first_line), f"template error: {exc}"
         )
     return None
-
-
-class BodyError(Exception):
-    """Bad use of a helper in the body (an unknown column, a bad date …)."""
-
-    def __init__(self, message: str, code: str = "E022") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code

@@ -209,7 +209,7 @@ class Integrity:
         filters: dict[str, str],
         window: tuple[str, str | None, str],
     ) -> None:
-        from weekly.body.template import BodyError
+        from weekly.errors import BodyError
         from weekly.events.helpers import EventHelpers
 
         since, until, words = window

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@cutoff_option
+@cutoff_option()
 @inputs_option
 @output_option
 @click.option(
@@ -53,9 +53,12 @@ def check(cutoff: str, inputs: Path, output: Path, form: str, strict: bool, sugg
     """
     import json
 
-    from weekly.pipeline import check as run_check
+    from weekly.pipeline import Findings, check_update
+    from weekly.site.published import site_findings
 
-    problems = run_check(inputs, cutoff, output=output)
+    update, found = check_update(inputs, cutoff)
+    found.extend(site_findings(None if found.errors else update, output))
+    problems = Findings(found.sorted(), found.accepted)
     agreeing = suggested(inputs, cutoff) if suggest else []
     if form == "json":
         listed = [f.as_dict() for f in problems]

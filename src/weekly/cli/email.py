@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@cutoff_option
+@cutoff_option()
 @click.option(
     "--to",
     "to",

@@ -6,17 +6,16 @@ from pathlib import Path
 
 import click
 
-from weekly.cli.options import handled, inputs_option
+from weekly.cli.options import cutoff_option, handled, inputs_option
 from weekly.cli.output import quiet
 
 
 @click.command(name="import")
 @click.argument("draft", type=click.Path(path_type=Path, dir_okay=True))
-@click.option(
-    "--cutoff",
-    metavar="DATE",
-    default=None,
-    help="The edition's cutoff date; default: the draft's 'Data Cutoff:' line.",
+@cutoff_option(
+    required=False,
+    latest=False,
+    meaning="The edition's cutoff date; default: the draft's 'Data Cutoff:' line.",
 )
 @click.option(
     "--series",
@@ -29,8 +28,8 @@ from weekly.cli.output import quiet
 @inputs_option
 def import_(draft: Path, cutoff: str | None, series: str | None, force: bool, inputs: Path) -> None:
     """Import a Word draft (.docx with footnotes and figures) into inputs/DATE/."""
+    from weekly.authoring.edition import import_draft
     from weekly.errors import display_path, one_line
-    from weekly.importer.edition import import_draft
 
     with handled():
         done = import_draft(draft, inputs, cutoff, series, force)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from weekly.cli.options import (
+    cutoff_option,
     handled,
     inputs_option,
 )
@@ -14,12 +15,7 @@ from weekly.cli.output import quiet, say
 
 
 @click.command()
-@click.option(
-    "--cutoff",
-    required=True,
-    metavar="DATE",
-    help="The new edition's data cutoff date, e.g. 2023-12-20.",
-)
+@cutoff_option(latest=False, meaning="The new edition's data cutoff date, e.g. 2023-12-20.")
 @click.option(
     "--from",
     "base",
@@ -37,8 +33,8 @@ from weekly.cli.output import quiet, say
 @inputs_option
 def new(cutoff: str, base: str | None, series: str | None, inputs: Path) -> None:
     """Start inputs/DATE/update.md from the previous edition."""
+    from weekly.authoring.new import start_edition
     from weekly.errors import display_path
-    from weekly.inputs.new import start_edition
 
     with handled():
         started = start_edition(inputs, cutoff, base, series)

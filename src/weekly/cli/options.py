@@ -68,15 +68,24 @@ def state_option(func: F) -> F:
     )(func)
 
 
-def cutoff_option(func: F) -> F:
-    """Add ``--cutoff`` (an edition date or ``latest``)."""
+def cutoff_option(
+    required: bool = True, latest: bool = True, meaning: str = ""
+) -> Callable[[F], F]:
+    """Return what adds ``--cutoff``, an edition's date, to a command: the one declaration.
+
+    ``latest`` also accepts ``latest`` (and completes the dates under ``--inputs``): for the
+    commands that read an existing edition, not for those that make a new one. ``meaning``
+    replaces the usual text where the date means something more.
+    """
+    example = "e.g. 2023-12-13, or 'latest'" if latest else "e.g. 2023-12-20"
     return click.option(
         "--cutoff",
-        required=True,
-        metavar="DATE|latest",
-        shell_complete=complete_cutoff,
-        help="The edition's data cutoff date, e.g. 2023-12-13, or 'latest'.",
-    )(func)
+        required=required,
+        default=None,
+        metavar="DATE|latest" if latest else "DATE",
+        shell_complete=complete_cutoff if latest else None,
+        help=meaning or f"The edition's data cutoff date, {example}.",
+    )
 
 
 def report(problems: list[Any], with_level: bool = True) -> None:
@@ -101,7 +110,7 @@ def handled(outcome: str = "nothing written") -> Iterator[None]:
         except OSError as exc:
             if exc.errno not in WRITE_ERRORS:
                 raise
-            from weekly.render.publish import cannot_write
+            from weekly.files import cannot_write
 
             raise cannot_write(Path(exc.filename or "."), exc) from None
     except WeeklyError as exc:

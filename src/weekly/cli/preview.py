@@ -18,7 +18,7 @@ from weekly.cli.options import (
 
 
 @click.command()
-@cutoff_option
+@cutoff_option()
 @inputs_option
 @output_option
 @click.option(

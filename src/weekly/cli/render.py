@@ -10,62 +10,23 @@ import click
 from weekly.cli.options import (
     accept_silent_edit_option,
     base_url_option,
-    complete_cutoff,
+    cutoff_option,
     format_option,
     handled,
     inputs_option,
     jobs_option,
     output_option,
     parse_formats,
-    progress_bar,
     report,
 )
 from weekly.cli.output import say
-from weekly.errors import display_path
 
 if TYPE_CHECKING:
     from weekly.render.pdf import PdfVariant
 
 
-def build_archive(
-    inputs: Path,
-    output: Path,
-    formats: str,
-    base_url: str,
-    jobs: int | None = None,
-    accept_silent_edits: bool = False,
-) -> None:
-    """Run the archive build and report what it did."""
-    from weekly.site.archive import build_archive as run
-    from weekly.site.pool import cpu_count
-
-    chosen = parse_formats(formats)
-    with handled():
-        result = run(
-            inputs, output, chosen, base_url, progress_bar, jobs or cpu_count(), accept_silent_edits
-        )
-    report(result.warnings)
-    for key, reason in result.rendered:
-        say(f"rendered {key} ({reason})")
-    for path in result.kept:
-        say(f"kept {display_path(path)} (the version published before a correction)")
-    for key in result.skipped:
-        say(f"skipped {key} (unchanged)")
-    for path in result.written:
-        say(f"wrote {path}")
-    if result.searched is not None:
-        pages = f"{result.indexed} edition{'s' if result.indexed != 1 else ''}"
-        say(f"indexed {pages} for search in {result.searched}")
-
-
 @click.command()
-@click.option(
-    "--cutoff",
-    default=None,
-    metavar="DATE|latest",
-    shell_complete=complete_cutoff,
-    help="The edition's data cutoff date, e.g. 2023-12-13, or 'latest'.",
-)
+@cutoff_option(required=False)
 @click.option("--all", "everything", is_flag=True, help="Render the archive (see weekly archive).")
 @inputs_option
 @output_option
@@ -101,7 +62,9 @@ def render(
             raise click.UsageError("--all renders every edition: drop --cutoff and --draft")
         if pdf_variant != "pdf/ua-1":
             raise click.UsageError("--pdf-variant applies to one edition (--cutoff) only")
-        build_archive(inputs, output, formats, base_url, jobs, accept_silent_edits)
+        from weekly.cli.archive import build_and_report
+
+        build_and_report(inputs, output, formats, base_url, jobs, accept_silent_edits)
         return
     if cutoff is None:
         raise click.UsageError("give --cutoff DATE (or --all for every edition)")

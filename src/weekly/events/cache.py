@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from weekly.errors import Problem
 from weekly.events.read import find_table, read_source
-from weekly.render.write import write_atomically
+from weekly.files import write_atomically
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -12,12 +12,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from weekly.apstyle import long_date, slugify
+from weekly.assets import Asset, Chart, ChartDrawer
 from weekly.errors import Problems, display_path
 from weekly.events import table as events
 from weekly.events.layers import W_OUTSIDE as W_LAYER_OUTSIDE
 from weekly.events.layers import Layer, LayerError, read_layers
 from weekly.inputs.edition import Edition, FigureSpec
-from weekly.resolve.figures import Asset, Chart, ChartDrawer
 
 if TYPE_CHECKING:
     from weekly.events.placing import MapFacts
@@ -83,7 +83,7 @@ def _cached(folder: Any, key: str) -> bytes | None:
 
 
 def _store(folder: Any, key: str, data: bytes) -> None:
-    from weekly.render.write import write_atomically
+    from weekly.files import write_atomically
 
     try:
         write_atomically(folder, {f"{key}.svg": data})

@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from weekly import apstyle
-from weekly.body.template import BodyError
-from weekly.errors import Problems
+from weekly.errors import BodyError, Problems
 from weekly.events.table import NO_TABLE, EventTable, QueryError, table_for
 from weekly.inputs.edition import Edition
 

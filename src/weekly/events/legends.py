@@ -14,8 +14,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from weekly.events.basemaps import Box
+from weekly.events.drawing import WIDTH, column_label
 from weekly.events.layers import Style
-from weekly.events.plots import INK, MUTED, WIDTH, column_label
+from weekly.palette import INK, MUTED
 
 FOOT = 0.78  # inches kept free at the bottom for the scale bar and the credits
 

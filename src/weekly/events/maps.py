@@ -20,20 +20,10 @@ from matplotlib.path import Path as MplPath
 
 from weekly.events import basemaps, legends
 from weekly.events.basemaps import Area, BaseMap, Box
+from weekly.events.drawing import WIDTH, ChartData, colours, halo
 from weekly.events.layers import STYLES, Layer
 from weekly.events.placing import map_extent, region_totals
-from weekly.events.plots import (
-    ACCENT,
-    COUNTRY_LABEL,
-    INK,
-    OTHER,
-    PALETTE,
-    REGION_LABEL,
-    WIDTH,
-    ChartData,
-    colours,
-    halo,
-)
+from weekly.palette import ACCENT, COUNTRY_LABEL, INK, OTHER, PALETTE, REGION_LABEL
 
 MAP_HEIGHT = 4.6  # inches
 MAP_SHARE = 0.73  # of the width: the map; the rest holds the locator and the keys

@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from weekly import __version__
+from weekly.assets import Asset, Chart, ChartDrawer
 from weekly.errors import Problem, Problems
 from weekly.events import helpers as facts
 from weekly.events import table as events
+from weekly.files import write_atomically
 from weekly.inputs.edition import Edition, FigureSpec
-from weekly.render.write import write_atomically
-from weekly.resolve.figures import Asset, Chart, ChartDrawer
 
 MEMO_VERSION = "2"
 #: Stamps kept in the file (editions with other cutoffs, earlier tables).

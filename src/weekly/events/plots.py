@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -22,114 +17,17 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from weekly import apstyle
-
-INK = "#1d2230"
-MUTED = "#5b6170"
-RULE = "#d9d4ca"
-ACCENT = "#9b1c2c"
-WASH = "#f6f3ee"
-#: Category colours: the accent first, then colours that stay apart in print and for most
-#: colour-blind readers.
-PALETTE = ("#9b1c2c", "#2f5f8a", "#d08c2e", "#3d8a7c", "#6e4f8c", "#8a8f9c", "#b5654a")
-OTHER = "#c9c4ba"
-#: Map labels of regions and countries: at least 4.5:1 against every fill they can sit on
-#: (the sea, the neighbours, the most shaded region), as WCAG AA asks of small text.
-REGION_LABEL = "#5e584d"
-COUNTRY_LABEL = "#4f4a43"
-WIDTH = 6.8  # inches: the PDF's text column, so chart text prints at its nominal size
-STYLE: dict[str, Any] = {
-    "font.family": ["Open Sans", "DejaVu Sans"],
-    "font.size": 8.5,
-    "text.color": INK,
-    "axes.edgecolor": MUTED,
-    "axes.labelcolor": MUTED,
-    "axes.labelsize": 8,
-    "axes.linewidth": 0.6,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.spines.left": False,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "axes.axisbelow": True,
-    "grid.color": "#e6e1d8",
-    "grid.linewidth": 0.6,
-    "xtick.color": MUTED,
-    "ytick.color": MUTED,
-    "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5,
-    "xtick.major.size": 3,
-    "xtick.major.width": 0.6,
-    "ytick.major.size": 0,
-    "legend.frameon": False,
-    "legend.fontsize": 7.5,
-    "hatch.color": ACCENT,
-    "hatch.linewidth": 0.6,
-    "svg.fonttype": "none",  # text stays text: the PDF stays searchable
-    "svg.hashsalt": "weekly",  # stable ids: the same chart gives the same bytes
-    "svg.image_inline": True,
-    # Drop path detail finer than about a third of a point: boundaries stay crisp in print, and
-    # the map's SVG (which WeasyPrint draws vertex by vertex) stays small.
-    "path.simplify": True,
-    "path.simplify_threshold": 0.5,
-}
-AP_MONTHS = apstyle.SHORT_MONTHS
-
-
-COLUMN_LABELS = {
-    "actor1": "Actor", "actor2": "Target", "admin1": "Region", "admin2": "District",
-    "event_type": "Event type", "sub_event_type": "Event subtype", "country": "Country",
-    "civilian_targeting": "Civilian targeting", "location": "Town", "disorder_type": "Disorder",
-}  # fmt: skip
-
-
-def column_label(name: str) -> str:
-    """Return the reader's name of a column (``Event type`` for ``event_type``)."""
-    return COLUMN_LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-@dataclass
-class ChartData:
-    """What a chart shows: the selected rows and the options that shape the drawing."""
-
-    kind: str
-    frame: pd.DataFrame
-    first: dt.date
-    last: dt.date
-    cutoff: dt.date
-    by: str | None = None
-    color: str = "actor1"
-    size: str = "count"
-    top: int = 6
-    extent: Sequence[float] | None = None
-    labels: dict[str, str] = field(default_factory=dict)
-    #: Maps: the base map to draw (``sahel`` or ``theatres``; chosen from the points if empty).
-    base: str = ""
-    #: Maps: ``count`` or ``fatalities`` shades regions (a choropleth) instead of drawing points.
-    shade: str | None = None
-    #: Maps: analysts' layers (:class:`weekly.events.layers.Layer`), drawn in order.
-    layers: Sequence[Any] = ()
-
-
-@contextmanager
-def house_style() -> Iterator[None]:
-    """Apply the house style for the drawing inside the block."""
-    # DejaVu Sans is only the SVG's fallback name; do not warn that it lacks semibold.
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
-        yield
-
-
-def halo() -> dict[str, Any]:
-    """Return a soft white box behind a label (path effects would turn text into outlines)."""
-    return {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.72}
-
-
-def to_svg(figure: Figure) -> bytes:
-    """Return ``figure`` as SVG without date metadata (byte-identical for the same chart)."""
-    out = io.BytesIO()
-    figure.savefig(out, format="svg", metadata={"Date": None, "Creator": "weekly"})
-    return out.getvalue()
+from weekly.events.drawing import (
+    AP_MONTHS,
+    WIDTH,
+    ChartData,
+    colours,
+    column_label,
+    halo,
+    house_style,
+    to_svg,
+)
+from weekly.palette import ACCENT, INK, MUTED, OTHER
 
 
 def draw(data: ChartData, image_format: str = "svg") -> bytes:
@@ -169,13 +67,6 @@ def _groups(frame: pd.DataFrame, by: str | None, top: int) -> tuple[pd.Series, l
     keep = list(ranked.index[:top]) if len(ranked) > top + 1 else list(ranked.index)
     labels = values.where(values.isin(keep), "Other")
     return labels, keep + (["Other"] if len(keep) < len(ranked) else [])
-
-
-def colours(names: list[str]) -> dict[str, str]:
-    return {
-        name: OTHER if name == "Other" else PALETTE[i % len(PALETTE)]
-        for i, name in enumerate(names)
-    }
 
 
 def _periods(data: ChartData) -> tuple[list[dt.date], list[dt.date], str]:

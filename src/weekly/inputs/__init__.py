@@ -1,1 +1,1 @@
-"""Stage 1, the inputs: YAML with line numbers, series, sources and the edition's front matter."""
+"""The inputs: YAML with line numbers, series, sources and the edition's front matter."""

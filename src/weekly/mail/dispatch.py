@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from weekly.errors import Problem, WeeklyError, display_path
 from weekly.mail.delivery import SmtpSettings, smtp_settings
 from weekly.mail.drafts import DryRun, dry_run
-from weekly.mail.ledger import Ledger, LockedError, sending_lock
+from weekly.mail.ledger import Ledger, LockedError, adopt_legacy_mail, sending_lock
 from weekly.mail.message import MailEdition, prepare, prepare_correction
 from weekly.mail.options import EmailOptions
 from weekly.mail.recipients import Recipient, check_address, read_recipients
@@ -28,7 +28,7 @@ from weekly.mail.sending import Locked, Sent, send
 from weekly.mail.settings import MailSettings, mail_settings
 from weekly.mail.unsubscribe import normalise, read_suppressed
 from weekly.pipeline import Progress, no_progress
-from weekly.state import adopt_legacy_mail, ensure, mail_folder, state_dir, suppression_path
+from weekly.state import ensure, mail_folder, state_dir, suppression_path
 
 if TYPE_CHECKING:
     from weekly.resolve.update import Update

@@ -8,6 +8,7 @@ fails leaves the previous drafts as they were.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.headerregistry import Address
 from pathlib import Path
@@ -28,38 +29,36 @@ def write_drafts(
 ) -> tuple[int, int]:
     """Write one ``.eml`` per recipient under ``folder``; return how many and the largest HTML.
 
-    Each message is written as soon as it is built, into a staging folder beside the
-    drafts, so memory stays the same whatever the list's length. Only when all are written
-    do they replace the previous drafts (stale ones removed); a failure before that leaves
-    the previous drafts as they were.
+    Each message is written as soon as it is built (:func:`weekly.files.write_atomically`
+    takes them one at a time), so memory stays the same whatever the list's length. Only
+    when all are written do they replace the previous drafts (stale ones removed); a
+    failure before that leaves the previous drafts as they were.
     """
     import shutil
+
+    from weekly.files import write_atomically
 
     folder.mkdir(parents=True, exist_ok=True)
     for leftover in folder.glob(f"{STAGING}*"):
         if not _running(leftover.name.removeprefix(STAGING)):
-            shutil.rmtree(leftover, ignore_errors=True)  # left by a dry run that died
-    staging = folder / f"{STAGING}{os.getpid()}"
-    staging.mkdir()
+            shutil.rmtree(leftover, ignore_errors=True)  # left by an earlier version's dry run
     largest = 0
-    count = 0
-    try:
-        composer = Composer(edition, local_now())
+    written: set[str] = set()
+    composer = Composer(edition, local_now())
+
+    def drafts() -> Iterator[tuple[str, list[bytes]]]:
+        nonlocal largest
         for index, recipient in enumerate(recipients, 1):
             composed = composer.compose(recipient)
             largest = max(largest, composed.html_size)
-            with open(staging / eml_name(index, recipient), "wb") as stream:
-                stream.writelines(composed.pieces)
-            count += 1
-        for stale in folder.glob("*.eml"):
-            if not (staging / stale.name).exists():
-                stale.unlink()
-        for index, recipient in enumerate(recipients, 1):
-            name = eml_name(index, recipient)
-            os.replace(staging / name, folder / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return count, largest
+            written.add(eml_name(index, recipient))
+            yield eml_name(index, recipient), composed.pieces
+
+    write_atomically(folder, drafts())
+    for stale in folder.glob("*.eml"):
+        if stale.name not in written:
+            stale.unlink()
+    return len(written), largest
 
 
 def _running(pid: str) -> bool:

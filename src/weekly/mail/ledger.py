@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from weekly.mail.recipients import Recipient
+
+from weekly.files import fsync_dir, write_atomically
+from weekly.state import legacy_mail_folder
 
 LEDGER_NAME = "ledger.jsonl"
 LOCK_NAME = ".lock"
@@ -171,27 +175,13 @@ def _parse_line(line: bytes) -> dict[str, Any] | None:
     return None
 
 
-def fsync_dir(folder: Path) -> None:
-    """Put ``folder``'s entries (a file made or renamed in it) on disk; best effort."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 @contextmanager
 def sending_lock(folder: Path) -> Iterator[None]:
     """Hold the edition's sending lock; raise :class:`LockedError` when another run has it.
 
     The lock file names the process holding it (its pid), for the message of a second run.
     """
-    from weekly.render.write import LockBusy, file_lock
+    from weekly.files import LockBusy, file_lock
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
@@ -248,3 +238,36 @@ def plan(recipients: list[Recipient], ledger: Ledger, resend: bool) -> Plan:
         else:
             result.send.append(recipient)
     return result
+
+
+def adopt_legacy_mail(output: Path, key: str, folder: Path) -> bool:
+    """Move a mail folder left under ``output/KEY/mail/`` by an earlier version into ``folder``.
+
+    The old ledger's records are put before any the new one already holds (nothing is lost,
+    and the newest record of an address stays the last), the drafts are moved when the new
+    folder has none of that name, and the old folder is removed, so that no address is left
+    where the web server publishes. A crash midway at worst records deliveries twice, which
+    only makes ``email`` more careful. Return whether there was anything to move.
+    """
+    old = legacy_mail_folder(output, key)
+    if old.is_symlink() or not old.is_dir():
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    old_ledger = old / LEDGER_NAME
+    if old_ledger.is_file():
+        before = old_ledger.read_bytes()
+        if before and not before.endswith(b"\n"):
+            before += b"\n"  # a torn last line stays a line of its own
+        new_ledger = folder / LEDGER_NAME
+        after = new_ledger.read_bytes() if new_ledger.is_file() else b""
+        # The merged ledger is on disk before the old one goes.
+        write_atomically(folder, {LEDGER_NAME: before + after}, durable=True)
+        old_ledger.unlink()
+    for draft in old.glob("*.eml"):
+        target = folder / draft.name
+        if target.exists():
+            draft.unlink()
+        else:
+            shutil.move(draft, target)
+    shutil.rmtree(old, ignore_errors=True)
+    return True

@@ -180,14 +180,16 @@ def mail_context(update: Update, settings: MailSettings, pdf: bytes) -> MailCont
     )
 
 
-def mail_environment(extra: tuple[Path, ...] = ()) -> jinja2.Environment:
-    """Return the mail templates' environment: HTML autoescaped, text not."""
-    from weekly.render.html import templates_dir
+def mail_environment(path: tuple[Path, ...] = ()) -> jinja2.Environment:
+    """Return the mail templates' environment: HTML autoescaped, text not.
 
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(p)) for p in extra]
-    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
+    ``path`` is the series' template search path (``Update.template_dirs``), the one the
+    page is rendered with; empty, the default templates alone.
+    """
+    from weekly.inputs.templates import templates_dir
+
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=jinja2.FileSystemLoader([str(p) for p in path or (templates_dir(),)]),
         autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

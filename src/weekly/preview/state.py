@@ -263,8 +263,8 @@ class Preview:
 
     def _write_draft(self, update: Any) -> None:
         """Write ``<slug>.draft.html`` and its figures, as ``weekly render --draft`` would."""
+        from weekly.files import write_atomically
         from weekly.render import draft
-        from weekly.render.write import write_atomically
 
         assert self.output is not None
         files = {f"{update.slug}.draft.html": draft.draft_html(update).encode("utf-8")}
@@ -309,7 +309,7 @@ class Preview:
             self.pdf = PdfState(f"/{slug}.pdf", data, f"ready ({len(data) // 1024} KB)", version)
             self.channel.publish("pdf", self.pdf.state)
             if self.output is not None:
-                from weekly.render.write import write_atomically
+                from weekly.files import write_atomically
 
                 try:
                     write_atomically(self.output / self.name, {f"{slug}.pdf": data})

@@ -38,7 +38,7 @@ class Watcher:
 
     def folders(self) -> list[Path]:
         """Return the folders whose changes rebuild the draft."""
-        from weekly.render.html import templates_dir
+        from weekly.inputs.templates import templates_dir
 
         inputs = self.preview.inputs
         folders = [inputs, templates_dir()]

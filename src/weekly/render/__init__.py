@@ -1,1 +1,1 @@
-"""Stage 4, output: HTML through Jinja, the draft aids, PDF through WeasyPrint, atomic writes."""
+"""Rendering: HTML through Jinja, the draft aids, PDF through WeasyPrint, the share card."""

@@ -16,6 +16,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
+from weekly.palette import ACCENT, INK, MUTED, SANS, SERIF, WASH
 from weekly.resolve.figures import Figure
 from weekly.resolve.update import Update
 
@@ -24,9 +25,6 @@ CARD = "share-card.png"
 WIDTH, HEIGHT = 1200, 630
 #: A picture larger than this is not drawn on the card (it would cost more than it shows).
 MAX_PIXELS = 40_000_000
-INK, MUTED, ACCENT, WASH = "#1d2230", "#5b6170", "#9b1c2c", "#f6f3ee"
-SANS = ["Open Sans", "DejaVu Sans"]
-SERIF = ["Charis SIL", "Source Serif 4", "DejaVu Serif"]
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,7 @@ def aids_for(
     review: bool = False,
 ) -> DraftAids:
     """Return the draft aids of ``update``; ``problems`` default to the update's own."""
-    from weekly.render.html import cutoff_line
+    from weekly.render.masthead import cutoff_line
 
     edition = update.edition
     cited = {key for note in update.notes for key in note.keys}

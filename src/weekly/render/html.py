@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import jinja2
-from markdown_it.common.utils import escapeHtml
-from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from weekly.apstyle import (
-    DAYS,
-    MONTHS,
-    clock_time,
     curly_quotes,
     join_names,
     long_date,
-    weekday_date,
 )
-from weekly.body.parse import Block, markdown
-from weekly.inputs.series import Series
-from weekly.render.bidi import isolate_rtl, isolate_rtl_text
+from weekly.inputs.templates import templates_dir
+from weekly.render.bidi import isolate_rtl
+from weekly.render.masthead import byline, credit, cutoff_line, date_line
+from weekly.render.tokens import (
+    block_view,
+    install_renderer_rules,
+    render_inline_markdown,
+    render_tokens,
+)
 from weekly.render.views import (
     AssessmentView,
     BlockView,
@@ -42,27 +39,16 @@ from weekly.render.views import (
 from weekly.resolve.figures import Figure
 from weekly.resolve.update import Update
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-
-
-def templates_dir() -> Path:
-    """Return the default templates folder (``reports/templates`` in a checkout)."""
-    bundled = PACKAGE_DIR / "templates"
-    if bundled.is_dir():
-        return bundled
-    return PACKAGE_DIR.parents[1] / "reports" / "templates"
-
 
 @cache
-def environment(extra: tuple[Path, ...] = ()) -> jinja2.Environment:
+def environment(path: tuple[Path, ...] = ()) -> jinja2.Environment:
     """Return the template environment: autoescaped, strict about undefined names.
 
-    ``extra`` folders are searched first (a series' own templates).
+    ``path`` is the template search path of a series (``Update.template_dirs``, from
+    :func:`weekly.inputs.templates.template_path`); empty, the default templates alone.
     """
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(p)) for p in extra]
-    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
     return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=jinja2.FileSystemLoader([str(p) for p in path or (templates_dir(),)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -74,107 +60,11 @@ def environment(extra: tuple[Path, ...] = ()) -> jinja2.Environment:
     )
 
 
-def _render_tokens(tokens: Sequence[Token], quotes: bool = False) -> Markup:
-    """Render block tokens; ``quotes`` makes straight quotes in the text curly."""
-    md = markdown()
-    return Markup(md.renderer.render(list(tokens), md.options, {"curly_quotes": quotes}))
-
-
-def _citation(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    point = tokens[idx].meta.get("point")
-    if point is None:  # outside the body and front matter; ``weekly check`` reports it
-        return str(escape(tokens[idx].content))
-    number = point.number
-    name = escape(point.name) if point.in_text else ""
-    return f'{name}<a class="ref" id="ref-{number}" href="#note-{number}" role="doc-noteref">[{point.label}]</a>'
-
-
-def _handle(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    return str(escape(tokens[idx].content))
-
-
-def _printed_before(tokens: Sequence[Token], idx: int) -> str:
-    """Return the last character printed before inline token ``idx`` (empty at the start)."""
-    for token in reversed(tokens[:idx]):
-        if token.type in ("text", "code_inline") and token.content:
-            return token.content[-1]
-        if token.type in ("softbreak", "hardbreak"):
-            return "\n"
-        if token.type == "citation":
-            return "]"
-    return ""
-
-
-def _text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    content = tokens[idx].content
-    # An address written out (an autolink) is printed exactly as typed.
-    address = idx > 0 and tokens[idx - 1].type == "link_open" and tokens[idx - 1].markup in (
-        "autolink", "linkify",
-    )  # fmt: skip
-    if env and env.get("curly_quotes") and not address:
-        content = curly_quotes(content, _printed_before(tokens, idx))
-    return isolate_rtl_text(escapeHtml(content))
-
-
-def install_renderer_rules() -> None:
-    """Teach the Markdown renderer to print citation points as linked ``[n]`` and to
-    isolate right-to-left runs of text (see :mod:`weekly.render.bidi`)."""
-    md = markdown()
-    md.add_render_rule("citation", _citation)
-    md.add_render_rule("text", _text)
-    md.add_render_rule("handle", _handle)
-
-
-def render_inline_markdown(text: str, quotes: bool = False) -> Markup:
-    """Render a one-paragraph Markdown string (no citations) to inline HTML; ``quotes``
-    makes straight quotes in its text curly."""
-    install_renderer_rules()
-    md = markdown()
-    return Markup(md.renderInline(text, {"curly_quotes": quotes}))
-
-
-def _with_line(token: Token, line: int) -> Token:
-    """Return a copy of ``token`` carrying its ``update.md`` line (draft review only)."""
-    copy = token.copy(attrs=dict(token.attrs))
-    copy.attrSet("id", f"L{line}")
-    copy.attrSet("data-line", str(line))
-    return copy
-
-
 def _unfinished(update: Update) -> int:
     """Return how many placeholders (E051–E053) a draft still has."""
     from weekly.check.placeholders import PLACEHOLDER_CODES
 
     return sum(1 for p in update.problems.errors if p.code in PLACEHOLDER_CODES)
-
-
-def _block_view(
-    block: Block, figures: dict[str, FigureView], draft: bool = False, quotes: bool = False
-) -> BlockView:
-    if block.kind == "figure":
-        return BlockView("figure", block.line, Markup(""), figures.get(block.figure_id))
-    tokens = list(block.tokens)
-    if block.kind == "lead":
-        tokens[0].attrSet("class", "lead")
-    elif block.kind == "bullets":
-        tokens[0].attrSet("class", "evidence")
-    if draft:
-        # Draft pages carry each block's line so the reviewer panel can link to it;
-        # copies keep the shared tokens (and so the final HTML) untouched. A list's
-        # lines go on its bullets, so a finding about one bullet marks just that one.
-        if not block.items:
-            tokens[0] = _with_line(tokens[0], block.line)
-        items = iter(block.items)
-        depth = 0
-        for index, token in enumerate(tokens):
-            if token.type == "list_item_open":
-                depth += 1
-                item = next(items, None) if depth == 1 else None
-                if item is not None:
-                    tokens[index] = _with_line(token, item.line)
-            elif token.type == "list_item_close":
-                depth -= 1
-    return BlockView(block.kind, block.line, _render_tokens(tokens, quotes))
 
 
 def _image_provenance(figure: Figure) -> str:
@@ -185,69 +75,6 @@ def _image_provenance(figure: Figure) -> str:
     size = len(figure.asset.data)
     shown = f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} bytes"
     return f"Static image {spec.image} ({shown}), defined at line {spec.line} of update.md."
-
-
-def credit(label: str, names: list[str]) -> str:
-    """Return ``Label: A`` / ``Labels: A and B``, or empty for no names."""
-    if not names:
-        return ""
-    return f"{label if len(names) == 1 else label + 's'}: {join_names(names)}"
-
-
-def byline(names: list[str]) -> str:
-    """Return ``Author: A`` / ``Authors: A and B``, or empty for no names."""
-    return credit("Author", names)
-
-
-def series_date(series: Series, day: dt.date) -> str:
-    """Return ``August 3, 2023``, or ``August 03, 2023`` with ``date_format: padded``."""
-    if series.date_format == "padded":
-        return f"{MONTHS[day.month - 1]} {day.day:02d}, {day.year}"
-    return long_date(day)
-
-
-def date_line(series: Series, day: dt.date) -> str:
-    """Return the date line above the title in the series' ``date_line`` form."""
-    if series.date_line == "weekday" and series.date_format == "plain":
-        return weekday_date(day)
-    if series.date_line == "weekday":
-        return f"{DAYS[day.weekday()]}, {series_date(series, day)}"
-    return series_date(series, day) if series.date_line == "date" else ""
-
-
-def clock_text(series: Series, moment: dt.time) -> str:
-    """Return the cutoff's time of day in the series' ``clock_format``.
-
-    ``ap``: ``10 a.m.``, ``2:30 p.m.`` (AP style); ``dotted``: ``2:00 p.m.``;
-    ``compact``: ``2:00pm``; ``spaced``: ``2:00 pm``. ``auto`` is ``ap`` in the ``date``
-    cutoff style and ``dotted`` in the ``clock`` style.
-    """
-    form = series.clock_format
-    if form == "auto":
-        form = "dotted" if series.cutoff_style == "clock" else "ap"
-    if form == "ap":
-        return clock_time(moment)
-    hour = moment.hour % 12 or 12
-    clock = f"{hour}:{moment.minute:02d}"
-    if form == "compact":
-        return clock + ("am" if moment.hour < 12 else "pm")
-    if form == "spaced":
-        return clock + (" am" if moment.hour < 12 else " pm")
-    return clock + (" a.m." if moment.hour < 12 else " p.m.")
-
-
-def cutoff_line(series: Series, cutoff: dt.datetime) -> str:
-    """Return the cutoff line in the series' style.
-
-    ``date``: ``Data Cutoff: December 13, 2023, at 10 a.m.`` (AP style);
-    ``clock``: ``Information Cutoff: 2:00 p.m. ET`` (the Iran Update's form).
-    ``clock_format`` sets the form of the clock; the date is always AP style.
-    """
-    clock = clock_text(series, cutoff.time())
-    if series.cutoff_style == "clock":
-        zone = f" {series.zone_label}" if series.zone_label else ""
-        return f"{series.cutoff_label}: {clock}{zone}"
-    return f"{series.cutoff_label}: {long_date(cutoff.date())}, at {clock}"
 
 
 def page_context(
@@ -284,8 +111,8 @@ def page_context(
             s.id,
             [
                 AssessmentView(
-                    _block_view(a.lead, figures, draft, quotes) if a.lead else None,
-                    [_block_view(b, figures, draft, quotes) for b in a.blocks],
+                    block_view(a.lead, figures, draft, quotes) if a.lead else None,
+                    [block_view(b, figures, draft, quotes) for b in a.blocks],
                 )
                 for a in s.assessments
             ],
@@ -301,7 +128,7 @@ def page_context(
     # A list of takeaways has no region names; paragraphs of a list keep their "1." label.
     shown = edition.takeaways_named or style == "paragraphs"
     takeaways = [
-        TakeawayView(curl(region) if shown else "", _render_tokens(tokens, quotes))
+        TakeawayView(curl(region) if shown else "", render_tokens(tokens, quotes))
         for region, tokens in update.takeaway_tokens
     ]
     return PageContext(
@@ -323,7 +150,7 @@ def page_context(
         contributors=curl(credit("Contributor", edition.contributors)),
         cutoff=cutoff_line(series, cutoff),
         subscribe=render_inline_markdown(series.subscribe) if series.subscribe else Markup(""),
-        notices=[_render_tokens(tokens, quotes) for tokens in update.notice_tokens],
+        notices=[render_tokens(tokens, quotes) for tokens in update.notice_tokens],
         takeaway_label=(
             "Key Takeaways" if len(takeaways) > 1 or style != "paragraphs" else "Key Takeaway"
         ),
@@ -354,7 +181,7 @@ def correction_views(update: Update, nav: NavView | None = None) -> list[Correct
         CorrectionView(
             long_date(correction.date),
             correction.date.isoformat(),
-            _render_tokens(tokens),
+            render_tokens(tokens),
             earlier.get(correction.date.isoformat(), ""),
         )
         for correction, tokens in zip(
@@ -396,16 +223,6 @@ def stylesheet(name: str = "style.css", extra: tuple[Path, ...] = ()) -> str:
     return source
 
 
-def series_template_dirs(update: Update) -> tuple[Path, ...]:
-    """Return the folders searched before the defaults: the project's, then the package's.
-
-    ``reports/templates/<series key>/`` beside the inputs wins over the same folder in the
-    package templates, which wins over the default templates.
-    """
-    bundled = templates_dir() / update.edition.series.key
-    return update.template_dirs + ((bundled,) if bundled.is_dir() else ())
-
-
 def render_html(
     update: Update,
     draft: bool = False,
@@ -417,7 +234,7 @@ def render_html(
 
     ``pdf``: the PDF is made beside the page, so the final page links to it.
     """
-    extra = series_template_dirs(update)
+    extra = update.template_dirs
     context = page_context(update, stylesheet("style.css", extra), draft, nav)
     if pdf and not draft:
         context = PageContext(**{**context.__dict__, "pdf": f"{update.slug}.pdf"})
@@ -433,7 +250,7 @@ def render_fragment(update: Update, base_url: str = "") -> str:
     names documented in ``docs/guide/accessibility.md``. Figure ``src`` is relative
     (``figures/…``) or, with ``base_url`` (where ``output/`` is published), absolute.
     """
-    extra = series_template_dirs(update)
+    extra = update.template_dirs
     context = page_context(update, "", draft=False)
     base = f"{base_url.rstrip('/')}/{update.edition.key}/" if base_url else ""
     context = PageContext(**{**context.__dict__, "fragment": True, "asset_base": base})

@@ -31,8 +31,8 @@ from weasyprint import HTML
 from weasyprint.pdf import tags as pdf_tags
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from weekly.assets import Asset
 from weekly.render.provenance import source_digest
-from weekly.resolve.figures import Asset
 
 #: Base of the page's relative URLs while printing; never contacted.
 BASE_URL = "https://weekly.invalid/edition/"

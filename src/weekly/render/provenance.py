@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from weekly.resolve.figures import Asset
+    from weekly.assets import Asset
 
 #: Marks the identifier as ours; bump the version when the digest's recipe changes.
 PREFIX = "weekly-source-1-"

@@ -28,8 +28,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from weekly.assets import Asset
     from weekly.render.pdf import PdfVariant
-    from weekly.resolve.figures import Asset
 
 _HEADER = struct.Struct("!Q")
 

@@ -1,1 +1,1 @@
-"""Stage 3, resolving: number the notes and figures and assemble the update."""
+"""Resolving: number the notes and figures and assemble the update."""

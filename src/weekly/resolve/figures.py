@@ -5,24 +5,14 @@ from __future__ import annotations
 import mimetypes
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
 
+from weekly.assets import Asset, ChartDrawer
 from weekly.errors import Problems, did_you_mean
 from weekly.inputs.edition import Edition, FigureSpec
 from weekly.resolve.svgsafe import UnsafeSvg, sanitize_svg
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A file written beside the HTML, ``figures/<name>``."""
-
-    name: str
-    data: bytes
-    media_type: str
 
 
 @dataclass(frozen=True)
@@ -37,17 +27,6 @@ class Figure:
     provenance: str = ""
     #: Alternative text drawn from the chart's data; the front matter's ``alt:`` wins over it.
     alt: str = ""
-
-
-class Chart(NamedTuple):
-    """A drawn chart: its file, where its data came from, and what it shows in words."""
-
-    asset: Asset
-    provenance: str
-    alt: str = ""
-
-
-ChartDrawer = Callable[[FigureSpec, Problems], Chart | None]
 
 
 def read_image(edition: Edition, spec: FigureSpec, problems: Problems) -> Asset | None:

@@ -12,12 +12,14 @@ from typing import Any
 from markdown_it.token import Token
 
 from weekly.apstyle import long_date, slugify
+from weekly.assets import ChartDrawer
 from weekly.body.parse import Body, CitationPoint, inline_text, parse_body, parse_inline
 from weekly.body.template import render_body
 from weekly.errors import Problems
 from weekly.inputs.edition import Edition, load_edition
+from weekly.inputs.templates import template_path
 from weekly.inputs.yamlfile import YamlCache
-from weekly.resolve.figures import ChartDrawer, Figure, place_figures
+from weekly.resolve.figures import Figure, place_figures
 from weekly.resolve.notes import Note, resolve_notes
 
 
@@ -37,7 +39,8 @@ class Update:
     citations: list[CitationPoint]
     #: The lines of ``update.md`` as read, for column lookups.
     source_lines: list[str]
-    #: Folders searched for templates before the defaults (a series' own).
+    #: The template search path, first match wins (:func:`weekly.inputs.templates.template_path`);
+    #: empty, the default templates alone.
     template_dirs: tuple[Path, ...] = ()
     #: Problems found that do not stop rendering (warnings).
     problems: Problems = field(default_factory=Problems)
@@ -178,8 +181,6 @@ def assemble(
     ]
     drawer = charts(edition) if charts else None
     figures = place_figures(edition, body.placements, problems, drawer)
-    series_templates = edition.inputs.parent / "reports" / "templates" / edition.series.key
-    template_dirs = (series_templates,) if series_templates.is_dir() else ()
     return Update(
         edition=edition,
         body=body,
@@ -190,7 +191,7 @@ def assemble(
         takeaway_text=takeaway_text,
         citations=citations,
         source_lines=source_lines,
-        template_dirs=template_dirs,
+        template_dirs=template_path(edition.inputs, edition.series.key),
         problems=problems,
         correction_tokens=correction_tokens,
     )

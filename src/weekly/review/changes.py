@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from weekly.render.write import write_atomically
+from weekly.files import write_atomically
 from weekly.review.blocks import Block
 from weekly.review.comments import now
 

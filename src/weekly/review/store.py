@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from weekly.files import file_lock, write_atomically
 from weekly.inputs.yamlfile import unkeepable
-from weekly.render.write import file_lock, write_atomically
 from weekly.review.comments import (
     FILE_NAME,
     Comment,

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from weekly.errors import Problem, WeeklyError
+from weekly.files import write_atomically
 from weekly.inputs.edition import list_editions
 from weekly.pipeline import Progress, no_progress
-from weekly.render.write import write_atomically
 from weekly.resolve.update import Update
 from weekly.site.manifest import (
     MANIFEST,
@@ -117,15 +117,15 @@ def build_archive(
     formats: tuple[str, ...] = ("html", "pdf"),
     base_url: str = "",
     progress: Progress = no_progress,
-    jobs: int = 1,
+    jobs: int | None = 1,
     accept_silent_edits: bool = False,
 ) -> ArchiveResult:
     """Render every changed edition under ``inputs`` into ``output``; write the site around them.
 
     Every changed edition is assembled and checked before anything is written: one error
     anywhere stops the build with all problems reported and the previous output untouched.
-    ``jobs`` processes assemble the editions and print the PDFs (:mod:`weekly.site.pool`);
-    the output is the same byte for byte whatever their number.
+    ``jobs`` processes (None: one a core) assemble the editions and print the PDFs
+    (:mod:`weekly.site.pool`);    the output is the same byte for byte whatever their number.
 
     A published edition that carries a new correction keeps the version published before
     it beside the new one (:mod:`weekly.site.versions`); one that changed without a new
@@ -133,7 +133,7 @@ def build_archive(
     """
     from weekly.pipeline import edition_files, write_edition
     from weekly.site.feed import checked_base_url
-    from weekly.site.pool import Workers, worth_it
+    from weekly.site.pool import Workers, cpu_count, worth_it
 
     checked_base_url(base_url)  # the CLI refused a bad one already; a caller of the core too
 
@@ -163,7 +163,7 @@ def build_archive(
     warnings: list[Problem] = []
     todo = [k for k in keys if k in reasons]
     pdf = "pdf" in formats
-    with Workers(worth_it(jobs, len(todo), pdf), pdf, bool(events_found)) as workers:
+    with Workers(worth_it(jobs or cpu_count(), len(todo), pdf), pdf, bool(events_found)) as workers:
 
         def check(chosen: list[str]) -> None:
             problems: list[Problem] = []
@@ -245,11 +245,11 @@ def build_archive(
     site.update(judgment_pages(inputs, listed))
     pages = [name for name in site if "/" in name]
     site[MANIFEST] = manifest_bytes(entries, search, pages)
-    written = write_atomically(output, site)
+    write_atomically(output, site)
     for name in last_pages:  # a region no longer covered, a series no longer published
         if name not in site:
             (output / name).unlink(missing_ok=True)
-    result.written = written[:2]
+    result.written = [output / name for name in list(site)[:2]]
     return result
 
 
@@ -309,7 +309,7 @@ def refuse_strays(output: Path) -> None:
 
     A link in place of a folder the site writes into is refused as such (E071), not as a stray.
     """
-    from weekly.render.write import linked_folder
+    from weekly.files import linked_folder
     from weekly.site.owned import linked_folders, stray_problems, unowned
 
     links = linked_folders(output)

@@ -8,8 +8,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from weekly import __version__
-from weekly.site.manifest import Entry
-from weekly.site.pages import archive_title, newest_first
+from weekly.site.manifest import Entry, archive_title, newest_first
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -93,7 +94,7 @@ def _hash_tree(digest: Any, root: Path, label: str) -> None:
 
 def shared_hash(inputs: Path) -> str:
     """Return the hash of everything every edition depends on."""
-    from weekly.render.html import templates_dir
+    from weekly.inputs.templates import templates_dir
 
     digest = hashlib.sha256(f"weekly {__version__}".encode())
     digest.update(resources.files("weekly.inputs").joinpath("series.yaml").read_bytes())
@@ -297,3 +298,17 @@ def site_state(output: Path) -> tuple[str, list[str]]:
     if not isinstance(pages, list):
         return search, []
     return search, [p for p in pages if isinstance(p, str) and _PAGE.fullmatch(p)]
+
+
+def newest_first(entries: Sequence[Entry]) -> list[Entry]:
+    """Return ``entries`` newest first (series key breaks ties)."""
+    return sorted(entries, key=lambda e: (e.key, e.series), reverse=True)
+
+
+def archive_title(entries: Sequence[Entry]) -> str:
+    """Return the archive's title: the series name when there is one series."""
+    names = list(dict.fromkeys(e.series_name for e in entries))
+    if len(names) == 1:
+        return f"{names[0]}: All Editions"
+    organization = entries[0].organization if entries else "weekly"
+    return f"{organization}: All Editions"

@@ -28,7 +28,7 @@ _KEY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ROOT_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.(?:html|xml)")
 #: The other files at the top of the output folder (:func:`weekly.site.archive._site_files`).
 _ROOT_NAMES = frozenset({"favicon.svg", "robots.txt"})
-#: What publishing an edition leaves beside its folder (:mod:`weekly.render.publish`).
+#: What publishing an edition leaves beside its folder (:mod:`weekly.files`).
 _PUBLISH_NAME = re.compile(r"\.\d{4}-\d{2}-\d{2}\.(?:lock|old|stage-[^/]*)")
 #: Folders of topic and series pages.
 _PAGE_FOLDERS = ("regions", "countries", "series")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from weekly.site.manifest import Entry
+from weekly.site.manifest import Entry, archive_title, newest_first
 from weekly.site.topics import Topic, group
 
 if TYPE_CHECKING:
@@ -95,20 +95,6 @@ class SitePage:
 
 #: How many editions a listing shows in full (the featured one included); older ones get a line.
 LATEST = 10
-
-
-def newest_first(entries: Sequence[Entry]) -> list[Entry]:
-    """Return ``entries`` newest first (series key breaks ties)."""
-    return sorted(entries, key=lambda e: (e.key, e.series), reverse=True)
-
-
-def archive_title(entries: Sequence[Entry]) -> str:
-    """Return the archive's title: the series name when there is one series."""
-    names = list(dict.fromkeys(e.series_name for e in entries))
-    if len(names) == 1:
-        return f"{names[0]}: All Editions"
-    organization = entries[0].organization if entries else "weekly"
-    return f"{organization}: All Editions"
 
 
 def _view(entry: Entry, root: str) -> EditionView:

@@ -21,8 +21,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from weekly.assets import Asset
     from weekly.errors import Problem
-    from weekly.resolve.figures import Asset
     from weekly.resolve.update import Update
 
 T = TypeVar("T")

@@ -97,6 +97,20 @@ def published_page(update: Update, output: Path) -> Path | None:
     return page if page.is_file() else None
 
 
+def site_findings(update: Update | None, output: Path) -> list[Problem]:
+    """Return what the site in ``output`` says of an edition ``weekly check`` checked.
+
+    Files under ``output`` that the site does not own are warned about (W050): they would be
+    published, and ``archive`` refuses them. An edition the archive there published is
+    compared with ``update`` (its inputs now; None when they did not assemble, or had
+    errors), each block changed since a W081.
+    """
+    from weekly.site.owned import stray_problems, unowned
+
+    found = published_changes(update, output) if update is not None else []
+    return found + stray_problems(unowned(output), "warning", "W050")
+
+
 def published_changes(update: Update, output: Path) -> list[Problem]:
     """Return a W081 warning per block changed since the archive in ``output`` published it."""
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from weekly.errors import WeeklyError
+from weekly.files import swap_folder
 
 #: The folder of the search index, under the output root.
 FOLDER = "pagefind"
@@ -74,14 +75,9 @@ def build_index(output: Path, pages: Sequence[str]) -> Path:
             detail = (done.stderr or done.stdout).strip().splitlines()
             message = detail[-1] if detail else f"exit status {done.returncode}"
             raise WeeklyError.at(target, None, f"Pagefind failed: {message}", code="E952")
-        old = output / f".{FOLDER}-old"
-        shutil.rmtree(old, ignore_errors=True)
-        if target.is_dir() and not target.is_symlink():
-            target.rename(old)
-        elif target.exists() or target.is_symlink():
+        if target.is_symlink() or (target.exists() and not target.is_dir()):
             target.unlink()
-        (scratch / FOLDER).rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_folder(scratch / FOLDER, target)  # the old index, if any, is left in scratch
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return target

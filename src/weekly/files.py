@@ -1,4 +1,12 @@
-"""Publish one edition's folder as a unit: a reader sees the old edition or the new one.
+"""Shared: write files atomically, all of them or none: the one writer of every stage.
+
+Editions, mail drafts, the archive's index, imported drafts and the caches under
+``inputs/.weekly-cache/`` all go through this module, so a reader never sees half a file.
+:func:`write_atomically` stages each file beside its target and renames it into place;
+:func:`publish` exchanges a whole folder at once; processes that change one file in turn
+(a publish, a sending run, review comments) hold :func:`file_lock`.
+
+Publishing one edition's folder as a unit: a reader sees the old edition or the new one.
 
 ``weekly render`` writes several files that belong together: the page, its PDF, the figures
 they show. Renaming them into place one by one leaves a window in which the new page sits
@@ -11,7 +19,7 @@ or ``WEEKLY_PORTABLE_PUBLISH=1``, which the tests set to run this path on Linux)
 folder is renamed aside, the new one renamed in its place and the old one removed: a crash
 between the two renames leaves the old edition aside, and the next publish puts it back
 before anything else, so every step leaves the old edition or the new one. A lock beside the
-folder (:func:`weekly.render.write.file_lock`) makes two renders of one edition take turns.
+folder (:func:`file_lock`) makes two renders of one edition take turns.
 """
 
 from __future__ import annotations
@@ -22,11 +30,136 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Collection, Mapping
-from pathlib import Path
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path, PurePath
 
 from weekly.errors import WeeklyError
-from weekly.render.write import file_lock, linked_folder, linked_lock, refuse_links
+
+
+def refuse_links(folder: Path, names: Iterable[str]) -> None:
+    """Raise E071 when a folder between ``folder`` and one of ``names`` is a symbolic link.
+
+    ``folder`` itself may be one (an output root linked to a web server's folder), but a
+    link inside it would send the files written through it anywhere on the disk.
+    """
+    checked: set[PurePath] = set()
+    for name in names:
+        for part in reversed(PurePath(name).parents[:-1]):
+            if part in checked:
+                continue
+            checked.add(part)
+            if (folder / part).is_symlink():
+                raise linked_folder(folder / part)
+
+
+def linked_folder(path: Path) -> WeeklyError:
+    """Return the one-line error for an output folder that is a symbolic link."""
+    return WeeklyError.at(
+        path,
+        None,
+        "is a symbolic link; weekly publishes only into real folders "
+        "(replace the link with a folder)",
+        "E071",
+    )
+
+
+def linked_lock(path: Path) -> WeeklyError:
+    """Return the one-line error for a symbolic link planted where an edition's lock file goes."""
+    return WeeklyError.at(
+        path,
+        None,
+        "is a symbolic link where weekly keeps an edition's lock file; it is not followed "
+        "(delete the link)",
+        "E071",
+    )
+
+
+class LockBusy(Exception):
+    """Another process holds the lock (raised only when not waiting for it)."""
+
+
+@contextmanager
+def file_lock(path: Path, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created when missing) for the block.
+
+    The one lock of the project, on every system: ``flock`` on Linux and macOS, a locked
+    byte on Windows (the ``filelock`` package). The operating system drops it when the
+    process dies, so a crash never leaves a lock behind. The file stays in place. With
+    ``wait=False`` a lock held elsewhere raises :class:`LockBusy` at once.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(path, mode=0o644, thread_local=False)
+    try:
+        lock.acquire(blocking=wait)
+    except Timeout:
+        raise LockBusy(os.fspath(path)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def write_atomically(
+    folder: Path,
+    files: Mapping[str, bytes] | Iterable[tuple[str, Iterable[bytes]]],
+    durable: bool = False,
+) -> None:
+    """Write ``files`` (relative name -> bytes) under ``folder``, all of them or none.
+
+    Every file goes to a temporary name beside its target first; only when all are
+    written are they renamed into place, so a failure leaves earlier output intact.
+    ``files`` may also be pairs of a name and the pieces of its content, produced one file
+    at a time (mail drafts: memory stays the same however many there are). ``durable``
+    puts every file and the folders' entries on disk before returning (ledgers).
+    A symbolic link among the folders below ``folder`` is refused (:func:`refuse_links`).
+    """
+    pairs: Iterable[tuple[str, Iterable[bytes]]]
+    if isinstance(files, Mapping):
+        pairs = ((name, (data,)) for name, data in files.items())
+    else:
+        pairs = files
+    staged: list[tuple[str, str]] = []  # strings: a mail run stages thousands of drafts
+    try:
+        for name, pieces in pairs:
+            refuse_links(folder, [name])  # before anything is renamed into place
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+            )
+            staged.append((temp_name, os.fspath(target)))
+            with os.fdopen(handle, "wb") as stream:
+                stream.writelines(pieces)
+                if durable:
+                    stream.flush()
+                    os.fsync(stream.fileno())
+            os.chmod(temp_name, 0o644)
+    except BaseException:
+        for staged_temp, _ in staged:
+            Path(staged_temp).unlink(missing_ok=True)
+        raise
+    for staged_temp, staged_target in staged:
+        os.replace(staged_temp, staged_target)
+    if durable:
+        for parent in {os.path.dirname(staged_target) for _, staged_target in staged}:
+            fsync_dir(Path(parent))
+
+
+def fsync_dir(folder: Path) -> None:
+    """Put ``folder``'s entries (a file made or renamed in it) on disk; best effort."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
 
 #: Set to 1 to publish the portable way (rename aside, rename in) where renameat2 exists too.
 PORTABLE_ENV = "WEEKLY_PORTABLE_PUBLISH"
@@ -84,7 +217,7 @@ def _publish(
                 target.write_bytes(data)
                 os.chmod(target, 0o644)
             os.chmod(stage, 0o755)
-            _swap(stage, folder)
+            swap_folder(stage, folder)
         finally:
             shutil.rmtree(stage, ignore_errors=True)  # after a swap: the old edition
             if tidy:  # a lock file has no place in a folder people keep by hand
@@ -108,8 +241,11 @@ def _link_tree(source: Path, target: Path, skip: set[Path], relative: Path = Pat
             os.link(entry.path, here)
 
 
-def _swap(stage: Path, folder: Path) -> None:
-    """Put ``stage`` where ``folder`` is, in one step where the system allows it."""
+def swap_folder(stage: Path, folder: Path) -> None:
+    """Put ``stage`` where ``folder`` is, in one step where the system allows it.
+
+    After an exchange ``stage`` holds the old folder, for the caller to remove.
+    """
     if not folder.exists():
         os.rename(stage, folder)
         return

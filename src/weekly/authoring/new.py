@@ -20,9 +20,9 @@ import yaml
 
 from weekly.body.parse import parse_body
 from weekly.errors import Problems, WeeklyError
+from weekly.files import write_atomically
 from weekly.inputs.edition import Edition, list_editions, load_edition, split_front_matter
 from weekly.inputs.series import load_series
-from weekly.render.write import write_atomically
 
 HEADLINE_TODO = "TODO: headline"
 TAKEAWAY_TODO = "TODO: key takeaway"

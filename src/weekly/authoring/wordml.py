@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
-from weekly.importer.package import Package
+from weekly.authoring.package import Package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -328,7 +328,7 @@ def read_paragraphs(root: Element, walker: Walker, styles: dict[str, str]) -> li
 
 
 #: Brackets a hyperlink's address after its text in a note's text (private-use characters);
-#: :func:`weekly.importer.notes.attach_links` places it where a note form expects it.
+#: :func:`weekly.authoring.notes.attach_links` places it where a note form expects it.
 LINK_OPEN, LINK_CLOSE = "\ue010", "\ue011"
 
 

@@ -2,14 +2,13 @@
 
 Nothing is written until the whole draft has been read and every file composed, and then
 only inside the edition folder (``update.md``, ``sources.yaml``, ``figures/`` and
-``import-comments.yaml``), published as one unit by :func:`~weekly.render.publish.publish`.
+``import-comments.yaml``), published as one unit by :func:`~weekly.files.publish`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,27 +16,19 @@ from typing import Any
 
 import yaml
 
-from weekly.body.cites import MAX_BRACKET
-from weekly.errors import Problems, WeeklyError, did_you_mean, display_path
-from weekly.importer.draft import Block, Draft, FigureDraft, TitleForm, recognise
-from weekly.importer.notes import Bibliography, Unclassified, attach_links
-from weekly.importer.package import (
+from weekly.authoring.draft import Block, Draft, FigureDraft
+from weekly.authoring.notes import Unclassified
+from weekly.authoring.package import (
     MAX_IMAGE_BYTES,
     Package,
     TooLarge,
-    Unreadable,
     open_package,
 )
-from weekly.importer.wordml import (
+from weekly.authoring.reading import Reading, read_draft, title_forms
+from weekly.authoring.wordml import (
     Changes,
-    Comment,
-    NoteRef,
-    Walker,
-    read_comments,
-    read_notes,
-    read_paragraphs,
-    style_names,
 )
+from weekly.errors import Problems, WeeklyError, did_you_mean, display_path
 from weekly.inputs.series import Series, load_series
 from weekly.inputs.sources import Source, load_sources
 
@@ -48,7 +39,6 @@ IMAGE_KINDS = {
     b"GIF89a": "gif",
 }
 COMMENTS_FILE = "import-comments.yaml"
-LINKABLE = re.compile(r"(?:https?://|mailto:)", re.I)
 
 
 @dataclass(frozen=True)
@@ -115,133 +105,6 @@ class Imported:
     unclassified: list[Unclassified] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     tally: Tally | None = None
-
-
-@dataclass
-class Reading:
-    """The draft as read, before it is composed into files."""
-
-    draft: Draft
-    bibliography: Bibliography
-    notes: int
-    changes: Changes
-    comments: dict[str, Comment]
-    anchors: dict[str, int]
-
-
-def web_links(package: Package, part: str) -> dict[str, str]:
-    """Return relationship id -> address of ``part``'s hyperlinks to http(s) and mailto."""
-    return {
-        key: rel.target
-        for key, rel in package.relationships(part).items()
-        if rel.type == "hyperlink" and rel.external and LINKABLE.match(rel.target)
-        and not re.search(r"[\s<>]", rel.target)
-    }  # fmt: skip
-
-
-def title_forms(known: dict[str, Series]) -> tuple[TitleForm, ...]:
-    """Return every title form the ``known`` series print: their own and their layouts'."""
-    forms = []
-    for series in known.values():
-        templates = [series.title]
-        templates += [
-            str(layout.values["title"]) for layout in series.layouts if "title" in layout.values
-        ]
-        for template in dict.fromkeys(templates):
-            forms.append(TitleForm.of(series.key, series.name, template))
-    return tuple(forms)
-
-
-def read_draft(
-    package: Package, shared: dict[str, Source], titles: tuple[TitleForm, ...] = ()
-) -> Reading:
-    """Read the draft's text, footnotes and comments; cite every footnote in reading order."""
-    changes = Changes()
-    walker = Walker(changes, web_links(package, package.main))
-    main = package.xml(package.main)
-    if main is None:
-        raise package.fail("not a Word document (its main part is missing)")
-    paragraphs = read_paragraphs(main, walker, style_names(package))
-    marks = [p for paragraph in paragraphs for p in paragraph.pieces if isinstance(p, NoteRef)]
-    notes: dict[str, str] = {}
-    for kind, part in (("f", "footnotes"), ("e", "endnotes")):
-        name = package.part_of(package.main, part)
-        root = package.xml(name) if name else None
-        if root is None and any(mark.key.startswith(kind) for mark in marks):
-            raise package.fail(
-                f"the text has {part[:-1]} marks but the file has no {part} part; "
-                "save it again from Word"
-            )
-        # A note's hyperlinks are relationships of the notes part (Word and Google Docs).
-        note_walker = Walker(changes, web_links(package, name) if name else {})
-        found = read_notes(root, kind, note_walker)
-        notes.update({key: attach_links(text) for key, text in found.items()})
-    name = package.part_of(package.main, "comments")
-    comments = read_comments(package.xml(name) if name else None)
-    bibliography = Bibliography(shared)
-    count = 0
-
-    draft_notes: list[str] = []
-
-    def cite(ref: NoteRef) -> str:
-        nonlocal count
-        text = notes.get(ref.key, "")
-        if not text:
-            kind = "footnote" if ref.key.startswith("f") else "endnote"
-            number = ref.key[1:]
-            draft_notes.append(
-                f"{kind} {number} is empty: its mark is left out, the notes after it move up"
-                if ref.key in notes
-                else f"a {kind} mark refers to {kind} {number}, which the file does not have: "
-                "left out"
-            )
-            return ""
-        count += 1
-        keys = bibliography.cite(count, text)
-        points = citation_points(keys)
-        if len(points) > 1:
-            draft_notes.append(
-                f"note {count} cites {len(keys)} sources: split into "
-                f"{len(points)} notes, as one citation holds at most {MAX_BRACKET:,} characters"
-            )
-        return "".join(points)
-
-    try:
-        draft = recognise(paragraphs, cite, titles)
-    except Unreadable as exc:
-        raise package.fail(str(exc)) from None
-    draft.skipped.extend(draft_notes)
-    draft.skipped.extend(
-        f"note {r.note}: put in the project's note form: {r.now} (the draft has: {r.part})"
-        for r in bibliography.rewritten
-    )
-    if package.strict:
-        draft.skipped.append("read as Strict Open XML (its namespaces mapped to Word's usual ones)")
-    if changes.repaired:
-        draft.skipped.append(
-            f"repaired {_count(changes.repaired, 'C1 control character')} "
-            "(Windows-1252 text read as Latin-1)"
-        )
-    if changes.removed:
-        draft.skipped.append(
-            f"removed {_count(changes.removed, 'control character')} no edition can hold"
-        )
-    anchors = {key: p.number for p in paragraphs for key in p.comments}
-    return Reading(draft, bibliography, count, changes, comments, anchors)
-
-
-def citation_points(keys: list[str]) -> list[str]:
-    """Return ``[@a; @b]`` for ``keys``: several points when one would pass the bracket limit."""
-    points: list[str] = []
-    current: list[str] = []
-    for key in keys:
-        if current and len("; ".join([*current, f"@{key}"])) + 2 > MAX_BRACKET - 1:
-            points.append("[" + "; ".join(current) + "]")
-            current = []
-        current.append(f"@{key}")
-    if current:
-        points.append("[" + "; ".join(current) + "]")
-    return points
 
 
 def _count(number: int, noun: str, plural: str = "") -> str:
@@ -503,7 +366,7 @@ def import_draft(
         files, remarks = compose(package, reading, chosen, day, clock, folder)
     finally:
         package.zip.close()
-    from weekly.render.publish import publish
+    from weekly.files import publish
 
     # The folder is published as one unit, as render publishes its output: a crash or a
     # full disk leaves the old edition whole (or no folder at all), never a mix. Comments

@@ -1,8 +1,8 @@
 """Recognise a draft's parts: title, byline, cutoff, notices, takeaways, leads, bullets, figures.
 
-Paragraphs come in as :class:`~weekly.importer.wordml.Paragraph`; what goes out is a
+Paragraphs come in as :class:`~weekly.authoring.wordml.Paragraph`; what goes out is a
 :class:`Draft`: the front matter's values and the Markdown body, with every footnote
-replaced by a citation point built by :class:`~weekly.importer.notes.Bibliography`.
+replaced by a citation point built by :class:`~weekly.authoring.notes.Bibliography`.
 """
 
 from __future__ import annotations
@@ -10,45 +10,34 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from weekly.apstyle import DAYS, MONTHS, slugify
-from weekly.importer.package import Unreadable
-from weekly.importer.wordml import Image, NoteRef, Paragraph, Piece, Span
-
-DAY = r"(?:" + "|".join(MONTHS) + r") \d{1,2}, \d{4}"
-DATE = rf"(?P<date>{DAY})"
-TITLE = re.compile(rf"(?P<series>.+?), {DATE}: (?P<headline>.+)")
-DATELINE = re.compile(rf"(?:(?:{'|'.join(DAYS)}), )?{DATE}")
-BYLINE = re.compile(
-    r"(?P<label>Authors?|Author\(s\)|Contributors?|Contributor\(s\)|By)\s*:\s*(?P<names>.+)", re.I
+from weekly.authoring.lines import (
+    ASSESSMENTS,
+    BYLINE,
+    CAPTION,
+    CUTOFF,
+    DATE,
+    DATELINE,
+    DAY,
+    NAMES_LINE,
+    NOTE,
+    REGION,
+    SOURCE,
+    SUBSCRIBE,
+    TAKEAWAY,
+    TITLE,
+    figure_id,
+    has_note,
+    is_body,
+    is_heading,
+    is_region_name,
+    parse_clock,
+    parse_day,
+    split_names,
 )
-#: A clock as the cutoff lines print it: ``10 a.m.``, ``2:00pm ET``, ``2:00 pm EST``, ``noon``.
-CLOCK = r"noon|midnight|\d{1,2}(?::\d\d)?\s?(?:[ap]\.m\.|[ap]m)(?:\s[A-Za-z]{1,4}\b)?"
-CUTOFF = re.compile(
-    rf"(?:Data|Information) Cutoff:\s*{DATE}?(?:,?\s*(?:at\s+)?(?P<clock>{CLOCK}))?\.?",
-    re.I,
-)
-ASSESSMENTS = re.compile(r"(?:\*\*)?Assessments:(?:\*\*)?", re.I)
-#: One person's name: two to four capitalised words ("Liam Karr", "Johanna Moore").
-PERSON = r"[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|de|van|von|al|bin)){1,3}"
-NAMES_LINE = re.compile(rf"{PERSON}(?:,? {PERSON})*(?:,? and {PERSON})?|{PERSON}(?:, {PERSON})+")
-TAKEAWAY = re.compile(r"^(?:\*\*)?Key Takeaway(?P<many>s)?:(?:\*\*)?\s*(?:\*\*)?\s*", re.I)
-NAME = r"[A-Z][\w’'&-]*"
-#: A takeaway that opens with its region: "Mali. …", or "Iran: …" as the Iran Update has it.
-REGION = re.compile(
-    rf"^(?:\*\*)?(?P<region>{NAME}(?: (?:{NAME}|and|of|the)){{0,5}})[.:](?:\*\*)?\s+(?P<rest>.+)"
-)
-CAPTION = re.compile(r"Figure \d+[.:]\s*(?P<title>.+)")
-NOTE = re.compile(r"Note:\s*(?P<text>.+)")
-SOURCE = re.compile(r"Sources?:\s*(?P<text>.+)")
-SUBSCRIBE = re.compile(r"To receive the .+ (?:via|by) email", re.I)
-STOP = {"and", "the", "of", "in", "a", "an", "for", "to", "on", "with", "at", "by"}
-LINE_START = re.compile(r"^(#|[-+=|>]|\d+[.)])")
-
-#: Turns a note reference into its citation point ``[@a; @b]``.
-Citer = Callable[[NoteRef], str]
+from weekly.authoring.markdown import Citer, escape, inert, markdown
+from weekly.authoring.wordml import Image, NoteRef, Paragraph
 
 
 @dataclass(frozen=True)
@@ -129,110 +118,13 @@ class Draft:
     skipped: list[str] = field(default_factory=list)
 
 
-def parse_day(text: str, where: str = "") -> dt.date:
-    """Return the date of ``November 8, 2023``; raise :class:`Unreadable` for November 31."""
-    try:
-        return dt.datetime.strptime(text, "%B %d, %Y").date()
-    except ValueError:
-        raise Unreadable(f"no such day: {text}" + (f" (in {where})" if where else "")) from None
-
-
-def parse_clock(text: str | None) -> dt.time | None:
-    """Return the time of ``10 a.m.``, ``3:30 p.m.``, ``2:00pm ET``, ``noon`` or ``midnight``."""
-    if not text:
-        return None
-    if text.lower() in ("noon", "midnight"):
-        return dt.time(12 if text.lower() == "noon" else 0)
-    match = re.fullmatch(r"(\d{1,2})(?::(\d\d))?\s?([ap])\.?m\.?(?:\s[a-z]{1,4})?", text.lower())
-    if not match or not 1 <= int(match[1]) <= 12 or int(match[2] or 0) > 59:
-        return None
-    hour = int(match[1]) % 12 + (12 if match[3] == "p" else 0)
-    return dt.time(hour, int(match[2] or 0))
-
-
-def split_names(text: str) -> list[str]:
-    """Return the names of ``A, B, and C``."""
-    names = re.split(r",\s*(?:and\s+)?|\s+and\s+", text.strip().rstrip("."))
-    return [n.strip() for n in names if n.strip()]
-
-
-def escape(text: str) -> str:
-    """Return ``text`` safe as Markdown inline text (see :func:`inert` for the template)."""
-    return re.sub(r"([\\`*_\[\]<&@])", r"\\\1", text)
-
-
-def inert(line: str) -> str:
-    """Return a whole body line with every Jinja opening (``{{``, ``{%``, ``{#``) neutralised.
-
-    It runs on the assembled line, link targets included, never on a run: a ``{`` and a
-    ``%`` in two runs (or either side of an empty run or a note with no text) meet only here.
-    """
-    return re.sub(r"\{(?=[{%#])", "{{ '{' }}", line)
-
-
-def markdown(pieces: list[Piece], cite: Citer) -> str:
-    """Return the pieces as one line of Markdown: emphasis kept, footnotes as citations."""
-    out: list[str] = []
-    spans: list[Span] = []
-
-    def flush() -> None:
-        merged: list[Span] = []
-        for span in spans:
-            if merged and _style(merged[-1]) == _style(span):
-                merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic, span.link)
-            else:
-                merged.append(span)
-        for span in merged:
-            text = span.text
-            mark = ("**" if span.bold else "") + ("*" if span.italic else "")
-            core = text.strip()
-            if not (mark or span.link) or not core:
-                out.append(escape(text))
-                continue
-            lead, tail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
-            words = f"{mark}{escape(core)}{mark[::-1]}"
-            if span.link:
-                words = f"[{words}](<{span.link}>)"
-            out.append(f"{lead}{words}{tail}")
-        spans.clear()
-
-    for piece in pieces:
-        if isinstance(piece, Span):
-            spans.append(piece)
-        elif isinstance(piece, NoteRef):
-            flush()
-            while out and out[-1].endswith(" ") and out[-1].strip():
-                out[-1] = out[-1].rstrip()
-            out.append(cite(piece))
-    flush()
-    line = " ".join("".join(out).split())
-    return LINE_START.sub(
-        lambda m: "\\" + m[0] if len(m[0]) == 1 else m[0][:-1] + "\\" + m[0][-1], line
-    )
-
-
-def _style(span: Span) -> tuple[bool, bool, str]:
-    return span.bold, span.italic, span.link
-
-
-def figure_id(title: str, taken: set[str]) -> str:
-    """Return a readable id from a figure's title, unique among ``taken``."""
-    words = [w for w in slugify(title).split("-") if w and w not in STOP]
-    base = "-".join(words[:3]) or "figure"
-    key, count = base, 2
-    while key in taken:
-        key, count = f"{base}-{count}", count + 1
-    taken.add(key)
-    return key
-
-
 class Recogniser:
     """Read paragraphs in order and file each under the part of the edition it belongs to."""
 
     def __init__(
         self, paragraphs: list[Paragraph], cite: Citer, titles: tuple[TitleForm, ...] = ()
     ) -> None:
-        self.paragraphs = [p for p in paragraphs if p.text or p.images or p.pieces and _has_note(p)]
+        self.paragraphs = [p for p in paragraphs if p.text or p.images or p.pieces and has_note(p)]
         self.cite = cite
         #: Title forms with a headline first: a headline-less one is a fallback.
         self.titles = sorted(titles, key=lambda form: not form.has_headline)
@@ -317,7 +209,7 @@ class Recogniser:
                 title_at = index
                 continue
             started = self.titled or draft.date is not None
-            if TAKEAWAY.match(text) or (started and _is_body(paragraph)):
+            if TAKEAWAY.match(text) or (started and is_body(paragraph)):
                 return index
             if ASSESSMENTS.fullmatch(text):
                 return index
@@ -366,7 +258,7 @@ class Recogniser:
         items: list[Block] = []
         while index < len(self.paragraphs):
             paragraph = self.paragraphs[index]
-            if _is_heading(paragraph) or paragraph.images:
+            if is_heading(paragraph) or paragraph.images:
                 break
             region = REGION.match(self.md(paragraph))
             if region is not None and not items:
@@ -408,7 +300,7 @@ class Recogniser:
                 contributors = byline["label"].lower().startswith("c")
                 target = draft.section_contributors if contributors else draft.section_authors
                 target.setdefault(heading, []).extend(names)
-            elif _is_heading(paragraph) or _is_region_name(paragraph):
+            elif is_heading(paragraph) or is_region_name(paragraph):
                 heading = text
                 draft.body.append(Block(f"## {inert(escape(text))}", paragraph.number))
                 moved.extend(self._heading_notes(paragraph))
@@ -469,41 +361,6 @@ class Recogniser:
         self.draft.figures.append(figure)
         self.draft.body.append(Block(f'{{{{ figure("{figure.id}") }}}}', figure.paragraphs[0]))
         return index
-
-
-def _has_note(paragraph: Paragraph) -> bool:
-    return any(isinstance(p, NoteRef) for p in paragraph.pieces)
-
-
-def _is_heading(paragraph: Paragraph) -> bool:
-    return paragraph.style.startswith("heading") and bool(paragraph.text)
-
-
-def _is_region_name(paragraph: Paragraph) -> bool:
-    """Return whether a paragraph is a region's name in bold: a heading typed by hand.
-
-    All of its text bold, one to five capitalised words (``and``, ``of``, ``the``
-    between), no closing punctuation: "Mali", "Burkina Faso", "Democratic Republic of the
-    Congo". A lead judgment is a sentence and ends with a full stop.
-    """
-    spans = [p for p in paragraph.pieces if isinstance(p, Span) and p.text.strip()]
-    if not spans or not all(span.bold for span in spans) or paragraph.listed:
-        return False
-    return bool(re.fullmatch(rf"{NAME}(?: (?:{NAME}|and|of|the)){{0,4}}", paragraph.text))
-
-
-def _leads_bold(paragraph: Paragraph) -> bool:
-    first = next((p for p in paragraph.pieces if isinstance(p, Span) and p.text.strip()), None)
-    return first is not None and first.bold
-
-
-def _is_body(paragraph: Paragraph) -> bool:
-    """Return whether a paragraph can only belong to the body (a lead, bullet, figure, heading)."""
-    if paragraph.listed or paragraph.images or _is_heading(paragraph):
-        return True
-    if CAPTION.fullmatch(paragraph.text) or ASSESSMENTS.fullmatch(paragraph.text):
-        return True
-    return _leads_bold(paragraph) and not TAKEAWAY.match(paragraph.text)
 
 
 def _count(number: int, noun: str) -> str:
