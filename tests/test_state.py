@@ -253,3 +253,30 @@ def test_the_sites_file_names_count_only_where_the_site_writes_them(tmp_path: Pa
         path.write_bytes(b"x")
     assert unowned(output) == sorted(misplaced)
     assert unowned(output, ["2023-12-13"]) == sorted(misplaced[1:])
+
+
+def test_what_a_killed_site_write_leaves_is_the_sites_and_nothing_else(tmp_path: Path) -> None:
+    """A kill between a temporary copy and its rename leaves ``.NAME.XXXXXXXX.tmp``: that is
+    a piece of a page the next archive writes again, not a stray; any other name still is."""
+    from weekly.site.owned import unowned
+
+    output = tmp_path / "output"
+    edition = output / "2023-12-13"
+    (output / "series").mkdir(parents=True)
+    edition.mkdir()
+    (output / ".pagefind-a1b2c3d4").mkdir()
+    interrupted = [
+        output / ".manifest.json.k2j4h6g8.tmp",
+        output / ".index.html.abcd_123.tmp",
+        output / "series" / ".africa-file.html.zz99yy88.tmp",
+        edition / ".s.pdf.q1w2e3r4.tmp",
+        edition / ".share-card.png.q1w2e3r4.tmp",
+    ]
+    strays = [
+        output / ".subscribers.csv.k2j4h6g8.tmp",  # not a file the site writes there
+        edition / ".ledger.jsonl.q1w2e3r4.tmp",
+        output / ".index.html.tmp",  # not the writer's temporary name
+    ]
+    for path in interrupted + strays:
+        path.write_bytes(b"x")
+    assert unowned(output) == sorted(strays)

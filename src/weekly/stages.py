@@ -40,6 +40,11 @@ STAGES: tuple[Stage, ...] = (
     Stage("body", ("body",), "the sandboxed template, then Markdown into sections and blocks"),
     Stage("resolve", ("resolve",), "number the notes and figures, assemble an Update"),
     Stage("check", ("check",), "an editor's checks of an assembled update: Problems"),
+    Stage(
+        "review",
+        ("review",),
+        "team review: comments on the draft's blocks, their places, changes since review",
+    ),
     Stage("render", ("render",), "HTML through Jinja, the draft aids, PDF through WeasyPrint"),
     Stage("build", ("pipeline",), "the one build path: load and check, then render and write"),
     Stage("authoring", ("authoring",), "make inputs: a new edition, a Word draft imported"),

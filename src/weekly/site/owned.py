@@ -30,6 +30,12 @@ _ROOT_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.(?:html|xml)")
 _ROOT_NAMES = frozenset({"favicon.svg", "robots.txt"})
 #: What publishing an edition leaves beside its folder (:mod:`weekly.files`).
 _PUBLISH_NAME = re.compile(r"\.\d{4}-\d{2}-\d{2}\.(?:lock|old|stage-[^/]*)")
+#: A write :func:`weekly.files.write_atomically` began and a kill cut short: a site file's
+#: name, then the random part of its temporary name. The next write of that file replaces
+#: what it was for; it holds nothing but a piece of a page, feed or manifest.
+_INTERRUPTED = re.compile(r"\.(?P<name>[^/]+)\.[a-z0-9_]{8}\.tmp")
+#: The scratch folder of a search index build a kill cut short (removed by the next build).
+_INTERRUPTED_INDEX = re.compile(r"\.pagefind-[a-z0-9_]{8}")
 #: Folders of topic and series pages.
 _PAGE_FOLDERS = ("regions", "countries", "series")
 _PAGE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.(?:html|xml)")
@@ -81,7 +87,7 @@ def _root_strays(output: Path) -> Iterator[Path]:
     for entry in os.scandir(output):
         path = Path(entry.path)
         name = entry.name
-        if _PUBLISH_NAME.fullmatch(name):
+        if _PUBLISH_NAME.fullmatch(name) or _interrupted_site_write(name):
             continue
         if entry.is_dir(follow_symlinks=False):
             if _KEY.fullmatch(name):
@@ -89,11 +95,33 @@ def _root_strays(output: Path) -> Iterator[Path]:
             elif name == FOLDER:
                 continue  # the search index: pagefind's own files
             elif name in _PAGE_FOLDERS:
-                yield from (p for p in _files(path) if not _PAGE.fullmatch(p.name))
+                yield from (p for p in _files(path) if not _PAGE.fullmatch(_written(p.name)))
             else:
                 yield from _files(path)
         elif name != MANIFEST and name not in _ROOT_NAMES and not _ROOT_FILE.fullmatch(name):
             yield path
+
+
+def _interrupted_site_write(name: str) -> bool:
+    """Return True for what an interrupted write of a site file leaves at the top: a file's
+    temporary copy, or the scratch folder of a search index (:mod:`weekly.site.search`)."""
+    if _INTERRUPTED_INDEX.fullmatch(name):
+        return True
+    written = _written(name)
+    return written != name and (
+        written == MANIFEST or written in _ROOT_NAMES or _ROOT_FILE.fullmatch(written) is not None
+    )
+
+
+def _written(name: str) -> str:
+    """Return the file an interrupted write's temporary ``name`` was for, or ``name`` itself."""
+    match = _INTERRUPTED.fullmatch(name)
+    return match["name"] if match else name
+
+
+def _edition_file(name: str) -> bool:
+    """Return True for a file of an edition's folder: its pages, PDF, card or a kept version."""
+    return bool(_EDITION_FILE.fullmatch(name)) or name == CARD or is_kept(name)
 
 
 def _edition_strays(folder: Path) -> Iterator[Path]:
@@ -102,7 +130,7 @@ def _edition_strays(folder: Path) -> Iterator[Path]:
         if entry.is_dir(follow_symlinks=False):
             if entry.name != "figures":
                 yield from _files(path)
-        elif not (_EDITION_FILE.fullmatch(entry.name) or entry.name == CARD or is_kept(entry.name)):
+        elif not _edition_file(_written(entry.name)):
             yield path
 
 

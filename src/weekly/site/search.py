@@ -12,6 +12,7 @@ import hashlib
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -54,6 +55,9 @@ def build_index(output: Path, pages: Sequence[str]) -> Path:
     """Index ``pages`` (paths relative to ``output``) into ``output/pagefind/``; return it."""
     binary = executable()
     target = output / FOLDER
+    for left in output.glob(".pagefind-*"):  # a build killed midway; a live one is recent
+        if left.is_dir() and not left.is_symlink() and time.time() - left.stat().st_mtime > 600:
+            shutil.rmtree(left, ignore_errors=True)
     scratch = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=output))
     try:
         command = [
