@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import UPDATE, write_tree
-from test_charts import KINDS, chart_edition, draw
+from support import UPDATE, write_tree
+from support.events import KINDS, chart_edition, draw
 from weekly.events import alt, plots
 from weekly.events import table as events
 
@@ -184,7 +184,7 @@ PNG = (ROOT / "inputs/2023-11-08/figures/north-mali.png").read_bytes()
 def image_edition(tmp_path: Path, extra: str = "") -> Path:
     front = f"figures:\n  north:\n    title: North\n    image: figures/n.png\n{extra}---\n"
     update = UPDATE.replace("---\n\n**JNIM", front + "\n**JNIM", 1) + '\n{{ figure("north") }}\n'
-    from conftest import SOURCES
+    from support import SOURCES
 
     return write_tree(
         tmp_path,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SOURCES, UPDATE
+from support import ROOT, SOURCES, UPDATE
 
 A = "{http://www.w3.org/2005/Atom}"
 SLUG = "salafi-jihadi-movement-weekly-update-{}-2023"

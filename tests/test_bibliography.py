@@ -498,7 +498,7 @@ def test_every_format_is_read_together_and_a_key_twice_names_both_places(
 
 
 def test_bibtex_and_ris_parsers_load_only_when_such_a_file_exists(tmp_path: Path) -> None:
-    from conftest import run_script
+    from support import run_script
 
     (tmp_path / "inputs").mkdir()
     (tmp_path / "inputs/sources.yaml").write_text("a:\n  text: A.\n", encoding="utf-8")

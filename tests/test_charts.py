@@ -7,49 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, UPDATE, run_script, write_tree
-from test_events import held_out_rows, render_errors, table
-from weekly.errors import Problems
+from support import run_script
+from support.events import (
+    KINDS,
+    chart_edition,
+    draw,
+    figure_line,
+    held_out_rows,
+    render_errors,
+    table,
+)
 from weekly.events import basemaps, plots
 from weekly.events import table as events
-from weekly.resolve.update import assemble
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def chart_edition(tmp_path: Path, figure: str, rows: list[list[object]] | None = None) -> Path:
-    """Write an edition whose front matter defines ``figure`` (YAML under ``figures:``)."""
-    front = "figures:\n" + figure + "---\n"
-    update = UPDATE.replace("---\n\n**JNIM", front + "\n**JNIM", 1)
-    update += '\n{{ figure("pace") }}\n'
-    return write_tree(
-        tmp_path,
-        {
-            "inputs/sources.yaml": SOURCES,
-            "inputs/2023-12-13/update.md": update,
-            "inputs/events.csv": table(rows if rows is not None else held_out_rows()),
-        },
-    )
-
-
-def figure_line(root: Path, key: str = "chart") -> int:
-    lines = (root / "inputs" / "2023-12-13" / "update.md").read_text().splitlines()
-    return next(i for i, line in enumerate(lines, 1) if line.strip().startswith(f"{key}:"))
-
-
-def draw(root: Path) -> tuple[object, Problems]:
-    problems = Problems()
-    update = assemble(root / "inputs", "2023-12-13", problems)
-    return update.figures["pace"], problems
-
-
-KINDS = {
-    "weekly": "    chart: weekly\n    where: {actor1: JNIM}\n    since: 2023-10-01\n",
-    "weekly-by": "    chart: weekly\n    by: admin1\n    since: 2023-10-01\n",
-    "monthly": "    chart: monthly\n    where: {actor1: [JNIM, FAMa]}\n    by: actor1\n",
-    "share": "    chart: share\n    by: admin1\n    where: {actor1: JNIM}\n    since: 2023-11-19\n",
-    "map": "    chart: map\n    color: actor1\n    size: fatalities\n",
-}
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SOURCES, UPDATE, write_tree
+from support import ROOT, SOURCES, UPDATE, write_tree
 
 UPDATE_MD = "inputs/2023-12-13/update.md"
 HEDGE_HINT = (

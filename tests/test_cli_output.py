@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SRC
+from support import SRC
 
 UPDATE_MD = "inputs/2023-12-13/update.md"
 RED_ERROR = "\x1b[31m\x1b[1merror\x1b[0m"
@@ -273,7 +273,7 @@ def test_the_documented_bash_script_completes_in_bash(edition: Path, tmp_path: P
 
 @pytest.mark.slow
 def test_quiet_email_dry_run_prints_nothing_and_still_writes(edition: Path, weekly) -> None:
-    from test_email import RECIPIENTS, SERIES
+    from support.mail import RECIPIENTS, SERIES
 
     (edition / "inputs" / "series.yaml").write_text(SERIES, encoding="utf-8")
     (edition / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")

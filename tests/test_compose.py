@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_script
-from test_email import PNG, REGIONS, SERIES
+from support import run_script
+from support.mail import PNG, REGIONS, SERIES
 from weekly.mail import compose, dispatch
 from weekly.mail.compose import Composer
 from weekly.mail.message import FILE_POLICY, MailEdition, build_message, prepare

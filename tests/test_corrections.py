@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-import test_axe
-from conftest import UPDATE
-from pdfstructure import structure
-from test_email import RECIPIENTS, SERIES, SUBJECT, Handler, smtp_server, start_weekly
+from support import SOURCES, SRC, UPDATE, run_in_process, write_tree
+from support.checkers import axe, described
+from support.mail import SUBJECT, mail_project, start_weekly
+from support.pdfstructure import structure
+from support.publish import CRASHER
 
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
 Run = Callable[..., Any]
@@ -324,18 +325,9 @@ def test_check_lists_the_blocks_changed_since_publication(edition: Path, weekly:
 
 
 @pytest.fixture
-def smtp() -> Iterator[tuple[Handler, int]]:
-    """A plain SMTP server on 127.0.0.1: (handler, port)."""
-    with smtp_server(Handler()) as served:
-        yield served
-
-
-@pytest.fixture
 def project(edition: Path) -> Path:
     """The small edition, its series' mail settings and a list of five recipients."""
-    (edition / "inputs" / "series.yaml").write_text(SERIES, encoding="utf-8")
-    (edition / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")
-    return edition
+    return mail_project(edition)
 
 
 def mail_args(port: int, *extra: str) -> list[str]:
@@ -465,15 +457,10 @@ def test_killed_mid_correction_then_rerun_sends_nobody_twice(
 
 # --- accessibility -------------------------------------------------------------------------
 
-#: The headless Chromium and the axe-core script of the page checks (module fixtures).
-chromium = test_axe.chromium
-axe_source = test_axe.axe_source
-
 
 @pytest.fixture(scope="module")
 def corrected_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """An archive whose edition was corrected twice, and the correction's mail."""
-    from conftest import SOURCES, run_in_process, write_tree
     from weekly.mail.message import prepare_correction, render_bodies
     from weekly.mail.recipients import Recipient
     from weekly.mail.settings import mail_settings
@@ -502,7 +489,7 @@ def corrected_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
 @pytest.mark.browser
 @pytest.mark.parametrize("name", ["corrected page", "index", "correction mail"])
 def test_corrected_pages_have_no_axe_violations(
-    name: str, corrected_pages: dict[str, Path], chromium: Any, axe_source: str
+    name: str, corrected_pages: dict[str, Path], browser: Any, axe_source: str
 ) -> None:
     shown = {
         "corrected page": "Earlier version</a>",
@@ -510,9 +497,9 @@ def test_corrected_pages_have_no_axe_violations(
         "correction mail": "Correction (December 18, 2023):",
     }
     assert shown[name] in corrected_pages[name].read_text(encoding="utf-8")
-    results = test_axe.axe(chromium, axe_source, corrected_pages[name])
+    results = axe(browser, axe_source, corrected_pages[name])
     assert results["passes"], "axe ran no checks at all"
-    assert results["violations"] == [], test_axe.described(results["violations"])
+    assert results["violations"] == [], described(results["violations"])
 
 
 def test_a_correction_never_dates_an_entry_before_its_cutoff() -> None:
@@ -592,9 +579,6 @@ def test_a_kill_at_any_step_of_publishing_a_correction_loses_no_version(tmp_path
     import shutil
     import subprocess
     import sys
-
-    from conftest import SOURCES, SRC, run_in_process, write_tree
-    from test_publish import CRASHER
 
     crasher = CRASHER.replace(
         '["render", "--cutoff", "2023-12-13", "--format", "html"]',

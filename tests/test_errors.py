@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES
+from support import SOURCES
 
 UPDATE_PATH = "inputs/2023-12-13/update.md"
 

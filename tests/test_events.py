@@ -2,48 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, UPDATE, run_script, write_tree
+from support import SOURCES, UPDATE, run_script, write_tree
+from support.events import HEADER, held_out_rows, render_errors, table
 from weekly.errors import Problems
 from weekly.events import helpers as facts
 from weekly.events import table as events
 from weekly.resolve.update import assemble
 
-HEADER = ["event_date", "event_type", "actor1", "admin1", "location", "fatalities", "country"]
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
-
-
-def table(rows: list[list[object]], header: list[str] = HEADER, bom: bool = False) -> str:
-    """Return CSV text for ``rows`` under ``header``."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" if bom else "") + out.getvalue()
-
-
-def held_out_rows() -> list[list[object]]:
-    """16 JNIM events from November 19 to the cutoff (11 in Mopti), and others around them."""
-    days = [f"2023-11-{d}" for d in (19, 20, 21, 23, 24, 26, 27, 29)]
-    days += [f"2023-12-{d:02d}" for d in (1, 2, 4, 6, 8, 9, 11, 13)]
-    rows: list[list[object]] = []
-    for index, day in enumerate(days):
-        region = "Segou" if index % 3 == 2 else "Mopti"
-        rows.append([day, "Violence against civilians", "JNIM", region, "Bandiagara", 2, "Mali"])
-    rows += [
-        ["2023-11-18", "Battles", "JNIM", "Mopti", "Mopti", 1, "Mali"],  # before the window
-        ["2023-12-14", "Battles", "JNIM", "Mopti", "Mopti", 9, "Mali"],  # after the cutoff
-        ["2024-01-05", "Battles", "JNIM", "Segou", "Segou", 9, "Mali"],  # after the cutoff
-        ["2023-11-25", "Battles", "FAMa", "Mopti", "Sevare", 3, "Mali"],
-        ["2023-12-01", "Battles", "ISSP", "Menaka", "Menaka", 5, "Mali"],
-    ]
-    return rows
 
 
 def make(
@@ -281,14 +253,6 @@ def test_held_out_edition_renders_facts_and_chart(tmp_path: Path, weekly) -> Non
 
 
 # -- bad input ----------------------------------------------------------------------------
-
-
-def render_errors(root: Path, weekly) -> list[str]:
-    result = weekly("render", "--cutoff", "2023-12-13", cwd=root)
-    assert result.returncode == 2, result.stdout
-    assert "Traceback" not in result.stderr
-    assert not (root / "output").exists()
-    return result.stderr.splitlines()
 
 
 USES_EVENTS = '\nJNIM struck {{ events.count(actor1="JNIM") }} times.[@sigact]\n'

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from conftest import SOURCES, UPDATE, write_tree
+from support import SOURCES, UPDATE, write_tree
 from weekly.errors import Problems
 from weekly.events import read
 from weekly.events import table as events

@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import SOURCES, UPDATE, write_tree
+from support import SOURCES, UPDATE, write_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"

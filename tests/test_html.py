@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import SOURCES, run_in_process, write_tree
+from support import SOURCES, run_in_process, write_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import ROOT, SOURCES, SRC, UPDATE, run_script, write_tree
+from support import ROOT, SOURCES, SRC, UPDATE, run_script, write_tree
 from weekly.errors import Problems, WeeklyError
 from weekly.importer.draft import recognise
 from weekly.importer.edition import import_draft

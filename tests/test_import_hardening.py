@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SRC, run_in_process
-from docx_shapes import NOTE, TITLE, Docx, para, run, standard
+from support import SRC, run_in_process
+from support.docx_shapes import NOTE, TITLE, Docx, para, run, standard
 from weekly.body.template import render_body
 from weekly.errors import Problems
 from weekly.pipeline import check

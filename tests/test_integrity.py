@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SOURCES, write_tree
+from support import ROOT, SOURCES, write_tree
 
 UPDATE_MD = "inputs/2023-12-13/update.md"
 PREVIOUS_MD = "inputs/2023-12-06/update.md"

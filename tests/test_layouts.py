@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, UPDATE
+from support import SOURCES, UPDATE
 from weekly.errors import Problems
 from weekly.inputs.series import load_series
 from weekly.pipeline import check
@@ -81,7 +81,7 @@ def _brief(tree, series: str = "", update: str = REGIONS, day: str = "2024-05-02
 @pytest.fixture(scope="module")
 def africa_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Render the two published Africa Files (one inputs tree) with ``weekly archive``."""
-    from conftest import run_weekly
+    from support import run_weekly
 
     root = tmp_path_factory.mktemp("africa-file")
     shutil.copytree(DATA / "inputs", root / "inputs")
@@ -504,7 +504,7 @@ def test_user_layouts_replace_the_builtin_ones(tree) -> None:
 
 
 def test_new_edition_carries_section_contributors(tmp_path: Path) -> None:
-    from conftest import run_weekly
+    from support import run_weekly
 
     shutil.copytree(DATA / "inputs", tmp_path / "inputs")
     result = run_weekly("new", "--cutoff", "2025-11-13", cwd=tmp_path)
@@ -568,7 +568,7 @@ def test_mail_uses_the_title_and_drops_the_cutoff_line(tmp_path: Path) -> None:
     import email
     import email.policy
 
-    from conftest import run_weekly
+    from support import run_weekly
 
     shutil.copytree(DATA / "inputs", tmp_path / "inputs")
     (tmp_path / "recipients.csv").write_text("email,name\njane@example.com,Jane\n", "utf-8")

@@ -45,9 +45,10 @@ def test_costly_bodies_stop_with_one_line(body: str, message: str) -> None:
     out, problems = evaluate("text\n" + body + "\n")
     assert out is None
     assert len(problems) == 1, problems
-    assert problems[0].startswith(f"{PATH}:11: error: ") or problems[0].startswith(f"{PATH}:1"), (
-        problems
-    )
+    # The expression is on the body's second line (11); Jinja folds 1e309 while compiling, so
+    # that error has no line of its own and is placed on the body's first line (10).
+    line = 10 if "1e309" in body else 11
+    assert problems[0].startswith(f"{PATH}:{line}: "), problems
     assert message in problems[0]
     assert time.monotonic() - started < 60  # the limit, not the machine, stopped it
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, run_in_process
+from support import SOURCES, run_in_process
 from weekly.apstyle import curly_quotes
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -427,27 +427,19 @@ A11Y = ["salafi-jihadi-2023", "iran-update-january-2024", "notices in the masthe
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name", A11Y)
-def test_masthead_page_has_no_axe_violations(name: str, masthead_pages) -> None:
-    from test_axe import AXE, axe, described
-    from test_preview import CHROMIUM, CHROMIUM_ARGS
+def test_masthead_page_has_no_axe_violations(
+    name: str, masthead_pages, browser, axe_source: str
+) -> None:
+    from support.checkers import axe, described
 
-    assert AXE.is_file(), f"{AXE} not found: run `npm ci` at the repository root"
-    assert CHROMIUM.is_file(), f"Chromium not found at {CHROMIUM}"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            results = axe(browser, AXE.read_text(encoding="utf-8"), masthead_pages[name][0])
-        finally:
-            browser.close()
+    results = axe(browser, axe_source, masthead_pages[name][0])
     assert results["passes"], "axe ran no checks at all"
     assert results["violations"] == [], described(results["violations"])
 
 
 @pytest.mark.parametrize("name", A11Y)
 def test_masthead_pdf_is_tagged(name: str, masthead_pages) -> None:
-    from pdfstructure import structure
+    from support.pdfstructure import structure
 
     pdf = masthead_pages[name][1]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)

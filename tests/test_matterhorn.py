@@ -18,8 +18,8 @@ from typing import Any
 import pikepdf
 import pytest
 
-from conftest import SOURCES, run_weekly, write_tree
-from test_pdfua import REGIONS
+from support import SOURCES, run_weekly, write_tree
+from support import UPDATE_WITH_REGIONS as REGIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The standard structure types of ISO 32000-1, 14.8.4.

@@ -9,12 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_script
-from test_charts import KINDS, chart_edition
-from test_events import held_out_rows, render_errors, table
+from support import run_script
+from support.events import (
+    chart_edition,
+    held_out_rows,
+    memo_edition,
+    render_errors,
+    table,
+)
 from weekly.events.memo import MEMO_VERSION
 
-FACT = 'JNIM struck {{ events.count(actor1="JNIM", since="2023-11-19") }} times.[@sigact]\n'
 SCRIPT = """\
 import sys
 from pathlib import Path
@@ -22,13 +26,6 @@ from weekly import pipeline as build
 build.render(Path("inputs"), Path("output"), "2023-12-13", ("html",))
 print("pandas" in sys.modules, "pyarrow" in sys.modules, "matplotlib" in sys.modules)
 """
-
-
-def memo_edition(tmp_path: Path) -> Path:
-    root = chart_edition(tmp_path, f"  pace:\n    title: A Chart\n{KINDS['weekly-by']}")
-    update = root / "inputs/2023-12-13/update.md"
-    update.write_text(update.read_text(encoding="utf-8") + "\n" + FACT, encoding="utf-8")
-    return root
 
 
 def render_html(root: Path) -> tuple[str, str]:

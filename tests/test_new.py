@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SOURCES, UPDATE
+from support import ROOT, SOURCES, UPDATE
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 

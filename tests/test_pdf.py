@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def example_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Render the bundled 2023-11-08 example edition once for this module."""
-    from conftest import run_weekly
+    from support import run_weekly
 
     project = tmp_path_factory.mktemp("example")
     shutil.copytree(ROOT / "inputs", project / "inputs")

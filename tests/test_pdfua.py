@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import SOURCES, UPDATE, write_tree
-from pdfstructure import outline, structure
+from support import SOURCES, UPDATE, write_tree
+from support import UPDATE_WITH_REGIONS as REGIONS
+from support.pdfstructure import outline, structure
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
@@ -31,7 +32,7 @@ def xmp(path: Path) -> str:
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled 2023-12-13 example (a chart and a map) printed once, by the CLI."""
-    from conftest import run_weekly
+    from support import run_weekly
 
     project = tmp_path_factory.mktemp("pdfua")
     shutil.copytree(ROOT / "inputs", project / "inputs")
@@ -109,18 +110,8 @@ def test_bookmarks_title_takeaway_and_endnotes(example: Path) -> None:
     ]  # fmt: skip
 
 
-REGIONS = UPDATE.replace(
-    "key_takeaway: >-\n  Al Qaeda–linked militants are attacking central Mali more often.\n",
-    "key_takeaways:\n  Mali: Mali. JNIM attacks more often.\n  Somalia: Somalia. Al Shabaab holds.\n",
-).replace(
-    "\n**JNIM is attacking", "\n## Mali\n\n**JNIM is attacking"
-).replace(
-    "\n**Security forces will", "\n## Somalia\n\n**Security forces will"
-)  # fmt: skip
-
-
 def render_pdf(root: Path, *options: str) -> Path:
-    from conftest import run_weekly
+    from support import run_weekly
 
     result = run_weekly("render", "--cutoff", "2023-12-13", "--format", "pdf", *options, cwd=root)
     assert result.returncode == 0, result.stderr
@@ -169,7 +160,7 @@ def test_pdf_a_3u_variant_is_tagged_and_declares_pdf_a(edition: Path) -> None:
 
 
 def test_unknown_pdf_variant_is_refused(edition: Path) -> None:
-    from conftest import run_weekly
+    from support import run_weekly
 
     result = run_weekly("render", "--cutoff", "2023-12-13", "--pdf-variant", "pdf/x-4", cwd=edition)
     assert result.returncode == 2

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from test_email import Handler, Run, drop_once_after, ledger, send_args, smtp_server
-from test_email import project as project  # noqa: F401  (the fixture)
+from support.mail import Handler, drop_once_after, ledger, mail_project, send_args, smtp_server
+
+Run = Callable[..., Any]
+
+
+@pytest.fixture
+def project(edition: Path) -> Path:
+    """The small edition, its series' mail settings and five recipients."""
+    return mail_project(edition)
 
 
 class PipeliningHandler(Handler):
-    """The test server of ``test_email``, announcing PIPELINING (aiosmtpd reads a pipelined
+    """The test server of ``support.mail``, announcing PIPELINING (aiosmtpd reads a pipelined
     group as it reads commands one by one)."""
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:  # noqa: ANN001

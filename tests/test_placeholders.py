@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, UPDATE
+from support import SOURCES, UPDATE
 
 #: What ``weekly new`` leaves in the edition after conftest's 2023-12-13, line by line.
 LEFT = [
@@ -118,7 +118,7 @@ def test_import_and_body_placeholders_and_empty_sections(tree, weekly) -> None:
 def test_the_preview_shows_an_unfinished_edition_with_its_placeholders(
     started: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from test_preview import raw_get
+    from support.preview import raw_get
     from weekly.preview import serve as preview
 
     monkeypatch.chdir(started)

@@ -4,120 +4,29 @@ surface (404s, same-origin, loopback only) and the command line around it."""
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import io
-import os
 import re
 import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import SRC, UPDATE, write_tree
+from support import edit, write_tree
+from support.preview import MAP_SVG, SLUG, UPDATE_MD, WITH_FIGURE, raw_get, start_cli
 from weekly.preview import serve as preview
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
-UPDATE_MD = Path("inputs/2023-12-13/update.md")
-MAP_SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200">'
-    '<rect width="400" height="200" fill="#{color}"/></svg>'
-)
-WITH_FIGURE = UPDATE.replace(
-    "key_takeaway:",
-    "figures:\n  central:\n    title: JNIM Attacks in Central Mali\n"
-    "    image: figures/central.svg\n    source: Liam Karr.\nkey_takeaway:",
-).replace("\n**Security forces", '\n{{ figure("central") }}\n\n**Security forces')
-
 
 # ---------------------------------------------------------------------------
 # Fixtures
 
 
 @pytest.fixture
-def project(edition: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(preview_project: Path) -> Path:
     """The small edition of conftest, as the working directory (paths print relative)."""
-    monkeypatch.chdir(edition)
-    return edition
-
-
-@pytest.fixture
-def serve(project: Path) -> Iterator[Callable[..., preview.Running]]:
-    """Return a function starting a preview of 2023-12-13 on a free port; stop it after."""
-    started: list[preview.Running] = []
-
-    def start(**options: object) -> preview.Running:
-        running = preview.start(Path("inputs"), "2023-12-13", port=0, serve=True, **options)  # type: ignore[arg-type]
-        started.append(running)
-        return running
-
-    yield start
-    for running in started:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Headless Chromium from Debian's package; missing Chromium is a failure, not a skip."""
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
-            "(apt-get install chromium); the preview tests need a real browser"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    """A fresh tab, short enough that the draft scrolls."""
-    context = browser.new_context(viewport={"width": 1000, "height": 600})  # type: ignore[attr-defined]
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    yield tab
-    context.close()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    """Replace ``old`` with ``new`` in ``path``, as an editor's save would."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def raw_get(port: int, target: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-    """Send ``GET target`` exactly as written (no normalising) and return status and body."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
-        for name, value in {"Host": f"127.0.0.1:{port}", **(headers or {})}.items():
-            connection.putheader(name, value)
-        connection.endheaders()
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
+    return preview_project
 
 
 def live(tab: object) -> None:
@@ -551,20 +460,9 @@ def test_findings_link_to_their_place_in_the_draft(project: Path) -> None:
 # The command line
 
 
-def _start_cli(cwd: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "weekly", "preview", "--cutoff", "latest", *args],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(SRC), "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 @pytest.mark.slow
 def test_cli_prints_the_url_follows_edits_and_stops_on_ctrl_c(edition: Path) -> None:
-    process = _start_cli(edition, "--port", "0")
+    process = start_cli(edition, "--port", "0")
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(3)]
@@ -621,7 +519,7 @@ def test_cli_unknown_edition(edition: Path, weekly) -> None:
 
 @pytest.mark.slow
 def test_cli_writes_the_draft_to_the_output_folder(edition: Path) -> None:
-    process = _start_cli(edition, "--port", "0", "--output", "out")
+    process = start_cli(edition, "--port", "0", "--output", "out")
     try:
         assert process.stdout is not None
         for _ in range(3):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from test_email import RECIPIENTS, SERIES, SLUG
+from support.mail import SLUG, mail_project
 from weekly.render.provenance import recorded_digest, source_digest
 from weekly.resolve.figures import Asset
 
@@ -22,9 +22,7 @@ DRAFT = "Unapproved Draft Headline About Menaka"
 
 @pytest.fixture
 def project(edition: Path) -> Path:
-    (edition / "inputs" / "series.yaml").write_text(SERIES, encoding="utf-8")
-    (edition / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")
-    return edition
+    return mail_project(edition)
 
 
 def set_headline(project: Path, old: str, new: str) -> None:

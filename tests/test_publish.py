@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, SRC, UPDATE, write_tree
+from support import SOURCES, SRC, UPDATE, write_tree
+from support.publish import CRASHER
 from weekly.errors import WeeklyError
 from weekly.render.publish import PORTABLE_ENV, publish
 
@@ -66,51 +67,6 @@ def test_a_refused_write_is_one_line_and_leaves_nothing_behind(
     assert str(caught.value.problems[0]) == f"{folder}: cannot write: {reason} ({name})"
     assert (folder / "a.html").read_bytes() == b"one"
     assert sorted(p.name for p in folder.parent.iterdir()) == [".2023-12-13.lock", "2023-12-13"]
-
-
-CRASHER = """
-import os, shutil, signal, sys
-from pathlib import Path
-import weekly.render.publish as publish
-
-limit = int(sys.argv[1])
-count = [0]
-
-def step():
-    count[0] += 1
-    if count[0] == limit:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-class Counted:
-    def __init__(self, real):
-        self.real = real
-    def __getattr__(self, name):
-        value = getattr(self.real, name)
-        if name in ("rename", "link", "symlink", "chmod", "replace") or name == "rmtree":
-            def counted(*args, **kwargs):
-                step()
-                return value(*args, **kwargs)
-            return counted
-        return value
-
-publish.os = Counted(os)
-publish.shutil = Counted(shutil)
-real_exchange, real_write = publish._exchange, Path.write_bytes
-def exchange(a, b):
-    step()
-    return real_exchange(a, b)
-def write_bytes(self, data):
-    step()
-    return real_write(self, data)
-publish._exchange = exchange
-Path.write_bytes = write_bytes
-
-from weekly.cli import main
-try:
-    main(["render", "--cutoff", "2023-12-13", "--format", "html"], standalone_mode=False)
-finally:
-    print("steps", count[0])
-"""
 
 
 def _edition(root: Path, headline: str, image: bytes) -> None:

@@ -32,7 +32,7 @@ def test_render_writes_html_and_pdf(edition: Path, weekly) -> None:
     ids=" ".join,
 )
 def test_the_in_process_runner_answers_as_a_real_process(edition: Path, args) -> None:
-    from conftest import run_in_process, run_weekly
+    from support import run_in_process, run_weekly
 
     update = edition / "inputs/2023-12-13/update.md"
     update.write_text(update.read_text(encoding="utf-8") + "\n- An uncited bullet.\n")

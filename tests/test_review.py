@@ -3,7 +3,6 @@ API, changes since the last review, and how check, render and email treat commen
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
 import threading
@@ -14,11 +13,19 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from conftest import write_tree
-from test_email import send_args, smtp  # noqa: F401  (smtp: the SMTP server fixture)
-from test_preview import MAP_SVG, SLUG, UPDATE_MD, WITH_FIGURE, browser, edit  # noqa: F401  (browser: fixture)
-from test_preview import project as project  # noqa: F401  (the fixtures)
-from test_preview import serve as serve  # noqa: F401
+from support import edit, write_tree
+from support.mail import send_args
+from support.preview import (
+    MAP_SVG,
+    REVIEW,
+    REVIEW_YAML,
+    SLUG,
+    UPDATE_MD,
+    WITH_FIGURE,
+    post,
+    request,
+    start_cli,
+)
 from weekly.inputs.review import (
     Block,
     Comment,
@@ -31,44 +38,13 @@ from weekly.inputs.review import (
 from weekly.preview import changes
 from weekly.preview import serve as preview
 
-REVIEW = Path("inputs/2023-12-13/review.yaml")
 BULLET = "It claimed a bombing of a convoy."
 
 
-def request(
-    port: int,
-    method: str,
-    target: str,
-    headers: dict[str, str] | None = None,
-    body: bytes | None = None,
-) -> tuple[int, dict[str, str], bytes]:
-    """Send one request exactly as written; return status, headers and body."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
-        for name, value in {"Host": f"127.0.0.1:{port}", **(headers or {})}.items():
-            connection.putheader(name, value)
-        if body is not None:
-            connection.putheader("Content-Length", str(len(body)))
-        connection.endheaders(body)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
-def post(port: int, target: str, data: object, headers: dict[str, str]) -> tuple[int, object]:
-    """POST ``data`` as JSON the way the draft page does; return status and JSON answer."""
-    sent = {
-        "Content-Type": "application/json",
-        "Origin": f"http://127.0.0.1:{port}",
-        **headers,
-    }
-    status, _, body = request(port, "POST", target, sent, json.dumps(data).encode())
-    try:
-        return status, json.loads(body)
-    except ValueError:
-        return status, body
+@pytest.fixture
+def project(preview_project: Path) -> Path:
+    """The small edition, as the working directory."""
+    return preview_project
 
 
 def cookie_of(running: preview.Running) -> dict[str, str]:
@@ -91,38 +67,6 @@ def comment_on(running: preview.Running, anchor: str, text: str, author: str = "
 
 # ---------------------------------------------------------------------------
 # review.yaml
-
-
-REVIEW_YAML = """\
-comments:
-  - id: c1
-    author: Mary Editor
-    time: 2023-12-13T09:00:00Z
-    kind: bullet
-    line: 15
-    quote: It claimed a bombing of a convoy.[2]
-    text: Which convoy? Name the road and the date of the bombing please.
-    status: open
-    replies:
-      - author: Liam
-        time: 2023-12-13T09:05:00Z
-        text: Added.
-  - id: c2
-    author: Mary Editor
-    time: 2023-12-13T09:01:00Z
-    kind: paragraph
-    line: 40
-    quote: A paragraph that was cut from the draft.
-    text: Is this still needed?
-  - id: c3
-    author: Mary Editor
-    time: 2023-12-13T09:02:00Z
-    kind: paragraph
-    line: 18
-    quote: Security forces will likely fail to protect civilians.
-    text: Fine now.
-    status: resolved
-"""
 
 
 def test_review_yaml_round_trips(tmp_path: Path) -> None:
@@ -520,7 +464,7 @@ def test_a_static_draft_shows_open_comments_read_only(project: Path, weekly, con
     expect(tab.locator("#weekly-comment-form, [data-resolve], .draft-reply")).to_have_count(0)
 
 
-def test_email_send_holds_back_while_comments_are_open(project: Path, weekly, smtp) -> None:  # noqa: F811
+def test_email_send_holds_back_while_comments_are_open(project: Path, weekly, smtp) -> None:
     handler, port = smtp
     (project / "recipients.csv").write_text("email,name\na@example.org,A\n", encoding="utf-8")
     write_tree(project, {str(REVIEW): REVIEW_YAML})
@@ -541,7 +485,7 @@ def test_email_send_holds_back_while_comments_are_open(project: Path, weekly, sm
 
 
 @pytest.fixture
-def contexts(browser: Any) -> Iterator[Callable[[], Any]]:  # noqa: F811
+def contexts(browser: Any) -> Iterator[Callable[[], Any]]:
     """Return a function opening a fresh browser context (a reviewer of their own)."""
     opened: list[Any] = []
 
@@ -773,9 +717,7 @@ def test_cli_share_prints_a_token_url_that_alone_opens_the_draft(edition: Path) 
     import urllib.error
     import urllib.request
 
-    from test_preview import _start_cli
-
-    process = _start_cli(edition, "--share", "--host", "127.0.0.1", "--port", "0")
+    process = start_cli(edition, "--share", "--host", "127.0.0.1", "--port", "0")
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(4)]

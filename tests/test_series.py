@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES
+from support import SOURCES
 
 AFRICA = """\
 ---

@@ -8,7 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from site_inputs import FILES, PAGES, edition
+from support.site_inputs import FILES, PAGES, edition
 
 BASE = "https://example.org/weekly/"
 A = "{http://www.w3.org/2005/Atom}"

@@ -10,12 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import ROOT, run_weekly, write_tree
-from site_inputs import FILES, PAGES
-from test_preview import CHROMIUM, CHROMIUM_ARGS
+from support import run_weekly, write_tree
+from support.checkers import AXE
+from support.site_inputs import FILES, PAGES
 
 pytestmark = pytest.mark.browser
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -39,18 +38,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/weekly/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from site_inputs import FILES, PAGES
+from support.site_inputs import FILES, PAGES
 
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
 

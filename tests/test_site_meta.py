@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from site_inputs import FILES, PAGES
+from support.site_inputs import FILES, PAGES
 
 BASE = "https://example.org/weekly/"
 A = "{http://www.w3.org/2005/Atom}"
@@ -42,7 +42,7 @@ def _with_photo() -> dict[str, str | bytes]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An archive with a base URL whose newest edition's first figure is a PNG picture."""
-    from conftest import run_in_process, write_tree
+    from support import run_in_process, write_tree
 
     root = write_tree(tmp_path_factory.mktemp("meta"), _with_photo())
     done = run_in_process("archive", "--format", "html", "--base-url", BASE, cwd=root)
@@ -84,7 +84,7 @@ def test_an_edition_without_a_picture_gets_a_title_card(site: Path) -> None:
 
 
 def test_the_same_edition_gives_the_same_card(site: Path, tmp_path: Path) -> None:
-    from conftest import run_in_process, write_tree
+    from support import run_in_process, write_tree
 
     root = write_tree(tmp_path, _with_photo())
     done = run_in_process("archive", "--format", "html", "--base-url", BASE, cwd=root)

@@ -15,9 +15,8 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, run_in_process, write_tree
-from site_inputs import FILES, PAGES, edition
-from test_preview import CHROMIUM, CHROMIUM_ARGS
+from support import ROOT, run_in_process, write_tree
+from support.site_inputs import FILES, PAGES, edition
 
 pytestmark = pytest.mark.browser
 WIDTHS = [1280, 390]
@@ -84,18 +83,6 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from test_email import RECIPIENTS, SERIES, SLUG, Handler, send_args, smtp_server
+from support.mail import RECIPIENTS, SLUG, mail_project, send_args
 
 ADDRESSES = re.findall(r"^([^,\s]+@[^,\s]+),", RECIPIENTS, re.M)
 #: A ledger as versions before the state folder wrote it, in output/2023-12-13/mail/.
@@ -22,17 +21,8 @@ OLD_LEDGER = (
 
 
 @pytest.fixture
-def smtp() -> Iterator[tuple[Handler, int]]:
-    """A plain SMTP server on 127.0.0.1: (handler, port)."""
-    with smtp_server(Handler()) as served:
-        yield served
-
-
-@pytest.fixture
 def project(edition: Path) -> Path:
-    (edition / "inputs" / "series.yaml").write_text(SERIES, encoding="utf-8")
-    (edition / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")
-    return edition
+    return mail_project(edition)
 
 
 def _old_layout(project: Path) -> Path:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import UNSUBSCRIBE_SECRET
-from test_email import RECIPIENTS, SERIES, SLUG, Handler, send_args, smtp_server
+from support import UNSUBSCRIBE_SECRET
+from support.mail import RECIPIENTS, SERIES, SLUG, mail_project, send_args
 from weekly.mail.recipients import Recipient
 from weekly.mail.unsubscribe import TOKEN_LENGTH, owner, token, verify
 
@@ -20,16 +19,8 @@ ADDRESSES = re.findall(r"^([^,\s]+@[^,\s]+),", RECIPIENTS, re.M)
 
 
 @pytest.fixture
-def smtp() -> Iterator[tuple[Handler, int]]:
-    with smtp_server(Handler()) as served:
-        yield served
-
-
-@pytest.fixture
 def project(edition: Path) -> Path:
-    (edition / "inputs" / "series.yaml").write_text(SERIES, encoding="utf-8")
-    (edition / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")
-    return edition
+    return mail_project(edition)
 
 
 def test_tokens_are_opaque_distinct_per_recipient_and_verify() -> None:

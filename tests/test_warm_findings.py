@@ -14,10 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES
-from test_charts import chart_edition
-from test_events import table
-from test_maps import GEO, MAP, SOMALIA, geo_edition
+from support import SOURCES
+from support.events import GEO, MAP, SOMALIA, chart_edition, geo_edition, table
 from weekly.events import table as events
 
 PACIFIC = ["2023-12-08", "Battles", "al Shabaab", "Banadir", "Pacific", 1, "Somalia", 10.0, -140.0]

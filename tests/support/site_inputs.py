@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SOURCES, UPDATE
+from support import SOURCES, UPDATE
 
 MAP_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200">'
