@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from support import UPDATE, write_tree
+from support import ROOT, UPDATE, write_tree
 from support.events import KINDS, chart_edition, draw
 from weekly.events import alt, plots
 from weekly.events import table as events
 
-ROOT = Path(__file__).resolve().parents[1]
 UPDATE_MD = Path("inputs/2023-12-13/update.md")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from support import run_script
+from support import ROOT, run_script
 from support.events import (
     KINDS,
     chart_edition,
@@ -19,8 +19,6 @@ from support.events import (
 )
 from weekly.events import basemaps, plots
 from weekly.events import table as events
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

@@ -6,9 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
-from support import SOURCES, UPDATE, write_tree
+from support import ROOT, SOURCES, UPDATE, write_tree
 
-ROOT = Path(__file__).resolve().parents[1]
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
 
 

@@ -6,9 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from support import SOURCES, run_in_process, write_tree
-
-ROOT = Path(__file__).resolve().parents[1]
+from support import ROOT, SOURCES, run_in_process, write_tree
 
 
 def render_html(project: Path, cutoff: str, folder: str = "") -> str:

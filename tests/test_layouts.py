@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from support import SOURCES, UPDATE
+from support import ROOT, SOURCES, TESTS, UPDATE
 from weekly.errors import Problems
 from weekly.inputs.series import load_series
 from weekly.pipeline import check
 from weekly.render.html import render_html
 from weekly.resolve.update import Update, assemble
 
-DATA = Path(__file__).resolve().parent / "data" / "africa-file"
+DATA = TESTS / "data" / "africa-file"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 #: A two-region edition with a region key in each front matter mapping.
@@ -524,7 +524,7 @@ def test_new_edition_carries_section_contributors(tmp_path: Path) -> None:
 def test_every_series_field_is_documented_with_an_example() -> None:
     from weekly.inputs.series import FIELD_NAMES
 
-    guide = (Path(__file__).resolve().parents[1] / "docs/guide/layouts.md").read_text("utf-8")
+    guide = (ROOT / "docs/guide/layouts.md").read_text("utf-8")
     rows = {m[1]: m[0] for m in re.finditer(r"^\| `(\w+)` \|.*$", guide, re.M)}
     for name in sorted(FIELD_NAMES):
         assert name in rows, f"series field {name} is not in docs/guide/layouts.md"

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from support import SOURCES, run_in_process
+from support import SOURCES, TESTS, run_in_process
 from weekly.apstyle import curly_quotes
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = TESTS / "data"
 
 SJ_2023 = [
     "August 10, 2023",

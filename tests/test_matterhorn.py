@@ -18,10 +18,9 @@ from typing import Any
 import pikepdf
 import pytest
 
-from support import SOURCES, run_weekly, write_tree
+from support import ROOT, SOURCES, run_weekly, write_tree
 from support import UPDATE_WITH_REGIONS as REGIONS
 
-ROOT = Path(__file__).resolve().parents[1]
 #: The standard structure types of ISO 32000-1, 14.8.4.
 STANDARD = {
     "Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index",

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-ROOT = Path(__file__).resolve().parents[1]
+from support import ROOT
+
 SLUG = "salafi-jihadi-movement-weekly-update-november-8-2023"
 #: Printing a PDF and reading it back with poppler takes seconds.
 pytestmark = pytest.mark.slow

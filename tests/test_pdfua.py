@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from support import SOURCES, UPDATE, write_tree
+from support import ROOT, SOURCES, UPDATE, write_tree
 from support import UPDATE_WITH_REGIONS as REGIONS
 from support.pdfstructure import outline, structure
 
-ROOT = Path(__file__).resolve().parents[1]
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
 
 
