@@ -67,6 +67,31 @@ def test_conftest_holds_only_fixtures_and_hooks() -> None:
     assert others == [], "conftest.py: move these helpers into tests/support"
 
 
+#: Test files that cover more than one package stay at the top of tests/.
+CROSS_CUTTING = {
+    "test_axe.py",  # axe-core over pages of render, preview, site and mail
+    "test_docs.py",
+    "test_first_edition.py",
+    "test_golden.py",
+    "test_hardening.py",
+    "test_hostile_inputs.py",
+    "test_layers.py",
+    "test_nu.py",
+    "test_pipeline.py",  # weekly/pipeline.py: the stages in order
+    "test_security.py",
+    "test_suite_shape.py",
+}
+
+
+def test_test_files_sit_in_the_folder_of_their_package() -> None:
+    """The tests mirror the packages: tests/<package>/test_*.py for a package of weekly, the
+    top of tests/ only for the cross-cutting files."""
+    packages = {p.parent.name for p in (TESTS.parent / "src" / "weekly").glob("*/__init__.py")}
+    folders = {path.parent.relative_to(TESTS).as_posix() for path in TEST_FILES} - {"."}
+    assert folders <= packages
+    assert {path.name for path in TEST_FILES if path.parent == TESTS} == CROSS_CUTTING
+
+
 def test_test_file_names_are_unique() -> None:
     """pytest imports test files by their base name (no ``__init__.py``): two files of one
     name in different folders would clash."""
