@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from conftest import SOURCES, UPDATE, write_tree  # noqa: E402
+from support import SOURCES, UPDATE, write_tree  # noqa: E402
 from weekly.site.archive import build_archive  # noqa: E402
 
 

@@ -41,7 +41,7 @@ def note(number: int) -> str:
 
 def draft(notes: list[str], path: Path) -> Path:
     """Write a draft citing ``notes``, one lead paragraph per ten notes."""
-    from docx_shapes import Docx, para, run
+    from support.docx_shapes import Docx, para, run
 
     doc = Docx()
     doc.add(

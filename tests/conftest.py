@@ -1,86 +1,42 @@
-"""Shared fixtures: a dict of files written into a temporary inputs tree, and the CLI."""
+"""The suite's fixtures, each a thin wrapper over :mod:`support` (where the helpers and
+inputs live), and the hook that marks browser and SMTP tests.
+
+Every helper a test needs is imported from ``support``; a test never imports this file or
+another test file (``tests/test_suite_shape.py`` checks). A fixture whose meaning differs per
+module (``project``: the edition with mail settings, or as the working directory) is defined
+in that module, over a helper of ``support``.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
-import sys
-import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
+from support import (
+    SOURCES,
+    SRC,
+    UNSUBSCRIBE_SECRET,
+    UPDATE,
+    checkers,
+    mail,
+    preview,
+    run_in_process,
+    run_weekly,
+    write_tree,
+)
+from support import browser as chromium
+
 # A process pool's forkserver imports its preloaded modules (weekly.render.pdf …) before it
 # applies this process's sys.path, so it would find whichever weekly is installed: give it
 # (and every child) this checkout's src first, as run_weekly does.
 os.environ["PYTHONPATH"] = os.pathsep.join(
     part for part in (str(SRC), os.environ.get("PYTHONPATH", "")) if part
 )
-
-SOURCES = """\
-sigact:
-  text: Author’s database of significant activity (SIGACT). Available by request.
-  short: Author’s database of SIGACTs. Available by request.
-acled-dashboard:
-  url: https://acleddata.com/dashboard/#/dashboard
-  date: 2023-12-12
-site-jnim-2023-11-24:
-  publisher: SITE Intelligence Group
-  title: JNIM Bombs FAMa and Wagner Vehicles in Mali, Attacks VDP Positions in Burkina Faso
-  date: 2023-11-24
-  subscription: www.siteintelgroup.com
-tamani-bandiagara:
-  url: https://www.studiotamani.org/151388-insecurite-a-bandiagara
-  link: false
-reuters-kidal:
-  publisher: Reuters
-  title: Mali army says it has taken control of rebel stronghold Kidal
-  date: 2023-11-14
-  url: https://www.reuters.com/world/africa/mali-army-kidal-2023-11-14/
-"""
-
-UPDATE = """\
----
-series: salafi-jihadi
-headline: Al Qaeda Strengthens in Central Mali
-authors: [Liam Karr]
-cutoff: 2023-12-13 10:00
-published: 2023-12-15
-notices:
-  - CTP has paused the Afghanistan and Pakistan sections for the holidays.
-key_takeaway: >-
-  Al Qaeda–linked militants are attacking central Mali more often.
----
-
-**JNIM is attacking central Mali more often.** The group struck at least 16 times since November 19.[@sigact]
-
-- It claimed a bombing of a convoy.[@site-jnim-2023-11-24; @tamani-bandiagara]
-- Security forces pulled back.[@acled-dashboard]
-
-**Security forces will likely fail to protect civilians.** Reuters reported the army's move north.[@reuters-kidal]
-"""
-
-
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Write ``files`` (relative path -> text or bytes) under ``root``; return ``root``."""
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(
-                textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8"
-            )
-    return root
-
-
-#: The secret signed unsubscribe links use in the tests (``WEEKLY_UNSUBSCRIBE_SECRET``).
-UNSUBSCRIBE_SECRET = "test-secret-not-for-production"
 
 
 @pytest.fixture(autouse=True)
@@ -109,80 +65,6 @@ def edition(tmp_path: Path) -> Path:
     )
 
 
-def run_weekly(
-    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m weekly ARGS`` in ``cwd`` as a user would, capturing its output."""
-    environment = {**os.environ, "PYTHONPATH": str(SRC), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "weekly", *map(str, args)],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def run_script(cwd: Path, script: str) -> str:
-    """Run ``script`` in a fresh Python process in ``cwd``; return what it printed.
-
-    Only ``src`` is importable and nothing of the test process is loaded, so the script
-    can tell which modules a step imports.
-    """
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=cwd,
-        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(cwd)},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    return result.stdout.strip()
-
-
-def run_in_process(
-    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run ``weekly ARGS`` in this process with click's runner, as :func:`run_weekly` would.
-
-    Same arguments, same result: exit status, stdout and stderr apart. An exception the
-    command lets escape is written to stderr as a traceback, as Python would print it, so
-    a test that asserts there is none still sees it.
-    """
-    import traceback
-
-    from click.testing import CliRunner
-
-    from weekly.cli import main
-    from weekly.events import table
-    from weekly.render import html
-
-    def forget() -> None:
-        # What a fresh process would not have, and should not leave behind: template
-        # environments keyed by folders relative to the working directory, and the
-        # events tables read by a command.
-        html.environment.cache_clear()
-        table._TABLES.clear()
-
-    argv = [str(arg) for arg in args]
-    forget()
-    try:
-        with contextlib.chdir(cwd):
-            # Worker processes (the forkserver of --jobs) import weekly afresh: from this
-            # checkout's src, as this process does, not from wherever the venv points.
-            checkout = {"PYTHONPATH": str(SRC), **(env or {})}
-            result = CliRunner().invoke(main, argv, env=checkout, prog_name="weekly")
-    finally:
-        forget()
-    stderr = result.stderr
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        assert result.exc_info is not None
-        stderr += "".join(traceback.format_exception(*result.exc_info))
-    return subprocess.CompletedProcess(argv, result.exit_code, result.stdout, stderr)
-
-
 @pytest.fixture
 def weekly(request: pytest.FixtureRequest) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Return a runner of ``weekly ARGS``: in this process, or in its own with ``e2e``.
@@ -194,6 +76,57 @@ def weekly(request: pytest.FixtureRequest) -> Callable[..., subprocess.Completed
     if request.node.get_closest_marker("e2e"):
         return run_weekly
     return run_in_process
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[mail.Handler, int]]:
+    """A plain SMTP server on 127.0.0.1: (handler, port)."""
+    with mail.smtp_server(mail.Handler()) as served:
+        yield served
+
+
+@pytest.fixture
+def tls_smtp(tmp_path: Path) -> Iterator[tuple[mail.Handler, int, Path]]:
+    """An SMTP server requiring STARTTLS (a CA made here) and a login: (handler, port, CA file)."""
+    with mail.tls_smtp_server(tmp_path) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium from Debian's package, one per module; missing is a failure."""
+    with chromium.chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh tab, short enough that the draft scrolls."""
+    context = browser.new_context(viewport={"width": 1000, "height": 600})
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """The axe-core script; missing node_modules is a failure that says how to fix it."""
+    return checkers.axe_script()
+
+
+@pytest.fixture
+def preview_project(edition: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The small edition, as the working directory (paths print relative)."""
+    monkeypatch.chdir(edition)
+    return edition
+
+
+@pytest.fixture
+def serve(preview_project: Path) -> Iterator[Callable[..., Any]]:
+    """Return a function starting a preview of 2023-12-13 on a free port; stop it after."""
+    with preview.previews() as start:
+        yield start
 
 
 #: Fixtures that make a test a ``browser`` or an ``smtp`` test, wherever it lives.

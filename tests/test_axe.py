@@ -9,41 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from test_preview import CHROMIUM, CHROMIUM_ARGS
+from support import ROOT
+from support.checkers import axe, described
 
-ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    """The axe-core script; missing node_modules is a failure that says how to fix it."""
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} not found: run `npm ci` at the repository root (scripts/setup.sh does)")
-    return AXE.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """Headless Chromium; missing Chromium is a failure, not a skip."""
-    if not CHROMIUM.is_file():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -111,27 +86,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-def axe(chromium: Any, axe_source: str, page_file: Path) -> dict[str, Any]:
-    """Return axe's results for ``page_file`` opened in Chromium."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        tab = context.new_page()
-        tab.goto(page_file.as_uri())
-        tab.add_script_tag(content=axe_source)
-        return tab.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
-        )
-    finally:
-        context.close()
-
-
-def described(violations: list[dict[str, Any]]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-        for v in violations
-    )
-
-
 @pytest.mark.parametrize(
     "name",
     [
@@ -148,13 +102,13 @@ def described(violations: list[dict[str, Any]]) -> str:
         "judgments over time",
     ],
 )
-def test_page_has_no_axe_violations(name: str, pages, chromium, axe_source) -> None:
-    results = axe(chromium, axe_source, pages[name])
+def test_page_has_no_axe_violations(name: str, pages, browser, axe_source) -> None:
+    results = axe(browser, axe_source, pages[name])
     assert results["passes"], "axe ran no checks at all"
     assert results["violations"] == [], described(results["violations"])
 
 
-def test_axe_finds_what_the_pages_avoid(tmp_path: Path, chromium, axe_source) -> None:
+def test_axe_finds_what_the_pages_avoid(tmp_path: Path, browser, axe_source) -> None:
     """The harness really runs axe: a page without main, lang or alt text fails."""
     page = tmp_path / "bad.html"
     page.write_text(
@@ -163,5 +117,5 @@ def test_axe_finds_what_the_pages_avoid(tmp_path: Path, chromium, axe_source) ->
         '<p style="color:#aaa;background:#fff">faint</p></body></html>',
         encoding="utf-8",
     )
-    ids = {v["id"] for v in axe(chromium, axe_source, page)["violations"]}
+    ids = {v["id"] for v in axe(browser, axe_source, page)["violations"]}
     assert {"html-has-lang", "image-alt", "landmark-one-main", "color-contrast"} <= ids

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SRC
+from support import ROOT, SRC
 
 PAGE = ROOT / "docs" / "guide" / "first-edition.md"
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.S | re.M)

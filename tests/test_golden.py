@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_in_process
+from support import run_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"

@@ -12,11 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SRC, write_tree
-from site_inputs import FILES
-from test_preview import project as project  # noqa: F401  (the fixtures)
-from test_preview import serve as serve  # noqa: F401
-from test_review import REVIEW, REVIEW_YAML, post, request
+from support import SRC, write_tree
+from support.preview import REVIEW, REVIEW_YAML, post, request
+from support.site_inputs import FILES
+
+
+@pytest.fixture
+def project(preview_project: Path) -> Path:
+    """The small edition, as the working directory."""
+    return preview_project
 
 
 def _files(root: Path) -> set[str]:
@@ -440,7 +444,8 @@ def test_outdated_comments_are_matched_once_per_change_of_the_draft(
 ) -> None:
     import difflib
 
-    from test_preview import UPDATE_MD, edit
+    from support import edit
+    from support.preview import UPDATE_MD
 
     write_tree(project, {str(REVIEW): REVIEW_YAML})
     running = serve()

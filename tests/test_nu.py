@@ -8,17 +8,13 @@ every file in one call. A missing Java or jar is a failure that says how to fix 
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from site_inputs import FILES, PAGES
+from support.checkers import nu_messages
+from support.site_inputs import FILES, PAGES
 
-ROOT = Path(__file__).resolve().parents[1]
-VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 BASE = "https://example.org/weekly/"
 
 
@@ -37,7 +33,7 @@ def _fragment_page(fragment: Path) -> Path:
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every page kind, written by the real commands."""
-    from conftest import run_in_process, write_tree
+    from support import run_in_process, write_tree
     from weekly.mail.message import prepare, render_bodies
     from weekly.mail.recipients import Recipient
     from weekly.mail.settings import mail_settings
@@ -87,23 +83,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "404": output / "404.html",
         "email": root / "mail.html",
     }
-
-
-def nu_messages(files: list[Path]) -> list[dict[str, object]]:
-    """Run the Nu checker once over ``files``; return its messages (JSON format)."""
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("java not found: apt-get install default-jre-headless (scripts/setup.sh does)")
-    if not VNU.is_file():
-        pytest.fail(f"{VNU} not found: run `npm ci` at the repository root (scripts/setup.sh does)")
-    done = subprocess.run(
-        [java, "-jar", str(VNU), "--format", "json", "--exit-zero-always", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return list(json.loads(done.stderr)["messages"])
 
 
 def test_every_page_kind_passes_the_nu_checker(pages: dict[str, Path]) -> None:

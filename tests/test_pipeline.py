@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_script
-from test_memo import memo_edition
+from support import run_script
+from support.events import memo_edition
 from weekly import pipeline
 from weekly.inputs import yamlfile
 from weekly.inputs.yamlfile import YamlCache
@@ -119,7 +119,7 @@ def test_edition_files_for_the_draft_alone(edition: Path) -> None:
 
 
 def test_caches_kept_across_builds_follow_a_changed_table(tmp_path: Path) -> None:
-    from test_events import held_out_rows, table
+    from support.events import held_out_rows, table
     from weekly.events.memo import Memos
 
     root = memo_edition(tmp_path)

@@ -1,0 +1,68 @@
+"""The outside checkers pages are held to: axe-core (in Chromium) and the Nu HTML checker.
+
+Both come from ``node_modules`` (``npm ci`` at the repository root, run by
+``scripts/setup.sh``); a missing one is a failure that says how to fix it, never a skip.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support import ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: The rule sets every page is checked against: WCAG 2.1 A and AA, and axe's best practice.
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def axe_script() -> str:
+    """Return the axe-core script."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} not found: run `npm ci` at the repository root (scripts/setup.sh does)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe(chromium: Any, axe_source: str, page_file: Path) -> dict[str, Any]:
+    """Return axe's results for ``page_file`` opened in Chromium."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        tab = context.new_page()
+        tab.goto(page_file.as_uri())
+        tab.add_script_tag(content=axe_source)
+        return tab.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+        )
+    finally:
+        context.close()
+
+
+def described(violations: list[dict[str, Any]]) -> str:
+    """Return axe's violations one a line: rule, impact, help and the first five targets."""
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+    )
+
+
+def nu_messages(files: list[Path]) -> list[dict[str, object]]:
+    """Run the Nu checker once over ``files``; return its messages (JSON format)."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("java not found: apt-get install default-jre-headless (scripts/setup.sh does)")
+    if not VNU.is_file():
+        pytest.fail(f"{VNU} not found: run `npm ci` at the repository root (scripts/setup.sh does)")
+    done = subprocess.run(
+        [java, "-jar", str(VNU), "--format", "json", "--exit-zero-always", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return list(json.loads(done.stderr)["messages"])
