@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from support import edit, write_tree
+from support import ROOT, edit, write_tree
 from support.mail import send_args
 from support.preview import (
     MAP_SVG,
@@ -827,7 +827,7 @@ def test_review_blocks_have_the_text_the_draft_page_shows(tmp_path: Path, smart:
     from weekly.render.draft import draft_html
     from weekly.review.blocks import review_blocks
 
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     inputs = tmp_path / "inputs"
     shutil.copytree(root / "inputs", inputs)
     update_md = inputs / "2023-12-13" / "update.md"
@@ -928,7 +928,7 @@ def test_takeaway_blocks_read_as_the_page_shows_them(inputs: str, cutoff: str) -
     from weekly.render.draft import draft_html
     from weekly.review.blocks import review_blocks
 
-    update = load_checked(Path(__file__).resolve().parents[1] / inputs, cutoff, unfinished=True)
+    update = load_checked(ROOT / inputs, cutoff, unfinished=True)
     reader = _Takeaways()
     reader.feed(draft_html(update))
     shown = [" ".join("".join(parts).split()) for parts in reader.found]
