@@ -8,6 +8,7 @@ what the reader will see.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -401,3 +402,19 @@ def parse_body(
         sections.pop(0)
     handles = handles_in(tokens, first_line, source_lines)
     return Body(sections, citations, placements, handles)
+
+
+def printed_before(tokens: Sequence[Token], index: int) -> str:
+    """Return the last character shown before inline token ``index`` (empty at the start).
+
+    Curly quotes turn on it (an opening or a closing quote), so the page and the review
+    blocks that quote it call this one function.
+    """
+    for token in reversed(tokens[:index]):
+        if token.type in ("text", "code_inline") and token.content:
+            return token.content[-1]
+        if token.type in ("softbreak", "hardbreak"):
+            return "\n"
+        if token.type == "citation":
+            return "]"
+    return ""

@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from weekly.apstyle import curly_quotes
-from weekly.body.parse import Block, markdown
+from weekly.body.parse import Block, markdown, printed_before
 from weekly.render.bidi import isolate_rtl_text
 from weekly.render.views import BlockView, FigureView
 
@@ -39,18 +39,6 @@ def _handle(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
     return str(escape(tokens[idx].content))
 
 
-def _printed_before(tokens: Sequence[Token], idx: int) -> str:
-    """Return the last character printed before inline token ``idx`` (empty at the start)."""
-    for token in reversed(tokens[:idx]):
-        if token.type in ("text", "code_inline") and token.content:
-            return token.content[-1]
-        if token.type in ("softbreak", "hardbreak"):
-            return "\n"
-        if token.type == "citation":
-            return "]"
-    return ""
-
-
 def _text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     content = tokens[idx].content
     # An address written out (an autolink) is printed exactly as typed.
@@ -58,7 +46,7 @@ def _text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) 
         "autolink", "linkify",
     )  # fmt: skip
     if env and env.get("curly_quotes") and not address:
-        content = curly_quotes(content, _printed_before(tokens, idx))
+        content = curly_quotes(content, printed_before(tokens, idx))
     return isolate_rtl_text(escapeHtml(content))
 
 

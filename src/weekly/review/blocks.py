@@ -17,6 +17,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from weekly.apstyle import curly_quotes
+from weekly.body.parse import printed_before
 
 if TYPE_CHECKING:
     from weekly.body.parse import Block as BodyBlock
@@ -49,18 +50,6 @@ def quote_of(text: str) -> str:
     return " ".join(text.split())[:QUOTE_LENGTH]
 
 
-def _printed_before(children: Sequence[Token], index: int) -> str:
-    """Return the last character shown before inline token ``index`` (empty at the start)."""
-    for token in reversed(children[:index]):
-        if token.type in ("text", "code_inline") and token.content:
-            return token.content[-1]
-        if token.type in ("softbreak", "hardbreak"):
-            return "\n"
-        if token.type == "citation":
-            return "]"
-    return ""
-
-
 def inline_words(children: Sequence[Token], quotes: bool) -> str:
     """Return the visible text of inline tokens: note marks as ``[label]``, in-text names
     kept, straight quotes curled when ``quotes``."""
@@ -72,7 +61,7 @@ def inline_words(children: Sequence[Token], quotes: bool) -> str:
             address = address and before is not None and before.markup in ("autolink", "linkify")
             content = child.content
             if quotes and not address:
-                content = curly_quotes(content, _printed_before(children, index))
+                content = curly_quotes(content, printed_before(children, index))
             out.append(content)
         elif child.type in ("code_inline", "handle"):
             out.append(child.content)
