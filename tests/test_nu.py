@@ -34,7 +34,7 @@ def _fragment_page(fragment: Path) -> Path:
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every page kind, written by the real commands."""
     from support import run_in_process, write_tree
-    from weekly.mail.message import prepare, render_bodies
+    from weekly.mail.message import prepare, prepare_correction, render_bodies
     from weekly.mail.recipients import Recipient
     from weekly.mail.settings import mail_settings
     from weekly.pipeline import load_checked
@@ -64,6 +64,19 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     edition = prepare(update, mail_settings(update), b"%PDF-1.7")
     _, mail = render_bodies(edition, Recipient("reader@example.org", "A Reader", 2))
     (root / "mail.html").write_text(mail, encoding="utf-8")
+    update_md = root / "inputs" / "2023-12-13" / "update.md"
+    update_md.write_text(
+        update_md.read_text("utf-8").replace(
+            "\n---\n",
+            "\ncorrections:\n  - date: 2026-01-02\n    text: An earlier version misdated it.\n---\n",
+            1,
+        ),
+        "utf-8",
+    )
+    corrected = load_checked(root / "inputs", "2023-12-13")
+    edition = prepare_correction(corrected, mail_settings(corrected), b"%PDF-1.7")
+    _, mail = render_bodies(edition, Recipient("reader@example.org", "A Reader", 2))
+    (root / "mail-correction.html").write_text(mail, encoding="utf-8")
     # the page the preview shows when no build of the edition succeeded yet
     from weekly.render.draft import DraftAids, ProblemView, error_page
 
@@ -82,6 +95,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "preview error page": root / "errors.html",
         "404": output / "404.html",
         "email": root / "mail.html",
+        "correction email": root / "mail-correction.html",
     }
 
 

@@ -66,7 +66,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example edition (an events chart and map) rendered and served, with its email."""
     import shutil
 
-    from weekly.mail.message import prepare, render_bodies
+    from weekly.mail.message import prepare, prepare_correction, render_bodies
     from weekly.mail.recipients import Recipient
     from weekly.mail.settings import mail_settings
     from weekly.pipeline import load_checked
@@ -79,6 +79,20 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     mail = prepare(update, mail_settings(update), b"%PDF-1.7")
     _, html = render_bodies(mail, Recipient("reader@example.org", "A Reader", 2))
     (root / "output" / "mail.html").write_text(html, encoding="utf-8")
+    # The correction's mail, from the same edition with a correction added.
+    update_md = root / "inputs" / "2023-12-13" / "update.md"
+    update_md.write_text(
+        update_md.read_text("utf-8").replace(
+            "published: 2023-12-15\n",
+            "published: 2023-12-15\ncorrections:\n  - date: 2023-12-16\n"
+            "    text: An earlier version of this update misdated the attack on the N15.\n",
+        ),
+        "utf-8",
+    )
+    update = load_checked(root / "inputs", "2023-12-13")
+    mail = prepare_correction(update, mail_settings(update), b"%PDF-1.7")
+    _, html = render_bodies(mail, Recipient("reader@example.org", "A Reader", 2))
+    (root / "output" / "mail-correction.html").write_text(html, encoding="utf-8")
     url, server = _serve(root / "output")
     yield url
     server.shutdown()
@@ -262,8 +276,11 @@ def test_the_full_size_link_opens_the_figure(tab: Any, example: str) -> None:
     assert tab.evaluate("document.documentElement.localName") == "svg"
 
 
-def test_the_email_fits_a_phone_and_keeps_600_px_on_a_desktop(tab: Any, example: str) -> None:
-    tab.goto(example + "mail.html")
+@pytest.mark.parametrize("mail", ["mail.html", "mail-correction.html"])
+def test_the_email_fits_a_phone_and_keeps_600_px_on_a_desktop(
+    tab: Any, example: str, mail: str
+) -> None:
+    tab.goto(example + mail)
     width = tab.viewport_size["width"]
     _no_sideways_scroll(tab)
     page = tab.evaluate("document.querySelector('table.page').getBoundingClientRect().width")
