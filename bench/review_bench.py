@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from weekly.review.comments import Comment, dump_review  # noqa: E402
 from weekly.preview.api import ReviewApi  # noqa: E402
 from weekly.preview.serve import Preview  # noqa: E402
+from weekly.review.comments import Comment, dump_review  # noqa: E402
 
 WORDS = [
     "militants",
