@@ -695,6 +695,8 @@ def test_the_review_controls_are_labelled_and_readable(serve, contexts, project:
     expect(tab.locator(".draft-thread")).to_have_count(1)
     tab.get_by_label("Your name").fill("Ed")
     tab.get_by_role("button", name="Mark as reviewed").click()
+    # The snapshot is taken when the server answers: edit only after that, as a person would.
+    expect(tab.locator("#weekly-reviewed")).to_contain_text("Marked as reviewed by Ed")
     edit(project / UPDATE_MD, "pulled back.", "held their ground.")
     expect(tab.locator("#L16")).to_contain_text("held their ground.")
     tab.get_by_role("button", name="Show changes").click()

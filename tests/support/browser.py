@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: How long ``expect`` waits for a page to reach the state a test asks for.
+EXPECT_TIMEOUT_MS = 15_000
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -33,8 +35,11 @@ def chromium() -> Iterator[Any]:
             f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
             "(apt-get install chromium; scripts/setup.sh does)"
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A page that follows the server live (comments, reloads) answers in well under a second
+    # on an idle machine; two test workers and Chromium sharing two cores can take longer.
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
