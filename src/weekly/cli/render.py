@@ -36,8 +36,8 @@ def build_archive(
     accept_silent_edits: bool = False,
 ) -> None:
     """Run the archive build and report what it did."""
+    from weekly.render.worker import cpu_count
     from weekly.site.archive import build_archive as run
-    from weekly.site.pool import cpu_count
 
     chosen = parse_formats(formats)
     with handled():

@@ -132,8 +132,9 @@ def build_archive(
     correction is warned about (W080), unless ``accept_silent_edits``.
     """
     from weekly.pipeline import edition_files, write_edition
+    from weekly.render.worker import Printer
     from weekly.site.feed import checked_base_url
-    from weekly.site.pool import Workers, worth_it
+    from weekly.site.pool import check_edition, preload, worth_it
 
     checked_base_url(base_url)  # the CLI refused a bad one already; a caller of the core too
 
@@ -163,11 +164,12 @@ def build_archive(
     warnings: list[Problem] = []
     todo = [k for k in keys if k in reasons]
     pdf = "pdf" in formats
-    with Workers(worth_it(jobs, len(todo), pdf), pdf, bool(events_found)) as workers:
+    processes = worth_it(jobs, len(todo), pdf)
+    with Printer(processes, preload(bool(events_found))) as workers:
 
         def check(chosen: list[str]) -> None:
             problems: list[Problem] = []
-            futures = [(key, workers.check(inputs, key)) for key in chosen]
+            futures = [(key, workers.submit(check_edition, inputs, key)) for key in chosen]
             with progress("Checking", len(chosen)) as step:
                 for key, future in futures:  # in edition order, whatever finishes first
                     update, found, failed = future.result()
