@@ -156,3 +156,12 @@ def test_an_input_error_stops_the_render_and_leaves_no_child(edition: Path, week
     assert "Traceback" not in result.stderr
     assert result.stderr.endswith("weekly: 1 error; nothing written\n")
     assert not (edition / "output").exists()
+
+
+def test_leaving_by_an_error_ends_a_busy_worker_at_once() -> None:
+    with pytest.raises(KeyboardInterrupt), Printer(1) as printer:
+        [worker] = printer.workers
+        printer.print(HTML * 200, ASSETS)  # a page was sent: only the error ends it early
+        raise KeyboardInterrupt
+    assert worker.exitcode == 1  # ended by its lifeline (a normal shutdown gives 0)
+    assert no_children_left()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -103,6 +104,7 @@ def _start_worker(lifeline: Connection, writer: Connection, preload: Sequence[st
     holds an end of the pool's queues (and of the fork server's own lifeline).
     """
     writer.close()  # only the caller may hold it, or the pipe would never reach its end
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the caller reports, workers just end
     threading.Thread(target=_exit_with, args=(lifeline,), daemon=True).start()
     import importlib
 
@@ -141,8 +143,8 @@ class Printer:
     Use as a context manager. :meth:`print` and :meth:`submit` return futures;
     :meth:`write_pdf` has the signature of :func:`weekly.render.pdf.write_pdf` and prints in
     the caller if the worker died. Leaving the context ends the workers: at once if nothing
-    was sent to them (an input error does not wait for the WeasyPrint import), else after the
-    tasks sent.
+    was sent to them (an input error does not wait for the WeasyPrint import) or when it is
+    left by an exception, else after the tasks sent.
     """
 
     def __init__(self, processes: int = 1, preload: Sequence[str] = ()) -> None:
@@ -205,9 +207,10 @@ class Printer:
         except BrokenProcessPool:
             return print_pdf(html, assets, variant)
 
-    def close(self) -> None:
-        """End the workers: at once when no task was sent, else once the tasks sent are done."""
-        if self._lifeline is not None and not self._used:
+    def close(self, now: bool = False) -> None:
+        """End the workers: once the tasks sent are done, or at once with ``now`` or when no
+        task was sent."""
+        if self._lifeline is not None and (now or not self._used):
             self._lifeline[1].close()  # the workers see the pipe end and exit now
         self._executor.shutdown(wait=True, cancel_futures=True)
         for end in self._lifeline or ():
@@ -224,4 +227,4 @@ class Printer:
         value: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        self.close(now=kind is not None)  # an error (or Ctrl-C) waits for no page
