@@ -6,9 +6,9 @@ The stages run in two phases, as MkDocs' build does: first load and check everyt
 ``render``, ``check``, ``archive``, ``email`` and ``preview`` all go through here; what a
 caller may keep between builds travels in a :class:`Caches` object.
 
-The core modules are imported inside the functions: :func:`render` first forks the
-process that imports WeasyPrint (:mod:`weekly.render.worker`), then imports and runs the
-rest while that child works on the other core.
+The core modules are imported inside the functions: :func:`render` first starts the
+worker that imports WeasyPrint and prints (:mod:`weekly.render.worker`), then imports and
+runs the rest while that worker gets ready on the other core.
 """
 
 from __future__ import annotations
@@ -273,13 +273,13 @@ def render(
     """
     from functools import partial
 
-    from weekly.render.worker import PdfWorker
+    from weekly.render.worker import Printer
 
     formats = tuple(formats)
     if "pdf" not in formats:
         return _render(inputs, output, cutoff, formats, draft, None, caches, base_url)
-    with PdfWorker() as worker:  # starts importing WeasyPrint now, on the other core
-        write_pdf = partial(worker.write_pdf, variant=pdf_variant)
+    with Printer(1) as printer:  # starts importing WeasyPrint now, on the other core
+        write_pdf = partial(printer.write_pdf, variant=pdf_variant)
         return _render(inputs, output, cutoff, formats, draft, write_pdf, caches, base_url)
 
 

@@ -1,4 +1,4 @@
-"""The forked PDF helper: prints like write_pdf, surfaces errors, never leaves a child behind."""
+"""The PDF workers: print like write_pdf, surface errors, never leave a process behind."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from weekly.assets import Asset
 from weekly.render import worker as pdfworker
-from weekly.render.worker import PdfWorker
+from weekly.render.worker import Printer
 
 HTML = "<html><body><p>Hello from the helper.</p><img src='figures/dot.svg'></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
@@ -48,68 +48,91 @@ def worker_enabled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WEEKLY_PDF_WORKER", raising=False)
 
 
-def test_the_child_prints_the_page_and_is_reaped() -> None:
-    with PdfWorker() as worker:
-        assert worker.pid is not None
-        pdf = worker.write_pdf(HTML, ASSETS)
-    assert worker.exit_code == 0
+def test_the_worker_prints_the_page_and_is_reaped() -> None:
+    with Printer(1) as printer:
+        [worker] = printer.workers
+        assert worker.pid != os.getpid()
+        pdf = printer.write_pdf(HTML, ASSETS)
+    assert worker.exitcode == 0
     assert pdf.startswith(b"%PDF-")
     assert "Hello from the helper." in text_of(pdf)
     assert no_children_left()
 
 
-def test_an_error_while_printing_is_raised_in_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(html: str, assets: object, variant: object = None) -> bytes:
-        raise ValueError("the engine choked")
-
-    monkeypatch.setattr(pdfworker, "_in_process", fail)  # the fork inherits it
-    with PdfWorker() as worker, pytest.raises(ValueError, match="^the engine choked$"):
-        worker.write_pdf(HTML, ASSETS)
+def test_several_workers_print_the_same_bytes_as_the_caller() -> None:
+    here = pdfworker.print_pdf(HTML, ASSETS)
+    with Printer(2) as printer:
+        assert len(printer.workers) == 2
+        futures = [printer.print(HTML, ASSETS) for _ in range(3)]
+        printed = [future.result() for future in futures]
+    assert printed == [here] * 3
     assert no_children_left()
 
 
-def test_an_unpicklable_error_comes_back_as_its_traceback(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_an_error_while_printing_is_raised_in_the_caller() -> None:
+    with Printer(1) as printer, pytest.raises(ValueError, match="^unknown PDF variant 'pdf/zz'"):
+        printer.write_pdf(HTML, ASSETS, "pdf/zz")  # type: ignore[arg-type]
+    assert no_children_left()
+
+
+def test_an_unpicklable_error_comes_back_as_its_traceback() -> None:
     class Odd(Exception):
         def __reduce__(self) -> object:
             raise TypeError("cannot pickle")
 
-    def fail(html: str, assets: object, variant: object = None) -> bytes:
-        raise Odd("strange")
-
-    monkeypatch.setattr(pdfworker, "_in_process", fail)
-    with PdfWorker() as worker, pytest.raises(RuntimeError, match="Odd: strange"):
-        worker.write_pdf(HTML, ASSETS)
-    assert no_children_left()
+    sent = pdfworker.sendable(Odd("strange"))
+    assert isinstance(sent, RuntimeError)
+    assert "Odd: strange" in str(sent)
+    plain = ValueError("fine")
+    assert pdfworker.sendable(plain) is plain
 
 
-def test_a_dead_child_falls_back_to_printing_in_process() -> None:
-    with PdfWorker() as worker:
+def test_a_dead_worker_falls_back_to_printing_in_the_caller() -> None:
+    with Printer(1) as printer:
+        [worker] = printer.workers
         assert worker.pid is not None
         os.kill(worker.pid, signal.SIGKILL)
-        pdf = worker.write_pdf(HTML, ASSETS)
+        worker.join()
+        pdf = printer.write_pdf(HTML, ASSETS)
     assert "Hello from the helper." in text_of(pdf)
     assert no_children_left()
 
 
-def test_leaving_without_a_page_kills_the_child_at_once() -> None:
-    with PdfWorker() as worker:
-        assert worker.pid is not None
-    # Killed, not waited for: an input error does not wait for the WeasyPrint import.
-    assert worker.exit_code == -signal.SIGKILL
+def test_leaving_without_a_page_ends_the_worker_at_once() -> None:
+    with Printer(1) as printer:
+        [worker] = printer.workers
+    # Ended by its lifeline (status 1), not shut down after its import (status 0): an input
+    # error does not wait for WeasyPrint.
+    assert worker.exitcode == 1
     assert no_children_left()
 
 
-def test_switched_off_or_threaded_it_prints_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_threaded_caller_gets_a_worker_from_the_fork_server() -> None:
+    import threading
+    from multiprocessing import forkserver
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with Printer(1) as printer:
+            [worker] = printer.workers
+            assert "Hello from the helper." in text_of(printer.write_pdf(HTML, ASSETS))
+        assert forkserver._forkserver._forkserver_pid is not None
+    finally:
+        stop.set()
+        thread.join()
+    assert worker.exitcode == 0
+    assert no_children_left()
+
+
+def test_switched_off_it_prints_in_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEEKLY_PDF_WORKER", "0")
-    with PdfWorker() as worker:
-        assert worker.pid is None
-        assert "Hello from the helper." in text_of(worker.write_pdf(HTML, ASSETS))
-    monkeypatch.delenv("WEEKLY_PDF_WORKER")
-    monkeypatch.setattr(pdfworker.threading, "active_count", lambda: 2)
-    with PdfWorker() as worker:
-        assert worker.pid is None
+    with Printer(2) as printer:
+        assert printer.here and printer.workers == []
+        assert "Hello from the helper." in text_of(printer.write_pdf(HTML, ASSETS))
+    with Printer(0) as printer:
+        assert printer.here
 
 
 @pytest.mark.e2e
@@ -133,3 +156,12 @@ def test_an_input_error_stops_the_render_and_leaves_no_child(edition: Path, week
     assert "Traceback" not in result.stderr
     assert result.stderr.endswith("weekly: 1 error; nothing written\n")
     assert not (edition / "output").exists()
+
+
+def test_leaving_by_an_error_ends_a_busy_worker_at_once() -> None:
+    with pytest.raises(KeyboardInterrupt), Printer(1) as printer:
+        [worker] = printer.workers
+        printer.print(HTML * 200, ASSETS)  # a page was sent: only the error ends it early
+        raise KeyboardInterrupt
+    assert worker.exitcode == 1  # ended by its lifeline (a normal shutdown gives 0)
+    assert no_children_left()

@@ -1,9 +1,9 @@
 """Keep a preview's build state: rebuild the draft, publish each page, print the PDF.
 
 One process keeps everything warm: modules imported, templates compiled, YAML files
-parsed (re-parsed only when their text changes, through a :class:`YamlCache`) and,
-with ``--pdf``, WeasyPrint loaded in a background thread. A build that fails leaves the
-last good page up with the errors over it; the next good save clears them.
+parsed (re-parsed only when their text changes, through a :class:`YamlCache`) and, with
+``--pdf``, a worker process with WeasyPrint loaded, fed by a background thread. A build that
+fails leaves the last good page up with the errors over it; the next good save clears them.
 """
 
 from __future__ import annotations
@@ -283,38 +283,45 @@ class Preview:
         self.channel.publish("pdf", state)
 
     def pdf_worker(self) -> None:
-        """Print the newest good build to PDF whenever one is waiting (a thread's body)."""
-        try:
-            from weekly.render.pdf import write_pdf
+        """Have the newest good build printed whenever one is waiting (a thread's body).
 
-            write_pdf("<p>warm</p>", [])  # load fonts and WeasyPrint before the first edit
-        except Exception as exc:  # pragma: no cover - reported, the server keeps going
-            self.log(f"PDF printing is unavailable: {exc}")
-            self._set_pdf_state("unavailable")
-            return
-        while not self.stopping.is_set():
-            with self._pdf_wake:
-                while self._pdf_job is None and not self.stopping.is_set():
-                    self._pdf_wake.wait(0.5)
-                job, self._pdf_job = self._pdf_job, None
-            if job is None:
-                continue
-            version, html, assets, slug = job
+        The printing itself happens in a worker process (:mod:`weekly.render.worker`), as
+        for every command; this thread only hands it the newest page and waits.
+        """
+        from weekly.render.worker import Printer
+
+        with Printer(1) as printer:
             try:
-                data = write_pdf(html, assets)
-            except Exception as exc:
-                self.log(f"the PDF could not be printed: {exc}")
-                self._set_pdf_state("failed")
-                continue
-            self.pdf = PdfState(f"/{slug}.pdf", data, f"ready ({len(data) // 1024} KB)", version)
-            self.channel.publish("pdf", self.pdf.state)
-            if self.output is not None:
-                from weekly.files import write_atomically
+                printer.write_pdf("<p>warm</p>", [])  # load fonts before the first edit
+            except Exception as exc:  # pragma: no cover - reported, the server keeps going
+                self.log(f"PDF printing is unavailable: {exc}")
+                self._set_pdf_state("unavailable")
+                return
+            while not self.stopping.is_set():
+                with self._pdf_wake:
+                    while self._pdf_job is None and not self.stopping.is_set():
+                        self._pdf_wake.wait(0.5)
+                    job, self._pdf_job = self._pdf_job, None
+                if job is not None:
+                    self._print(printer, *job)
 
-                try:
-                    write_atomically(self.output / self.name, {f"{slug}.pdf": data})
-                except OSError as exc:
-                    self.log(f"could not write the PDF to {self.output}: {exc}")
+    def _print(self, printer: Any, version: int, html: str, assets: list[Any], slug: str) -> None:
+        """Print one build with ``printer``; publish and write the PDF."""
+        try:
+            data = printer.write_pdf(html, assets)
+        except Exception as exc:
+            self.log(f"the PDF could not be printed: {exc}")
+            self._set_pdf_state("failed")
+            return
+        self.pdf = PdfState(f"/{slug}.pdf", data, f"ready ({len(data) // 1024} KB)", version)
+        self.channel.publish("pdf", self.pdf.state)
+        if self.output is not None:
+            from weekly.files import write_atomically
+
+            try:
+                write_atomically(self.output / self.name, {f"{slug}.pdf": data})
+            except OSError as exc:
+                self.log(f"could not write the PDF to {self.output}: {exc}")
 
     def stop(self) -> None:
         """Wake every waiting thread so it can finish."""

@@ -132,8 +132,9 @@ def build_archive(
     correction is warned about (W080), unless ``accept_silent_edits``.
     """
     from weekly.pipeline import edition_files, write_edition
+    from weekly.render.worker import Printer, cpu_count
     from weekly.site.feed import checked_base_url
-    from weekly.site.pool import Workers, cpu_count, worth_it
+    from weekly.site.pool import check_edition, preload, worth_it
 
     checked_base_url(base_url)  # the CLI refused a bad one already; a caller of the core too
 
@@ -160,31 +161,82 @@ def build_archive(
 
     updates: dict[str, Update] = {}
     countries: dict[str, list[str]] = {}
+    contents: dict[str, str] = {}
     warnings: list[Problem] = []
     todo = [k for k in keys if k in reasons]
     pdf = "pdf" in formats
-    with Workers(worth_it(jobs or cpu_count(), len(todo), pdf), pdf, bool(events_found)) as workers:
+    processes = worth_it(jobs or cpu_count(), len(todo), pdf)
+    #: Editions rendered while others were still being checked: the navigation they were
+    #: rendered with, their files, and the future of their PDF.
+    early: dict[str, tuple[Any, dict[str, bytes], Future[bytes] | None]] = {}
+    known = {key: old[key] for key in keys if key in old}  # entries as far as known so far
 
-        def check(chosen: list[str]) -> None:
+    with Printer(processes, preload(bool(events_found))) as workers:
+
+        def render(key: str, nav: Any) -> tuple[Any, dict[str, bytes], Future[bytes] | None]:
+            """Render ``key``'s files with ``nav``; its PDF is printed by a worker."""
+            futures: list[Future[bytes]] = []
+
+            def deferred(html: str, assets: Any) -> bytes:
+                futures.append(workers.print(html, assets))
+                return b""  # replaced by the printed bytes before anything is written
+
+            files = edition_files(updates[key], formats, nav=nav, write_pdf=deferred)
+            return nav, files, futures[0] if futures else None
+
+        def nav_of(key: str, entries: dict[str, Entry], keeping: dict[str, bytes]) -> Any:
+            kept = [*_kept(key, output), *keeping]
+            return replace(navigation(entries, base_url)[key], earlier=earlier_pages(kept))
+
+        def render_early(key: str) -> None:
+            """Render ``key`` with the neighbours known now; redone at the end if they change."""
+            update = updates[key]
+            keeping = _keep_versions({key: update}, old, {key: contents[key]}, output)
+            early[key] = render(key, nav_of(key, known, keeping.get(key, {})))
+
+        def check(chosen: list[str], pipelined: bool = False) -> None:
+            """Check ``chosen``; with ``pipelined``, render each edition once the next is checked.
+
+            Checks are handed to the workers a few at a time, so the PDFs of the editions
+            rendered early are printed between them rather than after all of them.
+            """
             problems: list[Problem] = []
-            futures = [(key, workers.check(inputs, key)) for key in chosen]
+            waiting = iter(chosen)
+            window = max(1, processes) + 2
+            futures = [(key, workers.submit(check_edition, inputs, key)) for key in chosen[:window]]
+            for _ in futures:
+                next(waiting)
+            previous = ""
             with progress("Checking", len(chosen)) as step:
-                for key, future in futures:  # in edition order, whatever finishes first
+                while futures:  # in edition order, whatever finishes first
+                    key, future = futures.pop(0)
+                    following = next(waiting, None)
+                    if following is not None:
+                        futures.append(
+                            (following, workers.submit(check_edition, inputs, following))
+                        )
                     update, found, failed = future.result()
                     problems.extend(failed)
                     if update is not None:
                         updates[key], countries[key] = update, found
+                        contents[key] = content_hash(inputs, key)
+                        known[key] = entry_of(update, [], found)
                         warnings.extend(update.problems.warnings)
+                    if pipelined and not problems:
+                        if previous:
+                            render_early(previous)
+                        previous = key
                     step()
             if problems:
                 raise WeeklyError(problems)
+            if pipelined and previous:
+                render_early(previous)
 
-        check(todo)
+        check(todo, pipelined=True)
         entries = {
             key: entry_of(updates[key], [], countries[key]) if key in updates else old[key]
             for key in keys
         }
-        contents = {key: content_hash(inputs, key) for key in updates}
         keeping = _keep_versions(updates, old, contents, output)
         if not accept_silent_edits:
             warnings.extend(
@@ -205,14 +257,10 @@ def build_archive(
         result_kept: list[Path] = []
         pending: list[tuple[str, dict[str, bytes], Future[bytes] | None]] = []
         for key, _ in rendered:
-            futures: list[Future[bytes]] = []
-
-            def deferred(html: str, assets: Any, futures: list[Future[bytes]] = futures) -> bytes:
-                futures.append(workers.print(html, assets))
-                return b""  # replaced by the printed bytes before anything is written
-
-            files = edition_files(updates[key], formats, nav=navs[key], write_pdf=deferred)
-            pending.append((key, files, futures[0] if futures else None))
+            made = early.get(key)
+            if made is None or made[0] != navs[key]:  # a neighbour turned out otherwise
+                made = render(key, navs[key])
+            pending.append((key, made[1], made[2]))
         with progress("Rendering", len(rendered)) as step:
             for key, files, future in pending:  # in edition order, whatever finishes first
                 update = updates[key]
