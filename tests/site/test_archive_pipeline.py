@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from site_inputs import FILES, PAGES
+
+from support.site_inputs import FILES, PAGES
 
 
 def _digest(folder: Path) -> dict[str, str]:
