@@ -82,13 +82,14 @@ def _pixels(update: Update, figure: Figure) -> Any:
     from PIL import Image
 
     assert figure.asset is not None
-    data: bytes | None = figure.asset.data
+    data = figure.asset.data
     if _is_chart(figure):
         from weekly.events.charts import raster
 
-        data = raster(update.edition, figure.spec, figure.asset.data, AREA)
-        if data is None:
+        drawn = raster(update.edition, figure.spec, figure.asset.data, AREA)
+        if drawn is None:
             return None
+        data = drawn
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.thumbnail((WIDTH, HEIGHT))
