@@ -97,7 +97,7 @@ def test_edition_pages_carry_share_cards_with_the_canonical_url(tree, weekly) ->
         f'<meta name="twitter:image" content="{BASE}2023-12-13/share-card.png">',
     ):
         assert line in page, line
-    # an SVG figure cannot go on a PNG card: the card is the title card, and says so
+    # an SVG picture (not a chart) cannot go on a PNG card: the title card, and it says so
     alt = "Salafi-Jihadi Movement Weekly Update, December 13, 2023: Al Qaeda Strengthens in Central Mali"
     assert f'<meta property="og:image:alt" content="{alt}">' in page
     assert (root / "output/2023-12-13/share-card.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -77,16 +77,16 @@ def _digest(meta: dict[str, Any], frame: Any) -> str:
     return hasher.hexdigest()[:32]
 
 
-def _cached(folder: Any, key: str) -> bytes | None:
-    path = folder / f"{key}.svg"
+def _cached(folder: Any, key: str, suffix: str = ".svg") -> bytes | None:
+    path = folder / f"{key}{suffix}"
     return path.read_bytes() if path.is_file() else None
 
 
-def _store(folder: Any, key: str, data: bytes) -> None:
+def _store(folder: Any, key: str, data: bytes, suffix: str = ".svg") -> None:
     from weekly.files import write_atomically
 
     try:
-        write_atomically(folder, {f"{key}.svg": data})
+        write_atomically(folder, {f"{key}{suffix}": data})
     except OSError:
         return
 
@@ -94,8 +94,10 @@ def _store(folder: Any, key: str, data: bytes) -> None:
 class Drawer:
     """Draws the charts of one edition (callable as a :data:`ChartDrawer`)."""
 
-    def __init__(self, edition: Edition) -> None:
+    def __init__(self, edition: Edition, raster: tuple[int, int] | None = None) -> None:
         self.edition = edition
+        #: Draw PNG rasters that fit these pixels (width, height) instead of SVG, uncached.
+        self.raster = raster
         self.cutoff = edition.cutoff.date()
         #: Figure id -> what its map shows (for alt text and provenance); maps only.
         self.facts: dict[str, MapFacts] = {}
@@ -190,7 +192,7 @@ class Drawer:
         }  # fmt: skip
         key = _digest(meta, frame)
         folder = self.edition.inputs / events.CACHE_DIR / "charts"
-        svg = _cached(folder, key)
+        svg = None if self.raster else _cached(folder, key)
         if svg is None:
             from weekly.events import plots
 
@@ -199,8 +201,11 @@ class Drawer:
                     kind=kind, frame=frame, first=start, last=last, cutoff=self.cutoff, by=by,
                     color=color, size=size, top=top, extent=extent, base=base, shade=shade,
                     layers=layers,
-                )
+                ), "png" if self.raster else "svg", self.raster,
             )  # fmt: skip
+            if self.raster:
+                name = f"figures/{slugify(spec.id) or 'chart'}.png"
+                return Chart(Asset(name, svg, "image/png"), "")
             _store(folder, key, svg)
         name = f"figures/{slugify(spec.id) or 'chart'}.svg"
         provenance = (
@@ -293,3 +298,25 @@ def _locate(frame: Any) -> tuple[Any, Any]:
 def drawer(edition: Edition) -> ChartDrawer | None:
     """Return the chart drawer of ``edition``."""
     return Drawer(edition)
+
+
+def raster(edition: Edition, spec: FigureSpec, svg: bytes, size: tuple[int, int]) -> bytes | None:
+    """Return the chart of ``spec`` drawn again as a PNG that fits ``size`` pixels, or None.
+
+    The share card shows it: the same data in the same style as the chart's SVG ``svg``, but
+    in pixels. It is kept beside the charts, named by a digest of ``svg``, the size and
+    :data:`STYLE_VERSION`, so an unchanged chart is read back without pandas or matplotlib.
+    Its problems were reported when the SVG was drawn, so they are not reported again.
+    """
+    hasher = hashlib.sha256(f"card {STYLE_VERSION} {size[0]}x{size[1]}\n".encode())
+    hasher.update(svg)
+    key = hasher.hexdigest()[:32]
+    folder = edition.inputs / events.CACHE_DIR / "charts"
+    png = _cached(folder, key, ".png")
+    if png is not None:
+        return png
+    chart = Drawer(edition, raster=size)(spec, Problems())
+    if chart is None:
+        return None
+    _store(folder, key, chart.asset.data, ".png")
+    return chart.asset.data

@@ -30,8 +30,9 @@ from weekly.events.drawing import (
 from weekly.palette import ACCENT, INK, MUTED, OTHER
 
 
-def draw(data: ChartData, image_format: str = "svg") -> bytes:
-    """Return the chart ``data`` describes as SVG (or PNG, for looking at it in tests)."""
+def draw(data: ChartData, image_format: str = "svg", fit: tuple[int, int] | None = None) -> bytes:
+    """Return the chart ``data`` describes as SVG, or as PNG (for the share card and for
+    looking at it in tests): at 110 dpi, or at the resolution that fits ``fit`` pixels."""
     with house_style():
         if data.kind == "map":
             from weekly.events import maps
@@ -43,7 +44,9 @@ def draw(data: ChartData, image_format: str = "svg") -> bytes:
             figure = draw_bars(data)
         if image_format == "png":
             out = io.BytesIO()
-            figure.savefig(out, format="png", dpi=110, metadata={"Software": None})
+            wide, high = figure.get_size_inches()
+            dpi = min(fit[0] / wide, fit[1] / high) if fit else 110
+            figure.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
             return out.getvalue()
         return to_svg(figure)
 

@@ -1,11 +1,12 @@
 """Render: draw an edition's share card: the PNG a link preview shows (X, LinkedIn, Slack, Teams).
 
 1200×630 pixels, the size those services crop to. The card names the series, the date and
-the headline; beside them goes the first figure when it is a picture matplotlib can read
-(PNG or JPEG). An SVG figure (every events chart) cannot be read back into a picture
-without a rasteriser weekly does not ship, so its edition gets the title card alone. The
-same edition gives the same bytes: matplotlib's PNG writer is told to record no software
-version and no date.
+the headline; beside them goes the first figure: a picture matplotlib can read (PNG or
+JPEG), or a chart or map drawn from the events, drawn again as pixels for the card
+(:func:`weekly.events.charts.raster`, cached beside the charts). Other SVG figures cannot
+be read back into a picture without a rasteriser weekly does not ship, so their edition
+gets the title card alone. The same edition gives the same bytes: matplotlib's PNG writer
+is told to record no software version and no date.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ CARD = "share-card.png"
 WIDTH, HEIGHT = 1200, 630
 #: A picture larger than this is not drawn on the card (it would cost more than it shows).
 MAX_PIXELS = 40_000_000
+#: Where the figure goes, as a fraction of the card (left, bottom, width, height), and its
+#: size in pixels (what a chart is drawn again to fit).
+BOX = (0.55, 0.08, 0.41, 0.84)
+AREA = (round(BOX[2] * WIDTH), round(BOX[3] * HEIGHT))
 
 
 @dataclass(frozen=True)
@@ -35,14 +40,30 @@ class Card:
     alt: str
 
 
-def _picture(update: Update) -> Figure | None:
-    """Return the first figure when it is a picture the card can show (PNG or JPEG)."""
+def _first(update: Update) -> Figure | None:
+    """Return the first figure the edition shows, or None."""
     placed = sorted(
         (f for f in update.figures.values() if f.asset is not None), key=lambda f: f.number
     )
-    first = placed[0] if placed else None
+    return placed[0] if placed else None
+
+
+def _is_chart(figure: Figure) -> bool:
+    """Return True when ``figure`` is a chart or map drawn from the events (an SVG)."""
+    return (
+        bool(figure.spec.chart)
+        and figure.asset is not None
+        and (figure.asset.media_type == "image/svg+xml")
+    )
+
+
+def _picture(update: Update) -> Figure | None:
+    """Return the first figure when the card can show it: a chart, or a PNG or JPEG picture."""
+    first = _first(update)
     if first is None or first.asset is None:
         return None
+    if _is_chart(first):
+        return first
     if first.asset.media_type not in ("image/png", "image/jpeg"):
         return None
     from PIL import Image
@@ -55,14 +76,22 @@ def _picture(update: Update) -> Figure | None:
     return first if fits else None
 
 
-def _pixels(figure: Figure) -> Any:
-    """Return ``figure``'s picture as an RGBA array no larger than the card, or None."""
+def _pixels(update: Update, figure: Figure) -> Any:
+    """Return ``figure``'s picture as an RGBA array that fits the card's image area, or None."""
     import numpy as np
     from PIL import Image
 
     assert figure.asset is not None
+    data = figure.asset.data
+    if _is_chart(figure):
+        from weekly.events.charts import raster
+
+        drawn = raster(update.edition, figure.spec, figure.asset.data, AREA)
+        if drawn is None:
+            return None
+        data = drawn
     try:
-        with Image.open(io.BytesIO(figure.asset.data)) as image:
+        with Image.open(io.BytesIO(data)) as image:
             image.thumbnail((WIDTH, HEIGHT))
             return np.asarray(image.convert("RGBA"))
     except (OSError, ValueError, Image.DecompressionBombError):
@@ -83,7 +112,10 @@ def card_alt(update: Update) -> str:
     picture = _picture(update)
     if picture is None:
         return _title_alt(update)
-    return f"{_title_alt(update)}. {picture.spec.alt or picture.alt or picture.spec.title}"
+    shows = picture.spec.alt or picture.alt or picture.spec.title
+    if _is_chart(picture) and picture.spec.title and shows != picture.spec.title:
+        shows = f"{picture.spec.title}: {shows}"  # a chart's alt says what, not which
+    return f"{_title_alt(update)}. {shows}"
 
 
 def share_card(update: Update) -> Card:
@@ -96,7 +128,7 @@ def share_card(update: Update) -> Card:
     edition = update.edition
     series = edition.series
     picture = _picture(update)
-    pixels = _pixels(picture) if picture else None
+    pixels = _pixels(update, picture) if picture else None
     shown = pixels is not None
     card = Canvas(figsize=(WIDTH / 100, HEIGHT / 100), dpi=100, facecolor=WASH)
     card.add_artist(_band(card))
@@ -111,7 +143,7 @@ def share_card(update: Update) -> Card:
     card.text(0.07, 0.14, series.organization, color=MUTED, fontsize=15, family=SANS,
               **plain)  # fmt: skip
     if pixels is not None:
-        axes = card.add_axes((0.55, 0.08, 0.41, 0.84))
+        axes = card.add_axes(BOX)
         axes.imshow(pixels, interpolation="antialiased")
         axes.set_axis_off()
     out = io.BytesIO()
