@@ -1,7 +1,7 @@
 """Shared: the private state folder, where everything that is not for readers is kept.
 
-``output/`` is what a web server publishes, so nothing private may live there. The mail
-drafts (every subscriber's address), the delivery ledger, its lock and the suppression list
+``output/`` is what a web server publishes, so nothing private may live there. The draft
+pages (placeholders and open review comments), the mail drafts (every subscriber's address), the delivery ledger, its lock and the suppression list
 live in the state folder instead: ``inputs/.weekly/`` by default, beside the inputs they
 belong to and the cache (``inputs/.weekly-cache/``), or wherever ``--state`` or the
 environment variable ``WEEKLY_STATE`` say. :func:`state_dir` is the one answer to "where
@@ -48,6 +48,15 @@ def ensure(state: Path) -> Path:
 def mail_folder(state: Path, key: str) -> Path:
     """Return where edition ``key``'s drafts, ledger and sending lock live."""
     return state / "mail" / key
+
+
+def drafts_folder(state: Path, key: str) -> Path:
+    """Return where edition ``key``'s draft page and the figures it shows are written.
+
+    A draft carries placeholders and the team's open review comments, so it is never
+    written under the output folder (``weekly render --draft``, ``weekly preview``).
+    """
+    return state / "drafts" / key
 
 
 def suppression_path(state: Path) -> Path:

@@ -99,7 +99,8 @@ def test_new_starts_from_the_latest_earlier_edition(tree, weekly) -> None:
     assert not (root / "output/2023-12-20").exists()
     rendered = weekly("render", "--cutoff", "2023-12-20", "--format", "html", "--draft", cwd=root)
     assert rendered.returncode == 0, rendered.stderr
-    (page,) = (root / "output/2023-12-20").glob("*.html")  # the draft page alone
+    assert not (root / "output/2023-12-20").exists()  # nothing unfinished is published
+    (page,) = (root / "inputs/.weekly/drafts/2023-12-20").glob("*.html")  # the draft alone
     assert page.name.endswith(".draft.html")
     html = page.read_text(encoding="utf-8")
     assert "TODO: headline" in html

@@ -104,6 +104,8 @@ class Preview:
     channel: Channel = field(default_factory=Channel)
     #: Page scripts read this to send changes (see :mod:`weekly.preview.api`).
     review: bool = True
+    #: The private state folder (``--state``); None: :func:`weekly.state.state_dir`'s default.
+    state: Path | None = None
 
     def __post_init__(self) -> None:
         from weekly.inputs.edition import resolve_cutoff
@@ -262,19 +264,23 @@ class Preview:
             self._set_pdf_state("printing…")
 
     def _write_draft(self, update: Any) -> None:
-        """Write ``<slug>.draft.html`` and its figures, as ``weekly render --draft`` would."""
+        """Write ``<slug>.draft.html`` and its figures into the state folder, as ``weekly
+        render --draft`` does: a draft is never written under the output folder."""
         from weekly.files import write_atomically
         from weekly.render import draft
+        from weekly.state import drafts_folder, ensure, state_dir
 
-        assert self.output is not None
         files = {f"{update.slug}.draft.html": draft.draft_html(update).encode("utf-8")}
         for fig in update.figures.values():
             if fig.asset is not None:
                 files[fig.asset.name] = fig.asset.data
+        state = state_dir(self.inputs, self.state)
+        folder = drafts_folder(state, update.edition.key)
         try:
-            write_atomically(self.output / update.edition.key, files)
+            ensure(state)
+            write_atomically(folder, files)
         except OSError as exc:
-            self.log(f"could not write the draft to {self.output}: {exc}")
+            self.log(f"could not write the draft to {folder}: {exc}")
 
     # -- the PDF, printed in the background ---------------------------------
 
