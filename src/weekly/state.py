@@ -22,7 +22,9 @@ STATE_ENV = "WEEKLY_STATE"
 #: The state folder's name under the inputs, when neither ``--state`` nor the variable says.
 DEFAULT_NAME = ".weekly"
 #: What the ``.gitignore`` made in a new state folder holds.
-GITIGNORE = "# weekly's private state: mail drafts, delivery ledgers, suppressions.\n*\n"
+GITIGNORE = (
+    "# weekly's private state: draft pages, mail drafts, delivery ledgers, suppressions.\n*\n"
+)
 
 
 def state_dir(
