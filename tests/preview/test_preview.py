@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from support import edit, write_tree
-from support.preview import MAP_SVG, SLUG, UPDATE_MD, WITH_FIGURE, raw_get, start_cli
+from support.preview import MAP_SVG, SLUG, UPDATE_MD, WITH_FIGURE, previews, raw_get, start_cli
 from weekly.preview import serve as preview
 
 # ---------------------------------------------------------------------------
@@ -517,6 +517,23 @@ def test_cli_unknown_edition(edition: Path, weekly) -> None:
         "inputs/2023-01-04/update.md: error: no edition for cutoff 2023-01-04\n"
         "weekly: 1 error; nothing written\n"
     )
+
+
+@pytest.mark.slow
+def test_an_unfinished_preview_writes_nothing_under_the_output(preview_project: Path) -> None:
+    update = preview_project / "inputs" / "2023-12-13" / "update.md"
+    text = update.read_text(encoding="utf-8")
+    update.write_text(text.replace("Al Qaeda Strengthens in Central Mali", '"TODO: headline"'))
+    with previews() as start:
+        running = start(output=Path("out"), pdf=True, state=Path("private"))
+        deadline = time.monotonic() + 90
+        while not running.preview.pdf.state.startswith("ready"):  # printed, shown in the page
+            assert time.monotonic() < deadline, running.preview.pdf.state
+            time.sleep(0.1)
+    # stopped: the PDF thread is done with this print
+    draft = preview_project / "private" / "drafts" / "2023-12-13" / f"{SLUG}.draft.html"
+    assert "TODO: headline" in draft.read_text(encoding="utf-8")
+    assert not (preview_project / "out").exists()  # neither the draft nor the PDF
 
 
 @pytest.mark.slow

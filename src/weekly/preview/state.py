@@ -117,7 +117,8 @@ class Preview:
         self.pdf = PdfState(state="printing…" if self.pdf_enabled else "off")
         if self.pdf_enabled:
             self.channel.publish("pdf", self.pdf.state)
-        self._pdf_job: tuple[int, str, list[Any], str] | None = None
+        #: (build, HTML, figures, slug, whether the PDF may go under the output folder).
+        self._pdf_job: tuple[int, str, list[Any], str, bool] | None = None
         self._pdf_wake = threading.Condition()
         self._build_lock = threading.Lock()
         self.slug = ""
@@ -259,7 +260,10 @@ class Preview:
 
             assets = [f.asset for f in update.figures.values() if f.asset is not None]
             with self._pdf_wake:
-                self._pdf_job = (self.version, render_html(update), assets, update.slug)
+                # placeholders left: the PDF is shown in the preview, never published
+                finished = not update.problems.errors
+                html = render_html(update)
+                self._pdf_job = (self.version, html, assets, update.slug, finished)
                 self._pdf_wake.notify_all()
             self._set_pdf_state("printing…")
 
@@ -305,7 +309,7 @@ class Preview:
                 job, self._pdf_job = self._pdf_job, None
             if job is None:
                 continue
-            version, html, assets, slug = job
+            version, html, assets, slug, finished = job
             try:
                 data = write_pdf(html, assets)
             except Exception as exc:
@@ -314,7 +318,7 @@ class Preview:
                 continue
             self.pdf = PdfState(f"/{slug}.pdf", data, f"ready ({len(data) // 1024} KB)", version)
             self.channel.publish("pdf", self.pdf.state)
-            if self.output is not None:
+            if self.output is not None and finished:
                 from weekly.files import write_atomically
 
                 try:
