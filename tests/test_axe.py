@@ -37,6 +37,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     build_archive(inputs, output, ("html",))
     render(inputs, output, "2023-12-13", ("html",), draft=True)
     folder = output / "2023-12-13"
+    drafts = inputs / ".weekly" / "drafts" / "2023-12-13"  # where render --draft wrote it
     update = load_checked(inputs, "2023-12-13")
     # A draft as an editor sees it mid-review: findings listed (linked and not), live
     # status, a PDF link; then the same with the overlay of errors that stopped a rebuild,
@@ -50,15 +51,15 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     review = dataclasses.replace(
         aids_for(update, live=True, pdf_href=f"{SLUG}.pdf"), problems=findings
     )
-    (folder / "review.draft.html").write_text(draft_html(update, review), encoding="utf-8")
+    (drafts / "review.draft.html").write_text(draft_html(update, review), encoding="utf-8")
     from weekly.check.carried import CarriedOver
 
     carried = dataclasses.replace(
         review, carried=CarriedOver("2023-11-08", [1], [update.body.blocks()[0].line])
     )
-    (folder / "carried.draft.html").write_text(draft_html(update, carried), encoding="utf-8")
+    (drafts / "carried.draft.html").write_text(draft_html(update, carried), encoding="utf-8")
     broken = dataclasses.replace(review, errors=errors)
-    (folder / "broken.draft.html").write_text(draft_html(update, broken), encoding="utf-8")
+    (drafts / "broken.draft.html").write_text(draft_html(update, broken), encoding="utf-8")
     nothing = DraftAids(edition="2023-12-13", cutoff=review.cutoff, errors=errors, live=True)
     (folder / "errors.html").write_text(error_page(nothing), encoding="utf-8")
     edition = prepare(update, mail_settings(update), b"%PDF-1.7")
@@ -72,10 +73,10 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {
         "unfinished draft (placeholders)": unfinished.written[0],
         "final": folder / f"{SLUG}.html",
-        "draft": folder / f"{SLUG}.draft.html",
-        "draft in review": folder / "review.draft.html",
-        "draft with carried-over text": folder / "carried.draft.html",
-        "draft with errors": folder / "broken.draft.html",
+        "draft": drafts / f"{SLUG}.draft.html",
+        "draft in review": drafts / "review.draft.html",
+        "draft with carried-over text": drafts / "carried.draft.html",
+        "draft with errors": drafts / "broken.draft.html",
         "preview error page": folder / "errors.html",
         "final (archive, with navigation)": output
         / "2023-11-08"

@@ -86,7 +86,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {
         "edition": output / PAGES["2023-12-13"],
         "edition (first of its series)": output / PAGES["2023-12-06"],
-        "draft": next(drafts.glob("*.draft.html")),
+        "draft": next((root / "inputs/.weekly/drafts/2023-12-13").glob("*.draft.html")),
         "fragment": _fragment_page(next(drafts.glob("*.fragment.html"))),
         "index": output / "index.html",
         "series": output / "series/iran-update.html",

@@ -112,10 +112,12 @@ def test_edition_files_for_the_draft_alone(edition: Path) -> None:
     with contextlib.chdir(edition):
         update = pipeline.load_checked(Path("inputs"), "2023-12-13")
         files = pipeline.edition_files(update, (), draft=True)
-        written = pipeline.write_edition(update, Path("output"), files)
+        written = pipeline.write_draft(update, Path("state"))
     assert list(files) == [f"{update.slug}.draft.html"]
     assert files[f"{update.slug}.draft.html"] == draft_html(update).encode("utf-8")
-    assert written == [Path("output/2023-12-13") / f"{update.slug}.draft.html"]
+    assert written == [Path("state/drafts/2023-12-13") / f"{update.slug}.draft.html"]
+    assert (edition / "state" / ".gitignore").is_file()  # made as any state folder is
+    assert not (edition / "output").exists()
 
 
 def test_caches_kept_across_builds_follow_a_changed_table(tmp_path: Path) -> None:

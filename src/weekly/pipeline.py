@@ -202,7 +202,7 @@ def edition_files(
     ``nav`` (archive builds) links the page to its neighbours. The HTML is rendered
     once; the PDF is printed from that very string, by ``write_pdf`` (default
     :func:`weekly.render.pdf.write_pdf`). With no format and ``draft``, only the draft
-    and its figures are made (what the preview writes).
+    and its figures are made (what :func:`write_draft` puts in the state folder).
     """
     from weekly.render.html import render_html
 
@@ -256,6 +256,19 @@ def write_edition(update: Update, output: Path, files: dict[str, bytes]) -> list
     return publish(output / update.edition.key, files)
 
 
+def write_draft(update: Update, state: Path) -> list[Path]:
+    """Write the draft page of ``update`` and its figures into the state folder ``state``.
+
+    A draft can carry placeholders and the team's open review comments: it is never
+    written under the output folder, which a web server publishes. Returns the paths.
+    """
+    from weekly.files import publish
+    from weekly.state import drafts_folder, ensure
+
+    files = edition_files(update, (), draft=True)
+    return publish(drafts_folder(ensure(state), update.edition.key), files)
+
+
 def render(
     inputs: Path,
     output: Path,
@@ -265,11 +278,14 @@ def render(
     caches: Caches | None = None,
     pdf_variant: PdfVariant | None = None,
     base_url: str = "",
+    state: Path | None = None,
 ) -> Rendered:
     """Render edition ``cutoff`` from ``inputs`` into ``output/<cutoff>/``.
 
     ``pdf_variant`` defaults to PDF/UA-1; ``base_url`` (where ``output/`` is published)
-    makes the figure links of a fragment absolute.
+    makes the figure links of a fragment absolute. With ``draft``, the draft page and its
+    figures go to the private state folder (``state``, see :func:`weekly.state.state_dir`),
+    never under ``output``.
     """
     from functools import partial
 
@@ -277,10 +293,10 @@ def render(
 
     formats = tuple(formats)
     if "pdf" not in formats:
-        return _render(inputs, output, cutoff, formats, draft, None, caches, base_url)
+        return _render(inputs, output, cutoff, formats, draft, None, caches, base_url, state)
     with Printer(1) as printer:  # starts importing WeasyPrint now, on the other core
         write_pdf = partial(printer.write_pdf, variant=pdf_variant)
-        return _render(inputs, output, cutoff, formats, draft, write_pdf, caches, base_url)
+        return _render(inputs, output, cutoff, formats, draft, write_pdf, caches, base_url, state)
 
 
 def _render(
@@ -292,12 +308,17 @@ def _render(
     write_pdf: PdfWriter | None,
     caches: Caches | None,
     base_url: str = "",
+    state: Path | None = None,
 ) -> Rendered:
     update = load_checked(inputs, cutoff, caches, unfinished=draft)
     if update.problems.errors:  # placeholders left: a draft page only, nothing to publish
         formats = ()
-    files = edition_files(update, formats, draft, write_pdf=write_pdf, base_url=base_url)
-    written = write_edition(update, output, files)
+    files = edition_files(update, formats, write_pdf=write_pdf, base_url=base_url)
+    written = write_edition(update, output, files) if files else []
+    if draft:
+        from weekly.state import state_dir
+
+        written += write_draft(update, state_dir(inputs, state))
     return Rendered(update, output / update.edition.key, written, update.problems.warnings)
 
 

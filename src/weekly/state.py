@@ -1,7 +1,7 @@
 """Shared: the private state folder, where everything that is not for readers is kept.
 
-``output/`` is what a web server publishes, so nothing private may live there. The mail
-drafts (every subscriber's address), the delivery ledger, its lock and the suppression list
+``output/`` is what a web server publishes, so nothing private may live there. The draft
+pages (placeholders and open review comments), the mail drafts (every subscriber's address), the delivery ledger, its lock and the suppression list
 live in the state folder instead: ``inputs/.weekly/`` by default, beside the inputs they
 belong to and the cache (``inputs/.weekly-cache/``), or wherever ``--state`` or the
 environment variable ``WEEKLY_STATE`` say. :func:`state_dir` is the one answer to "where
@@ -22,7 +22,9 @@ STATE_ENV = "WEEKLY_STATE"
 #: The state folder's name under the inputs, when neither ``--state`` nor the variable says.
 DEFAULT_NAME = ".weekly"
 #: What the ``.gitignore`` made in a new state folder holds.
-GITIGNORE = "# weekly's private state: mail drafts, delivery ledgers, suppressions.\n*\n"
+GITIGNORE = (
+    "# weekly's private state: draft pages, mail drafts, delivery ledgers, suppressions.\n*\n"
+)
 
 
 def state_dir(
@@ -48,6 +50,15 @@ def ensure(state: Path) -> Path:
 def mail_folder(state: Path, key: str) -> Path:
     """Return where edition ``key``'s drafts, ledger and sending lock live."""
     return state / "mail" / key
+
+
+def drafts_folder(state: Path, key: str) -> Path:
+    """Return where edition ``key``'s draft page and the figures it shows are written.
+
+    A draft carries placeholders and the team's open review comments, so it is never
+    written under the output folder (``weekly render --draft``, ``weekly preview``).
+    """
+    return state / "drafts" / key
 
 
 def suppression_path(state: Path) -> Path:

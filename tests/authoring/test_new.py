@@ -99,7 +99,8 @@ def test_new_starts_from_the_latest_earlier_edition(tree, weekly) -> None:
     assert not (root / "output/2023-12-20").exists()
     rendered = weekly("render", "--cutoff", "2023-12-20", "--format", "html", "--draft", cwd=root)
     assert rendered.returncode == 0, rendered.stderr
-    (page,) = (root / "output/2023-12-20").glob("*.html")  # the draft page alone
+    assert not (root / "output/2023-12-20").exists()  # nothing unfinished is published
+    (page,) = (root / "inputs/.weekly/drafts/2023-12-20").glob("*.html")  # the draft alone
     assert page.name.endswith(".draft.html")
     html = page.read_text(encoding="utf-8")
     assert "TODO: headline" in html
@@ -163,7 +164,8 @@ def test_new_from_an_older_edition_carries_regions_authors_and_figures(tree, wee
     assert (root / "inputs/2023-12-20/figures/north-mali.png").read_bytes() == PNG
     rendered = weekly("render", "--cutoff", "2023-12-20", "--format", "html", "--draft", cwd=root)
     assert rendered.returncode == 0, rendered.stderr
-    html = next((root / "output/2023-12-20").glob("*.html")).read_text(encoding="utf-8")
+    drafts = root / "inputs/.weekly/drafts/2023-12-20"  # placeholders left: a draft alone
+    html = next(drafts.glob("*.draft.html")).read_text(encoding="utf-8")
     assert '<p class="section-byline">Author: Liam Karr</p>' in html
 
 

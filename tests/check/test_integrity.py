@@ -15,6 +15,8 @@ from support import ROOT, SOURCES, write_tree
 UPDATE_MD = "inputs/2023-12-13/update.md"
 PREVIOUS_MD = "inputs/2023-12-06/update.md"
 INTEGRITY = {"E411", "E416", "W410", "W412", "W413", "W414", "W415"}
+#: Where render --draft writes draft pages: the default state folder, never under output/.
+DRAFTS = "inputs/.weekly/drafts"
 
 FRONT = """\
 ---
@@ -401,7 +403,7 @@ def test_render_and_the_draft_panel_show_the_findings(tmp_path: Path, weekly) ->
     assert result.returncode == 0, result.stderr
     line = line_of(root, "Security forces will almost certainly")
     assert f"{UPDATE_MD}:{line}: warning: judgment moved from 'likely'" in result.stderr
-    draft = next((root / "output/2023-12-13").glob("*.draft.html")).read_text(encoding="utf-8")
+    draft = next((root / DRAFTS / "2023-12-13").glob("*.draft.html")).read_text(encoding="utf-8")
     panel = draft[draft.index('<ul class="draft-findings">') :]
     assert panel.startswith(
         f'<ul class="draft-findings">\n<li class="warning"><a href="#L{line}">'
@@ -504,7 +506,7 @@ def test_new_records_what_it_carried_and_the_draft_marks_it(tmp_path: Path, week
     lead = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("**Security"))
     result = weekly("render", "--cutoff", "2023-12-20", "--format", "html", "--draft", cwd=root)
     assert result.returncode == 0, result.stderr
-    draft = next((root / "output/2023-12-20").glob("*.draft.html")).read_text(encoding="utf-8")
+    draft = next((root / DRAFTS / "2023-12-20").glob("*.draft.html")).read_text(encoding="utf-8")
     panel = draft[
         draft.index("<h2>Carried over</h2>") : draft.index(
             "</style>", draft.index("weekly-carried-style")
@@ -525,7 +527,7 @@ def test_new_records_what_it_carried_and_the_draft_marks_it(tmp_path: Path, week
         encoding="utf-8",
     )
     weekly("render", "--cutoff", "2023-12-20", "--format", "html", "--draft", cwd=root)
-    draft = next((root / "output/2023-12-20").glob("*.draft.html")).read_text(encoding="utf-8")
+    draft = next((root / DRAFTS / "2023-12-20").glob("*.draft.html")).read_text(encoding="utf-8")
     assert "<h2>Carried over</h2>" not in draft
 
 
@@ -538,7 +540,7 @@ def test_the_draft_shows_what_a_relative_date_means(tmp_path: Path, weekly) -> N
     assert findings(weekly, root) == []  # December 13, 2023 was a Wednesday: no ambiguity
     result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", "--draft", cwd=root)
     assert result.returncode == 0, result.stderr
-    draft = next((root / "output/2023-12-13").glob("*.draft.html")).read_text(encoding="utf-8")
+    draft = next((root / DRAFTS / "2023-12-13").glob("*.draft.html")).read_text(encoding="utf-8")
     line = line_of(root, "On Sunday")
     item = draft[draft.index(f'<li id="L{line}"') :]
     item = item[: item.index("</li>")]

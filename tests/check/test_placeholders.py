@@ -45,9 +45,11 @@ def test_render_refuses_and_writes_nothing(started: Path, weekly) -> None:
 def test_a_draft_render_writes_the_draft_page_alone_with_a_banner(started: Path, weekly) -> None:
     result = weekly("render", "--cutoff", "2023-12-20", "--draft", cwd=started)
     assert result.returncode == 0, result.stderr
-    written = sorted(p.name for p in (started / "output" / "2023-12-20").iterdir())
+    assert not (started / "output" / "2023-12-20").exists()  # nothing unfinished is published
+    drafts = started / "inputs" / ".weekly" / "drafts" / "2023-12-20"
+    written = sorted(p.name for p in drafts.iterdir())
     assert written == ["salafi-jihadi-movement-weekly-update-december-20-2023.draft.html"]
-    html = (started / "output" / "2023-12-20" / written[0]).read_text(encoding="utf-8")
+    html = (drafts / written[0]).read_text(encoding="utf-8")
     assert (
         '<span class="draft-unfinished">Unfinished: 4 placeholders left (see weekly check); '
         "it cannot be published</span>"

@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from support import edit, write_tree
-from support.preview import MAP_SVG, SLUG, UPDATE_MD, WITH_FIGURE, raw_get, start_cli
+from support.preview import MAP_SVG, SLUG, UPDATE_MD, WITH_FIGURE, previews, raw_get, start_cli
 from weekly.preview import serve as preview
 
 # ---------------------------------------------------------------------------
@@ -378,7 +378,9 @@ def test_final_html_and_pdf_carry_no_draft_aids(edition: Path, weekly) -> None:
     assert result.returncode == 0, result.stderr
     final = (folder / f"{SLUG}.html").read_text(encoding="utf-8")
     assert final.encode() == final_before
-    draft = (folder / f"{SLUG}.draft.html").read_text(encoding="utf-8")
+    assert not (folder / f"{SLUG}.draft.html").exists()  # never under output/
+    drafts = edition / "inputs" / ".weekly" / "drafts" / "2023-12-13"
+    draft = (drafts / f"{SLUG}.draft.html").read_text(encoding="utf-8")
     aids = [
         "DRAFT — not for distribution",
         'class="draft"',
@@ -518,19 +520,37 @@ def test_cli_unknown_edition(edition: Path, weekly) -> None:
 
 
 @pytest.mark.slow
-def test_cli_writes_the_draft_to_the_output_folder(edition: Path) -> None:
-    process = start_cli(edition, "--port", "0", "--output", "out")
+def test_an_unfinished_preview_writes_nothing_under_the_output(preview_project: Path) -> None:
+    update = preview_project / "inputs" / "2023-12-13" / "update.md"
+    text = update.read_text(encoding="utf-8")
+    update.write_text(text.replace("Al Qaeda Strengthens in Central Mali", '"TODO: headline"'))
+    with previews() as start:
+        running = start(output=Path("out"), pdf=True, state=Path("private"))
+        deadline = time.monotonic() + 90
+        while not running.preview.pdf.state.startswith("ready"):  # printed, shown in the page
+            assert time.monotonic() < deadline, running.preview.pdf.state
+            time.sleep(0.1)
+    # stopped: the PDF thread is done with this print
+    draft = preview_project / "private" / "drafts" / "2023-12-13" / f"{SLUG}.draft.html"
+    assert "TODO: headline" in draft.read_text(encoding="utf-8")
+    assert not (preview_project / "out").exists()  # neither the draft nor the PDF
+
+
+@pytest.mark.slow
+def test_cli_writes_the_draft_to_the_state_folder(edition: Path) -> None:
+    process = start_cli(edition, "--port", "0", "--output", "out", "--state", "private")
     try:
         assert process.stdout is not None
         for _ in range(3):
             process.stdout.readline()
-        draft = edition / "out" / "2023-12-13" / f"{SLUG}.draft.html"
+        draft = edition / "private" / "drafts" / "2023-12-13" / f"{SLUG}.draft.html"
         deadline = time.monotonic() + 10
         while not draft.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         text = draft.read_text(encoding="utf-8")
         assert "DRAFT — not for distribution" in text
         assert '"live": false' in text
+        assert not list((edition / "out").rglob("*.draft.html"))  # nothing unfinished published
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=20)
     finally:

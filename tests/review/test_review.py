@@ -430,7 +430,8 @@ def test_render_keeps_comments_to_the_draft(project: Path, weekly) -> None:
     for text in final:
         for secret in ("Which convoy", "Mary Editor", "Is this still needed", "Added.", "Fine now"):
             assert secret not in text
-    draft = (folder / f"{SLUG}.draft.html").read_text(encoding="utf-8")
+    draft_path = project / "inputs" / ".weekly" / "drafts" / "2023-12-13" / f"{SLUG}.draft.html"
+    draft = draft_path.read_text(encoding="utf-8")
     config = json.loads(re.search(r'id="weekly-draft-config">(.*?)</script>', draft)[1])
     listed = config["comments"]["comments"]
     assert [(c["id"], c["anchor"], c["outdated"]) for c in listed] == [
@@ -452,7 +453,8 @@ def test_a_static_draft_shows_open_comments_read_only(project: Path, weekly, con
         == 0
     )
     tab = contexts().new_page()
-    tab.goto((project / "output" / "2023-12-13" / f"{SLUG}.draft.html").as_uri())
+    drafts = project / "inputs" / ".weekly" / "drafts" / "2023-12-13"
+    tab.goto((drafts / f"{SLUG}.draft.html").as_uri())
     expect(tab.locator("#L15 .draft-thread")).to_contain_text("Which convoy?")
     expect(tab.locator("#L15 .draft-thread")).to_contain_text("Added.")
     expect(tab.locator("#weekly-comments > li")).to_have_count(2)

@@ -14,6 +14,7 @@ from weekly.cli.options import (
     inputs_option,
     output_option,
     report,
+    state_option,
 )
 
 
@@ -21,6 +22,7 @@ from weekly.cli.options import (
 @cutoff_option()
 @inputs_option
 @output_option
+@state_option
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -43,6 +45,7 @@ def preview(
     cutoff: str,
     inputs: Path,
     output: Path,
+    state: Path | None,
     port: int,
     pdf: bool,
     share: bool,
@@ -75,6 +78,7 @@ def preview(
                 log_problems=problems_out,
                 share=share,
                 host=host,
+                state=state,
             )
         except core.PortBusy as exc:
             click.echo(f"weekly: {exc}", err=True)

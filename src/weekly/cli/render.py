@@ -18,6 +18,7 @@ from weekly.cli.options import (
     output_option,
     parse_formats,
     report,
+    state_option,
 )
 from weekly.cli.output import say
 
@@ -31,7 +32,13 @@ if TYPE_CHECKING:
 @inputs_option
 @output_option
 @format_option
-@click.option("--draft", is_flag=True, help="Also write <slug>.draft.html with reviewer aids.")
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Also write <slug>.draft.html with reviewer aids, into STATE/drafts/DATE/ "
+    "(never under --output).",
+)
+@state_option
 @base_url_option
 @click.option(
     "--pdf-variant",
@@ -49,6 +56,7 @@ def render(
     output: Path,
     formats: str,
     draft: bool,
+    state: Path | None,
     base_url: str,
     pdf_variant: str,
     jobs: int | None,
@@ -78,7 +86,14 @@ def render(
     with handled():
         variant = cast("PdfVariant", pdf_variant)  # one of the click.Choice values
         result = build.render(
-            inputs, output, cutoff, chosen, draft, pdf_variant=variant, base_url=base_url
+            inputs,
+            output,
+            cutoff,
+            chosen,
+            draft,
+            pdf_variant=variant,
+            base_url=base_url,
+            state=state,
         )
     report(result.warnings)
     for path in result.written:

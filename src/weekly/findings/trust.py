@@ -9,8 +9,8 @@ FINDINGS: tuple[Finding, ...] = (
         "E050",
         "a file under the output folder is not the site's",
         """
-`weekly archive` found a file under `--output` that the site does not make: mail drafts or a
-delivery ledger from an earlier version, a note, a copy of a subscriber list. Everything under
+`weekly archive` found a file under `--output` that the site does not make: a draft page
+(`<slug>.draft.html`), mail drafts or a delivery ledger from an earlier version, a note, a copy of a subscriber list. Everything under
 the output folder is published by the web server, so the archive refuses to go on while it is
 there. The site's own files are the editions' pages, PDFs, fragments, share cards
 (`share-card.png`), `figures/` and the versions kept before corrections, the index, 404, topic
@@ -21,7 +21,9 @@ search index.
 output/2023-12-13/mail/ledger.jsonl: error: not a file of the site, and everything under the output folder is published: move it out (mail and other private state belong in the state folder)
 """,
         """
-Move the file out of the output folder. An old `output/DATE/mail/` folder is taken over by
+Move the file out of the output folder. Delete an old `<slug>.draft.html`: `weekly render
+--draft` now writes the draft into the state folder (`inputs/.weekly/drafts/DATE/`). An old
+`output/DATE/mail/` folder is taken over by
 the next `weekly email` of that edition (its ledger moves to the state folder,
 `inputs/.weekly/mail/DATE/`); run `weekly email --cutoff DATE --to LIST` (a dry run) once.
 """,
@@ -71,13 +73,14 @@ inputs/2023-12-20/update.md:9: error: a '# REVIEW:' marker is still here: review
         "a file under the output folder is not the site's",
         """
 `weekly check` found a file under `--output` that neither rendering nor the archive makes,
-such as the `mail/` folder an earlier version wrote into `output/DATE/`. The output folder is what the web server
+such as the `mail/` folder or the `<slug>.draft.html` an earlier version wrote into `output/DATE/`. The output folder is what the web server
 publishes; `weekly archive` refuses to go on while such a file is there (E050).
 """,
         """
 output/2023-12-13/mail/ledger.jsonl: warning: not a file of the site, and everything under the output folder is published: move it out (mail and other private state belong in the state folder)
 """,
-        "As for E050: move the file out, or let `weekly email` take an old `mail/` folder over.",
+        "As for E050: move the file out (delete an old draft page), or let `weekly email` take an "
+        "old `mail/` folder over.",
     ),
     warning(
         "W051",

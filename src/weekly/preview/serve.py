@@ -66,6 +66,7 @@ def start(
     serve: bool = False,
     share: bool = False,
     host: str | None = None,
+    state: Path | None = None,
 ) -> Running:
     """Build the draft once, open the server and start watching.
 
@@ -82,6 +83,7 @@ def start(
         pdf,
         log or (lambda text: None),
         log_problems or (lambda problems: None),
+        state=state,
     )
     app = PreviewApp(preview)
     bind = (host if host is not None else "0.0.0.0") if share else LOCAL

@@ -104,6 +104,8 @@ class Preview:
     channel: Channel = field(default_factory=Channel)
     #: Page scripts read this to send changes (see :mod:`weekly.preview.api`).
     review: bool = True
+    #: The private state folder (``--state``); None: :func:`weekly.state.state_dir`'s default.
+    state: Path | None = None
 
     def __post_init__(self) -> None:
         from weekly.inputs.edition import resolve_cutoff
@@ -115,7 +117,8 @@ class Preview:
         self.pdf = PdfState(state="printing…" if self.pdf_enabled else "off")
         if self.pdf_enabled:
             self.channel.publish("pdf", self.pdf.state)
-        self._pdf_job: tuple[int, str, list[Any], str] | None = None
+        #: (build, HTML, figures, slug, whether the PDF may go under the output folder).
+        self._pdf_job: tuple[int, str, list[Any], str, bool] | None = None
         self._pdf_wake = threading.Condition()
         self._build_lock = threading.Lock()
         self.slug = ""
@@ -257,24 +260,31 @@ class Preview:
 
             assets = [f.asset for f in update.figures.values() if f.asset is not None]
             with self._pdf_wake:
-                self._pdf_job = (self.version, render_html(update), assets, update.slug)
+                # placeholders left: the PDF is shown in the preview, never published
+                finished = not update.problems.errors
+                html = render_html(update)
+                self._pdf_job = (self.version, html, assets, update.slug, finished)
                 self._pdf_wake.notify_all()
             self._set_pdf_state("printing…")
 
     def _write_draft(self, update: Any) -> None:
-        """Write ``<slug>.draft.html`` and its figures, as ``weekly render --draft`` would."""
+        """Write ``<slug>.draft.html`` and its figures into the state folder, as ``weekly
+        render --draft`` does: a draft is never written under the output folder."""
         from weekly.files import write_atomically
         from weekly.render import draft
+        from weekly.state import drafts_folder, ensure, state_dir
 
-        assert self.output is not None
         files = {f"{update.slug}.draft.html": draft.draft_html(update).encode("utf-8")}
         for fig in update.figures.values():
             if fig.asset is not None:
                 files[fig.asset.name] = fig.asset.data
+        state = state_dir(self.inputs, self.state)
+        folder = drafts_folder(state, update.edition.key)
         try:
-            write_atomically(self.output / update.edition.key, files)
+            ensure(state)
+            write_atomically(folder, files)
         except OSError as exc:
-            self.log(f"could not write the draft to {self.output}: {exc}")
+            self.log(f"could not write the draft to {folder}: {exc}")
 
     # -- the PDF, printed in the background ---------------------------------
 
@@ -305,8 +315,20 @@ class Preview:
                 if job is not None:
                     self._print(printer, *job)
 
-    def _print(self, printer: Any, version: int, html: str, assets: list[Any], slug: str) -> None:
-        """Print one build with ``printer``; publish and write the PDF."""
+    def _print(
+        self,
+        printer: Any,
+        version: int,
+        html: str,
+        assets: list[Any],
+        slug: str,
+        finished: bool = True,
+    ) -> None:
+        """Print one build with ``printer``; publish it, and write it when ``finished``.
+
+        The PDF of an edition with placeholders left is served to the page but never
+        written under ``--output``, which is what a web server publishes.
+        """
         try:
             data = printer.write_pdf(html, assets)
         except Exception as exc:
@@ -315,7 +337,7 @@ class Preview:
             return
         self.pdf = PdfState(f"/{slug}.pdf", data, f"ready ({len(data) // 1024} KB)", version)
         self.channel.publish("pdf", self.pdf.state)
-        if self.output is not None:
+        if self.output is not None and finished:
             from weekly.files import write_atomically
 
             try:

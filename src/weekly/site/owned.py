@@ -4,8 +4,8 @@
 PDFs, fragments, share cards, figures and the versions kept before corrections), its own
 pages (index, 404, topic and series pages), the feeds and sitemap, ``favicon.svg`` and
 ``robots.txt``, the search index, ``manifest.json``, and the lock and staging names that
-publishing an edition leaves beside its folder. Anything else there (mail drafts or a delivery
-ledger from an earlier version, a note, a copy of a subscriber list) is not for readers:
+publishing an edition leaves beside its folder. Anything else there (a draft page, mail drafts
+or a delivery ledger from an earlier version, a note, a copy of a subscriber list) is not for readers:
 ``weekly archive`` refuses to publish while it is there and ``weekly check`` warns about it.
 """
 
@@ -39,9 +39,11 @@ _INTERRUPTED_INDEX = re.compile(r"\.pagefind-[a-z0-9_]{8}")
 #: Folders of topic and series pages.
 _PAGE_FOLDERS = ("regions", "countries", "series")
 _PAGE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.(?:html|xml)")
-#: An edition's own files: its page, draft, fragment and PDF (and, beside them, its share card
-#: and the versions kept before corrections: :func:`weekly.site.versions.is_kept`).
-_EDITION_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.draft|\.fragment)?\.(?:html|pdf)")
+#: An edition's own files: its page, fragment and PDF (and, beside them, its share card and
+#: the versions kept before corrections: :func:`weekly.site.versions.is_kept`). A draft page
+#: is not one: it lives in the state folder (:func:`weekly.state.drafts_folder`), and one an
+#: older version left here is a stray like any other.
+_EDITION_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.fragment)?\.(?:html|pdf)")
 
 
 def unowned(output: Path, keys: list[str] | None = None) -> list[Path]:
@@ -147,15 +149,18 @@ def _files(folder: Path) -> Iterator[Path]:
 
 def stray_problems(paths: list[Path], level: Level, code: str) -> list[Problem]:
     """Return one problem per stray file, saying what to do with it."""
-    return [
-        Problem(
-            display_path(path),
-            0,
-            0,
-            level,
-            code,
-            "not a file of the site, and everything under the output folder is published: "
-            "move it out (mail and other private state belong in the state folder)",
+    return [Problem(display_path(path), 0, 0, level, code, _advice(path.name)) for path in paths]
+
+
+def _advice(name: str) -> str:
+    """Return what a stray file named ``name`` is, and what to do with it."""
+    if name.endswith(".draft.html"):
+        return (
+            "a draft page left by an older version (placeholders, review comments), and "
+            "everything under the output folder is published: delete it (render --draft "
+            "now writes drafts into the state folder)"
         )
-        for path in paths
-    ]
+    return (
+        "not a file of the site, and everything under the output folder is published: "
+        "move it out (mail and other private state belong in the state folder)"
+    )
