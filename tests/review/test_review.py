@@ -630,6 +630,43 @@ def test_show_changes_marks_an_edited_sentence(serve, contexts, project: Path) -
 
 
 @pytest.mark.browser
+def test_changes_that_answer_after_hide_are_not_shown(serve, contexts, project: Path) -> None:
+    """A slow answer to "Show changes" that arrives after the reviewer hid the changes (or
+    after a newer request) is dropped: the text keeps its note links and shows no marks."""
+    from playwright.sync_api import expect
+
+    running = serve()
+    tab = contexts().new_page()
+    tab.goto(running.url)
+    expect(tab.locator("#weekly-status")).to_have_attribute("data-state", "live")
+    tab.get_by_label("Your name").fill("Mary Editor")
+    tab.get_by_role("button", name="Mark as reviewed").click()
+    expect(tab.locator("#weekly-reviewed")).to_contain_text("Marked as reviewed by Mary Editor")
+    edit(
+        project / UPDATE_MD,
+        "Reuters reported the army's move north.",
+        "Reuters reported that the army retook Kidal.",
+    )
+    expect(tab.locator("#L18")).to_contain_text("the army retook Kidal.")
+    held: list[Any] = []
+    tab.route(re.compile(r".*/changes(\?.*)?$"), lambda route: held.append(route))
+    tab.get_by_role("button", name="Show changes").click()
+    for _ in range(100):  # the request reaches the route, and waits there
+        if held:
+            break
+        tab.wait_for_timeout(50)
+    assert len(held) == 1
+    tab.get_by_role("button", name="Show changes").click()  # pressed again: hide
+    held[0].continue_()  # the answer arrives late
+    tab.wait_for_timeout(500)
+    expect(tab.locator("#L18 ins, #L18 del")).to_have_count(0)
+    expect(tab.locator("#L18 a.ref")).to_have_count(1)
+    expect(tab.get_by_role("button", name="Show changes")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+
+
+@pytest.mark.browser
 def test_outdated_comments_and_a_malformed_review_yaml_in_the_page(
     serve, contexts, project: Path
 ) -> None:
