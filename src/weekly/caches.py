@@ -1,4 +1,4 @@
-"""The in-memory caches of one run, kept in one :class:`Caches` object with one staleness rule.
+"""Shared: a run's in-memory caches, kept in one :class:`Caches` with one staleness rule.
 
 A run (one ``render``, one ``check``, one ``archive``, a preview server for its whole life)
 makes one :class:`Caches` and passes it down; a function called without one makes a fresh
