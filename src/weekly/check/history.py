@@ -233,7 +233,8 @@ def changes_of(data: dict[str, Any]) -> dict[str, str] | None:
 def read_written(path: Path, caches: Caches | None = None) -> Written | None:
     """Return what ``path`` says, read once per version of the file (kept in ``caches``);
     None if unreadable."""
-    return (caches or Caches()).of_file("written", path, lambda: _read_written(path, caches))
+    caches = caches or Caches()
+    return caches.of_file("written", path, lambda: _read_written(path, caches))
 
 
 def _read_written(path: Path, caches: Caches | None) -> Written | None:
