@@ -25,6 +25,10 @@ from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
+#: How many answers of one kind one file keeps (one per cutoff): an archive checks an
+#: edition per cutoff, and an events table read for each would otherwise all stay in memory.
+PER_FILE = 4
+
 
 class Caches:
     """What a run keeps in memory between reads and between builds.
@@ -35,7 +39,7 @@ class Caches:
 
     def __init__(self, *kept: object) -> None:
         self._kept: dict[type, object] = {type(helper): helper for helper in kept}
-        self._files: dict[tuple[str, str, Hashable], tuple[int, int, Any]] = {}
+        self._files: dict[tuple[str, str], dict[Hashable, tuple[int, int, Any]]] = {}
 
     def kept(self, kind: type[T], make: Callable[[], T] | None = None) -> T:
         """Return this run's one ``kind``, made by ``make`` (or ``kind()``) on first use."""
@@ -48,18 +52,20 @@ class Caches:
         """Return ``build()`` for the current version of ``path``, built once per version.
 
         ``what`` names the kind of answer (two readers of one file keep two entries). An
-        entry is current while the file keeps its size and modification time; a file that
-        cannot be examined is not cached (``build`` decides what its absence means).
+        entry is current while the file keeps its size and modification time; a file keeps
+        its :data:`PER_FILE` most recently used cutoffs. A file that cannot be examined is not
+        cached (``build`` decides what its absence means).
         """
         try:
             stat = path.stat()
             place = str(path.resolve())
         except OSError:
             return build()
-        key = (what, place, cutoff)
-        entry = self._files.get(key)
-        if entry is not None and entry[:2] == (stat.st_size, stat.st_mtime_ns):
-            return cast(T, entry[2])
-        value = build()
-        self._files[key] = (stat.st_size, stat.st_mtime_ns, value)
-        return value
+        kept = self._files.setdefault((what, place), {})
+        entry = kept.pop(cutoff, None)
+        if entry is None or entry[:2] != (stat.st_size, stat.st_mtime_ns):
+            entry = (stat.st_size, stat.st_mtime_ns, build())
+        kept[cutoff] = entry  # the most recently used last
+        while len(kept) > PER_FILE:
+            del kept[next(iter(kept))]
+        return cast(T, entry[2])

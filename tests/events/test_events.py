@@ -424,3 +424,6 @@ def test_one_caches_reads_a_changed_events_table_again_and_an_unchanged_one_once
     jnim = {"actor1": "JNIM"}
     assert int(changed.select(jnim).sum()) == int(first.select(jnim).sum()) + 1
     assert events.table_for(inputs, cutoff, caches) is changed  # and kept in its turn
+    for day in range(1, 5):  # four more cutoffs push the oldest out: memory stays bounded
+        events.table_for(inputs, dt.date(2023, 11, day), caches)
+    assert events.table_for(inputs, cutoff, caches) is not changed
