@@ -58,7 +58,7 @@ def test_a_yaml_cache_parses_each_unchanged_file_once(
         return real(text, path, first_line)
 
     monkeypatch.setattr(yamlfile, "load_yaml", counting)
-    caches = pipeline.Caches(yaml=YamlCache())
+    caches = pipeline.Caches()  # keeps one YamlCache for every build
     with contextlib.chdir(edition):
         first = pipeline.load_checked(Path("inputs"), "2023-12-13", caches)
         assert sorted(parsed) == ["sources.yaml", "update.md"]
@@ -122,10 +122,9 @@ def test_edition_files_for_the_draft_alone(edition: Path) -> None:
 
 def test_caches_kept_across_builds_follow_a_changed_table(tmp_path: Path) -> None:
     from support.events import held_out_rows, table
-    from weekly.events.memo import Memos
 
     root = memo_edition(tmp_path)
-    caches = pipeline.Caches(yaml=YamlCache(), memos=Memos())
+    caches = pipeline.Caches()  # its YamlCache, Memos and events tables kept for both builds
     with contextlib.chdir(root):
         first = pipeline.render(
             Path("inputs"), Path("output"), "2023-12-13", ("html",), False, caches

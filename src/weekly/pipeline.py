@@ -4,7 +4,8 @@ The stages run in two phases, as MkDocs' build does: first load and check everyt
 (:func:`assemble_checked`, :func:`load_checked`, :func:`check`), then produce the files
 (:func:`edition_files`) and only then write them, all or none (:func:`write_edition`).
 ``render``, ``check``, ``archive``, ``email`` and ``preview`` all go through here; what a
-caller may keep between builds travels in a :class:`Caches` object.
+caller may keep between builds travels in a :class:`~weekly.caches.Caches` object (made
+in :mod:`weekly.caches`, below the events and check stages that use it; re-exported here).
 
 The core modules are imported inside the functions: :func:`render` first starts the
 worker that imports WeasyPrint and prints (:mod:`weekly.render.worker`), then imports and
@@ -19,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from weekly.caches import Caches
+
 if TYPE_CHECKING:
     from weekly.assets import Asset
     from weekly.errors import Problem, Problems
-    from weekly.events.memo import Memos
-    from weekly.inputs.yamlfile import YamlCache
     from weekly.render.html import NavView
     from weekly.render.pdf import PdfVariant
     from weekly.resolve.update import Update
@@ -42,21 +43,6 @@ Progress = Callable[[str, int], AbstractContextManager[Callable[[], None]]]
 def no_progress(label: str, total: int) -> Iterator[Callable[[], None]]:
     """Report nothing: the :data:`Progress` of callers without a terminal."""
     yield lambda: None
-
-
-@dataclass
-class Caches:
-    """What a caller may keep between builds; every field is optional.
-
-    ``yaml`` remembers parsed YAML documents by their text (the preview keeps one for its
-    whole run). ``memos`` remembers facts and charts drawn from the events table
-    (:mod:`weekly.events.memo`) and may be kept across builds too; without one, each build
-    opens the memo on disk afresh. Both are saved or dropped by their own rules: a changed
-    file is parsed again, a changed table or code drops the memo.
-    """
-
-    yaml: YamlCache | None = None
-    memos: Memos | None = None
 
 
 @dataclass
@@ -122,15 +108,15 @@ def assemble_checked(
     """
     from weekly.check import run_checks
     from weekly.events.memo import Memos
+    from weekly.inputs.yamlfile import YamlCache
     from weekly.resolve.update import assemble
 
     caches = caches or Caches()
-    memos = caches.memos if caches.memos is not None else Memos()
-    update = assemble(
-        inputs, name, problems, helpers=memos.helpers, charts=memos.charts, yaml=caches.yaml
-    )
+    memos = caches.kept(Memos, lambda: Memos(caches))
+    yaml = caches.kept(YamlCache)
+    update = assemble(inputs, name, problems, helpers=memos.helpers, charts=memos.charts, yaml=yaml)
     memos.save()
-    run_checks(update, problems)
+    run_checks(update, problems, caches)
     return update
 
 

@@ -26,10 +26,10 @@ class Stage(NamedTuple):
 STAGES: tuple[Stage, ...] = (
     Stage(
         "shared",
-        ("stages", "findings", "errors", "apstyle", "palette", "files", "state"),
+        ("stages", "findings", "errors", "apstyle", "palette", "files", "state", "caches"),
         "this stage order; the finding-code registry; problems with places; AP-style dates "
         "and numbers; the colours of charts and cards; the one atomic writer, lock and "
-        "publish; the private state folder",
+        "publish; the private state folder; a run's in-memory caches",
     ),
     Stage(
         "inputs",

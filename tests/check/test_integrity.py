@@ -650,15 +650,12 @@ def test_the_previous_edition_is_read_once_whatever_the_number_of_blocks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from weekly import pipeline
-    from weekly.check import history, siblings
 
     many = "".join(
         f"- Militants struck village number {i} near Bandiagara on the plateau.[@sigact]\n"
         for i in range(40)
     )
     root = make(tmp_path, BODY + "\n" + many, previous=PREVIOUS_BODY + "\n" + many)
-    history._read_version.cache_clear()
-    siblings._dated_version.cache_clear()
     reads: list[Path] = []
     read_text = Path.read_text
 

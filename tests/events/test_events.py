@@ -168,8 +168,7 @@ def test_cached_copy_answers_as_the_source_does(tmp_path: Path) -> None:
     root = make(tmp_path, table(held_out_rows()))
 
     def answers() -> list[object]:
-        events._TABLES.clear()  # a fresh table, read from the cache once it exists
-        found = helpers(root)
+        found = helpers(root)  # a fresh Caches: the table is read from the cache once it exists
         return [
             found.count(actor1="JNIM", admin1=["Mopti", "Segou"], since="2023-11-19"),
             found.per_week(actor1="JNIM", since="2023-11-19"),
@@ -393,3 +392,38 @@ def test_helpers_without_a_table(edition: Path, weekly) -> None:
         f"inputs/2023-12-13/update.md:{BODY_LINE}: error: events.count: no events table "
         "(expected inputs/events.csv, events.xlsx or events.parquet) [E022]"
     )
+
+
+def test_one_caches_reads_a_changed_events_table_again_and_an_unchanged_one_once(
+    tmp_path: Path,
+) -> None:
+    """The staleness rule of weekly.caches: an entry is kept for the file's path, size and
+    modification time (and the cutoff), so a rewritten events.csv is read afresh."""
+    import datetime as dt
+    import os
+
+    from weekly.caches import Caches
+
+    root = make(tmp_path, table(held_out_rows()))
+    inputs, cutoff = root / "inputs", dt.date(2023, 12, 13)
+    caches = Caches()
+    first = events.table_for(inputs, cutoff, caches)
+    assert first is not None and first.ok
+    assert events.table_for(inputs, cutoff, caches) is first  # unchanged: not read again
+    assert events.table_for(inputs, cutoff, Caches()) is not first  # another run reads afresh
+    earlier = events.table_for(inputs, dt.date(2023, 12, 1), caches)
+    assert earlier is not None and earlier is not first  # another cutoff, another entry
+
+    source = inputs / "events.csv"
+    stamp = source.stat().st_mtime_ns
+    rows = [*held_out_rows(), ["2023-12-12", "Battles", "JNIM", "Segou", "Niono", 40, "Mali"]]
+    source.write_text(table(rows), encoding="utf-8")
+    os.utime(source, ns=(stamp + 10**9, stamp + 10**9))  # a later mtime, whatever the clock
+    changed = events.table_for(inputs, cutoff, caches)
+    assert changed is not None and changed is not first  # same path, new version: read again
+    jnim = {"actor1": "JNIM"}
+    assert int(changed.select(jnim).sum()) == int(first.select(jnim).sum()) + 1
+    assert events.table_for(inputs, cutoff, caches) is changed  # and kept in its turn
+    for day in range(1, 5):  # four more cutoffs push the oldest out: memory stays bounded
+        events.table_for(inputs, dt.date(2023, 11, day), caches)
+    assert events.table_for(inputs, cutoff, caches) is not changed

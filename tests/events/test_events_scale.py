@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pytest
 
 from support import SOURCES, UPDATE, write_tree
+from weekly.caches import Caches
 from weekly.errors import Problems
 from weekly.events import read
 from weekly.events import table as events
@@ -163,10 +164,9 @@ def edition(tmp_path: Path, rows: list[list[object]]) -> Path:
 
 
 def helper_of(root: Path) -> EventHelpers:
-    events._TABLES.clear()
     problems = Problems()
     update = assemble(root / "inputs", "2023-12-13", problems)
-    return EventHelpers(update.edition, problems)
+    return EventHelpers(update.edition, problems, Caches())  # a fresh Caches reads the table
 
 
 def test_helpers_answer_as_plain_pandas_from_the_csv_and_from_the_cache(tmp_path: Path) -> None:
@@ -189,8 +189,7 @@ def test_chart_rows_are_the_same_from_the_csv_and_from_the_cache(tmp_path: Path)
              "fatalities"]  # fmt: skip
     frames = []
     for _ in range(2):  # the first from the CSV, the second from the cache
-        events._TABLES.clear()
-        table = events.table_for(root / "inputs", CUTOFF)
+        table = events.table_for(root / "inputs", CUTOFF, Caches())  # read afresh
         assert table is not None and table.ok
         mask = table.select({"actor1": ["JNIM", "ISSP"]}, "2023-06-01")
         frames.append(table.frame(mask, names))
@@ -225,7 +224,6 @@ def test_the_table_is_read_before_the_body_is_timed(
         return real(source)
 
     monkeypatch.setattr("weekly.events.cache.read_source", watched)
-    events._TABLES.clear()
     problems = Problems()
     assemble(root / "inputs", "2023-12-13", problems)
     assert problems.errors == []
@@ -237,8 +235,7 @@ def test_frame_columns_are_the_visible_columns_cut(tmp_path: Path) -> None:
     root = edition(tmp_path, generated_rows())
     names = ["latitude", "longitude", "event_date", "fatalities", "location", "admin1"]
     for _ in range(2):  # from the CSV, then from the cache
-        events._TABLES.clear()
-        table = events.table_for(root / "inputs", CUTOFF)
+        table = events.table_for(root / "inputs", CUTOFF, Caches())  # read afresh
         assert table is not None
         mask = table.select({"actor1": "JNIM"}, "2023-06-01")
         frame = table.frame(mask, names)  # before column() loads them: the short path

@@ -215,7 +215,7 @@ def test_the_panel_lists_check_findings_linked_to_their_place(
 
     from weekly import check
 
-    def run_checks(update, problems) -> None:
+    def run_checks(update, problems, caches=None) -> None:
         bullet = update.body.blocks()[1].items[1]
         problems.warning("W900", update.edition.path, bullet.line, "an evidence bullet to see")
 

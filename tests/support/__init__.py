@@ -142,15 +142,13 @@ def run_in_process(
     from click.testing import CliRunner
 
     from weekly.cli import main
-    from weekly.events import table
     from weekly.render import html
 
     def forget() -> None:
         # What a fresh process would not have, and should not leave behind: template
-        # environments keyed by folders relative to the working directory, and the
-        # events tables read by a command.
+        # environments keyed by folders relative to the working directory. (What a command
+        # reads lives in its own weekly.caches.Caches and goes when the command ends.)
         html.environment.cache_clear()
-        table._TABLES.clear()
 
     argv = [str(arg) for arg in args]
     forget()

@@ -10,6 +10,7 @@ stop a render, its warnings are shown.
 
 from __future__ import annotations
 
+from weekly.caches import Caches
 from weekly.check.integrity import check_integrity
 from weekly.check.language import ALTERNATE_TERMS, SCALE_NAMES, STANDARD_TERMS, check_language
 from weekly.check.links import check_urls, well_formed
@@ -25,8 +26,12 @@ from weekly.resolve.update import Update
 BODY_FAILED = ("E020", "E021", "E022", "E023")
 
 
-def run_checks(update: Update, problems: Problems) -> None:
-    """Record the editor's findings about ``update`` in ``problems``."""
+def run_checks(update: Update, problems: Problems, caches: Caches | None = None) -> None:
+    """Record the editor's findings about ``update`` in ``problems``.
+
+    ``caches`` keeps what the rules read of other files (the events table, the other
+    editions) for the run; without it they are read afresh.
+    """
     from weekly.resolve.leftovers import check_leftovers  # @words printed as written
 
     check_leftovers(update, problems)
@@ -37,10 +42,10 @@ def run_checks(update: Update, problems: Problems) -> None:
     check_urls(update, problems)
     check_takeaway_regions(update, problems)
     check_figures(update, problems)
-    check_edition_date(update, problems)
+    check_edition_date(update, problems, caches)
     check_placeholders(update, problems, not any(p.code in BODY_FAILED for p in problems))
     if not any(p.code in BODY_FAILED for p in problems):
-        check_integrity(update, problems)
+        check_integrity(update, problems, caches)
 
 
 __all__ = [

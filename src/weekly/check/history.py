@@ -13,10 +13,10 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from weekly.caches import Caches
 from weekly.check.language import ALTERNATE_TERMS, STANDARD_TERMS
 from weekly.check.siblings import _dated
 from weekly.inputs.edition import list_editions
@@ -230,17 +230,14 @@ def changes_of(data: dict[str, Any]) -> dict[str, str] | None:
     return {k.strip(): " ".join(v.split()) for k, v in value.items()}
 
 
-def read_written(path: Path) -> Written | None:
-    """Return what ``path`` says, read once per version of the file; None if unreadable."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return _read_version(path, stat.st_mtime_ns, stat.st_size)
+def read_written(path: Path, caches: Caches | None = None) -> Written | None:
+    """Return what ``path`` says, read once per version of the file (kept in ``caches``);
+    None if unreadable."""
+    caches = caches or Caches()
+    return caches.of_file("written", path, lambda: _read_written(path, caches))
 
 
-@lru_cache(maxsize=256)
-def _read_version(path: Path, mtime_ns: int, size: int) -> Written | None:
+def _read_written(path: Path, caches: Caches | None) -> Written | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
@@ -259,7 +256,7 @@ def _read_version(path: Path, mtime_ns: int, size: int) -> Written | None:
         for region in takeaways:
             if region and re.match(rf"\s+{re.escape(region)}\s*:", line):
                 takeaway_lines.setdefault(region, number)
-    series, day = _dated(path, path.parent.name)
+    series, day = _dated(path, path.parent.name, caches)
     return Written(
         path,
         series,
@@ -271,21 +268,27 @@ def _read_version(path: Path, mtime_ns: int, size: int) -> Written | None:
     )
 
 
-def series_editions(inputs: Path, series: str) -> list[tuple[dt.date, str]]:
+def series_editions(
+    inputs: Path, series: str, caches: Caches | None = None
+) -> list[tuple[dt.date, str]]:
     """Return the (date, folder name) of every edition of ``series`` under ``inputs``, oldest
     first."""
+    caches = caches or Caches()
     found = []
     for name in list_editions(inputs):
-        key, day = _dated(inputs / name / "update.md", name)
+        key, day = _dated(inputs / name / "update.md", name, caches)
         if key == series and day is not None:
             found.append((day, name))
     return sorted(found)
 
 
-def previous_edition(inputs: Path, series: str, day: dt.date) -> Written | None:
+def previous_edition(
+    inputs: Path, series: str, day: dt.date, caches: Caches | None = None
+) -> Written | None:
     """Return the latest edition of ``series`` dated before ``day``, read as text."""
-    earlier = [name for date, name in series_editions(inputs, series) if date < day]
-    return read_written(inputs / earlier[-1] / "update.md") if earlier else None
+    caches = caches or Caches()
+    earlier = [name for date, name in series_editions(inputs, series, caches) if date < day]
+    return read_written(inputs / earlier[-1] / "update.md", caches) if earlier else None
 
 
 def similarity(a: str, b: str) -> float:

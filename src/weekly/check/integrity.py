@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from weekly.apstyle import long_date
+from weekly.caches import Caches
 from weekly.check.dates import AHEAD, DATE, LATE, ON_DATE, WEEKDAY, WEEKDAYS, resolve_date
 from weekly.check.history import (
     LEVEL_NAMES,
@@ -68,7 +69,8 @@ class Suggestion:
 class Integrity:
     """The integrity rules for one edition (the rules read its inputs, not its rendering)."""
 
-    def __init__(self, edition: Edition, problems: Problems) -> None:
+    def __init__(self, edition: Edition, problems: Problems, caches: Caches | None = None) -> None:
+        self.caches = caches or Caches()
         self.problems = problems
         self.edition = edition
         self.path = edition.path
@@ -83,7 +85,9 @@ class Integrity:
         """The previous edition of the series, read once."""
         if self._previous is False:
             edition = self.edition
-            self._previous = previous_edition(edition.inputs, edition.series.key, edition.date)
+            self._previous = previous_edition(
+                edition.inputs, edition.series.key, edition.date, self.caches
+            )
         assert self._previous is not True
         return self._previous or None
 
@@ -193,7 +197,7 @@ class Integrity:
                 if window is None or not NAME.search(sentence.text.lstrip()[1:]):
                     continue  # no window, or no name an actor could be: the table stays closed
                 if vocabulary is None:
-                    vocabulary = Vocabulary.of(self.edition)
+                    vocabulary = Vocabulary.of(self.edition, self.caches)
                     if vocabulary is None:
                         return
                 filters = vocabulary.filters(sentence.text)
@@ -299,7 +303,7 @@ class Integrity:
             )
             return
         previous = self.previous
-        now = read_written(self.path)
+        now = read_written(self.path, self.caches)
         if previous is None or now is None:
             return
         judgments = now.judgments()
@@ -327,9 +331,9 @@ class Integrity:
             )
 
 
-def check_integrity(update: Update, problems: Problems) -> None:
+def check_integrity(update: Update, problems: Problems, caches: Caches | None = None) -> None:
     """Run the integrity rules (E411, E416, W410, W412–W415) on ``update``."""
-    Integrity(update.edition, problems).run()
+    Integrity(update.edition, problems, caches).run()
 
 
 def suggestions(inputs: Path, name: str) -> list[Suggestion]:

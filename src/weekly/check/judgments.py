@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from weekly.caches import Caches
 from weekly.check.history import (
     LEVEL_NAMES,
     Judgment,
@@ -45,17 +46,20 @@ HISTORY_FIELDS = (
 )  # fmt: skip
 
 
-def judgment_history(inputs: Path, series: str | None = None) -> list[HistoryRow]:
+def judgment_history(
+    inputs: Path, series: str | None = None, caches: Caches | None = None
+) -> list[HistoryRow]:
     """Return every judgment of every edition under ``inputs`` (of ``series``, or all),
     oldest edition first, each tied to its counterpart of the week before."""
+    caches = caches or Caches()
     keys = sorted({key for name in list_editions(inputs)
-                   for key, _ in [_dated(inputs / name / "update.md", name)]})  # fmt: skip
+                   for key, _ in [_dated(inputs / name / "update.md", name, caches)]})  # fmt: skip
     rows: list[HistoryRow] = []
     for key in keys if series is None else [series]:
         threads = 0
         before: list[tuple[Judgment, int]] = []
-        for day, name in series_editions(inputs, key):
-            written = read_written(inputs / name / "update.md")
+        for day, name in series_editions(inputs, key, caches):
+            written = read_written(inputs / name / "update.md", caches)
             if written is None:
                 continue
             now = written.judgments()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from weekly.apstyle import long_date
+from weekly.caches import Caches
 from weekly.check.dates import DATE, DAY_FIRST, ISO, MONTH, MONTH_FIRST, MONTHS, resolve_date
 from weekly.inputs.edition import Edition
 
@@ -105,10 +106,10 @@ class Vocabulary:
     places: dict[str, list[tuple[str, str]]]
 
     @classmethod
-    def of(cls, edition: Edition) -> Vocabulary | None:
+    def of(cls, edition: Edition, caches: Caches | None = None) -> Vocabulary | None:
         from weekly.events.table import table_for
 
-        table = table_for(edition.inputs, edition.cutoff.date())
+        table = table_for(edition.inputs, edition.cutoff.date(), caches)
         if table is None or not table.ok or "actor1" not in table.names:
             return None
         actors: dict[str, str] = {}

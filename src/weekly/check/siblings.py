@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from weekly.apstyle import long_date
+from weekly.caches import Caches
 from weekly.errors import Problems, display_path
 from weekly.inputs.edition import DEFAULT_SERIES, list_editions
 from weekly.resolve.update import Update
@@ -23,19 +23,16 @@ _SERIES = re.compile(r"""^series:[ \t]*["']?([^"'\s#]+)""", re.M)
 _DATE = re.compile(r"""^date:[ \t]*["']?(\d{4}-\d{2}-\d{2})""", re.M)
 
 
-def _dated(path: Path, folder: str) -> tuple[str, dt.date | None]:
-    """Return the series key and the edition date an ``update.md`` declares."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return DEFAULT_SERIES, None
-    return _dated_version(path, folder, stat.st_mtime_ns, stat.st_size)
+def _dated(path: Path, folder: str, caches: Caches | None = None) -> tuple[str, dt.date | None]:
+    """Return the series key and the edition date an ``update.md`` declares.
+
+    Kept in ``caches`` per version of the file: an archive of n editions checks each against
+    the others, so each file is read once per change, not n times.
+    """
+    return (caches or Caches()).of_file("dated", path, lambda: _read_dated(path, folder), folder)
 
 
-@lru_cache(maxsize=4096)
-def _dated_version(path: Path, folder: str, mtime_ns: int, size: int) -> tuple[str, dt.date | None]:
-    """:func:`_dated` of one version of the file: an archive of n editions checks each
-    against the others, so each file is read once per change, not n times."""
+def _read_dated(path: Path, folder: str) -> tuple[str, dt.date | None]:
     try:
         head = path.read_text(encoding="utf-8", errors="replace")[:65536]
     except OSError:
@@ -51,14 +48,15 @@ def _dated_version(path: Path, folder: str, mtime_ns: int, size: int) -> tuple[s
     return (series[1] if series else DEFAULT_SERIES), day
 
 
-def check_edition_date(update: Update, problems: Problems) -> None:
+def check_edition_date(update: Update, problems: Problems, caches: Caches | None = None) -> None:
     """Refuse an edition date another edition of the same series already has (E005)."""
+    caches = caches or Caches()
     edition = update.edition
     for name in list_editions(edition.inputs):
         if name == edition.key:
             continue
         other = edition.inputs / name / "update.md"
-        series, day = _dated(other, name)
+        series, day = _dated(other, name, caches)
         if series == edition.series.key and day == edition.date:
             problems.error(
                 "E005",

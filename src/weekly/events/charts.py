@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from weekly.apstyle import long_date, slugify
 from weekly.assets import Asset, Chart, ChartDrawer
+from weekly.caches import Caches
 from weekly.errors import Problems, display_path
 from weekly.events import table as events
 from weekly.events.layers import W_OUTSIDE as W_LAYER_OUTSIDE
@@ -94,7 +95,10 @@ def _store(folder: Any, key: str, data: bytes, suffix: str = ".svg") -> None:
 class Drawer:
     """Draws the charts of one edition (callable as a :data:`ChartDrawer`)."""
 
-    def __init__(self, edition: Edition, raster: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self, edition: Edition, raster: tuple[int, int] | None = None, caches: Caches | None = None
+    ) -> None:
+        self.caches = caches or Caches()
         self.edition = edition
         #: Draw PNG rasters that fit these pixels (width, height) instead of SVG, uncached.
         self.raster = raster
@@ -133,7 +137,7 @@ class Drawer:
         where = options.get("where") or {}
         if not isinstance(where, dict):
             raise ChartError("where", "where: expected a mapping of column to value or list")
-        table = events.table_for(self.edition.inputs, self.cutoff)
+        table = events.table_for(self.edition.inputs, self.cutoff, self.caches)
         if table is None:
             raise ChartError("chart", events.NO_TABLE, "E300")
         problems.extend(table.problems)
@@ -295,9 +299,9 @@ def _locate(frame: Any) -> tuple[Any, Any]:
     return frame, located
 
 
-def drawer(edition: Edition) -> ChartDrawer | None:
-    """Return the chart drawer of ``edition``."""
-    return Drawer(edition)
+def drawer(edition: Edition, caches: Caches | None = None) -> ChartDrawer | None:
+    """Return the chart drawer of ``edition``, reading the events table through ``caches``."""
+    return Drawer(edition, caches=caches)
 
 
 def raster(edition: Edition, spec: FigureSpec, svg: bytes, size: tuple[int, int]) -> bytes | None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from weekly import apstyle
+from weekly.caches import Caches
 from weekly.errors import BodyError, Problems
 from weekly.events.table import NO_TABLE, EventTable, QueryError, table_for
 from weekly.inputs.edition import Edition
@@ -39,7 +40,8 @@ class Share(float):
 class EventHelpers:
     """The ``events`` object of the body: ``count``, ``per_week``, ``share``, ``fatalities``."""
 
-    def __init__(self, edition: Edition, problems: Problems) -> None:
+    def __init__(self, edition: Edition, problems: Problems, caches: Caches | None = None) -> None:
+        self._caches = caches
         self._inputs = edition.inputs
         self._cutoff = edition.cutoff.date()
         self._problems = problems
@@ -47,7 +49,7 @@ class EventHelpers:
 
     def _open(self, helper: str) -> EventTable | None:
         if self._table is None:
-            table = table_for(self._inputs, self._cutoff)
+            table = table_for(self._inputs, self._cutoff, self._caches)
             if table is None:
                 raise BodyError(f"events.{helper}: {NO_TABLE}")
             self._table = table
@@ -112,13 +114,16 @@ class EventHelpers:
         return Count(int(values.fillna(0).sum()))
 
 
-def body_helpers(edition: Edition, problems: Problems, prepare: bool = True) -> Mapping[str, Any]:
+def body_helpers(
+    edition: Edition, problems: Problems, prepare: bool = True, caches: Caches | None = None
+) -> Mapping[str, Any]:
     """Return the names the body template may use for ``edition``.
 
     With ``prepare``, a body that calls ``events.…(…)`` has its table read here, before the body
     is evaluated: the first read of a large CSV (seconds for millions of rows) then does not
     count against the body's time limit, which is there to stop runaway templates.
     """
+    caches = caches or Caches()  # the table read ahead is the one the helpers use
     if prepare and USES_EVENTS.search(edition.body):
-        table_for(edition.inputs, edition.cutoff.date())
-    return {"events": EventHelpers(edition, problems)}
+        table_for(edition.inputs, edition.cutoff.date(), caches)
+    return {"events": EventHelpers(edition, problems, caches)}

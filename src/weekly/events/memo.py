@@ -30,6 +30,7 @@ from typing import Any
 
 from weekly import __version__
 from weekly.assets import Asset, Chart, ChartDrawer
+from weekly.caches import Caches
 from weekly.errors import Problem, Problems
 from weekly.events import helpers as facts
 from weekly.events import table as events
@@ -99,7 +100,8 @@ def _key(*parts: Any) -> str | None:
 class Memo:
     """The memo of one edition's inputs and cutoff; :meth:`save` writes it back."""
 
-    def __init__(self, inputs: Path, cutoff: dt.date) -> None:
+    def __init__(self, inputs: Path, cutoff: dt.date, caches: Caches | None = None) -> None:
+        self.caches = caches or Caches()
         self.inputs = inputs
         self.cutoff = cutoff
         self.folder = inputs / events.CACHE_DIR
@@ -134,7 +136,7 @@ class Memo:
 
     def table_is_clean(self) -> bool:
         """Return True when the events table was read without any problem."""
-        table = events.table_for(self.inputs, self.cutoff)
+        table = events.table_for(self.inputs, self.cutoff, self.caches)
         return table is not None and table.ok and not table.problems
 
     def svg_path(self, data: bytes) -> Path:
@@ -204,10 +206,12 @@ class Memos:
     """The memos of a run, one per (inputs, cutoff); pass its factories to ``assemble``.
 
     One may be kept across builds (a preview's): a memo whose table or code has changed
-    since it was opened is opened afresh.
+    since it was opened is opened afresh. The events table is read through ``caches``, the
+    run's :class:`~weekly.caches.Caches` that keeps this object too.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, caches: Caches | None = None) -> None:
+        self.caches = caches or Caches()
         self.memos: dict[tuple[Path, dt.date], Memo] = {}
 
     def of(self, edition: Edition) -> Memo:
@@ -215,7 +219,7 @@ class Memos:
         key = (edition.inputs, edition.cutoff.date())
         memo = self.memos.get(key)
         if memo is None or memo.stamp != _stamp(*key):
-            memo = self.memos[key] = Memo(*key)
+            memo = self.memos[key] = Memo(*key, self.caches)
         return memo
 
     def helpers(self, edition: Edition, problems: Problems) -> Mapping[str, Any]:
@@ -224,7 +228,7 @@ class Memos:
 
         def real(edition: Edition, problems: Problems) -> Mapping[str, Any]:
             # Read the table ahead of the body only when the memo cannot answer from memory.
-            return facts.body_helpers(edition, problems, prepare=not memo.entries)
+            return facts.body_helpers(edition, problems, not memo.entries, self.caches)
 
         return remembered_helpers(real, memo)(edition, problems)
 
@@ -232,7 +236,10 @@ class Memos:
         """The chart drawer factory of :func:`weekly.resolve.update.assemble`, remembered."""
         from weekly.events import charts
 
-        return remembered_charts(charts.drawer, self.of(edition))(edition)
+        def real(edition: Edition) -> ChartDrawer | None:
+            return charts.drawer(edition, self.caches)
+
+        return remembered_charts(real, self.of(edition))(edition)
 
     def save(self) -> None:
         """Write every memo that learnt something."""

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from weekly.caches import Caches
 from weekly.errors import did_you_mean
 from weekly.events.cache import CACHE_DIR as CACHE_DIR
 from weekly.events.cache import read_table
@@ -225,21 +226,18 @@ def describe(filters: Mapping[str, Any], first: dt.date | None, last: dt.date) -
     return "; ".join([*parts, span])
 
 
-_TABLES: dict[tuple[str, int, int, dt.date], EventTable] = {}
+def table_for(inputs: Path, cutoff: dt.date, caches: Caches | None = None) -> EventTable | None:
+    """Return the events visible at ``cutoff``, shared by facts and charts, or None.
 
-
-def table_for(inputs: Path, cutoff: dt.date) -> EventTable | None:
-    """Return the events visible at ``cutoff``, shared by facts and charts, or None."""
+    The table is kept in ``caches`` for the file's current size and modification time and
+    this cutoff; without ``caches`` it is read afresh.
+    """
     source = find_table(inputs)
     if source is None:
         return None
-    stat = source.stat()
-    key = (str(source.resolve()), stat.st_size, stat.st_mtime_ns, cutoff)
-    if key not in _TABLES:
-        if len(_TABLES) > 4:
-            _TABLES.clear()
-        _TABLES[key] = EventTable(source, cutoff)
-    return _TABLES[key]
+    return (caches or Caches()).of_file(
+        "events table", source, lambda: EventTable(source, cutoff), cutoff
+    )
 
 
 def places() -> dict[str, tuple[float, float]]:

@@ -150,8 +150,8 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> YamlDoc:
 class YamlCache:
     """Parsed YAML documents remembered by their text, so an unchanged file is parsed once.
 
-    Pass one to the pipeline (``Caches(yaml=YamlCache())``) to keep it across builds: the
-    shared bibliography is re-read on every build (cheap) and parsed only when it changed.
+    A run's :class:`~weekly.caches.Caches` keeps one (``caches.kept(YamlCache)``) across its
+    builds: the shared bibliography is re-read on every build (cheap) and parsed only when it changed.
     """
 
     def __init__(self, limit: int = 64) -> None:

@@ -1,7 +1,8 @@
 """Keep a preview's build state: rebuild the draft, publish each page, print the PDF.
 
 One process keeps everything warm: modules imported, templates compiled, YAML files
-parsed (re-parsed only when their text changes, through a :class:`YamlCache`) and, with
+parsed (re-parsed only when their text changes, through a :class:`YamlCache`), all kept
+in one :class:`~weekly.caches.Caches` for the server's run, and, with
 ``--pdf``, a worker process with WeasyPrint loaded, fed by a background thread. A build that
 fails leaves the last good page up with the errors over it; the next good save clears them.
 """
@@ -24,6 +25,7 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
+from weekly.caches import Caches
 from weekly.errors import Problem, Problems, WeeklyError, display_path
 from weekly.inputs.yamlfile import YamlCache
 from weekly.preview.server import Channel
@@ -99,8 +101,8 @@ class Preview:
     pdf_enabled: bool = False
     log: Callable[[str], None] = lambda text: None
     log_problems: Callable[[list[Problem]], None] = lambda problems: None
-    #: Parsed YAML kept between builds.
-    yaml_cache: YamlCache = field(default_factory=YamlCache)
+    #: The caches kept for the server's whole run (parsed YAML, memos, events tables …).
+    caches: Caches = field(default_factory=Caches)
     channel: Channel = field(default_factory=Channel)
     #: Page scripts read this to send changes (see :mod:`weekly.preview.api`).
     review: bool = True
@@ -122,6 +124,11 @@ class Preview:
         self._pdf_wake = threading.Condition()
         self._build_lock = threading.Lock()
         self.slug = ""
+
+    @property
+    def yaml_cache(self) -> YamlCache:
+        """The parsed YAML of this run (kept in :attr:`caches`)."""
+        return self.caches.kept(YamlCache)
 
     @property
     def stopping(self) -> threading.Event:
@@ -152,12 +159,11 @@ class Preview:
             return page
 
     def _assemble(self) -> tuple[Any, list[Problem]]:
-        from weekly.pipeline import Caches, assemble_checked
+        from weekly.pipeline import assemble_checked
 
         problems = Problems()
         try:
-            caches = Caches(yaml=self.yaml_cache)
-            update = assemble_checked(self.inputs, self.name, problems, caches)
+            update = assemble_checked(self.inputs, self.name, problems, self.caches)
         except WeeklyError as exc:
             return None, list(exc.problems)
         except Exception as exc:

@@ -131,7 +131,7 @@ def build_archive(
     it beside the new one (:mod:`weekly.site.versions`); one that changed without a new
     correction is warned about (W080), unless ``accept_silent_edits``.
     """
-    from weekly.pipeline import edition_files, write_edition
+    from weekly.pipeline import Caches, edition_files, write_edition
     from weekly.render.worker import Printer, cpu_count
     from weekly.site.feed import checked_base_url
     from weekly.site.pool import check_edition, preload, worth_it
@@ -172,6 +172,7 @@ def build_archive(
     known = {key: old[key] for key in keys if key in old}  # entries as far as known so far
 
     with Printer(processes, preload(bool(events_found))) as workers:
+        caches = Caches() if workers.here else None  # only checks run here share the caches
 
         def render(key: str, nav: Any) -> tuple[Any, dict[str, bytes], Future[bytes] | None]:
             """Render ``key``'s files with ``nav``; its PDF is printed by a worker."""
@@ -203,7 +204,9 @@ def build_archive(
             problems: list[Problem] = []
             waiting = iter(chosen)
             window = max(1, processes) + 2
-            futures = [(key, workers.submit(check_edition, inputs, key)) for key in chosen[:window]]
+            futures = [
+                (key, workers.submit(check_edition, inputs, key, caches)) for key in chosen[:window]
+            ]
             for _ in futures:
                 next(waiting)
             previous = ""
@@ -213,7 +216,7 @@ def build_archive(
                     following = next(waiting, None)
                     if following is not None:
                         futures.append(
-                            (following, workers.submit(check_edition, inputs, following))
+                            (following, workers.submit(check_edition, inputs, following, caches))
                         )
                     update, found, failed = future.result()
                     problems.extend(failed)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from weekly.caches import Caches
     from weekly.errors import Problem
     from weekly.resolve.update import Update
 
@@ -40,14 +41,18 @@ def preload(events: bool) -> tuple[str, ...]:
     return PRELOAD + EVENTS_PRELOAD if events else PRELOAD
 
 
-def check_edition(inputs: Path, key: str) -> Checked:
-    """Assemble and check edition ``key``; return it with its countries, or its problems."""
+def check_edition(inputs: Path, key: str, caches: Caches | None = None) -> Checked:
+    """Assemble and check edition ``key``; return it with its countries, or its problems.
+
+    ``caches`` is the archive's when the check runs in the main process; a worker process
+    is given none and reads afresh (a Caches is not sent between processes).
+    """
     from weekly.errors import WeeklyError
     from weekly.pipeline import load_checked
     from weekly.site.topics import event_countries
 
     try:
-        update = load_checked(inputs, key)
+        update = load_checked(inputs, key, caches)
     except WeeklyError as exc:
         return None, [], exc.problems
-    return update, event_countries(inputs, update), []
+    return update, event_countries(inputs, update, caches), []

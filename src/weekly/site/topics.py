@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from weekly.apstyle import slugify
 
 if TYPE_CHECKING:
+    from weekly.caches import Caches
     from weekly.render.html import TopicLink
     from weekly.resolve.update import Update
     from weekly.site.manifest import Entry
@@ -44,12 +45,12 @@ class Topic:
         return f"{FOLDERS[self.kind]}/{self.slug}.html"
 
 
-def event_countries(inputs: Path, update: Update) -> list[str]:
+def event_countries(inputs: Path, update: Update, caches: Caches | None = None) -> list[str]:
     """Return the countries of the events dated in the week up to the edition's cutoff, sorted."""
     from weekly.events.table import QueryError, table_for
 
     cutoff = update.edition.cutoff.date()
-    table = table_for(inputs, cutoff)
+    table = table_for(inputs, cutoff, caches)
     if table is None or not table.ok or "country" not in table.names:
         return []
     try:
