@@ -21,6 +21,7 @@ import yaml
 
 from support import SRC, run_in_process
 from support.docx_shapes import NOTE, TITLE, Docx, para, run, standard
+from support.publish import crasher
 from weekly.body.template import render_body
 from weekly.errors import Problems
 from weekly.pipeline import check
@@ -99,49 +100,7 @@ def test_link_targets_and_split_runs_stay_inert_in_the_body(tmp_path: Path) -> N
 
 # --- 5 and 7: one unit, or nothing ----------------------------------------------------------
 
-CRASHER = """
-import os, shutil, signal, sys
-from pathlib import Path
-import weekly.files as publish
-
-limit = int(sys.argv[1])
-count = [0]
-
-def step():
-    count[0] += 1
-    if count[0] == limit:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-class Counted:
-    def __init__(self, real):
-        self.real = real
-    def __getattr__(self, name):
-        value = getattr(self.real, name)
-        if name in ("rename", "link", "symlink", "chmod", "replace", "rmtree", "unlink"):
-            def counted(*args, **kwargs):
-                step()
-                return value(*args, **kwargs)
-            return counted
-        return value
-
-publish.os = Counted(os)
-publish.shutil = Counted(shutil)
-real_exchange, real_write = publish._exchange, Path.write_bytes
-def exchange(a, b):
-    step()
-    return real_exchange(a, b)
-def write_bytes(self, data):
-    step()
-    return real_write(self, data)
-publish._exchange = exchange
-Path.write_bytes = write_bytes
-
-from weekly.cli import main
-try:
-    main(["import", "--force", "new.docx"], standalone_mode=False)
-finally:
-    print("steps", count[0])
-"""
+CRASHER = crasher(["import", "--force", "new.docx"], counted=("unlink",))
 
 
 def test_a_killed_forced_import_leaves_the_old_edition_or_the_new_one(tmp_path: Path) -> None:

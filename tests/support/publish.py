@@ -3,13 +3,14 @@ that an edition is always either the old one or the new one."""
 
 from __future__ import annotations
 
-#: ``python -c CRASHER N`` renders 2023-12-13 and kills itself at the Nth rename, link,
-#: chmod, exchange or file write of :mod:`weekly.files`; it prints the steps taken.
-CRASHER = """
+import json
+
+_SCRIPT = """
 import os, shutil, signal, sys
 from pathlib import Path
 import weekly.files as publish
 
+COUNTED = @COUNTED@
 limit = int(sys.argv[1])
 count = [0]
 
@@ -23,7 +24,7 @@ class Counted:
         self.real = real
     def __getattr__(self, name):
         value = getattr(self.real, name)
-        if name in ("rename", "link", "symlink", "chmod", "replace") or name == "rmtree":
+        if name in COUNTED:
             def counted(*args, **kwargs):
                 step()
                 return value(*args, **kwargs)
@@ -44,7 +45,19 @@ Path.write_bytes = write_bytes
 
 from weekly.cli import main
 try:
-    main(["render", "--cutoff", "2023-12-13", "--format", "html"], standalone_mode=False)
+    main(@ARGS@, standalone_mode=False)
 finally:
     print("steps", count[0])
 """
+
+
+def crasher(args: list[str], counted: tuple[str, ...] = ()) -> str:
+    """Return a script (``python -c SCRIPT N``) that runs ``weekly ARGS`` and kills itself at
+    the Nth rename, link, chmod, exchange, file write or removed tree of :mod:`weekly.files`
+    (and at the ``counted`` calls of ``os`` besides); it prints the steps taken."""
+    names = ("rename", "link", "symlink", "chmod", "replace", "rmtree", *counted)
+    return _SCRIPT.replace("@COUNTED@", repr(names)).replace("@ARGS@", json.dumps(args))
+
+
+#: ``python -c CRASHER N``: ``weekly render`` of 2023-12-13, killed at its Nth step.
+CRASHER = crasher(["render", "--cutoff", "2023-12-13", "--format", "html"])
