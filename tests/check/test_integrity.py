@@ -445,6 +445,28 @@ def test_the_archive_has_a_judgments_page_per_series(tmp_path: Path) -> None:
     assert '<a href="../index.html">All editions</a>' in page
 
 
+def test_the_judgments_pages_read_through_the_archive_s_caches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weekly.check import history
+    from weekly.site.archive import build_archive
+
+    sources = SOURCES.replace("date: 2023-12-12", "date: 2023-12-05")
+    root = make(tmp_path, BODY, sources=sources)
+    reads: list[str] = []
+    real = history._read_written
+
+    def counted(path: Path, caches):  # type: ignore[no-untyped-def]
+        reads.append(path.parent.name)
+        return real(path, caches)
+
+    monkeypatch.setattr(history, "_read_written", counted)
+    build_archive(root / "inputs", root / "output", ("html",), jobs=1)
+    assert (root / "output/series/salafi-jihadi-judgments.html").is_file()
+    # each edition read once: by the checks (the later one's W414) and then by the page
+    assert sorted(reads) == ["2023-12-06", "2023-12-13"]
+
+
 def test_an_acled_actor_is_named_by_the_part_before_its_colon(tmp_path: Path, weekly) -> None:
     root = make(
         tmp_path, BODY + "\nJNIM conducted 3 attacks in Mopti since November 19.[@sigact]\n"

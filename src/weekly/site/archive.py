@@ -171,8 +171,9 @@ def build_archive(
     early: dict[str, tuple[Any, dict[str, bytes], Future[bytes] | None]] = {}
     known = {key: old[key] for key in keys if key in old}  # entries as far as known so far
 
+    run_caches = Caches()  # the run's: checks run here and the judgments pages read through it
     with Printer(processes, preload(bool(events_found))) as workers:
-        caches = Caches() if workers.here else None  # only checks run here share the caches
+        caches = run_caches if workers.here else None  # checks in workers keep their own
 
         def render(key: str, nav: Any) -> tuple[Any, dict[str, bytes], Future[bytes] | None]:
             """Render ``key``'s files with ``nav``; its PDF is printed by a worker."""
@@ -293,7 +294,7 @@ def build_archive(
     site = _site_files(listed, base_url)
     from weekly.site.pages import judgment_pages
 
-    site.update(judgment_pages(inputs, listed))
+    site.update(judgment_pages(inputs, listed, run_caches))
     pages = [name for name in site if "/" in name]
     site[MANIFEST] = manifest_bytes(entries, search, pages)
     write_atomically(output, site)

@@ -18,6 +18,7 @@ from weekly.site.manifest import Entry, archive_title, newest_first
 from weekly.site.topics import Topic, group
 
 if TYPE_CHECKING:
+    from weekly.caches import Caches
     from weekly.check.judgments import HistoryRow
 
 
@@ -277,9 +278,12 @@ def site_pages(entries: Sequence[Entry], base_url: str = "") -> dict[str, bytes]
     return pages
 
 
-def judgment_pages(inputs: Path, entries: Sequence[Entry]) -> dict[str, bytes]:
+def judgment_pages(
+    inputs: Path, entries: Sequence[Entry], caches: Caches | None = None
+) -> dict[str, bytes]:
     """Return ``series/<key>-judgments.html`` for each series of ``entries``: the table of
-    ``weekly judgments`` (every judgment, edition by edition, its level and recorded reason)."""
+    ``weekly judgments`` (every judgment, edition by edition, its level and recorded reason),
+    each edition read through the run's ``caches``."""
     from weekly.check.judgments import judgment_history
 
     pages: dict[str, bytes] = {}
@@ -293,7 +297,7 @@ def judgment_pages(inputs: Path, entries: Sequence[Entry]) -> dict[str, bytes]:
             kicker=chosen[0].organization,
             root="../",
             css=css,
-            judgments=judgment_history(inputs, key),
+            judgments=judgment_history(inputs, key, caches),
         )
         pages[f"series/{key}-judgments.html"] = _render("judgments.html", page)
     return pages
