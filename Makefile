@@ -18,10 +18,10 @@ demo: setup-runtime
 	@echo "open output/$$(ls inputs | grep -E '^[0-9]{4}-' | sort | tail -1)/ to read it"
 
 test: setup
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist worksteal
 
 test-fast:
-	$(PY) -m pytest -n auto -m "not browser and not smtp and not slow"
+	$(PY) -m pytest -n auto --dist worksteal -m "not browser and not smtp and not slow"
 
 lint:
 	$(VENV)/bin/ruff check

@@ -92,9 +92,10 @@ def tls_smtp(tmp_path: Path) -> Iterator[tuple[mail.Handler, int, Path]]:
         yield served
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Headless Chromium from Debian's package, one per module; missing is a failure."""
+    """Headless Chromium from Debian's package, one per test process (each test opens its own
+    context: no cookie, storage or cache crosses tests); missing is a failure."""
     with chromium.chromium() as launched:
         yield launched
 
@@ -109,7 +110,7 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def axe_source() -> str:
     """The axe-core script; missing node_modules is a failure that says how to fix it."""
     return checkers.axe_script()

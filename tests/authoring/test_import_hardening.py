@@ -21,7 +21,7 @@ import yaml
 
 from support import SRC, run_in_process
 from support.docx_shapes import NOTE, TITLE, Docx, para, run, standard
-from support.publish import crasher
+from support.publish import killed
 from weekly.body.template import render_body
 from weekly.errors import Problems
 from weekly.pipeline import check
@@ -100,8 +100,6 @@ def test_link_targets_and_split_runs_stay_inert_in_the_body(tmp_path: Path) -> N
 
 # --- 5 and 7: one unit, or nothing ----------------------------------------------------------
 
-CRASHER = crasher(["import", "--force", "new.docx"], counted=("unlink",))
-
 
 def test_a_killed_forced_import_leaves_the_old_edition_or_the_new_one(tmp_path: Path) -> None:
     root = project(tmp_path)
@@ -118,16 +116,9 @@ def test_a_killed_forced_import_leaves_the_old_edition_or_the_new_one(tmp_path: 
     new.save(root / "new.docx")
     limit = 1
     while True:
-        result = subprocess.run(
-            [sys.executable, "-c", CRASHER, str(limit)],
-            cwd=root,
-            env={**os.environ, "PYTHONPATH": str(SRC)},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        killed = result.returncode == -signal.SIGKILL
-        if killed and not edition.exists():
+        result = killed(root, ["import", "--force", "new.docx"], limit, counted=("unlink",))
+        died = result.returncode == -signal.SIGKILL
+        if died and not edition.exists():
             # Only where renameat2 is missing: the crash fell between the two renames of the
             # fallback, and the old folder waits aside for the next publish to put it back.
             assert (edition.parent / f".{EDITION}.old").is_dir()
@@ -135,7 +126,7 @@ def test_a_killed_forced_import_leaves_the_old_edition_or_the_new_one(tmp_path: 
             limit += 1
             continue
         now = {p.name: p.read_bytes() for p in edition.iterdir() if p.is_file()}
-        if killed and now == before:
+        if died and now == before:
             pass  # the crash came before the swap: the old edition, whole
         else:
             assert b"Kidal Falls" in now["update.md"], (limit, result.stderr)
@@ -143,7 +134,7 @@ def test_a_killed_forced_import_leaves_the_old_edition_or_the_new_one(tmp_path: 
             assert "import-comments.yaml" not in now  # the old comments went with the old draft
         leftovers = [p.name for p in edition.parent.iterdir() if p.name.endswith(".tmp")]
         assert leftovers == []
-        if not killed:
+        if not died:
             assert result.returncode == 0, result.stderr
             break
         # put the old edition back for the next step

@@ -11,14 +11,12 @@ import base64
 import errno
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from support import SOURCES, SRC, UPDATE, write_tree
-from support.publish import CRASHER
+from support.publish import Killed, killed
 from weekly.errors import WeeklyError
 from weekly.files import PORTABLE_ENV, publish
 
@@ -84,18 +82,14 @@ def _edition(root: Path, headline: str, image: bytes) -> None:
     )
 
 
-def _run(root: Path, limit: int, portable: bool = False) -> subprocess.CompletedProcess[str]:
+def _run(root: Path, limit: int, portable: bool = False) -> Killed:
+    """``weekly render`` of 2023-12-13 in ``root``, killed at its ``limit``-th step."""
     environment = {**os.environ, "PYTHONPATH": str(SRC)}
     environment.pop(PORTABLE_ENV, None)
     if portable:
         environment[PORTABLE_ENV] = "1"  # rename aside and in, as on macOS and Windows
-    return subprocess.run(
-        [sys.executable, "-c", CRASHER, str(limit)],
-        cwd=root,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    return killed(
+        root, ["render", "--cutoff", "2023-12-13", "--format", "html"], limit, env=environment
     )
 
 
@@ -108,7 +102,7 @@ def test_a_kill_at_any_step_leaves_the_old_edition_or_the_new_one(
     _edition(base, "Version One", RED)
     assert _run(base, 0, portable).returncode == 0  # limit 0: never killed
     _edition(base, "Version Two", BLUE)
-    steps = int(_run(_copy(base, tmp_path / "probe"), 0, portable).stdout.split()[-1])
+    steps = _run(_copy(base, tmp_path / "probe"), 0, portable).steps
     assert steps >= 5  # links, writes, chmods, the exchange, the clean-up
 
     outcomes = set()

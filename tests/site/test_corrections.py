@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from support import SOURCES, SRC, UPDATE, run_in_process, write_tree
+from support import SOURCES, UPDATE, run_in_process, write_tree
 from support.checkers import axe, described
 from support.mail import SUBJECT, mail_project, start_weekly
 from support.pdfstructure import structure
-from support.publish import CRASHER
+from support.publish import Killed, killed
 
 SLUG = "salafi-jihadi-movement-weekly-update-december-13-2023"
 Run = Callable[..., Any]
@@ -591,23 +591,10 @@ def test_a_kill_at_any_step_of_publishing_a_correction_loses_no_version(tmp_path
     """Killed at each file-system step of the corrected edition's publish (the last one after
     the switch, before the manifest is written), then run again: the version published first
     is kept exactly once, byte for byte, and linked."""
-    import os
     import shutil
-    import subprocess
-    import sys
 
-    crasher = CRASHER.replace(
-        '["render", "--cutoff", "2023-12-13", "--format", "html"]',
-        '["archive", "--jobs", "1", "--format", "html"]',
-    )
-    assert crasher != CRASHER
-
-    def run(root: Path, limit: int) -> subprocess.CompletedProcess[str]:
-        environment = {**os.environ, "PYTHONPATH": str(SRC)}
-        return subprocess.run(
-            [sys.executable, "-c", crasher, str(limit)],
-            cwd=root, env=environment, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+    def run(root: Path, limit: int) -> Killed:
+        return killed(root, ["archive", "--jobs", "1", "--format", "html"], limit)
 
     base = write_tree(
         tmp_path / "base", {"inputs/sources.yaml": SOURCES, "inputs/2023-12-13/update.md": UPDATE}
@@ -616,7 +603,7 @@ def test_a_kill_at_any_step_of_publishing_a_correction_loses_no_version(tmp_path
     original = (folder(base) / f"{SLUG}.html").read_bytes()
     write_update(base, with_corrections(("2023-12-16", FIRST)))
     probe = shutil.copytree(base, tmp_path / "probe", symlinks=True)
-    steps = int(run(probe, 0).stdout.split()[-1])
+    steps = run(probe, 0).steps
     assert steps >= 5
     outcomes = set()
     for limit in range(1, steps + 1):
