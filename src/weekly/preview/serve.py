@@ -43,7 +43,7 @@ class Running:
     def serve_forever(self) -> None:
         """Serve until :meth:`stop` (or Ctrl-C in the calling thread)."""
         self._serving = True
-        self.server.serve_forever(poll_interval=0.2)
+        self.server.serve_forever(poll_interval=0.05)  # stop answers within 50 ms
 
     def stop(self) -> None:
         """Stop serving, watching and printing; close the socket."""

@@ -92,7 +92,7 @@ class Watcher:
             stop_event=self.preview.stopping,
             debounce=400,
             step=30,
-            rust_timeout=250,
+            rust_timeout=100,  # a tick when idle: the first says watching has begun
             yield_on_timeout=True,
             raise_interrupt=False,
         ):
