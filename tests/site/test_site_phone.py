@@ -99,8 +99,10 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
+@pytest.fixture(scope="module", params=WIDTHS, ids=lambda w: f"{w}px")
 def tab(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """One tab per width for the module: each test loads its own page into it (the site keeps
+    no cookie or storage), which costs a tenth of opening a tab."""
     context = browser.new_context(viewport={"width": request.param, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
