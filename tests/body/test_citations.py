@@ -282,7 +282,7 @@ def visible(html: str) -> str:
 
 
 def test_held_out_edition_renders_every_note_with_its_locator(held_out: Path, weekly) -> None:
-    result = weekly("render", "--cutoff", "2023-12-13", cwd=held_out)
+    result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=held_out)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         "inputs/2023-12-13/update.md:13: warning: empty piece in citation 'doi-only' "

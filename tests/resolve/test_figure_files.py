@@ -46,7 +46,7 @@ def test_same_file_names_in_two_folders_stay_two_images(edition: Path, weekly) -
         {"figures/a/map.png": RED, "figures/b/map.png": BLUE},
         {"red": "figures/a/map.png", "blue": "figures/b/map.png"},
     )
-    result = weekly("render", "--cutoff", "2023-12-13", cwd=edition)
+    result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=edition)
     assert result.returncode == 0, result.stderr
     html, folder = outputs(edition)
     assert 'src="figures/map.png"' in html and 'src="figures/map-2.png"' in html
@@ -83,7 +83,7 @@ def test_svg_figures_lose_scripts_handlers_and_outside_links(edition: Path, week
         "</svg>"
     )
     add_figures(edition, {"figures/map.svg": svg}, {"m": "figures/map.svg"})
-    result = weekly("render", "--cutoff", "2023-12-13", cwd=edition)
+    result = weekly("render", "--cutoff", "2023-12-13", "--format", "html", cwd=edition)
     assert result.returncode == 0, result.stderr
     assert "warning: figure 'm': removed from the SVG:" in result.stderr
     _, folder = outputs(edition)
