@@ -10,6 +10,7 @@ import signal
 import socket
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -287,11 +288,24 @@ TRAVERSALS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def read_only_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """The port of one preview for every request that only reads (none changes a file)."""
+    from support import SOURCES, UPDATE
+
+    root = write_tree(
+        tmp_path_factory.mktemp("read-only"),
+        {"inputs/sources.yaml": SOURCES, "inputs/2023-12-13/update.md": UPDATE},
+    )
+    with previews(root / "inputs") as start:
+        yield start().server.server_address[1]  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("target", TRAVERSALS)
-def test_anything_but_the_draft_and_its_files_is_not_found(serve, target: str) -> None:
-    running = serve()
-    port = running.server.server_address[1]
-    assert raw_get(port, target) == (404, b"Not found\n")
+def test_anything_but_the_draft_and_its_files_is_not_found(
+    read_only_port: int, target: str
+) -> None:
+    assert raw_get(read_only_port, target) == (404, b"Not found\n")
 
 
 def test_the_draft_and_its_figures_are_served(serve, project: Path) -> None:
