@@ -31,10 +31,35 @@ from support.mail import (
 from weekly.mail.unsubscribe import token as unsubscribe_token
 
 
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mail project rendered once (HTML and PDF) for the module: ``email`` attaches the
+    PDF it finds current in ``output/`` instead of printing it again."""
+    from support import SOURCES, UPDATE, run_in_process, write_tree
+
+    root = write_tree(
+        tmp_path_factory.mktemp("rendered"),
+        {"inputs/sources.yaml": SOURCES, "inputs/2023-12-13/update.md": UPDATE},
+    )
+    mail_project(root)
+    done = run_in_process("render", "--cutoff", "2023-12-13", cwd=root)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
 @pytest.fixture
-def project(edition: Path) -> Path:
-    """The small edition of conftest, a series override and a recipient list."""
+def unrendered(edition: Path) -> Path:
+    """The mail project with nothing rendered yet: ``email`` renders it first."""
     return mail_project(edition)
+
+
+@pytest.fixture
+def project(rendered: Path, tmp_path: Path) -> Path:
+    """The small edition of conftest, a series override and a recipient list, rendered: a
+    copy of its own for each test (times kept, so the PDF stays current)."""
+    import shutil
+
+    return Path(shutil.copytree(rendered, tmp_path / "project", symlinks=True))
 
 
 Run = Callable[..., Any]
@@ -359,7 +384,8 @@ def test_bad_recipients_are_all_reported(project: Path, weekly: Run, smtp) -> No
 
 
 @pytest.mark.e2e
-def test_dry_run_writes_eml_files_that_parse(project: Path, weekly: Run) -> None:
+def test_dry_run_writes_eml_files_that_parse(unrendered: Path, weekly: Run) -> None:
+    project = unrendered
     result = weekly("email", "--cutoff", "latest", "--to", "recipients.csv", cwd=project)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
@@ -515,7 +541,8 @@ def test_only_matches_addresses_as_the_list_normalises_them(
     assert handler.per_recipient == {"jane@example.com": 1, "ana@xn--bcher-kva.example": 1}
 
 
-def test_only_addresses_not_on_the_list_are_all_reported(project: Path, weekly: Run) -> None:
+def test_only_addresses_not_on_the_list_are_all_reported(unrendered: Path, weekly: Run) -> None:
+    project = unrendered
     result = weekly(
         "email", "--cutoff", "2023-12-13", "--to", "recipients.csv",
         "--only", "jane@example.com", "--only", "zed@example.com", "--only", "not-an-address",
@@ -624,8 +651,9 @@ def test_a_semicolon_separated_list_from_excel_is_read(tmp_path: Path) -> None:
 
 
 def test_the_mail_core_returns_reports_without_printing(
-    project: Path, smtp, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    unrendered: Path, smtp, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    project = unrendered
     from weekly.mail import dispatch
     from weekly.mail.options import Delivery, EmailOptions, SmtpOptions
 
