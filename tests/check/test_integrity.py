@@ -726,3 +726,16 @@ def test_a_date_after_the_cutoff_in_the_key_takeaway(tmp_path: Path, weekly) -> 
     [finding] = findings(weekly, root)
     assert (finding["code"], finding["line"], finding["column"]) == ("E411", 7, 0)
     assert finding["message"].startswith("'December 15' (2023-12-15) is after the data cutoff")
+
+
+def test_an_event_in_the_key_takeaway_cited_to_an_older_source(tmp_path: Path, weekly) -> None:
+    root = make(tmp_path, takeaway="On November 30 the army moved north.[@reuters-kidal]")
+    [finding] = findings(weekly, root)
+    assert (finding["code"], finding["line"], finding["column"]) == ("W413", 7, 0)
+    assert finding["message"] == (
+        "the event of November 30, 2023 is cited only to 'reuters-kidal' (dated 2023-11-14), "
+        "published before it: cite the report of that event"
+    )
+    # reported on the day of the event or later: no finding
+    root = make(tmp_path / "same-day", takeaway="On November 14 the army moved.[@reuters-kidal]")
+    assert findings(weekly, root) == []

@@ -98,17 +98,21 @@ class Integrity:
         self.check_source_dates()
         self.check_judgments()
 
+    def takeaway_blocks(self) -> list[RawBlock]:
+        """Return the key takeaways as blocks, each at the line of its key."""
+        edition = self.edition
+        return [
+            RawBlock("paragraph", edition.line(*keys), text, region)
+            for region, text in edition.takeaways.items()
+            for keys in [("key_takeaways", region) if region else ("key_takeaway",)]
+        ]
+
     # --- rule 2: dates in the prose ----------------------------------------------------
 
     def check_dates(self) -> None:
         """An explicit date after the cutoff is E411; an ambiguous weekday is W412."""
         cutoff = self.cutoff
-        edition = self.edition
-        takeaways = [
-            RawBlock("paragraph", edition.line(*keys), text, region)
-            for region, text in edition.takeaways.items()
-            for keys in [("key_takeaways", region) if region else ("key_takeaway",)]
-        ]
+        takeaways = self.takeaway_blocks()
         front = len(takeaways)  # a takeaway's finding is given at its key's line
         for index, block in enumerate([*takeaways, *self.blocks]):
             for sentence in sentences(block):
@@ -254,9 +258,10 @@ class Integrity:
     # --- rule 3: sources older than the events they report ----------------------------
 
     def check_source_dates(self) -> None:
-        """A dated event cited only to sources dated before it is W413."""
+        """A dated event cited only to sources dated before it is W413 (body and takeaways)."""
         sources = self.edition.sources
-        for block in self.blocks:
+        takeaways = self.takeaway_blocks()
+        for index, block in enumerate([*takeaways, *self.blocks]):
             for sentence in sentences(block):
                 if not sentence.keys:
                     continue
@@ -277,7 +282,8 @@ class Integrity:
                 )
                 match = ON_DATE.search(sentence.text)
                 assert match is not None
-                line, column = place(block, sentence.start + match.start())
+                offset = sentence.start + match.start()
+                line, column = (block.line, 0) if index < len(takeaways) else place(block, offset)
                 self.problems.warning(
                     "W413",
                     self.path,

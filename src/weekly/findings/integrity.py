@@ -87,8 +87,9 @@ inputs/2023-12-13/update.md:14: warning: 'On Wednesday' may be the cutoff day, D
         "W413",
         "an event cited only to sources published before it",
         """
-A sentence dates an event (`On December 9, …`) and every source it cites carries a day
-(`date:`) earlier than that event: the note most likely points at the wrong article. A
+A sentence of the body or of a key takeaway dates an event (`On December 9, …`) and every
+source it cites carries a day (`date:`) earlier than that event: the note most likely points
+at the wrong article (a takeaway's finding is given at the line of its key). A
 sentence citing any undated source, or a source the bibliography does not have, is left alone.
 
 ```markdown
