@@ -309,3 +309,24 @@ def test_28_annotations_are_links_tagged_as_links_with_a_description(pdf: pikepd
         element = tree[int(annotation.StructParent)]
         assert role(element) == "Link"  # 28-011
         assert str(annotation.get("/Contents", ""))  # 28-012
+
+
+def test_28_012_each_link_says_what_it_does(pdf: pikepdf.Pdf) -> None:
+    """A note reference says which note, an endnote's link back says where it leads, a web
+    link gives its address: never a bare fragment name such as ``note-4``."""
+    described: dict[str, set[str]] = {"noteref": set(), "backlink": set(), "web": set()}
+    for _, annotation in annotations(pdf):
+        contents = str(annotation.Contents)
+        destination = str(annotation.get("/Dest", ""))
+        if destination.startswith("note-"):
+            assert contents == f"Note {destination.removeprefix('note-')}"
+            described["noteref"].add(contents)
+        elif destination.startswith("ref-"):
+            assert contents == f"Back to the text of note {destination.removeprefix('ref-')}"
+            described["backlink"].add(contents)
+        elif destination:
+            assert contents != destination, contents
+        else:
+            assert contents == str(annotation.A.URI)
+            described["web"].add(contents)
+    assert len(described["noteref"]) == len(described["backlink"]) >= 4

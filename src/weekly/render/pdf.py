@@ -131,6 +131,45 @@ def _install_roles() -> Any:
     return printing
 
 
+def link_description(box: Any, target: str) -> str:
+    """Return the /Contents of the link annotation of ``box`` (an ``<a>``), pointing at
+    ``target``: what a reader of the PDF is told the link does (ISO 14289-1 7.18.5).
+
+    WeasyPrint gives the bare target (``note-4``); a note reference says ``Note 4``, an
+    endnote's link back ``Back to the text of note 4``, any other link its own text.
+    """
+    element = getattr(box, "element", None)
+    if element is None or not isinstance(element.tag, str):
+        return target
+    text = " ".join("".join(element.itertext()).split())
+    number = text.strip("[]") if text.startswith("[") else ""
+    role = element.get("role")
+    if role == "doc-noteref" and number:
+        return f"Note {number}"
+    if role == "doc-backlink" and number:
+        return f"Back to the text of note {number}"
+    return text or target
+
+
+def _install_link_descriptions() -> None:
+    """Make every link annotation WeasyPrint writes carry :func:`link_description` (once
+    per process); WeasyPrint calls ``add_links`` through its module, so wrapping it there
+    reaches every page."""
+    add_links = pdf_writer.add_links
+    if getattr(add_links, "weekly_descriptions", False):
+        return
+
+    def add_described_links(links_and_anchors: Any, *args: Any) -> None:
+        add_links(links_and_anchors, *args)
+        for link_type, target, _, box in links_and_anchors[0]:
+            annotation = getattr(box, "link_annotation", None)
+            if link_type == "internal" and annotation is not None and "Contents" in annotation:
+                annotation["Contents"] = pydyf.String(link_description(box, target))
+
+    add_described_links.weekly_descriptions = True  # type: ignore[attr-defined]
+    pdf_writer.add_links = add_described_links
+
+
 def _identify(element: Any, box: Any, ids: dict[str, Any] | None) -> None:
     """Give the Note ``element`` an /ID unique in its document (``ids`` so far): the HTML id
     of its endnote. A note broken across two pages is two elements; the second part gets
@@ -175,6 +214,7 @@ def write_pdf(html: str, assets: Iterable[Asset], variant: PdfVariant = DEFAULT_
     if variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r} (choose from {', '.join(PDF_VARIANTS)})")
     printing = _install_roles()
+    _install_link_descriptions()
     assets = list(assets)
     fetcher = AssetFetcher(assets)
     document = HTML(string=with_print_rules(html), base_url=BASE_URL, url_fetcher=fetcher)
