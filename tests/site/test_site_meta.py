@@ -208,3 +208,25 @@ def test_a_headline_with_dollars_and_markup_is_drawn_as_text(tree, weekly) -> No
     assert done.returncode == 0, done.stderr
     card = Image.open(root / "output/2023-11-29/share-card.png")
     assert card.size == (1200, 630)
+
+
+@pytest.mark.parametrize("path", ["index.html", "regions/mali.html", PAGES["2023-12-06"]])
+def test_png_icons_for_browsers_and_phones_that_take_no_svg(site: Path, path: str) -> None:
+    html = (site / path).read_text(encoding="utf-8")
+    links = dict(
+        (rel, href)
+        for rel, href in re.findall(r'<link rel="([\w-]+)" href="([^"]+\.png)"[^>]*>', html)
+    )
+    folder = (site / path).parent
+    assert folder.joinpath(links["icon"]).resolve() == site / "favicon-32.png"
+    assert folder.joinpath(links["apple-touch-icon"]).resolve() == site / "apple-touch-icon.png"
+    assert 'type="image/png" sizes="32x32"' in html
+    favicon = Image.open(site / "favicon-32.png").convert("RGBA")
+    touch = Image.open(site / "apple-touch-icon.png").convert("RGBA")
+    assert favicon.size == (32, 32) and touch.size == (180, 180)
+    red = (0x9B, 0x1C, 0x2C, 255)
+    # the SVG's design: a square of the accent colour with a white line across at y = 10
+    assert favicon.getpixel((4, 28)) == red and favicon.getpixel((16, 10))[:3] == (255,) * 3
+    assert favicon.getpixel((0, 0))[3] == 0  # rounded corners: the corner is transparent
+    assert touch.getpixel((0, 0)) == red  # a full square: the phone rounds it itself
+    assert touch.getpixel((90, 56)) == (255, 255, 255, 255)

@@ -389,12 +389,14 @@ def _site_files(listed: list[Entry], base_url: str) -> dict[str, bytes]:
     """Return the index, feeds, the other site pages and (with a base URL) the sitemap."""
     from weekly.render.html import stylesheet
     from weekly.site.feed import feed_xml, lastmod, robots_txt, sitemap_xml, updated
+    from weekly.site.icons import icon_files
     from weekly.site.pages import series_path, site_pages
     from weekly.site.topics import group
 
     pages = site_pages(listed, base_url)
     site = {"index.html": pages.pop("index.html"), "feed.xml": feed_xml(listed, base_url)}
     site["favicon.svg"] = stylesheet("favicon.svg").encode("utf-8")
+    site.update(icon_files())  # favicon-32.png, apple-touch-icon.png
     site["robots.txt"] = robots_txt(base_url)
     for key in sorted({e.series for e in listed}):
         path = series_path(key)

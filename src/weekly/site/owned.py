@@ -2,8 +2,9 @@
 
 ``output/`` is what a web server publishes. The site owns the editions' folders (their pages,
 PDFs, fragments, share cards, figures and the versions kept before corrections), its own
-pages (index, 404, topic and series pages), the feeds and sitemap, ``favicon.svg`` and
-``robots.txt``, the search index, ``manifest.json``, and the lock and staging names that
+pages (index, 404, topic and series pages), the feeds and sitemap, the icons
+(``favicon.svg``, ``favicon-32.png``, ``apple-touch-icon.png``) and ``robots.txt``, the
+search index, ``manifest.json``, and the lock and staging names that
 publishing an edition leaves beside its folder. Anything else there (a draft page, mail drafts
 or a delivery ledger from an earlier version, a note, a copy of a subscriber list) is not for readers:
 ``weekly archive`` refuses to publish while it is there and ``weekly check`` warns about it.
@@ -27,7 +28,7 @@ _KEY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Files at the top of the output folder: the site's pages, feeds and sitemap.
 _ROOT_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.(?:html|xml)")
 #: The other files at the top of the output folder (:func:`weekly.site.archive._site_files`).
-_ROOT_NAMES = frozenset({"favicon.svg", "robots.txt"})
+_ROOT_NAMES = frozenset({"favicon.svg", "favicon-32.png", "apple-touch-icon.png", "robots.txt"})
 #: What publishing an edition leaves beside its folder (:mod:`weekly.files`).
 _PUBLISH_NAME = re.compile(r"\.\d{4}-\d{2}-\d{2}\.(?:lock|old|stage-[^/]*)")
 #: A write :func:`weekly.files.write_atomically` began and a kill cut short: a site file's
