@@ -21,11 +21,13 @@ ASSETS = [Asset("figures/dot.svg", SVG, "image/svg+xml")]
 
 def _children() -> set[int]:
     """Return the process ids of this process's children."""
-    return {
-        int(pid)
-        for task in Path("/proc/self/task").iterdir()
-        for pid in (task / "children").read_text().split()
-    }
+    found: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            found.update(int(pid) for pid in (task / "children").read_text().split())
+        except FileNotFoundError:
+            continue  # a thread that ended since the folder was listed has no children
+    return found
 
 
 #: This process's children when the running test started: a Chromium or a crash-test zygote
